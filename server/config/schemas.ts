@@ -1,0 +1,40 @@
+// Loads the JSON Schemas of schemas/ and compiles one ajv validator per config kind.
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+
+export const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
+
+export const SCHEMA_FILES = {
+  settings: 'sil.schema.json',
+  template: 'provider-template.schema.json',
+  provider: 'provider.schema.json',
+  binding: 'binding.schema.json',
+  policy: 'policy.schema.json',
+  client: 'client.schema.json',
+  webhook: 'webhook.schema.json',
+} as const;
+
+export type SchemaKind = keyof typeof SCHEMA_FILES;
+export type { ErrorObject };
+
+export function readSchema(file: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(file, SCHEMA_DIR), 'utf8'));
+}
+
+let compiled: Record<SchemaKind, ValidateFunction> | undefined;
+
+/** The validators, compiled once per process (ajv compilation is the slow part). */
+export function validators(): Record<SchemaKind, ValidateFunction> {
+  if (compiled) return compiled;
+  const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: false, allowUnionTypes: true, discriminator: true });
+  const addFormats = addFormatsModule as unknown as (a: Ajv2020) => void;
+  addFormats(ajv);
+  for (const file of Object.values(SCHEMA_FILES)) ajv.addSchema(readSchema(file));
+  const out = {} as Record<SchemaKind, ValidateFunction>;
+  for (const [kind, file] of Object.entries(SCHEMA_FILES) as [SchemaKind, string][]) {
+    out[kind] = ajv.getSchema(file) as ValidateFunction;
+  }
+  compiled = out;
+  return out;
+}

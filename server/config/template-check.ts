@@ -1,0 +1,62 @@
+// Checks a provider template (a catalog file or a custom provider's inline definition) beyond
+// its schema: every ${connection.x} / ${secret.x} is declared, service ids are unique, and a
+// path-auth template carries its secret in the base URL.
+import type { ProviderTemplate } from '../../schemas/types.gen.ts';
+import { placeholders } from '../core/template-string.ts';
+import { issue, type ConfigIssue } from './issues.ts';
+import { positionOf } from './positions.ts';
+import type { ParsedFile } from './parse-file.ts';
+
+type Segments = (string | number)[];
+
+function* strings(value: unknown, at: Segments): Generator<[string, Segments]> {
+  if (typeof value === 'string') yield [value, at];
+  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* strings(value[i], [...at, i]);
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* strings(v, [...at, k]);
+}
+
+/** Parts of a template whose strings are not interpolated (prose, patterns, examples). */
+const PROSE = new Set(['description', 'name', 'title', 'docs', 'sources', 'unconfirmed', 'note', 'pattern', 'example', 'default', 'enum', 'models', 'format']);
+
+export function templateIssues(tpl: ProviderTemplate, file: ParsedFile, base: Segments = []): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const where = (at: Segments) => positionOf(file.doc, file.lines, [...base, ...at]);
+  const connection = new Set(Object.keys(tpl.connection ?? {}));
+  connection.add('baseUrl');
+  const credentialsOf = (option?: string): Set<string> =>
+    new Set(Object.keys((option && tpl.authOptions?.[option]?.credentials) || tpl.credentials || {}));
+  const allCredentials = new Set(Object.keys(tpl.credentials ?? {}));
+  for (const o of Object.values(tpl.authOptions ?? {})) for (const k of Object.keys(o.credentials ?? {})) allCredentials.add(k);
+
+  for (const [text, at] of strings(tpl, [])) {
+    if (at.some((s) => typeof s === 'string' && PROSE.has(s))) continue;
+    const option = at[0] === 'authOptions' ? String(at[1]) : undefined;
+    for (const p of placeholders(text)) {
+      if (!p.valid) {
+        out.push(issue(file.path, where(at), 'SIL_CONFIG_TEMPLATE', `unknown placeholder ${p.raw}`, 'use ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}'));
+      } else if (p.namespace === 'connection' && !connection.has(p.name)) {
+        out.push(issue(file.path, where(at), 'SIL_CONFIG_TEMPLATE', `${p.raw} is not a declared connection field`, `declare "${p.name}" under connection:`));
+      } else if (p.namespace === 'secret') {
+        const declared = option ? credentialsOf(option) : allCredentials;
+        if (!declared.has(p.name)) {
+          out.push(issue(file.path, where(at), 'SIL_CONFIG_TEMPLATE', `${p.raw} is not a declared credential`, `declare "${p.name}" under credentials:`));
+        }
+      }
+    }
+  }
+
+  const ids = new Set<string>();
+  tpl.services.forEach((s, i) => {
+    if (ids.has(s.id)) out.push(issue(file.path, where(['services', i, 'id']), 'SIL_CONFIG_TEMPLATE', `service id "${s.id}" appears twice`, 'give each service its own id'));
+    ids.add(s.id);
+  });
+
+  const schemes = [tpl.auth, ...Object.values(tpl.authOptions ?? {}).map((o) => o.auth)];
+  if (schemes.some((a) => a.type === 'path')) {
+    const urls = [tpl.baseUrl, ...tpl.services.map((s) => s.baseUrl ?? '')];
+    if (!urls.some((u) => placeholders(u).some((p) => p.namespace === 'secret'))) {
+      out.push(issue(file.path, where(['baseUrl']), 'SIL_CONFIG_TEMPLATE', 'auth type "path" needs the secret in the base URL', 'write it as e.g. https://api.telegram.org/bot${secret.botToken}'));
+    }
+  }
+  return out;
+}

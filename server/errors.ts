@@ -1,0 +1,73 @@
+// The error catalog: every error sil reports has a stable code, an HTTP status, a message and a
+// hint that says what to do. docs/errors.md lists them; test/unit/errors.test.ts keeps both in sync.
+
+export interface ErrorSpec {
+  status: number;
+  message: string;
+  hint: string;
+  /** Safe to show to the caller as is. Internal errors are logged, not shown. */
+  expose: boolean;
+}
+
+const spec = (status: number, message: string, hint: string, expose = true): ErrorSpec => ({ status, message, hint, expose });
+
+export const ERRORS = {
+  // Config files: what the validator reports (also as `path:line:column: message`).
+  SIL_CONFIG_YAML: spec(400, 'The file is not valid YAML or JSON.', 'Fix the syntax at the line and column given; a YAML linter or `sil validate` shows the spot.'),
+  SIL_CONFIG_DUPLICATE_KEY: spec(400, 'A key appears twice in one mapping.', 'Keep one of the two entries; YAML does not allow duplicate keys.'),
+  SIL_CONFIG_ALIAS_LIMIT: spec(400, 'The file uses too many YAML aliases (an alias bomb?).', 'Write the values out instead of using anchors and aliases.'),
+  SIL_CONFIG_TOO_LARGE: spec(413, 'The file is larger than sil accepts for a config file.', 'Config files are small; split the file or remove what does not belong in config.'),
+  SIL_CONFIG_ENCODING: spec(400, 'The file is not valid UTF-8.', 'Save the file as UTF-8.'),
+  SIL_CONFIG_NOT_MAPPING: spec(400, 'The document must be a mapping (key: value pairs) at the top level.', 'Start the file with the fields its schema names, e.g. `id:` and `name:`.'),
+  SIL_CONFIG_SCHEMA: spec(400, 'The file does not match its schema.', 'See the schema named in the `# yaml-language-server: $schema=` line; an editor with the YAML extension shows the allowed fields.'),
+  SIL_CONFIG_UNKNOWN_FIELD: spec(400, 'Unknown field.', 'Remove the field or fix its spelling; the schema lists the allowed fields.'),
+  SIL_CONFIG_ID_MISMATCH: spec(400, 'The id or name in the file does not match the file name.', 'Rename the file to <id>.yaml or change the id so that both agree.'),
+  SIL_CONFIG_DUPLICATE_ID: spec(400, 'Two files declare the same id.', 'Remove or rename one of them (e.g. openai.yaml and openai.json both declare `openai`).'),
+  SIL_CONFIG_UNKNOWN_TEMPLATE: spec(400, 'The provider names a template that is not in the catalog.', 'Run `sil catalog` for the template ids, or write a custom provider with `definition:`.'),
+  SIL_CONFIG_REFERENCE: spec(400, 'A reference points at something that does not exist.', 'Create the file it names or fix the name.'),
+  SIL_CONFIG_ENVIRONMENT: spec(400, 'A reference crosses environments, or names an environment sil.yaml does not declare.', 'References stay inside one environment: use a target of the same environment, or declare the environment in sil.yaml.'),
+  SIL_CONFIG_PROTOCOL: spec(400, 'A binding target does not speak the binding\'s protocol.', 'Pick a provider with a service of that protocol (or one sil adapts), or name the service with `service:`.'),
+  SIL_CONFIG_TEMPLATE: spec(400, 'A provider definition is inconsistent.', 'Declare every ${connection.x} and ${secret.x} the definition uses under `connection:` or `credentials:`.'),
+  SIL_CONFIG_FILE_PLACE: spec(400, 'The file is not where sil expects config files.', 'Config files are <folder>/<id>.yaml (or .json) directly inside providers/, secrets/, bindings/, policies/, clients/ or webhooks/.'),
+  SIL_CONFIG_MISSING: spec(400, 'A required config file is missing.', 'Restore sil.yaml at the root of the repository (`sil init` writes a default one).'),
+  SIL_CONFIG_LIMITS: spec(413, 'The repository holds more config than sil accepts.', 'Remove files that are not config, or raise the limit.'),
+  SIL_CONFIG_INVALID: spec(422, 'The configuration is invalid; nothing was changed.', 'Fix the errors listed in `issues` and try again.'),
+  // Git store and writer.
+  SIL_GIT_CONFLICT: spec(409, 'The config changed since your edit started: a file you touched was changed by someone else.', 'Reload, look at the new version, and apply your change again.'),
+  SIL_GIT_REF_MOVED: spec(409, 'The branch moved while the commit was being written.', 'Try again; nothing was written.'),
+  SIL_GIT_NOT_FOUND: spec(404, 'The commit or revision does not exist in the config repository.', 'Check the revision with `git log` in a clone of data/config.git.'),
+  SIL_GIT_NATIVE: spec(500, 'The git command failed.', 'Check that git (2.34 or later) is installed and that the data directory is writable.', false),
+  // CLI and server.
+  SIL_USAGE: spec(400, 'The command line is not valid.', 'Run the command with --help for its usage.'),
+  SIL_DATA_DIR: spec(500, 'The data directory cannot be used.', 'Check that the directory exists and is writable, or pass another one with --data.'),
+  SIL_CATALOG: spec(500, 'A catalog template is invalid.', 'Fix the template in providers/; `npm test` validates every template.'),
+  SIL_NOT_FOUND: spec(404, 'No such route.', 'See the README for the endpoints sil serves.'),
+  SIL_INTERNAL: spec(500, 'Internal error.', 'See the server log for details.', false),
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class SilError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly hint: string;
+  readonly expose: boolean;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message?: string, options: { hint?: string; details?: unknown; cause?: unknown } = {}) {
+    const s = ERRORS[code];
+    super(message ?? s.message, { cause: options.cause });
+    this.name = 'SilError';
+    this.code = code;
+    this.status = s.status;
+    this.hint = options.hint ?? s.hint;
+    this.expose = s.expose;
+    this.details = options.details;
+  }
+
+  /** What may be shown to a caller: internal errors say only that something failed. */
+  toJSON(): { code: ErrorCode; message: string; hint: string; details?: unknown } {
+    if (!this.expose) return { code: 'SIL_INTERNAL', message: ERRORS.SIL_INTERNAL.message, hint: ERRORS.SIL_INTERNAL.hint };
+    return { code: this.code, message: this.message, hint: this.hint, ...(this.details === undefined ? {} : { details: this.details }) };
+  }
+}
