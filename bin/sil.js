@@ -1,3 +1,5 @@
 #!/usr/bin/env node
-// The `sil` command: the CLI is TypeScript, run directly by Node (type stripping).
-import '../server/cli.ts';
+// The `sil` command. The CLI is TypeScript, run directly by Node (type stripping).
+import { main } from '../server/cli.ts';
+
+await main();

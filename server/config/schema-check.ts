@@ -31,7 +31,7 @@ function describe(e: ErrorObject): { message: string; key: boolean; extra: strin
 }
 
 function hintFor(kind: SchemaKind, e: ErrorObject): string {
-  const schema = `schemas/${SCHEMA_FILES[kind]}`;
+  const schema = `.sil/schemas/${SCHEMA_FILES[kind]}`;
   if (e.keyword === 'additionalProperties') return `remove the field or fix its spelling; ${schema} lists the allowed fields`;
   if (e.keyword === 'discriminator' && e.instancePath.endsWith('/auth')) {
     return 'use one of none, bearer, header, authorization, basic, query, body, path, oauth2-client-credentials, aws-sigv4, google-service-account, hmac-signature';

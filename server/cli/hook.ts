@@ -1,0 +1,46 @@
+// `sil hook pre-receive`: run by git in the bare config repository for every push.
+import { nativeGitSource } from '../config/sources/native-git-source.ts';
+import { SilError } from '../errors.ts';
+import { validateAndReport } from './validate.ts';
+import type { Command } from './command.ts';
+
+const ZERO = /^0+$/;
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += chunk.toString();
+  return text;
+}
+
+export const hookCommand: Command = {
+  name: 'hook',
+  summary: 'git hooks of the config repository (installed by sil init/start)',
+  usage: `Usage: sil hook pre-receive
+
+Run by git inside the config repository: reads "<old> <new> <ref>" lines on stdin, validates
+each pushed branch head with native git (pushed objects are quarantined where only native git
+can read them) and exits 1, rejecting the whole push, when one is invalid.`,
+  options: {},
+  hidden: true,
+  maxPositionals: 1,
+  async run(_values, positionals, io) {
+    if (positionals[0] !== 'pre-receive') throw new SilError('SIL_USAGE', `unknown hook "${positionals[0] ?? ''}"`, { hint: 'the only hook is pre-receive' });
+    const gitDir = io.env.GIT_DIR ?? '.';
+    let ok = true;
+    for (const line of (await readAll(io.stdin)).split('\n')) {
+      const [, next, ref] = line.trim().split(/\s+/);
+      if (!ref || !ref.startsWith('refs/heads/')) continue;
+      if (ZERO.test(next)) {
+        io.out(`sil: ${ref}: branches of the config repository cannot be deleted (history is the audit log)`);
+        ok = false;
+        continue;
+      }
+      io.out(`sil: checking ${ref} at ${next.slice(0, 7)}`);
+      if (!(await validateAndReport(nativeGitSource(gitDir, next), io, 'sil: '))) {
+        io.out(`sil: push rejected: ${ref} would not load. Fix the errors above, amend the commit and push again.`);
+        ok = false;
+      }
+    }
+    return ok ? 0 : 1;
+  },
+};

@@ -1,0 +1,63 @@
+// Checks that run across files: environments, templates, references between providers,
+// bindings, policies and clients.
+import type { ProviderTemplate } from '../../schemas/types.gen.ts';
+import { issue, type ConfigIssue } from './issues.ts';
+import { positionOf } from './positions.ts';
+import { didYouMean } from '../core/suggest.ts';
+import { providerIssues, definitionOf } from './provider-check.ts';
+import { bindingIssues } from './binding-check.ts';
+import type { ConfigModel } from './config-model.ts';
+import type { Catalog } from './catalog.ts';
+
+export interface CrossCheckResult {
+  issues: ConfigIssue[];
+  /** The definition each valid provider runs on. */
+  definitions: Map<string, ProviderTemplate>;
+}
+
+export function crossCheck(model: ConfigModel, catalog: Catalog): CrossCheckResult {
+  const issues: ConfigIssue[] = [];
+  const definitions = new Map<string, ProviderTemplate>();
+  if (!model.settings) {
+    issues.push(issue('sil.yaml', { line: 1, column: 1 }, 'SIL_CONFIG_MISSING', 'sil.yaml is missing (or invalid) at the root of the repository'));
+  }
+  const environments = model.settings?.value.environments ?? ['dev', 'prod'];
+
+  for (const cf of model.providers.values()) {
+    const found = providerIssues(cf, catalog, environments);
+    issues.push(...found);
+    const def = definitionOf(cf.value, catalog);
+    if (def && !found.some((i) => i.severity === 'error')) definitions.set(cf.value.id, def);
+  }
+  for (const cf of model.bindings.values()) issues.push(...bindingIssues(cf, { model, environments, definitions }));
+
+  for (const { value: c, file, path } of model.clients.values()) {
+    const at = (...s: (string | number)[]) => positionOf(file.doc, file.lines, s);
+    if (!environments.includes(c.environment)) {
+      issues.push(issue(path, at('environment'), 'SIL_CONFIG_ENVIRONMENT', `environment "${c.environment}" is not declared in sil.yaml`, `use one of ${environments.join(', ')}`));
+    }
+    if (c.policy && !model.policies.has(c.policy) && !model.broken.has(`policies/${c.policy}`)) {
+      issues.push(issue(path, at('policy'), 'SIL_CONFIG_REFERENCE', `policy "${c.policy}" does not exist${didYouMean(c.policy, model.policies.keys())}`));
+    }
+    (c.bindings ?? []).forEach((name, i) => {
+      if (name === '*') return;
+      const b = model.bindings.get(name);
+      if (!b) {
+        if (!model.broken.has(`bindings/${name}`)) issues.push(issue(path, at('bindings', i), 'SIL_CONFIG_REFERENCE', `binding "${name}" does not exist${didYouMean(name, model.bindings.keys())}`));
+      } else if (b.value.environment !== c.environment) {
+        issues.push(issue(path, at('bindings', i), 'SIL_CONFIG_ENVIRONMENT', `binding "${name}" is in environment "${b.value.environment}", this client is in "${c.environment}"`, 'a client reaches only bindings of its own environment'));
+      }
+    });
+  }
+  for (const { value: w, file, path } of model.webhooks.values()) {
+    if (w.environment && !environments.includes(w.environment)) {
+      issues.push(issue(path, positionOf(file.doc, file.lines, ['environment']), 'SIL_CONFIG_ENVIRONMENT', `environment "${w.environment}" is not declared in sil.yaml`));
+    }
+  }
+  for (const [name, entry] of model.secrets) {
+    if (!model.providers.has(name)) {
+      issues.push(issue(entry.path, { line: 1, column: 1 }, 'SIL_CONFIG_REFERENCE', `secrets for provider "${name}", which does not exist`, `name the file after a provider: secrets/<provider-id>.yaml`, 'warning'));
+    }
+  }
+  return { issues, definitions };
+}

@@ -1,0 +1,62 @@
+// Loads one commit of the config repository into a snapshot: read with isomorphic-git, validate,
+// compile. Keeps a parse cache so a reload re-reads only the files that changed.
+import fs from 'node:fs';
+import git from 'isomorphic-git';
+import { isoGitSource } from './sources/iso-git-source.ts';
+import { validateSource } from './validate.ts';
+import { compileSnapshot } from './compile.ts';
+import type { ParseCache } from './read-tree.ts';
+import type { Catalog } from './catalog.ts';
+import type { ConfigIssue } from './issues.ts';
+import type { ConfigSnapshot } from './snapshot.ts';
+
+export type LoadResult =
+  | { ok: true; snapshot: ConfigSnapshot }
+  | { ok: false; commit: string; errors: ConfigIssue[] };
+
+export interface ConfigLoaderOptions {
+  gitdir: string;
+  catalog: Catalog;
+  branch?: string;
+  now?: () => Date;
+}
+
+export class ConfigLoader {
+  readonly ref: string;
+  private readonly opts: ConfigLoaderOptions;
+  private readonly gitCache = {};
+  private readonly parseCache: ParseCache = new Map();
+
+  constructor(opts: ConfigLoaderOptions) {
+    this.opts = opts;
+    this.ref = `refs/heads/${opts.branch ?? 'main'}`;
+  }
+
+  /** The commit the branch points at, or null when it does not exist. */
+  async head(): Promise<string | null> {
+    try {
+      return await git.resolveRef({ fs, gitdir: this.opts.gitdir, ref: this.ref });
+    } catch {
+      return null;
+    }
+  }
+
+  async load(commit: string): Promise<LoadResult> {
+    try {
+      const source = isoGitSource(this.opts.gitdir, commit, this.gitCache);
+      const result = await validateSource(source, this.opts.catalog, this.parseCache);
+      if (!result.ok) return { ok: false, commit, errors: result.errors };
+      const loadedAt = (this.opts.now?.() ?? new Date()).toISOString();
+      return { ok: true, snapshot: compileSnapshot(result.model, result.definitions, { commit, loadedAt, warnings: result.warnings }) };
+    } catch (err) {
+      const message = `the commit cannot be read: ${(err as Error).message}`;
+      return { ok: false, commit, errors: [{ file: '.', line: 1, column: 1, code: 'SIL_GIT_NOT_FOUND', message, hint: 'check the repository with `git fsck`', severity: 'error' }] };
+    }
+  }
+
+  /** First-parent ancestors of a commit, newest first (for finding the last good one). */
+  async ancestors(commit: string, depth: number): Promise<string[]> {
+    const log = await git.log({ fs, gitdir: this.opts.gitdir, ref: commit, depth: depth + 1, cache: this.gitCache });
+    return log.slice(1).map((e) => e.oid);
+  }
+}

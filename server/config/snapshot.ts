@@ -1,0 +1,86 @@
+// The compiled, frozen configuration the runtime serves from. Built once per commit; the hot
+// path reads it and never touches git, disk or YAML.
+import type {
+  AuthScheme, Binding, Client, HealthCheck, HubSettings, Model, Policy, Pricing, ProviderTemplate,
+  RateLimit, Service, Usage, WebhookSubscription,
+} from '../../schemas/types.gen.ts';
+import type { ConfigIssue } from './issues.ts';
+
+export type ConnectionValues = Readonly<Record<string, string | number | boolean>>;
+
+export interface CompiledService {
+  id: string;
+  protocol: Service['protocol'];
+  enabled: boolean;
+  /** Base URL with connection values filled in; ${secret.x} placeholders stay for the proxy. */
+  baseUrl: string;
+  path: string;
+  auth: AuthScheme;
+  headers: Readonly<Record<string, string>>;
+  query: Readonly<Record<string, string>>;
+  retrySafe: boolean;
+  idempotencyHeader?: string;
+  models: ReadonlyMap<string, Model>;
+  pricing?: Pricing;
+  usage?: Usage;
+}
+
+export interface CompiledProvider {
+  id: string;
+  name: string;
+  description?: string;
+  category: ProviderTemplate['category'];
+  environment: string;
+  enabled: boolean;
+  /** Catalog template id, or null for a custom provider. */
+  template: string | null;
+  definition: Readonly<ProviderTemplate>;
+  connection: ConnectionValues;
+  baseUrl: string;
+  services: readonly CompiledService[];
+  healthCheck?: HealthCheck;
+  rateLimit?: RateLimit;
+  tags: readonly string[];
+  keyRotationDays: number;
+}
+
+export interface CompiledTarget {
+  provider: string;
+  service: string;
+  model?: string;
+  weight: number;
+  key?: string;
+}
+
+export interface CompiledBinding {
+  name: string;
+  description?: string;
+  environment: string;
+  enabled: boolean;
+  protocol: Binding['protocol'];
+  strategy: NonNullable<Binding['strategy']>;
+  targets: readonly CompiledTarget[];
+  failover: Required<Pick<NonNullable<Binding['failover']>, 'on' | 'maxAttempts' | 'timeoutMs' | 'backoffMs'>> & NonNullable<Binding['failover']>;
+  policy?: string;
+}
+
+export type Settings = HubSettings & {
+  defaults: Required<NonNullable<HubSettings['defaults']>>;
+  security: NonNullable<HubSettings['security']>;
+};
+
+export interface ConfigSnapshot {
+  /** The commit this snapshot was built from. */
+  commit: string;
+  /** ISO time the snapshot went live. */
+  loadedAt: string;
+  settings: Readonly<Settings>;
+  providers: ReadonlyMap<string, CompiledProvider>;
+  bindings: ReadonlyMap<string, CompiledBinding>;
+  policies: ReadonlyMap<string, Readonly<Policy>>;
+  clients: ReadonlyMap<string, Readonly<Client>>;
+  webhooks: ReadonlyMap<string, Readonly<WebhookSubscription>>;
+  /** Paths of secrets/<provider>.yaml files, for the vault. */
+  secretFiles: ReadonlyMap<string, string>;
+  warnings: readonly ConfigIssue[];
+}
