@@ -377,7 +377,7 @@ export interface AuthOption {
   auth: AuthScheme;
 }
 /**
- * Non-secret headers sent with every request (anthropic-version, Accept, api versions).
+ * Non-secret headers sent with every request (anthropic-version, Accept, api versions). A header whose value renders empty (an unset optional connection field, or "") is not sent.
  */
 export interface StringMap5 {
   /**
@@ -386,7 +386,7 @@ export interface StringMap5 {
   [k: string]: string;
 }
 /**
- * Non-secret query parameters sent with every request (Azure api-version).
+ * Non-secret query parameters sent with every request (Azure api-version). A parameter whose value renders empty is not sent.
  */
 export interface StringMap6 {
   /**
@@ -429,7 +429,7 @@ export interface Service {
   path?: string;
   auth?: AuthScheme;
   headers?: StringMap7;
-  query?: StringMap7;
+  query?: StringMap8;
   /**
    * Requests may be retried or failed over without an Idempotency-Key.
    */
@@ -442,7 +442,19 @@ export interface Service {
   pricing?: Pricing1;
   usage?: Usage;
 }
+/**
+ * Merged over the template's headers for this service; a value of "" removes one.
+ */
 export interface StringMap7 {
+  /**
+   * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
+   */
+  [k: string]: string;
+}
+/**
+ * Merged over the template's query parameters for this service; a value of "" removes one.
+ */
+export interface StringMap8 {
   /**
    * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
    */
@@ -531,8 +543,8 @@ export interface HealthCheck {
    * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
    */
   path?: string;
-  query?: StringMap7;
-  headers?: StringMap7;
+  query?: StringMap9;
+  headers?: StringMap9;
   body?: string;
   /**
    * Send the provider's credentials with the check.
@@ -557,6 +569,12 @@ export interface HealthCheck {
     bodyContains?: string;
   };
   note?: string;
+}
+export interface StringMap9 {
+  /**
+   * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
+   */
+  [k: string]: string;
 }
 /**
  * Headers (and body fields) through which the provider reports its limits.
@@ -603,7 +621,7 @@ export interface Request {
    * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
    */
   path: string;
-  headers?: StringMap7;
+  headers?: StringMap9;
   body?: string;
 }
 /**

@@ -1,6 +1,5 @@
 // The composition root: reads the environment, wires the parts together, starts the hub.
 import { createServer, type Server } from 'node:http';
-import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { initDataDir } from './config/repo-init.ts';
 import { projectCatalog, type Catalog } from './config/catalog.ts';
@@ -11,6 +10,7 @@ import { GitWriter } from './config/git-writer.ts';
 import { formatIssue } from './config/issues.ts';
 import { createApp } from './http/app.ts';
 import { SilError } from './errors.ts';
+import { resolveDataDir } from './config/data-dir.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -38,12 +38,9 @@ export function hubOptions(flags: { data?: string; host?: string; port?: string 
   const portText = flags.port ?? env.SIL_PORT ?? '8080';
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) throw new SilError('SIL_USAGE', `invalid port "${portText}"`, { hint: 'give a number from 0 to 65535 (0 picks a free port)' });
-  return { dataDir: resolve(flags.data ?? env.SIL_DATA ?? 'data'), host: flags.host ?? env.SIL_HOST ?? '127.0.0.1', port };
+  return { dataDir: resolveDataDir(flags.data, env), host: flags.host ?? env.SIL_HOST ?? '127.0.0.1', port };
 }
 
-export function dataDirFrom(flags: { data?: string }, env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(flags.data ?? env.SIL_DATA ?? 'data');
-}
 
 export async function startHub(opts: HubOptions): Promise<Hub> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));

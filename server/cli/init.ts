@@ -1,5 +1,4 @@
-import { initDataDir } from '../config/repo-init.ts';
-import { dataDirFrom } from '../main.ts';
+import { resolveDataDir } from '../config/data-dir.ts';
 import { DATA_OPTION, type Command } from './command.ts';
 
 export const initCommand: Command = {
@@ -15,7 +14,8 @@ Options:
   -d, --data DIR   data directory`,
   options: { ...DATA_OPTION },
   async run(values, _p, io) {
-    const result = await initDataDir(dataDirFrom(values as { data?: string }, io.env));
+    const { initDataDir } = await import('../config/repo-init.ts');
+    const result = await initDataDir(resolveDataDir(values.data as string | undefined, io.env));
     io.out(result.created ? `created ${result.paths.gitdir} (first commit ${result.commit})` : `${result.paths.gitdir} exists; hook refreshed`);
     io.out(`age identity: ${result.paths.ageKey} (back it up: it decrypts the vault)`);
     return 0;

@@ -1,4 +1,4 @@
-import { startHub, hubOptions } from '../main.ts';
+// The hub itself is imported when the command runs.
 import { DATA_OPTION, type Command } from './command.ts';
 
 export const startCommand: Command = {
@@ -15,6 +15,8 @@ Options:
   -p, --port N     port to listen on (default 8080, or SIL_PORT; 0 picks a free port)`,
   options: { ...DATA_OPTION, host: { type: 'string' }, port: { type: 'string', short: 'p' } },
   async run(values, _positionals, io) {
+    // Loaded on use, so that `sil validate` and the push hook start fast.
+    const { startHub, hubOptions } = await import('../main.ts');
     const opts = hubOptions(values as { data?: string; host?: string; port?: string }, io.env);
     const hub = await startHub({ ...opts, log: io.err });
     io.out(`sil listening on ${hub.url} (data: ${opts.dataDir})`);

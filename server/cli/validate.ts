@@ -4,7 +4,7 @@ import { validateSource } from '../config/validate.ts';
 import { formatIssue } from '../config/issues.ts';
 import { dirSource } from '../config/sources/dir-source.ts';
 import { nativeGitSource } from '../config/sources/native-git-source.ts';
-import { dataDirFrom } from '../main.ts';
+import { resolveDataDir } from '../config/data-dir.ts';
 import { SilError } from '../errors.ts';
 import { DATA_OPTION, type Command, type Io } from './command.ts';
 import type { ConfigSource } from '../config/sources/source.ts';
@@ -45,7 +45,7 @@ Exit status: 0 valid, 1 invalid, 2 usage error.
     let source: ConfigSource;
     if (dir) source = dirSource(dir);
     else {
-      const gitDir = repo ?? join(dataDirFrom(values as { data?: string }, io.env), 'config.git');
+      const gitDir = repo ?? join(resolveDataDir(values.data as string | undefined, io.env), 'config.git');
       const rev = (values.rev as string | undefined) ?? 'main';
       source = nativeGitSource(gitDir, rev);
     }

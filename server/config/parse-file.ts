@@ -5,6 +5,27 @@ import { issue, type ConfigIssue } from './issues.ts';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_ALIASES = 50;
+const MAX_FLOW_DEPTH = 100;
+
+/**
+ * Deepest nesting of flow collections ([ ] and { }) outside quotes. The YAML parser recurses
+ * per level, so `[[[[...` a few thousand deep would exhaust the stack slowly; refuse it first.
+ */
+function flowDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote && text[i - 1] !== '\\') quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '{') max = Math.max(max, ++depth);
+    else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+    else if (c === '\n' && /[A-Za-z]/.test(text[i + 1] ?? '')) { depth = 0; quote = ''; }
+  }
+  return max;
+}
 
 export interface ParsedFile {
   path: string;
@@ -55,6 +76,9 @@ export function parseConfigFile(path: string, bytes: Uint8Array, maxBytes = MAX_
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
+  if (flowDepth(text) > MAX_FLOW_DEPTH) {
+    return { ok: false, issues: [issue(path, start, 'SIL_CONFIG_YAML', `values are nested more than ${MAX_FLOW_DEPTH} levels deep`, 'config files are shallow; flatten the structure')] };
+  }
   const lines = new LineCounter();
   let doc: Document.Parsed;
   try {

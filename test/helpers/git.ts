@@ -1,5 +1,5 @@
 // Real git for tests: clone, commit and push like a power user would.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { writeFiles } from './tmp.ts';
 
@@ -11,13 +11,8 @@ export function gitRun(cwd: string, args: string[], input?: string): string {
 
 /** Runs git and returns its exit status and combined output instead of throwing. */
 export function gitTry(cwd: string, args: string[]): { status: number; output: string } {
-  try {
-    const out = execFileSync('git', [...IDENTITY, ...args], { cwd, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-    return { status: 0, output: out };
-  } catch (err) {
-    const e = err as { status: number; stdout: string; stderr: string };
-    return { status: e.status, output: `${e.stdout}${e.stderr}` };
-  }
+  const r = spawnSync('git', [...IDENTITY, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
 }
 
 export function clone(bare: string, into: string): string {

@@ -1,0 +1,6 @@
+// Where the data directory is: the --data flag, else SIL_DATA, else ./data.
+import { resolve } from 'node:path';
+
+export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  return resolve(flag ?? env.SIL_DATA ?? 'data');
+}
