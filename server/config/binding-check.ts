@@ -2,7 +2,6 @@
 // its policy exists.
 import type { Binding, ProviderInstance, ProviderTemplate } from '../../schemas/types.gen.ts';
 import { issue, type ConfigIssue } from './issues.ts';
-import { positionOf } from './positions.ts';
 import { didYouMean } from '../core/suggest.ts';
 import { canServe } from '../protocols/compatibility.ts';
 import type { ConfigFile, ConfigModel } from './config-model.ts';
@@ -20,7 +19,7 @@ function serviceEnabled(p: ProviderInstance, id: string): boolean {
 export function bindingIssues(cf: ConfigFile<Binding>, ctx: BindingContext): ConfigIssue[] {
   const { value: b, file, path } = cf;
   const out: ConfigIssue[] = [];
-  const at = (...segments: (string | number)[]) => positionOf(file.doc, file.lines, segments);
+  const at = (...segments: (string | number)[]) => file.at(segments);
   if (!ctx.environments.includes(b.environment)) {
     out.push(issue(path, at('environment'), 'SIL_CONFIG_ENVIRONMENT', `environment "${b.environment}" is not declared in sil.yaml${didYouMean(b.environment, ctx.environments)}`, `use one of ${ctx.environments.join(', ')}`));
   }

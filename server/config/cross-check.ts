@@ -2,7 +2,6 @@
 // bindings, policies and clients.
 import type { ProviderTemplate } from '../../schemas/types.gen.ts';
 import { issue, type ConfigIssue } from './issues.ts';
-import { positionOf } from './positions.ts';
 import { didYouMean } from '../core/suggest.ts';
 import { providerIssues, definitionOf } from './provider-check.ts';
 import { bindingIssues } from './binding-check.ts';
@@ -32,7 +31,7 @@ export function crossCheck(model: ConfigModel, catalog: Catalog): CrossCheckResu
   for (const cf of model.bindings.values()) issues.push(...bindingIssues(cf, { model, environments, definitions }));
 
   for (const { value: c, file, path } of model.clients.values()) {
-    const at = (...s: (string | number)[]) => positionOf(file.doc, file.lines, s);
+    const at = (...s: (string | number)[]) => file.at(s);
     if (!environments.includes(c.environment)) {
       issues.push(issue(path, at('environment'), 'SIL_CONFIG_ENVIRONMENT', `environment "${c.environment}" is not declared in sil.yaml`, `use one of ${environments.join(', ')}`));
     }
@@ -51,7 +50,7 @@ export function crossCheck(model: ConfigModel, catalog: Catalog): CrossCheckResu
   }
   for (const { value: w, file, path } of model.webhooks.values()) {
     if (w.environment && !environments.includes(w.environment)) {
-      issues.push(issue(path, positionOf(file.doc, file.lines, ['environment']), 'SIL_CONFIG_ENVIRONMENT', `environment "${w.environment}" is not declared in sil.yaml`));
+      issues.push(issue(path, file.at(['environment']), 'SIL_CONFIG_ENVIRONMENT', `environment "${w.environment}" is not declared in sil.yaml`));
     }
   }
   for (const [name, entry] of model.secrets) {

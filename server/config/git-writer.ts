@@ -1,7 +1,7 @@
 // The one writer of the config repository in this process: a mutex, a conflict check against
 // the commit an edit started from, validation of the new tree, and a compare-and-swap of the
 // branch ref through native git (isomorphic-git writes refs without locking).
-import fs from 'node:fs';
+import { gitFs } from './git-fs.ts';
 import git from 'isomorphic-git';
 import { SilError } from '../errors.ts';
 import { git as nativeGit } from './git-cli.ts';
@@ -56,7 +56,7 @@ export class GitWriter {
 
   private async head(): Promise<string | null> {
     try {
-      return await git.resolveRef({ fs, gitdir: this.opts.gitdir, ref: this.ref });
+      return await git.resolveRef({ fs: gitFs(this.opts.gitdir), gitdir: this.opts.gitdir, ref: this.ref });
     } catch {
       return null;
     }
@@ -80,7 +80,7 @@ export class GitWriter {
     for (const [path, content] of Object.entries(req.changes)) {
       changes.set(path, content === null ? null : typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
     }
-    const baseTree = head ? (await git.readCommit({ fs, gitdir, oid: head, cache: this.cache })).commit.tree : null;
+    const baseTree = head ? (await git.readCommit({ fs: gitFs(gitdir), gitdir, oid: head, cache: this.cache })).commit.tree : null;
     const tree = await buildTree(gitdir, baseTree, changes, this.cache);
 
     if (req.validate !== false) {
@@ -92,7 +92,7 @@ export class GitWriter {
     const when = this.opts.now?.() ?? new Date();
     const stamp = { ...req.author, timestamp: Math.floor(when.getTime() / 1000), timezoneOffset: 0 };
     const commit = await git.commit({
-      fs,
+      fs: gitFs(gitdir),
       gitdir,
       message: req.message.endsWith('\n') ? req.message : `${req.message}\n`,
       tree,

@@ -1,6 +1,6 @@
 // Loads one commit of the config repository into a snapshot: read with isomorphic-git, validate,
 // compile. Keeps a parse cache so a reload re-reads only the files that changed.
-import fs from 'node:fs';
+import { gitFs } from './git-fs.ts';
 import git from 'isomorphic-git';
 import { isoGitSource } from './sources/iso-git-source.ts';
 import { validateSource } from './validate.ts';
@@ -35,7 +35,7 @@ export class ConfigLoader {
   /** The commit the branch points at, or null when it does not exist. */
   async head(): Promise<string | null> {
     try {
-      return await git.resolveRef({ fs, gitdir: this.opts.gitdir, ref: this.ref });
+      return await git.resolveRef({ fs: gitFs(this.opts.gitdir), gitdir: this.opts.gitdir, ref: this.ref });
     } catch {
       return null;
     }
@@ -56,7 +56,7 @@ export class ConfigLoader {
 
   /** First-parent ancestors of a commit, newest first (for finding the last good one). */
   async ancestors(commit: string, depth: number): Promise<string[]> {
-    const log = await git.log({ fs, gitdir: this.opts.gitdir, ref: commit, depth: depth + 1, cache: this.gitCache });
+    const log = await git.log({ fs: gitFs(this.opts.gitdir), gitdir: this.opts.gitdir, ref: commit, depth: depth + 1, cache: this.gitCache });
     return log.slice(1).map((e) => e.oid);
   }
 }

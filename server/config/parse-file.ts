@@ -1,7 +1,8 @@
 // Turns the bytes of one config file into a YAML document that keeps source positions, or into
 // issues. Guards against hostile input: size, invalid UTF-8, alias bombs, duplicate keys, deep nesting.
-import { LineCounter, parseDocument, isMap, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, type Document, type ParseOptions, type DocumentOptions, type SchemaOptions } from 'yaml';
 import { issue, type ConfigIssue } from './issues.ts';
+import { positionOf, type Position } from './positions.ts';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_ALIASES = 50;
@@ -29,10 +30,31 @@ function flowDepth(text: string): number {
 
 export interface ParsedFile {
   path: string;
-  doc: Document.Parsed;
-  lines: LineCounter;
   /** The plain JavaScript value of the document. */
   value: Record<string, unknown>;
+  /** Line and column of the value at a path (of its key with `key`), for messages. */
+  at(segments: readonly (string | number)[], key?: boolean): Position;
+}
+
+const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { uniqueKeys: true, prettyErrors: false, strict: true, customTags: [] };
+
+/**
+ * Keeps only the text: the YAML node tree is rebuilt on the rare occasion a position is
+ * needed, so a loaded config of thousands of files does not hold thousands of syntax trees.
+ */
+function parsedFile(path: string, text: string, value: Record<string, unknown>): ParsedFile {
+  let tree: { doc: Document.Parsed; lines: LineCounter } | undefined;
+  return {
+    path,
+    value,
+    at(segments, key = false) {
+      if (!tree) {
+        const lines = new LineCounter();
+        tree = { doc: parseDocument(text, { ...PARSE_OPTIONS, lineCounter: lines }), lines };
+      }
+      return positionOf(tree.doc, tree.lines, segments, key);
+    },
+  };
 }
 
 export type ParseResult = { ok: true; file: ParsedFile } | { ok: false; issues: ConfigIssue[] };
@@ -82,7 +104,7 @@ export function parseConfigFile(path: string, bytes: Uint8Array, maxBytes = MAX_
   const lines = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, customTags: [] });
+    doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter: lines });
   } catch (err) {
     return { ok: false, issues: [issue(path, start, 'SIL_CONFIG_YAML', `the file cannot be parsed: ${(err as Error).message}`)] };
   }
@@ -112,5 +134,5 @@ export function parseConfigFile(path: string, bytes: Uint8Array, maxBytes = MAX_
     }
     return { ok: false, issues: [issue(path, start, 'SIL_CONFIG_YAML', `the file cannot be read: ${message}`)] };
   }
-  return { ok: true, file: { path, doc, lines, value } };
+  return { ok: true, file: parsedFile(path, text, value) };
 }

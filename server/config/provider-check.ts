@@ -2,7 +2,6 @@
 // its connection values against the template's fields, its service switches.
 import type { Field, ProviderInstance, ProviderTemplate } from '../../schemas/types.gen.ts';
 import { issue, type ConfigIssue } from './issues.ts';
-import { positionOf } from './positions.ts';
 import { templateIssues } from './template-check.ts';
 import { didYouMean } from '../core/suggest.ts';
 import type { ConfigFile } from './config-model.ts';
@@ -32,7 +31,7 @@ function fieldProblem(spec: Field, value: unknown): string | undefined {
 export function providerIssues(cf: ConfigFile<ProviderInstance>, catalog: Catalog, environments: readonly string[]): ConfigIssue[] {
   const { value: p, file, path } = cf;
   const out: ConfigIssue[] = [];
-  const at = (...segments: (string | number)[]) => positionOf(file.doc, file.lines, segments);
+  const at = (...segments: (string | number)[]) => file.at(segments);
 
   if (!environments.includes(p.environment)) {
     out.push(issue(path, at('environment'), 'SIL_CONFIG_ENVIRONMENT', `environment "${p.environment}" is not declared in sil.yaml${didYouMean(p.environment, environments)}`, `use one of ${environments.join(', ')} or add it to environments: in sil.yaml`));
@@ -59,7 +58,7 @@ export function providerIssues(cf: ConfigFile<ProviderInstance>, catalog: Catalo
     const spec = fields[name];
     if (!spec) {
       const known = Object.keys(fields);
-      out.push(issue(path, positionOf(file.doc, file.lines, ['connection', name], true), 'SIL_CONFIG_UNKNOWN_FIELD', `unknown connection field "${name}"${didYouMean(name, known)}`, known.length ? `the ${p.template ?? 'custom'} provider takes: baseUrl, ${known.join(', ')}` : 'this provider takes only connection.baseUrl'));
+      out.push(issue(path, file.at(['connection', name], true), 'SIL_CONFIG_UNKNOWN_FIELD', `unknown connection field "${name}"${didYouMean(name, known)}`, known.length ? `the ${p.template ?? 'custom'} provider takes: baseUrl, ${known.join(', ')}` : 'this provider takes only connection.baseUrl'));
       continue;
     }
     const problem = fieldProblem(spec, value);
@@ -73,7 +72,7 @@ export function providerIssues(cf: ConfigFile<ProviderInstance>, catalog: Catalo
   const serviceIds = def.services.map((s) => s.id);
   for (const id of Object.keys(p.services ?? {})) {
     if (!serviceIds.includes(id)) {
-      out.push(issue(path, positionOf(file.doc, file.lines, ['services', id], true), 'SIL_CONFIG_REFERENCE', `unknown service "${id}"${didYouMean(id, serviceIds)}`, `services of this provider: ${serviceIds.join(', ')}`));
+      out.push(issue(path, file.at(['services', id], true), 'SIL_CONFIG_REFERENCE', `unknown service "${id}"${didYouMean(id, serviceIds)}`, `services of this provider: ${serviceIds.join(', ')}`));
     }
   }
   if (p.authOption && !def.authOptions?.[p.authOption]) {

@@ -3,7 +3,6 @@
 import { issue, type ConfigIssue } from './issues.ts';
 import { parseConfigFile, MAX_FILE_BYTES, type ParsedFile } from './parse-file.ts';
 import { schemaIssues } from './schema-check.ts';
-import { positionOf } from './positions.ts';
 import { emptyModel, FOLDERS, type ConfigModel, type ModelFolder } from './config-model.ts';
 import { CONFIG_DIRS, type ConfigSource, type TreeEntry } from './sources/source.ts';
 import type { SchemaKind } from './schemas.ts';
@@ -54,7 +53,7 @@ function checkOne(p: Planned, bytes: Uint8Array): { issues: ConfigIssue[]; file?
     const field = FOLDERS[p.folder].idField;
     const id = file.value[field];
     if (typeof id === 'string' && id !== p.name) {
-      found.push(issue(p.entry.path, positionOf(file.doc, file.lines, [field]), 'SIL_CONFIG_ID_MISMATCH', `${field} "${id}" does not match the file name "${p.name}"`, `rename the file to ${p.folder}/${/^[a-z0-9-]+$/.test(id) ? id : '<' + field + '>'}.yaml or set ${field}: ${p.name}`));
+      found.push(issue(p.entry.path, file.at([field]), 'SIL_CONFIG_ID_MISMATCH', `${field} "${id}" does not match the file name "${p.name}"`, `rename the file to ${p.folder}/${/^[a-z0-9-]+$/.test(id) ? id : '<' + field + '>'}.yaml or set ${field}: ${p.name}`));
     }
   }
   return { issues: found, file };

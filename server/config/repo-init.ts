@@ -1,9 +1,9 @@
 // Creates the data directory on first run: the bare config repository with its first commit and
 // pre-receive hook, the server's age identity, and the state and audit folders.
-import fs from 'node:fs';
 import { mkdir, writeFile, chmod, access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gitFs } from './git-fs.ts';
 import git from 'isomorphic-git';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { buildTree } from './tree-builder.ts';
@@ -76,7 +76,7 @@ export async function initDataDir(dataDir: string, now: Date = new Date()): Prom
   let created = false;
   let commit: string | undefined;
   if (!(await exists(join(gitdir, 'HEAD')))) {
-    await git.init({ fs, gitdir, bare: true, defaultBranch: 'main' });
+    await git.init({ fs: gitFs(gitdir), gitdir, bare: true, defaultBranch: 'main' });
     const files: Record<string, string> = {
       'sil.yaml': initialSettings(),
       '.sops.yaml': sopsRules([recipient]),
@@ -85,12 +85,12 @@ export async function initDataDir(dataDir: string, now: Date = new Date()): Prom
     };
     const tree = await buildTree(gitdir, null, new Map(Object.entries(files).map(([p, c]) => [p, Buffer.from(c)])));
     const stamp = { ...SIL_AUTHOR, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: 0 };
-    commit = await git.commit({ fs, gitdir, message: 'init: create the config repository\n', tree, parent: [], author: stamp, committer: stamp, ref: 'refs/heads/main' });
+    commit = await git.commit({ fs: gitFs(gitdir), gitdir, message: 'init: create the config repository\n', tree, parent: [], author: stamp, committer: stamp, ref: 'refs/heads/main' });
     created = true;
   }
   // History is the audit log: pushes may not rewrite or delete it.
-  await git.setConfig({ fs, gitdir, path: 'receive.denyNonFastForwards', value: true });
-  await git.setConfig({ fs, gitdir, path: 'receive.denyDeletes', value: true });
+  await git.setConfig({ fs: gitFs(gitdir), gitdir, path: 'receive.denyNonFastForwards', value: true });
+  await git.setConfig({ fs: gitFs(gitdir), gitdir, path: 'receive.denyDeletes', value: true });
   await installHook(gitdir);
   return { paths, created, commit };
 }

@@ -2,7 +2,7 @@
 import type { ErrorObject } from 'ajv';
 import { validators, SCHEMA_FILES, type SchemaKind } from './schemas.ts';
 import { issue, type ConfigIssue } from './issues.ts';
-import { pointerSegments, positionOf } from './positions.ts';
+import { pointerSegments } from './positions.ts';
 import type { ParsedFile } from './parse-file.ts';
 
 function describe(e: ErrorObject): { message: string; key: boolean; extra: string[] } {
@@ -52,7 +52,7 @@ export function schemaIssues(kind: SchemaKind, file: ParsedFile, value: unknown 
   for (const e of errors) {
     const d = describe(e);
     const segments = [...pointerSegments(e.instancePath), ...d.extra];
-    const at = positionOf(file.doc, file.lines, segments, d.key);
+    const at = file.at(segments, d.key);
     const key = `${at.line}:${at.column}:${d.message}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -4,7 +4,6 @@
 import type { ProviderTemplate } from '../../schemas/types.gen.ts';
 import { placeholders } from '../core/template-string.ts';
 import { issue, type ConfigIssue } from './issues.ts';
-import { positionOf } from './positions.ts';
 import type { ParsedFile } from './parse-file.ts';
 
 type Segments = (string | number)[];
@@ -20,7 +19,7 @@ const PROSE = new Set(['description', 'name', 'title', 'docs', 'sources', 'uncon
 
 export function templateIssues(tpl: ProviderTemplate, file: ParsedFile, base: Segments = []): ConfigIssue[] {
   const out: ConfigIssue[] = [];
-  const where = (at: Segments) => positionOf(file.doc, file.lines, [...base, ...at]);
+  const where = (at: Segments) => file.at([...base, ...at]);
   const connection = new Set(Object.keys(tpl.connection ?? {}));
   connection.add('baseUrl');
   const credentialsOf = (option?: string): Set<string> =>

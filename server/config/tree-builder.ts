@@ -1,5 +1,5 @@
 // Writes a new git tree: a base tree with some files added, replaced or removed.
-import fs from 'node:fs';
+import { gitFs } from './git-fs.ts';
 import git, { type TreeEntry } from 'isomorphic-git';
 import { SilError } from '../errors.ts';
 
@@ -20,19 +20,19 @@ export async function buildTree(gitdir: string, baseTree: string | null, changes
     checkedPath(path);
     split.set(path, content);
   }
-  return (await writeLevel(gitdir, baseTree, split, cache)) ?? (await git.writeTree({ fs, gitdir, tree: [] }));
+  return (await writeLevel(gitdir, baseTree, split, cache)) ?? (await git.writeTree({ fs: gitFs(gitdir), gitdir, tree: [] }));
 }
 
 /** Returns the new tree id, or null when the tree ends up empty. */
 async function writeLevel(gitdir: string, base: string | null, changes: Changes, cache: object): Promise<string | null> {
   const entries = new Map<string, TreeEntry>();
-  if (base) for (const e of (await git.readTree({ fs, gitdir, oid: base, cache })).tree) entries.set(e.path, e);
+  if (base) for (const e of (await git.readTree({ fs: gitFs(gitdir), gitdir, oid: base, cache })).tree) entries.set(e.path, e);
   const sub = new Map<string, Changes>();
   for (const [path, content] of changes) {
     const slash = path.indexOf('/');
     if (slash < 0) {
       if (content === null) entries.delete(path);
-      else entries.set(path, { mode: '100644', path, type: 'blob', oid: await git.writeBlob({ fs, gitdir, blob: content }) });
+      else entries.set(path, { mode: '100644', path, type: 'blob', oid: await git.writeBlob({ fs: gitFs(gitdir), gitdir, blob: content }) });
     } else {
       const dir = path.slice(0, slash);
       if (!sub.has(dir)) sub.set(dir, new Map());
@@ -46,13 +46,13 @@ async function writeLevel(gitdir: string, base: string | null, changes: Changes,
     else entries.delete(dir);
   }
   if (entries.size === 0) return null;
-  return git.writeTree({ fs, gitdir, tree: [...entries.values()] });
+  return git.writeTree({ fs: gitFs(gitdir), gitdir, tree: [...entries.values()] });
 }
 
 /** Blob id of a path at a commit, or null when it does not exist there. */
 export async function blobAt(gitdir: string, commit: string, path: string, cache: object = {}): Promise<string | null> {
   try {
-    const { oid } = await git.readBlob({ fs, gitdir, oid: commit, filepath: path, cache });
+    const { oid } = await git.readBlob({ fs: gitFs(gitdir), gitdir, oid: commit, filepath: path, cache });
     return oid;
   } catch (err) {
     if ((err as { code?: string }).code === 'NotFoundError') return null;

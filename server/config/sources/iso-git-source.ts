@@ -1,5 +1,5 @@
 // Reads a commit's tree with isomorphic-git: no index, no work tree, blobs straight from the object store.
-import fs from 'node:fs';
+import { gitFs } from '../git-fs.ts';
 import git from 'isomorphic-git';
 import { CONFIG_DIRS, type ConfigSource, type TreeEntry } from './source.ts';
 
@@ -13,19 +13,19 @@ export function isoGitSource(gitdir: string, commit: string, cache: object = {})
   return {
     label: commit,
     async list() {
-      const root = await git.readTree({ fs, gitdir, oid: commit, cache });
+      const root = await git.readTree({ fs: gitFs(gitdir), gitdir, oid: commit, cache });
       const out: TreeEntry[] = [];
       for (const e of root.tree) {
         out.push({ path: e.path, id: e.oid, kind: kindOf(e.type) });
         if (e.type === 'tree' && DIRS.has(e.path)) {
-          const sub = await git.readTree({ fs, gitdir, oid: e.oid, cache });
+          const sub = await git.readTree({ fs: gitFs(gitdir), gitdir, oid: e.oid, cache });
           for (const s of sub.tree) out.push({ path: `${e.path}/${s.path}`, id: s.oid, kind: kindOf(s.type) });
         }
       }
       return out;
     },
     async read(entries) {
-      return Promise.all(entries.map(async (e) => (await git.readBlob({ fs, gitdir, oid: e.id, cache })).blob));
+      return Promise.all(entries.map(async (e) => (await git.readBlob({ fs: gitFs(gitdir), gitdir, oid: e.id, cache })).blob));
     },
   };
 }
