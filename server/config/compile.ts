@@ -2,6 +2,7 @@
 import type { Binding, HubSettings, ProviderInstance, ProviderTemplate } from '../../schemas/types.gen.ts';
 import { render } from '../core/template-string.ts';
 import { deepFreeze } from '../core/deep-freeze.ts';
+import { FrozenMap } from '../core/frozen-map.ts';
 import { canServe } from '../protocols/compatibility.ts';
 import type { ConfigModel } from './config-model.ts';
 import type { ConfigIssue } from './issues.ts';
@@ -41,7 +42,7 @@ function compileProvider(p: ProviderInstance, def: ProviderTemplate, settings: S
     query: { ...def.query, ...s.query },
     retrySafe: s.retrySafe ?? false,
     idempotencyHeader: s.idempotencyHeader,
-    models: new Map((s.models ?? []).map((m) => [m.id, m])),
+    models: new FrozenMap((s.models ?? []).map((m) => [m.id, m])),
     pricing: s.pricing,
     usage: s.usage,
   }));
@@ -101,17 +102,17 @@ export function compileSnapshot(
   for (const [id, cf] of model.providers) providers.set(id, compileProvider(cf.value, definitions.get(id)!, settings));
   const bindings = new Map<string, CompiledBinding>();
   for (const [name, cf] of model.bindings) bindings.set(name, compileBinding(cf.value, providers, settings));
-  const values = <T>(m: Map<string, { value: T }>) => new Map([...m].map(([k, v]) => [k, v.value]));
+  const values = <T>(m: Map<string, { value: T }>) => new FrozenMap([...m].map(([k, v]) => [k, v.value]));
   return deepFreeze({
     commit: meta.commit,
     loadedAt: meta.loadedAt,
     settings,
-    providers,
-    bindings,
+    providers: new FrozenMap(providers),
+    bindings: new FrozenMap(bindings),
     policies: values(model.policies),
     clients: values(model.clients),
     webhooks: values(model.webhooks),
-    secretFiles: new Map([...model.secrets].map(([k, e]) => [k, e.path])),
+    secretFiles: new FrozenMap([...model.secrets].map(([k, e]) => [k, e.path])),
     warnings: meta.warnings,
   });
 }

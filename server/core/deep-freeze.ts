@@ -1,9 +1,9 @@
-/** Freezes an object graph in place and returns it typed as read-only. */
-export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    if (value instanceof Map) for (const v of value.values()) deepFreeze(v);
-    else for (const v of Object.values(value)) deepFreeze(v);
-  }
+/** Freezes an object graph in place (Map values included) and returns it. */
+export function deepFreeze<T>(value: T, seen: WeakSet<object> = new WeakSet()): T {
+  if (!value || typeof value !== 'object' || seen.has(value)) return value;
+  seen.add(value);
+  Object.freeze(value);
+  const children = value instanceof Map ? value.values() : Object.values(value);
+  for (const child of children) deepFreeze(child, seen);
   return value;
 }
