@@ -28,7 +28,7 @@ export function sopsRules(recipients: string[]): string {
 # recipients (the hub's own key, then the owner's offline keys). Only the values under
 # \`secret\` are encrypted; key metadata (status, dates, fingerprint) stays readable.
 creation_rules:
-  - path_regex: ^secrets/[^/]+\\.(ya?ml|json)$
+  - path_regex: (^|/)secrets/[^/]+\\.(ya?ml|json)$
     encrypted_regex: ^secret$
     age: ${recipients.join(',')}
 `;

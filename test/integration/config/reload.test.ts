@@ -70,3 +70,28 @@ describe('hot reload from the config repository', () => {
     expect(body).toMatchObject({ status: 'ok', config: { commit: fixed, error: null } });
   });
 });
+
+describe('start-up with an invalid branch head', () => {
+  it('serves the newest valid ancestor and reports the head as rejected', async () => {
+    const { initDataDir } = await import('../../../server/config/repo-init.ts');
+    const { startHub } = await import('../../../server/main.ts');
+    const { tempDir } = await import('../../helpers/tmp.ts');
+    const tmp = tempDir('sil-fallback-');
+    try {
+      const { paths } = await initDataDir(join(tmp.path, 'data'));
+      const good = commitPastHook(paths.gitdir, { 'providers/openai-main.yaml': MINIMAL['providers/openai-main.yaml'] }, 'good');
+      const bad1 = commitPastHook(paths.gitdir, { 'bindings/chat.yaml': 'name: chat\n' }, 'bad 1');
+      const bad2 = commitPastHook(paths.gitdir, { 'policies/x.yaml': 'name: y\n' }, 'bad 2');
+      expect(bad1).not.toBe(bad2);
+      const hub = await startHub({ dataDir: paths.dataDir, host: '127.0.0.1', port: 0, log: () => undefined });
+      try {
+        const body = await (await fetch(`${hub.url}/healthz`)).json();
+        expect(body).toMatchObject({ status: 'degraded', config: { commit: good, providers: 1, error: { commit: bad2 } } });
+      } finally {
+        await hub.close();
+      }
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
