@@ -24,6 +24,24 @@ export type AuthScheme = {
   | AuthGoogleServiceAccount
   | AuthHmacSignature
 );
+/**
+ * The wire format a service speaks. `http` is a provider's own API, used through /bind/ pass-through.
+ */
+export type Protocol =
+  | 'openai-chat'
+  | 'openai-embeddings'
+  | 'openai-images'
+  | 'openai-audio-transcriptions'
+  | 'openai-audio-speech'
+  | 'anthropic-messages'
+  | 'gemini-generate-content'
+  | 'gemini-embed-content'
+  | 'cohere-chat'
+  | 'cohere-embed'
+  | 'cohere-rerank'
+  | 'bedrock-converse'
+  | 'bedrock-invoke'
+  | 'http';
 
 export interface SilConfigFiles {
   HubSettings?: HubSettings;
@@ -87,9 +105,6 @@ export interface HubSettings {
  * A provider template of the sil catalog (providers/<id>.yaml in the project), or the inline `definition` of a custom provider. Data only: where the secret goes, what the provider serves, how to check its health. Strings may use ${connection.<field>}, ${secret.<credential>}, ${model} and ${key.id}.
  */
 export interface ProviderTemplate {
-  /**
-   * Template id, equal to the catalog file name without extension. May be left out in a custom provider's inline definition.
-   */
   id?: string;
   name: string;
   category:
@@ -99,9 +114,6 @@ export interface ProviderTemplate {
    * The provider's API documentation.
    */
   docs?: string;
-  /**
-   * Default base URL of the API. An instance's connection.baseUrl overrides it.
-   */
   baseUrl: string;
   /**
    * Non-secret per-instance settings (region, account id, API version...): the form shown when the provider is added.
@@ -122,8 +134,8 @@ export interface ProviderTemplate {
   authOptions?: {
     [k: string]: AuthOption;
   };
-  headers?: StringMap5;
-  query?: StringMap6;
+  headers?: StringMap;
+  query?: StringMap;
   /**
    * @minItems 1
    */
@@ -219,26 +231,14 @@ export interface AuthBasic {
  */
 export interface AuthQuery {
   type: 'query';
-  params: StringMap1;
-}
-export interface StringMap1 {
-  /**
-   * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
-   */
-  [k: string]: string;
+  params: StringMap;
 }
 /**
  * The secret merged into every JSON or form body ({"key": ...}).
  */
 export interface AuthBody {
   type: 'body';
-  fields: StringMap2;
-}
-export interface StringMap2 {
-  /**
-   * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
-   */
-  [k: string]: string;
+  fields: StringMap;
 }
 /**
  * The secret is part of the base URL path (Telegram /bot<token>/): baseUrl must reference ${secret.<credential>}.
@@ -268,20 +268,11 @@ export interface AuthOAuth2ClientCredentials {
    * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
    */
   scope?: string;
-  params?: StringMap3;
+  params?: StringMap;
   bodyFormat?: 'form' | 'json';
   tokenPath?: string;
   expiresInPath?: string;
   defaultExpiresInSeconds?: number;
-}
-/**
- * Extra token request parameters.
- */
-export interface StringMap3 {
-  /**
-   * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
-   */
-  [k: string]: string;
 }
 /**
  * AWS Signature Version 4 on every request.
@@ -339,7 +330,7 @@ export interface AuthHmacSignature {
    * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
    */
   secret: string;
-  params?: StringMap4;
+  params?: StringMap;
   timestampParam?: string;
   signatureParam?: string;
   /**
@@ -356,15 +347,6 @@ export interface AuthHmacSignature {
   stringToSign?: string;
   encoding?: 'hex' | 'base64';
 }
-/**
- * Parameters added before signing (api_key).
- */
-export interface StringMap4 {
-  /**
-   * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
-   */
-  [k: string]: string;
-}
 export interface AuthOption {
   title?: string;
   description?: string;
@@ -377,59 +359,21 @@ export interface AuthOption {
   auth: AuthScheme;
 }
 /**
- * Non-secret headers sent with every request (anthropic-version, Accept, api versions). A header whose value renders empty (an unset optional connection field, or "") is not sent.
- */
-export interface StringMap5 {
-  /**
-   * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
-   */
-  [k: string]: string;
-}
-/**
- * Non-secret query parameters sent with every request (Azure api-version). A parameter whose value renders empty is not sent.
- */
-export interface StringMap6 {
-  /**
-   * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
-   */
-  [k: string]: string;
-}
-/**
  * One thing the provider serves. `auth`, `headers` and `query` here replace the template's for this service only (e.g. an OpenAI-compatible endpoint that takes a Bearer token while the native API takes a query key).
  */
 export interface Service {
   id: string;
   name?: string;
   description?: string;
-  /**
-   * The wire format a service speaks. `http` is a provider's own API, used through /bind/ pass-through.
-   */
-  protocol:
-    | 'openai-chat'
-    | 'openai-embeddings'
-    | 'openai-images'
-    | 'openai-audio-transcriptions'
-    | 'openai-audio-speech'
-    | 'anthropic-messages'
-    | 'gemini-generate-content'
-    | 'gemini-embed-content'
-    | 'cohere-chat'
-    | 'cohere-embed'
-    | 'cohere-rerank'
-    | 'bedrock-converse'
-    | 'bedrock-invoke'
-    | 'http';
-  /**
-   * When this service lives on another host than the provider's baseUrl.
-   */
+  protocol: Protocol;
   baseUrl?: string;
   /**
    * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
    */
   path?: string;
   auth?: AuthScheme;
-  headers?: StringMap7;
-  query?: StringMap8;
+  headers?: StringMap;
+  query?: StringMap;
   /**
    * Requests may be retried or failed over without an Idempotency-Key.
    */
@@ -439,26 +383,8 @@ export interface Service {
    */
   idempotencyHeader?: string;
   models?: Model[];
-  pricing?: Pricing1;
+  pricing?: Pricing;
   usage?: Usage;
-}
-/**
- * Merged over the template's headers for this service; a value of "" removes one.
- */
-export interface StringMap7 {
-  /**
-   * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
-   */
-  [k: string]: string;
-}
-/**
- * Merged over the template's query parameters for this service; a value of "" removes one.
- */
-export interface StringMap8 {
-  /**
-   * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
-   */
-  [k: string]: string;
 }
 export interface Model {
   id: string;
@@ -471,24 +397,6 @@ export interface Model {
  * List prices used to estimate cost. Prices per 1M tokens, per image, per minute, per second or per request.
  */
 export interface Pricing {
-  currency?: string;
-  inputPer1M?: number;
-  cachedInputPer1M?: number;
-  outputPer1M?: number;
-  perImage?: number;
-  perMinute?: number;
-  perSecond?: number;
-  perRequest?: number;
-  asOf?: string;
-  /**
-   * True when the price was not checked against the provider's price list.
-   */
-  unconfirmed?: boolean;
-}
-/**
- * List prices used to estimate cost. Prices per 1M tokens, per image, per minute, per second or per request.
- */
-export interface Pricing1 {
   currency?: string;
   inputPer1M?: number;
   cachedInputPer1M?: number;
@@ -543,8 +451,8 @@ export interface HealthCheck {
    * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
    */
   path?: string;
-  query?: StringMap9;
-  headers?: StringMap9;
+  query?: StringMap;
+  headers?: StringMap;
   body?: string;
   /**
    * Send the provider's credentials with the check.
@@ -569,12 +477,6 @@ export interface HealthCheck {
     bodyContains?: string;
   };
   note?: string;
-}
-export interface StringMap9 {
-  /**
-   * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
-   */
-  [k: string]: string;
 }
 /**
  * Headers (and body fields) through which the provider reports its limits.
@@ -621,7 +523,7 @@ export interface Request {
    * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
    */
   path: string;
-  headers?: StringMap9;
+  headers?: StringMap;
   body?: string;
 }
 /**
@@ -649,13 +551,7 @@ export interface WebhookSignature {
  * A provider instance: providers/<id>.yaml in the config repository. Either `template` names a catalog template, or `definition` holds a full custom provider (no code needed). `definition` is a custom provider inline, the same shape as a catalog template.
  */
 export interface ProviderInstance {
-  /**
-   * Equal to the file name without extension.
-   */
   id: string;
-  /**
-   * A catalog template id (`sil catalog` lists them).
-   */
   template?: string;
   definition?: ProviderTemplate;
   name: string;
@@ -666,9 +562,6 @@ export interface ProviderInstance {
   environment: string;
   enabled?: boolean;
   tags?: string[];
-  /**
-   * Pick one of the template's authOptions instead of its default auth.
-   */
   authOption?: string;
   /**
    * Values for the template's connection fields. `baseUrl` is accepted by every provider and overrides the template's base URL.
@@ -706,24 +599,7 @@ export interface Binding {
   description?: string;
   environment: string;
   enabled?: boolean;
-  /**
-   * The wire format a service speaks. `http` is a provider's own API, used through /bind/ pass-through.
-   */
-  protocol:
-    | 'openai-chat'
-    | 'openai-embeddings'
-    | 'openai-images'
-    | 'openai-audio-transcriptions'
-    | 'openai-audio-speech'
-    | 'anthropic-messages'
-    | 'gemini-generate-content'
-    | 'gemini-embed-content'
-    | 'cohere-chat'
-    | 'cohere-embed'
-    | 'cohere-rerank'
-    | 'bedrock-converse'
-    | 'bedrock-invoke'
-    | 'http';
+  protocol: Protocol;
   strategy?: 'priority' | 'weighted' | 'least-latency' | 'lowest-cost' | 'round-robin';
   /**
    * @minItems 1
@@ -885,168 +761,7 @@ export interface WebhookSubscription {
     /**
      * @maxItems 20
      */
-    scheduleSeconds?:
-      | []
-      | [number]
-      | [number, number]
-      | [number, number, number]
-      | [number, number, number, number]
-      | [number, number, number, number, number]
-      | [number, number, number, number, number, number]
-      | [number, number, number, number, number, number, number]
-      | [number, number, number, number, number, number, number, number]
-      | [number, number, number, number, number, number, number, number, number]
-      | [number, number, number, number, number, number, number, number, number, number]
-      | [number, number, number, number, number, number, number, number, number, number, number]
-      | [number, number, number, number, number, number, number, number, number, number, number, number]
-      | [
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number
-        ]
-      | [
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number
-        ]
-      | [
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number
-        ]
-      | [
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number
-        ]
-      | [
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number
-        ]
-      | [
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number
-        ]
-      | [
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number
-        ]
-      | [
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number,
-          number
-        ];
+    scheduleSeconds?: number[];
     disableAfterFailures?: number;
   };
 }

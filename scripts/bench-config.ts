@@ -16,7 +16,7 @@ import { validateSource } from '../server/config/validate.ts';
 import { nativeGitSource } from '../server/config/sources/native-git-source.ts';
 import { startHub } from '../server/main.ts';
 
-const { values } = parseArgs({ options: { providers: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '20' } } });
+const { values } = parseArgs({ options: { providers: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '20' }, 'load-once': { type: 'string' } } });
 const N = Number(values.providers);
 const ROUNDS = Math.min(100, Number(values.rounds));
 const TEMPLATES = ['openai', 'anthropic', 'deepseek', 'google-gemini', 'cohere'];
@@ -39,6 +39,20 @@ function files(n: number): Record<string, string> {
     out[`bindings/b${i}.yaml`] = `name: b${i}\nenvironment: ${env}\nprotocol: openai-chat\nstrategy: priority\ntargets:\n  - provider: p${a}\n  - provider: p${b}\nfailover:\n  on: [connect-error, timeout, "429", "5xx"]\n  maxAttempts: 2\n`;
   }
   return out;
+}
+
+/** `--load-once GITDIR`: one load in this (new) process, timed from before the first import of the validator. */
+async function loadOnce(gitdir: string): Promise<void> {
+  const t = performance.now();
+  const catalog = projectCatalog().catalog;
+  const loader = new ConfigLoader({ gitdir, catalog });
+  const r = await loader.load((await loader.head())!);
+  console.log(JSON.stringify({ ms: performance.now() - t, ok: r.ok }));
+}
+
+function freshProcessLoad(gitdir: string): number {
+  const out = execFileSync(process.execPath, [new URL(import.meta.url).pathname, '--load-once', gitdir], { encoding: 'utf8' });
+  return (JSON.parse(out) as { ms: number }).ms;
 }
 
 async function main(): Promise<void> {
@@ -66,6 +80,8 @@ async function main(): Promise<void> {
     await coldLoads('loose objects (as the hub writes them)');
     git(paths.gitdir, ['repack', '-adq']);
     await coldLoads('packed objects (after a push or git gc)');
+    const fresh = [0, 1, 2].map(() => freshProcessLoad(paths.gitdir));
+    console.log(`catalog + validate + load in a new process (schema compilation and JIT warm-up included), 3 runs: median ${ms(pct(fresh, 50))}, max ${ms(Math.max(...fresh))}`);
 
     const loader = new ConfigLoader({ gitdir: paths.gitdir, catalog });
     await loader.load(commit);
@@ -126,4 +142,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (values['load-once']) await loadOnce(values['load-once']);
+else await main();

@@ -16,14 +16,16 @@ const BANNER = `/* eslint-disable */
 function rebase(node: unknown, ownTitle: string): unknown {
   if (Array.isArray(node)) return node.map((n) => rebase(n, ownTitle));
   if (!node || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) {
-    if (k === '$ref' && typeof v === 'string') {
-      const [file, fragment = ''] = v.split('#');
-      const title = file ? String(readSchema(file).title) : ownTitle;
-      out[k] = `#/$defs/${title}${fragment}`;
-    } else out[k] = rebase(v, ownTitle);
+  const ref = (node as { $ref?: unknown }).$ref;
+  if (typeof ref === 'string') {
+    // Only the reference: keywords beside it (a description, minProperties) would make
+    // json-schema-to-typescript declare a copy of the referenced type (StringMap1, StringMap2...).
+    const [file, fragment = ''] = ref.split('#');
+    const title = file ? String(readSchema(file).title) : ownTitle;
+    return { $ref: `#/$defs/${title}${fragment}` };
   }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = rebase(v, ownTitle);
   return out;
 }
 
@@ -45,6 +47,7 @@ export async function generateTypes(): Promise<string> {
     bannerComment: BANNER,
     additionalProperties: false,
     unreachableDefinitions: false,
+    maxItems: -1,
     style: { singleQuote: true, printWidth: 110 },
     $refOptions: { resolve: { http: false, external: false } } as never,
   });
