@@ -40,7 +40,7 @@ export const ERRORS = {
   // CLI and server.
   SIL_USAGE: spec(400, 'The command line is not valid.', 'Run the command with --help for its usage.'),
   SIL_DATA_DIR: spec(500, 'The data directory cannot be used.', 'Check that the directory exists and is writable, or pass another one with --data.'),
-  SIL_CATALOG: spec(500, 'A catalog template is invalid.', 'Fix the template in providers/; `npm test` validates every template.'),
+  SIL_LISTEN: spec(500, 'The hub cannot listen on the address it was given.', 'Another process may use the port: pass --port (or SIL_PORT), or --host for another address.'),
   SIL_NOT_FOUND: spec(404, 'No such route.', 'See the README for the endpoints sil serves.'),
   SIL_INTERNAL: spec(500, 'Internal error.', 'See the server log for details.', false),
 } as const satisfies Record<string, ErrorSpec>;

@@ -57,14 +57,17 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     for (const i of r.errors) log(`  ${formatIssue(i)}`);
   });
   const loader = new ConfigLoader({ gitdir, catalog });
-  const reloader = new Reloader({ loader, live, gitdir, pollMs: opts.pollMs });
+  const reloader = new Reloader({ loader, live, gitdir, pollMs: opts.pollMs, log });
   await reloader.start();
   const writer = new GitWriter({ gitdir, catalog });
 
   const app = createApp({ live, version: VERSION, startedAt: Date.now(), log });
   const server = createServer(app.callback());
   await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reloader.stop();
+      fail(new SilError('SIL_LISTEN', `cannot listen on ${opts.host}:${opts.port}: ${err.code ?? err.message}`, { cause: err }));
+    });
     server.listen(opts.port, opts.host, () => ok());
   });
   const address = server.address();

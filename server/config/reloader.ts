@@ -13,6 +13,7 @@ export interface ReloaderOptions {
   now?: () => Date;
   /** How far back start() looks for a valid commit when the head is invalid. */
   fallbackDepth?: number;
+  log?: (line: string) => void;
 }
 
 export class Reloader {
@@ -56,7 +57,12 @@ export class Reloader {
     this.running = (async () => {
       do {
         this.again = false;
-        await this.checkOnce();
+        try {
+          await this.checkOnce();
+        } catch (err) {
+          // The loader reports bad commits itself; this is a bug or an I/O failure. Keep serving.
+          this.opts.log?.(`config: reload failed: ${(err as Error).message}`);
+        }
       } while (this.again);
     })().finally(() => { this.running = null; });
     return this.running;

@@ -80,6 +80,20 @@ describe('sil command line', () => {
     expect(json.map((t) => t.id).sort()).toEqual(['google-maps', 'here', 'mapbox']);
   });
 
+  it('sil start explains a port that is taken', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const r = sil(['start', '--data', join(tmp.path, 'busy'), '--port', String(port)]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`sil: cannot listen on 127\\.0\\.0\\.1:${port}: EADDRINUSE \\[SIL_LISTEN\\]\nhint: Another process may use the port`));
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('sil start serves /healthz on SIL_HOST/SIL_PORT and stops cleanly on SIGTERM', async () => {
     const data = join(tmp.path, 'start-data');
     const { child, url } = await silStart([], { SIL_DATA: data, SIL_HOST: '127.0.0.1', SIL_PORT: '0' });
