@@ -564,7 +564,7 @@ export interface ProviderInstance {
   tags?: string[];
   authOption?: string;
   /**
-   * Values for the template's connection fields. `baseUrl` is accepted by every provider and overrides the template's base URL.
+   * Values for the template's connection fields. `baseUrl` is accepted by every provider: it replaces the template's base URL; a service with a base URL of its own keeps it unless services.<id>.baseUrl is set.
    */
   connection?: {
     baseUrl?: string;
@@ -614,7 +614,7 @@ export interface Binding {
       service?: string;
       model?: string;
       /**
-       * For strategy weighted.
+       * For strategy weighted; a target without one weighs 1, a weight of 0 takes no traffic.
        */
       weight?: number;
       /**
@@ -630,7 +630,7 @@ export interface Binding {
       service?: string;
       model?: string;
       /**
-       * For strategy weighted.
+       * For strategy weighted; a target without one weighs 1, a weight of 0 takes no traffic.
        */
       weight?: number;
       /**
@@ -644,6 +644,9 @@ export interface Binding {
      * What moves a request to the next target: connect-error, timeout, a status class (5xx) or a status code (429).
      */
     on?: string[];
+    /**
+     * Attempts per request across targets. Default: 3, or the number of targets when there are fewer.
+     */
     maxAttempts?: number;
     /**
      * Total time for one attempt.

@@ -61,8 +61,8 @@ export function bindingIssues(cf: ConfigFile<Binding>, ctx: BindingContext): Con
       out.push(issue(path, at('targets', i, 'model'), 'SIL_CONFIG_REFERENCE', `model "${t.model}" is not in the ${def.id ?? t.provider} catalog${didYouMean(t.model, models)}; its cost cannot be computed`, `catalog models: ${models.slice(0, 8).join(', ')}${models.length > 8 ? ', ...' : ''}`, 'warning'));
     }
   });
-  if (b.strategy === 'weighted' && !b.targets.some((t) => (t.weight ?? 0) > 0)) {
-    out.push(issue(path, at('strategy'), 'SIL_CONFIG_SCHEMA', 'strategy weighted needs a weight above 0 on at least one target', 'add weight: to the targets'));
+  if (b.strategy === 'weighted' && !b.targets.some((t) => (t.weight ?? 1) > 0)) {
+    out.push(issue(path, at('strategy'), 'SIL_CONFIG_SCHEMA', 'strategy weighted: every target has weight 0, so none would take traffic', 'give at least one target a weight above 0 (a target without weight weighs 1)'));
   }
   return out;
 }

@@ -68,9 +68,11 @@ function compileProvider(p: ProviderInstance, def: ProviderTemplate, settings: S
 function compileBinding(b: Binding, providers: ReadonlyMap<string, CompiledProvider>, settings: Settings): CompiledBinding {
   const targets: CompiledTarget[] = b.targets.map((t) => {
     const services = providers.get(t.provider)?.services.filter((s) => !t.service || s.id === t.service) ?? [];
-    const exact = services.find((s) => s.enabled && s.protocol === b.protocol);
-    const adapted = services.find((s) => s.enabled && canServe(b.protocol, s.protocol));
-    const service = exact ?? adapted ?? services[0];
+    const speaking = services.filter((s) => canServe(b.protocol, s.protocol));
+    // Prefer an enabled service speaking the protocol itself, then an adapted one; a
+    // switched-off one is kept (the proxy skips it) rather than one of another protocol.
+    const service =
+      speaking.find((s) => s.enabled && s.protocol === b.protocol) ?? speaking.find((s) => s.enabled) ?? speaking[0];
     return { provider: t.provider, service: service?.id ?? '', model: t.model, weight: t.weight ?? 1, key: t.key };
   });
   return {

@@ -53,10 +53,30 @@ export function crossCheck(model: ConfigModel, catalog: Catalog): CrossCheckResu
       issues.push(issue(path, file.at(['environment']), 'SIL_CONFIG_ENVIRONMENT', `environment "${w.environment}" is not declared in sil.yaml`));
     }
   }
+  if (model.settings) issues.push(...channelIssues(model));
   for (const [name, entry] of model.secrets) {
     if (!model.providers.has(name)) {
       issues.push(issue(entry.path, { line: 1, column: 1 }, 'SIL_CONFIG_REFERENCE', `secrets for provider "${name}", which does not exist`, `name the file after a provider: secrets/<provider-id>.yaml`, 'warning'));
     }
   }
   return { issues, definitions };
+}
+
+/** Notification channels send through bindings; policy alerts name channels. */
+function channelIssues(model: ConfigModel): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const { value, file, path } = model.settings!;
+  const channels = value.notifications?.channels ?? [];
+  channels.forEach((c, i) => {
+    if (c.binding && !model.bindings.has(c.binding) && !model.broken.has(`bindings/${c.binding}`)) {
+      out.push(issue(path, file.at(['notifications', 'channels', i, 'binding']), 'SIL_CONFIG_REFERENCE', `channel "${c.name}" sends through binding "${c.binding}", which does not exist${didYouMean(c.binding, model.bindings.keys())}`));
+    }
+  });
+  const names = channels.map((c) => c.name);
+  for (const { value: p, file: pf, path: pp } of model.policies.values()) {
+    (p.alerts ?? []).forEach((a, i) => (a.channels ?? []).forEach((ch, j) => {
+      if (!names.includes(ch)) out.push(issue(pp, pf.at(['alerts', i, 'channels', j]), 'SIL_CONFIG_REFERENCE', `alert channel "${ch}" is not declared in sil.yaml notifications.channels${didYouMean(ch, names)}`));
+    }));
+  }
+  return out;
 }

@@ -56,7 +56,14 @@ export class ConfigLoader {
 
   /** First-parent ancestors of a commit, newest first (for finding the last good one). */
   async ancestors(commit: string, depth: number): Promise<string[]> {
-    const log = await git.log({ fs: gitFs(this.opts.gitdir), gitdir: this.opts.gitdir, ref: commit, depth: depth + 1, cache: this.gitCache });
-    return log.slice(1).map((e) => e.oid);
+    const out: string[] = [];
+    let current = commit;
+    while (out.length < depth) {
+      const { commit: c } = await git.readCommit({ fs: gitFs(this.opts.gitdir), gitdir: this.opts.gitdir, oid: current, cache: this.gitCache });
+      if (c.parent.length === 0) break;
+      current = c.parent[0];
+      out.push(current);
+    }
+    return out;
   }
 }

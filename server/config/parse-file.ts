@@ -130,7 +130,7 @@ export function parseConfigFile(path: string, bytes: Uint8Array, maxBytes = MAX_
   } catch (err) {
     const message = (err as Error).message;
     if (/alias/i.test(message)) {
-      return { ok: false, issues: [issue(path, start, 'SIL_CONFIG_ALIAS_LIMIT', `too many alias expansions (more than ${MAX_ALIASES})`)] };
+      return { ok: false, issues: [issue(path, start, 'SIL_CONFIG_ALIAS_LIMIT', `too many alias expansions (the limit is ${MAX_ALIASES})`)] };
     }
     return { ok: false, issues: [issue(path, start, 'SIL_CONFIG_YAML', `the file cannot be read: ${message}`)] };
   }

@@ -24,6 +24,8 @@ function fieldProblem(spec: Field, value: unknown): string | undefined {
   if (typeof value === 'string') {
     if (spec.pattern && !safeRegExp(spec.pattern).test(value)) return `does not match the pattern ${spec.pattern}${spec.example ? ` (example: ${spec.example})` : ''}`;
     if (spec.format === 'uri' && !URL.canParse(value)) return 'must be a URL';
+    if (spec.format === 'hostname' && !/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(value)) return 'must be a host name';
+    if (spec.format === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) return 'must be an email address';
   }
   return undefined;
 }

@@ -14,7 +14,7 @@ const CONFIG_EXT = /\.(ya?ml|json)$/;
 const TOP = { line: 1, column: 1 };
 
 /** Parsed and schema-checked files by path and content id, reused across loads. */
-export type ParseCache = Map<string, { issues: ConfigIssue[]; file?: ParsedFile }>;
+export type ParseCache = Map<string, { issues: ConfigIssue[]; file?: ParsedFile; bytes: number }>;
 
 interface Planned { entry: TreeEntry; kind: SchemaKind; folder?: ModelFolder; name: string }
 
@@ -44,9 +44,9 @@ function plan(entries: TreeEntry[], issues: ConfigIssue[], model: ConfigModel): 
   return planned;
 }
 
-function checkOne(p: Planned, bytes: Uint8Array): { issues: ConfigIssue[]; file?: ParsedFile } {
+function checkOne(p: Planned, bytes: Uint8Array): { issues: ConfigIssue[]; file?: ParsedFile; bytes: number } {
   const parsed = parseConfigFile(p.entry.path, bytes);
-  if (!parsed.ok) return { issues: parsed.issues };
+  if (!parsed.ok) return { issues: parsed.issues, bytes: bytes.length };
   const { file } = parsed;
   const found = schemaIssues(p.kind, file);
   if (p.folder) {
@@ -56,7 +56,7 @@ function checkOne(p: Planned, bytes: Uint8Array): { issues: ConfigIssue[]; file?
       found.push(issue(p.entry.path, file.at([field]), 'SIL_CONFIG_ID_MISMATCH', `${field} "${id}" does not match the file name "${p.name}"`, `rename the file to ${p.folder}/${/^[a-z0-9-]+$/.test(id) ? id : '<' + field + '>'}.yaml or set ${field}: ${p.name}`));
     }
   }
-  return { issues: found, file };
+  return { issues: found, file, bytes: bytes.length };
 }
 
 export async function readConfigTree(source: ConfigSource, cache: ParseCache = new Map()): Promise<{ model: ConfigModel; issues: ConfigIssue[] }> {
@@ -81,6 +81,13 @@ export async function readConfigTree(source: ConfigSource, cache: ParseCache = n
   toRead.forEach((p, i) => cache.set(key(p), checkOne(p, contents[i])));
   const current = new Set(planned.map(key));
   for (const k of cache.keys()) if (!current.has(k)) cache.delete(k);
+
+  // Sources that cannot tell sizes before reading (isomorphic-git) are held to the total here.
+  const total = planned.reduce((n, p) => n + (cache.get(key(p))?.bytes ?? p.entry.size ?? 0), 0);
+  if (total > MAX_TOTAL_BYTES) {
+    issues.push(issue('.', TOP, 'SIL_CONFIG_LIMITS', `${total} bytes of config; sil reads at most ${MAX_TOTAL_BYTES}`));
+    return { model, issues };
+  }
 
   const seen = new Map<string, string>();
   for (const p of planned) {

@@ -15,7 +15,15 @@ function* strings(value: unknown, at: Segments): Generator<[string, Segments]> {
 }
 
 /** Parts of a template whose strings are not interpolated (prose, patterns, examples). */
-const PROSE = new Set(['description', 'name', 'title', 'docs', 'sources', 'unconfirmed', 'note', 'pattern', 'example', 'default', 'enum', 'models', 'format']);
+const PROSE = new Set(['description', 'name', 'title', 'docs', 'sources', 'unconfirmed', 'note', 'pattern', 'example', 'default', 'enum', 'models']);
+
+/** Which request-time placeholders a string may use, by where it sits in the template. */
+function requestTimeNames(at: Segments): { names: Set<string>; hint: string } {
+  if (at[0] === 'webhookSignature') return { names: new Set(['body', 'timestamp', 'signature', 'url']), hint: '${body}, ${timestamp}, ${signature}, ${url}' };
+  if (at[0] === 'rotation') return { names: new Set(['key', 'model']), hint: '${key.id}' };
+  if (at.includes('stringToSign')) return { names: new Set(['request', 'model']), hint: '${request.method}, ${request.path}, ${request.body}, ${request.timestamp}' };
+  return { names: new Set(['model']), hint: '${model}' };
+}
 
 export function templateIssues(tpl: ProviderTemplate, file: ParsedFile, base: Segments = []): ConfigIssue[] {
   const out: ConfigIssue[] = [];
@@ -24,20 +32,19 @@ export function templateIssues(tpl: ProviderTemplate, file: ParsedFile, base: Se
   connection.add('baseUrl');
   const credentialsOf = (option?: string): Set<string> =>
     new Set(Object.keys((option && tpl.authOptions?.[option]?.credentials) || tpl.credentials || {}));
-  const allCredentials = new Set(Object.keys(tpl.credentials ?? {}));
-  for (const o of Object.values(tpl.authOptions ?? {})) for (const k of Object.keys(o.credentials ?? {})) allCredentials.add(k);
 
   for (const [text, at] of strings(tpl, [])) {
     if (at.some((s) => typeof s === 'string' && PROSE.has(s))) continue;
     const option = at[0] === 'authOptions' ? String(at[1]) : undefined;
+    const requestTime = requestTimeNames(at);
     for (const p of placeholders(text)) {
-      if (!p.valid) {
-        out.push(issue(file.path, where(at), 'SIL_CONFIG_TEMPLATE', `unknown placeholder ${p.raw}`, 'use ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}'));
+      const known = p.valid && (p.namespace === 'connection' || p.namespace === 'secret' || requestTime.names.has(p.namespace));
+      if (!known) {
+        out.push(issue(file.path, where(at), 'SIL_CONFIG_TEMPLATE', `placeholder ${p.raw} cannot be used here`, `use \${connection.<field>}, \${secret.<credential>} or ${requestTime.hint}`));
       } else if (p.namespace === 'connection' && !connection.has(p.name)) {
         out.push(issue(file.path, where(at), 'SIL_CONFIG_TEMPLATE', `${p.raw} is not a declared connection field`, `declare "${p.name}" under connection:`));
       } else if (p.namespace === 'secret') {
-        const declared = option ? credentialsOf(option) : allCredentials;
-        if (!declared.has(p.name)) {
+        if (!credentialsOf(option).has(p.name)) {
           out.push(issue(file.path, where(at), 'SIL_CONFIG_TEMPLATE', `${p.raw} is not a declared credential`, `declare "${p.name}" under credentials:`));
         }
       }

@@ -40,4 +40,11 @@ describe('compiled snapshot', () => {
     expect(az.connection.apiVersion).toBeTruthy();
     expect(s.providers.get('claude')!.services.find((x) => x.id === 'messages')!.headers['anthropic-version']).toBe('2023-06-01');
   });
+
+  it('keeps a switched-off service of the right protocol rather than one of another protocol', async () => {
+    const s = await snapshot({ ...MINIMAL, 'providers/openai-main.yaml': MINIMAL['providers/openai-main.yaml'] + 'services:\n  chat: { enabled: false }\n' });
+    const target = s.bindings.get('chat')!.targets[0];
+    expect(target.service).toBe('chat');
+    expect(s.providers.get('openai-main')!.services.find((x) => x.id === 'chat')!.enabled).toBe(false);
+  });
 });

@@ -157,3 +157,38 @@ connection:
     expect(r.warnings.map(formatIssue)).toEqual([expect.stringMatching(/bindings\/chat\.yaml:8:12: warning: model "gpt-4oo" is not in the openai catalog \(did you mean "gpt-4o"\?\)/)]);
   });
 });
+
+describe('validator, further rules', () => {
+  it('restricts request-time placeholders to where they apply', async () => {
+    const p = (extra: string) => `id: acme\nname: ACME\nenvironment: prod\ndefinition:\n  name: ACME\n  category: Custom\n  baseUrl: https://api.acme.test\n  credentials:\n    token: { title: Token }\n  auth: { type: bearer, token: "\${secret.token}" }\n${extra}  services:\n    - { id: chat, protocol: openai-chat, path: "/models/\${model}:chat" }\n`;
+    expect((await check({ 'sil.yaml': SETTINGS, 'providers/acme.yaml': p('') })).errors).toEqual([]);
+    const bad = await lines({ 'sil.yaml': SETTINGS, 'providers/acme.yaml': p('  headers: { X-Sig: "${signature}" }\n') });
+    expect(bad).toEqual([expect.stringMatching(/^providers\/acme\.yaml:11:\d+: placeholder \$\{signature\} cannot be used here \[SIL_CONFIG_TEMPLATE\] hint: use \$\{connection\.<field>\}, \$\{secret\.<credential>\} or \$\{model\}/)]);
+  });
+
+  it('treats targets without weight as weight 1 in a weighted binding', async () => {
+    const weighted = CHAT_BINDING.replace('strategy: priority', 'strategy: weighted');
+    expect((await check({ ...MINIMAL, 'bindings/chat.yaml': weighted })).errors).toEqual([]);
+    const none = await lines({ ...MINIMAL, 'bindings/chat.yaml': weighted.replace('model: gpt-4o', 'model: gpt-4o\n    weight: 0') });
+    expect(none).toEqual([expect.stringMatching(/^bindings\/chat\.yaml:5:11: strategy weighted: every target has weight 0/)]);
+  });
+
+  it('checks notification channel bindings and alert channels', async () => {
+    const settings = `${SETTINGS}notifications:\n  channels:\n    - { name: ops-sms, type: sms, binding: sms }\n`;
+    const policy = 'name: default\nalerts:\n  - { metric: error-rate, threshold: 0.1, channels: [ops-sms, pager] }\n';
+    const out = await lines({ ...MINIMAL, 'sil.yaml': settings, 'policies/default.yaml': policy });
+    expect(out).toEqual([
+      expect.stringMatching(/^policies\/default\.yaml:3:\d+: alert channel "pager" is not declared in sil\.yaml notifications\.channels/),
+      expect.stringMatching(/^sil\.yaml:5:\d+: channel "ops-sms" sends through binding "sms", which does not exist/),
+    ]);
+  });
+
+  it('checks host name and email connection fields', async () => {
+    const p = `id: es\nname: ES\nenvironment: prod\ndefinition:\n  name: ES\n  category: Search\n  baseUrl: https://\${connection.host}\n  connection:\n    host: { title: Host, format: hostname }\n    owner: { title: Owner, format: email, optional: true }\n  auth: { type: none }\n  services: [{ id: api, protocol: http }]\nconnection:\n  host: "bad host!"\n  owner: nobody\n`;
+    const out = await lines({ 'sil.yaml': SETTINGS, 'providers/es.yaml': p });
+    expect(out).toEqual([
+      expect.stringMatching(/^providers\/es\.yaml:14:9: connection\.host must be a host name/),
+      expect.stringMatching(/^providers\/es\.yaml:15:10: connection\.owner must be an email address/),
+    ]);
+  });
+});
