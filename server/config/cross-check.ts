@@ -17,8 +17,8 @@ export interface CrossCheckResult {
 export function crossCheck(model: ConfigModel, catalog: Catalog): CrossCheckResult {
   const issues: ConfigIssue[] = [];
   const definitions = new Map<string, ProviderTemplate>();
-  if (!model.settings) {
-    issues.push(issue('sil.yaml', { line: 1, column: 1 }, 'SIL_CONFIG_MISSING', 'sil.yaml is missing (or invalid) at the root of the repository'));
+  if (!model.settings && !model.broken.has('/sil')) {
+    issues.push(issue('sil.yaml', { line: 1, column: 1 }, 'SIL_CONFIG_MISSING', 'sil.yaml is missing at the root of the repository'));
   }
   const environments = model.settings?.value.environments ?? ['dev', 'prod'];
 

@@ -68,13 +68,17 @@ export async function readConfigTree(source: ConfigSource, cache: ParseCache = n
     issues.push(issue('.', TOP, 'SIL_CONFIG_LIMITS', `${planned.length} config files; sil reads at most ${MAX_FILES}`));
     return { model, issues };
   }
-  const known = planned.reduce((n, p) => n + (p.entry.size ?? 0), 0);
-  if (known > MAX_TOTAL_BYTES) {
-    issues.push(issue('.', TOP, 'SIL_CONFIG_LIMITS', `${known} bytes of config; sil reads at most ${MAX_TOTAL_BYTES}`));
-    return { model, issues };
-  }
-
   const key = (p: Planned) => `${p.entry.path}\0${p.entry.id}`;
+  // The total is checked before reading where the source tells sizes (native git), and again
+  // after reading for sources that cannot (isomorphic-git).
+  const overTotal = (sizeOf: (p: Planned) => number) => {
+    const total = planned.reduce((n, p) => n + sizeOf(p), 0);
+    if (total <= MAX_TOTAL_BYTES) return false;
+    issues.push(issue('.', TOP, 'SIL_CONFIG_LIMITS', `${total} bytes of config; sil reads at most ${MAX_TOTAL_BYTES}`));
+    return true;
+  };
+  if (overTotal((p) => p.entry.size ?? 0)) return { model, issues };
+
   const oversize = (p: Planned) => p.entry.size !== undefined && p.entry.size > MAX_FILE_BYTES;
   const toRead = planned.filter((p) => !cache.has(key(p)) && !oversize(p));
   const contents = await source.read(toRead.map((p) => p.entry));
@@ -82,12 +86,7 @@ export async function readConfigTree(source: ConfigSource, cache: ParseCache = n
   const current = new Set(planned.map(key));
   for (const k of cache.keys()) if (!current.has(k)) cache.delete(k);
 
-  // Sources that cannot tell sizes before reading (isomorphic-git) are held to the total here.
-  const total = planned.reduce((n, p) => n + (cache.get(key(p))?.bytes ?? p.entry.size ?? 0), 0);
-  if (total > MAX_TOTAL_BYTES) {
-    issues.push(issue('.', TOP, 'SIL_CONFIG_LIMITS', `${total} bytes of config; sil reads at most ${MAX_TOTAL_BYTES}`));
-    return { model, issues };
-  }
+  if (overTotal((p) => cache.get(key(p))?.bytes ?? p.entry.size ?? 0)) return { model, issues };
 
   const seen = new Map<string, string>();
   for (const p of planned) {

@@ -94,7 +94,7 @@ describe('validator', () => {
 
   it('requires sil.yaml', async () => {
     const { 'sil.yaml': _s, ...rest } = MINIMAL;
-    expect(await lines(rest)).toEqual([expect.stringMatching(/^sil\.yaml:1:1: sil\.yaml is missing .*\[SIL_CONFIG_MISSING\]/)]);
+    expect(await lines(rest)).toEqual([expect.stringMatching(/^sil\.yaml:1:1: sil\.yaml is missing at the root .*\[SIL_CONFIG_MISSING\]/)]);
   });
 
   it('checks connection values against the template fields', async () => {
@@ -190,5 +190,12 @@ describe('validator, further rules', () => {
       expect.stringMatching(/^providers\/es\.yaml:14:9: connection\.host must be a host name/),
       expect.stringMatching(/^providers\/es\.yaml:15:10: connection\.owner must be an email address/),
     ]);
+  });
+});
+
+describe('validator, settings', () => {
+  it('reports an invalid sil.yaml once, at its own error', async () => {
+    const out = await lines({ ...MINIMAL, 'sil.yaml': 'version: 2\nenvironments: [dev, prod]\n' });
+    expect(out).toEqual([expect.stringMatching(/^sil\.yaml:1:10: version: must be 1 \[SIL_CONFIG_SCHEMA\]/)]);
   });
 });
