@@ -2,6 +2,8 @@
 // compile. Keeps a parse cache so a reload re-reads only the files that changed.
 import { gitFs } from './git-fs.ts';
 import git from 'isomorphic-git';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { isoGitSource } from './sources/iso-git-source.ts';
 import { validateSource } from './validate.ts';
 import { compileSnapshot } from './compile.ts';
@@ -24,7 +26,8 @@ export interface ConfigLoaderOptions {
 export class ConfigLoader {
   readonly ref: string;
   private readonly opts: ConfigLoaderOptions;
-  private readonly gitCache = {};
+  private gitCache = {};
+  private packs = '';
   private readonly parseCache: ParseCache = new Map();
 
   constructor(opts: ConfigLoaderOptions) {
@@ -41,8 +44,21 @@ export class ConfigLoader {
     }
   }
 
+  /**
+   * isomorphic-git's cache keeps every packfile it has opened. When `git gc` or a push
+   * replaces packs, start a new cache so that removed packs do not stay in memory.
+   */
+  private async refreshGitCache(): Promise<void> {
+    const packs = (await readdir(join(this.opts.gitdir, 'objects', 'pack')).catch(() => [])).filter((f) => f.endsWith('.pack')).sort().join(',');
+    if (packs !== this.packs) {
+      this.packs = packs;
+      this.gitCache = {};
+    }
+  }
+
   async load(commit: string): Promise<LoadResult> {
     try {
+      await this.refreshGitCache();
       const source = isoGitSource(this.opts.gitdir, commit, this.gitCache);
       const result = await validateSource(source, this.opts.catalog, this.parseCache);
       if (!result.ok) return { ok: false, commit, errors: result.errors };

@@ -36,6 +36,16 @@ describe('hot reload from the config repository', () => {
     expect(hub.live.snapshot!.providers.get('openai-main')!.services.find((s) => s.id === 'chat')!.baseUrl).toBe('http://127.0.0.1:9901/v1');
   });
 
+  it('keeps reloading after git gc packs the objects and refs', async () => {
+    gitRun(hub.gitdir, ['gc', '--quiet', '--prune=now']);
+    const commit = commitFiles(work, { 'policies/after-gc.yaml': 'name: after-gc\n' }, 'after gc');
+    gitRun(work, ['push', '-q', 'origin', 'main']);
+    const { body } = await hub.waitFor((b) => b.config.commit === commit);
+    expect(body.config.commit).toBe(commit);
+    expect(hub.live.snapshot!.policies.has('after-gc')).toBe(true);
+    expect(hub.live.snapshot!.providers.get('openai-main')).toBeDefined();
+  });
+
   it('never serves a bad commit written past the hook, and reports it', async () => {
     const good = hub.live.snapshot!.commit;
     const bad = commitPastHook(hub.gitdir, { 'bindings/chat.yaml': MINIMAL['bindings/chat.yaml'].replace('openai-main', 'openai-gone') });
