@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     git(paths.gitdir, ['repack', '-adq']);
     await coldLoads('packed objects (after a push or git gc)');
     const fresh = [0, 1, 2].map(() => freshProcessLoad(paths.gitdir));
-    console.log(`catalog + validate + load in a new process (schema compilation and JIT warm-up included), 3 runs: median ${ms(pct(fresh, 50))}, max ${ms(Math.max(...fresh))}`);
+    console.log(`catalog + validate + load in a new process (module loading and JIT warm-up included), 3 runs: median ${ms(pct(fresh, 50))}, max ${ms(Math.max(...fresh))}`);
 
     const loader = new ConfigLoader({ gitdir: paths.gitdir, catalog });
     await loader.load(commit);
