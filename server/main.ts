@@ -41,7 +41,6 @@ export function hubOptions(flags: { data?: string; host?: string; port?: string 
   return { dataDir: resolveDataDir(flags.data, env), host: flags.host ?? env.SIL_HOST ?? '127.0.0.1', port };
 }
 
-
 export async function startHub(opts: HubOptions): Promise<Hub> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const { catalog, issues } = projectCatalog();
