@@ -32,11 +32,21 @@ export const ERRORS = {
   SIL_CONFIG_MISSING: spec(400, 'A required config file is missing.', 'Restore sil.yaml at the root of the repository (`sil init` writes a default one).'),
   SIL_CONFIG_LIMITS: spec(413, 'The repository holds more config than sil accepts.', 'Remove files that are not config, or raise the limit.'),
   SIL_CONFIG_INVALID: spec(422, 'The configuration is invalid; nothing was changed.', 'Fix the errors listed in `issues` and try again.'),
+  // Vault: SOPS files, identities, keys.
+  SIL_VAULT_FORMAT: spec(400, 'The file is not a SOPS file sil can read.', 'Check the `sops:` block (version, mac, age recipients) and that every value in an encrypted place is an ENC[AES256_GCM,...] value.'),
+  SIL_VAULT_UNSUPPORTED: spec(400, 'The SOPS file uses a feature sil does not support.', 'Re-encrypt it with age recipients only (no key groups / Shamir, no comment-regex rules): `sops updatekeys` or `sil secrets encrypt`.'),
+  SIL_VAULT_IDENTITY: spec(400, 'None of the available age identities can open the file.', 'Add the hub\'s recipient (data/keys/age.key, `# public key:` line) to .sops.yaml and run `sops updatekeys FILE`, or pass the right --identity.'),
+  SIL_VAULT_DECRYPT: spec(400, 'A value does not decrypt: wrong data key, moved to another place, or tampered with.', 'Restore the file from git history or re-enter the key with `sil keys update`.'),
+  SIL_VAULT_MAC: spec(400, 'The file\'s MAC does not match its values: it was changed without sops or sil.', 'Restore the file from git history, or edit it with `sops` so the MAC is recomputed.'),
   // Git store and writer.
   SIL_GIT_CONFLICT: spec(409, 'The config changed since your edit started: a file you touched was changed by someone else.', 'Reload, look at the new version, and apply your change again.'),
   SIL_GIT_REF_MOVED: spec(409, 'The branch moved while the commit was being written.', 'Try again; nothing was written.'),
   SIL_GIT_NOT_FOUND: spec(404, 'The commit or revision does not exist in the config repository.', 'Check the revision with `git log` in a clone of data/config.git.'),
   SIL_GIT_NATIVE: spec(500, 'The git command failed.', 'Check that git (2.34 or later) is installed and that the data directory is writable.', false),
+  // Clients and their tokens.
+  SIL_CLIENT_NAME: spec(400, 'The client name is not valid.', 'Use 1 to 63 lowercase letters, digits and hyphens, starting with a letter or digit (the file is clients/<name>.yaml).'),
+  SIL_CLIENT_NOT_FOUND: spec(404, 'The client does not exist.', 'List the clients with `git ls-tree --name-only main clients/` in the config repository; `sil tokens create <client>` creates one.'),
+  SIL_CLIENT_TOKEN_NOT_FOUND: spec(404, 'The client has no token with that id.', 'Run `sil tokens list <client>` for its token ids.'),
   // CLI and server.
   SIL_USAGE: spec(400, 'The command line is not valid.', 'Run the command with --help for its usage.'),
   SIL_DATA_DIR: spec(500, 'The data directory cannot be used.', 'Check that the directory exists and is writable, or pass another one with --data.'),
