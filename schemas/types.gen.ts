@@ -51,6 +51,7 @@ export interface SilConfigFiles {
   Policy?: Policy;
   Client?: Client;
   WebhookSubscription?: WebhookSubscription;
+  SecretsFile?: SecretsFile;
 }
 /**
  * Hub settings (sil.yaml at the root of the config repository).
@@ -766,5 +767,51 @@ export interface WebhookSubscription {
      */
     scheduleSeconds?: number[];
     disableAfterFailures?: number;
+  };
+}
+/**
+ * A provider's keys (secrets/<provider-id>.yaml), SOPS-encrypted: the values under each key's `secret` are encrypted, the metadata stays readable. Written by `sil keys ...` or the `sops` CLI.
+ */
+export interface SecretsFile {
+  keys: ProviderKey[];
+  /**
+   * The SOPS metadata block (age recipients, MAC, rule); maintained by sil and sops.
+   */
+  sops: {};
+}
+export interface ProviderKey {
+  id: string;
+  label?: string;
+  /**
+   * active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed.
+   */
+  status: 'active' | 'staged' | 'suspended' | 'retiring' | 'revoked';
+  /**
+   * The key requests use unless a binding target names another.
+   */
+  default?: boolean;
+  created: string;
+  updated?: string;
+  rotated?: string;
+  expires?: string;
+  retireAt?: string;
+  revokedAt?: string;
+  /**
+   * The key id this key rotated out.
+   */
+  replaces?: string;
+  /**
+   * The provider's own id of the key (used by rotation recipes to revoke it).
+   */
+  providerKeyId?: string;
+  /**
+   * sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting.
+   */
+  fingerprint: string;
+  /**
+   * The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.
+   */
+  secret?: {
+    [k: string]: string | number | boolean;
   };
 }

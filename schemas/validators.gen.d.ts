@@ -4,6 +4,7 @@ export declare const binding: ValidateFunction;
 export declare const client: ValidateFunction;
 export declare const policy: ValidateFunction;
 export declare const provider: ValidateFunction;
+export declare const secrets: ValidateFunction;
 export declare const settings: ValidateFunction;
 export declare const template: ValidateFunction;
 export declare const webhook: ValidateFunction;

@@ -6,8 +6,10 @@ import { initCommand } from './cli/init.ts';
 import { validateCommand } from './cli/validate.ts';
 import { catalogCommand } from './cli/catalog.ts';
 import { hookCommand } from './cli/hook.ts';
+import { keysCommand } from './cli/keys.ts';
+import { tokensCommand } from './cli/tokens.ts';
 
-export const COMMANDS: readonly Command[] = [startCommand, initCommand, validateCommand, catalogCommand, hookCommand];
+export const COMMANDS: readonly Command[] = [startCommand, initCommand, validateCommand, catalogCommand, keysCommand, tokensCommand, hookCommand];
 
 function overview(): string {
   const shown = COMMANDS.filter((c) => !c.hidden);

@@ -31,6 +31,7 @@ export const ERRORS = {
   SIL_CONFIG_FILE_PLACE: spec(400, 'The file is not where sil expects config files.', 'Config files are <folder>/<id>.yaml (or .json) directly inside providers/, secrets/, bindings/, policies/, clients/ or webhooks/.'),
   SIL_CONFIG_MISSING: spec(400, 'A required config file is missing.', 'Restore sil.yaml at the root of the repository (`sil init` writes a default one).'),
   SIL_CONFIG_LIMITS: spec(413, 'The repository holds more config than sil accepts.', 'Remove files that are not config, or raise the limit.'),
+  SIL_CONFIG_PLAINTEXT_SECRET: spec(400, 'A secret is stored in plain text.', 'Keys belong encrypted in secrets/<provider-id>.yaml (`sil keys add`); rotate a key that was committed in clear: it stays in git history.'),
   SIL_CONFIG_INVALID: spec(422, 'The configuration is invalid; nothing was changed.', 'Fix the errors listed in `issues` and try again.'),
   // Vault: SOPS files, identities, keys.
   SIL_VAULT_FORMAT: spec(400, 'The file is not a SOPS file sil can read.', 'Check the `sops:` block (version, mac, age recipients) and that every value in an encrypted place is an ENC[AES256_GCM,...] value.'),
@@ -38,6 +39,13 @@ export const ERRORS = {
   SIL_VAULT_IDENTITY: spec(400, 'None of the available age identities can open the file.', 'Add the hub\'s recipient (data/keys/age.key, `# public key:` line) to .sops.yaml and run `sops updatekeys FILE`, or pass the right --identity.'),
   SIL_VAULT_DECRYPT: spec(400, 'A value does not decrypt: wrong data key, moved to another place, or tampered with.', 'Restore the file from git history or re-enter the key with `sil keys update`.'),
   SIL_VAULT_MAC: spec(400, 'The file\'s MAC does not match its values: it was changed without sops or sil.', 'Restore the file from git history, or edit it with `sops` so the MAC is recomputed.'),
+  // Auth schemes: credentials applied to outgoing requests.
+  SIL_AUTH_UNSUPPORTED: spec(501, 'The auth scheme is not supported yet, or cannot be applied to this request.', 'oauth2-client-credentials, aws-sigv4, google-service-account and hmac-signature arrive with the proxy issue; body auth needs a JSON object or an application/x-www-form-urlencoded body.'),
+  SIL_AUTH_MISSING_SECRET: spec(500, 'The key lacks a credential the provider\'s auth scheme needs.', 'Add the credential named in the message to the key in secrets/<provider-id>.yaml (the template\'s `credentials:` lists them), or pick the auth option that key belongs to.'),
+  SIL_KEY_NOT_FOUND: spec(404, 'No such key.', 'List the provider\'s keys with `sil keys list <provider>`.'),
+  SIL_KEY_EXISTS: spec(409, 'A key with that id already exists.', 'Pick another id with --id, or update the existing key.'),
+  SIL_KEY_STATE: spec(409, 'The key is not in a state that allows this.', 'See the key lifecycle in docs/vault.md: staged → active → retiring → revoked; suspended keys can be activated again.'),
+  SIL_KEY_INPUT: spec(400, 'The secret given does not fit the provider\'s credential fields.', 'Pipe the secret on stdin: one value for single-field providers, or JSON / name=value lines naming each credential field.'),
   // Git store and writer.
   SIL_GIT_CONFLICT: spec(409, 'The config changed since your edit started: a file you touched was changed by someone else.', 'Reload, look at the new version, and apply your change again.'),
   SIL_GIT_REF_MOVED: spec(409, 'The branch moved while the commit was being written.', 'Try again; nothing was written.'),

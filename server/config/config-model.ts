@@ -1,8 +1,7 @@
 // The parsed, schema-valid files of one config tree, before cross-checks and compilation.
-import type { Binding, Client, HubSettings, Policy, ProviderInstance, WebhookSubscription } from '../../schemas/types.gen.ts';
+import type { Binding, Client, HubSettings, Policy, ProviderInstance, SecretsFile, WebhookSubscription } from '../../schemas/types.gen.ts';
 import type { ParsedFile } from './parse-file.ts';
 import type { SchemaKind } from './schemas.ts';
-import type { TreeEntry } from './sources/source.ts';
 
 export interface ConfigFile<T> {
   path: string;
@@ -17,8 +16,8 @@ export interface ConfigModel {
   policies: Map<string, ConfigFile<Policy>>;
   clients: Map<string, ConfigFile<Client>>;
   webhooks: Map<string, ConfigFile<WebhookSubscription>>;
-  /** secrets/<provider-id>.yaml entries; their contents are the vault's business. */
-  secrets: Map<string, TreeEntry>;
+  /** secrets/<provider-id>.yaml: key metadata in clear, secret values still encrypted. */
+  secrets: Map<string, ConfigFile<SecretsFile>>;
   /** `<folder>/<name>` of files that exist but have errors: references to them are not blamed again. */
   broken: Set<string>;
 }
@@ -30,7 +29,8 @@ export const FOLDERS = {
   policies: { kind: 'policy', idField: 'name' },
   clients: { kind: 'client', idField: 'name' },
   webhooks: { kind: 'webhook', idField: 'name' },
-} as const satisfies Record<string, { kind: SchemaKind; idField: string }>;
+  secrets: { kind: 'secrets', idField: null },
+} as const satisfies Record<string, { kind: SchemaKind; idField: string | null }>;
 
 export type ModelFolder = keyof typeof FOLDERS;
 

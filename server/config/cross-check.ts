@@ -5,6 +5,8 @@ import { issue, type ConfigIssue } from './issues.ts';
 import { didYouMean } from '../core/suggest.ts';
 import { providerIssues, definitionOf } from './provider-check.ts';
 import { bindingIssues } from './binding-check.ts';
+import { secretsIssues } from './secrets-check.ts';
+import { catalogKeyFormats, plaintextSecretIssues } from './plaintext-secret-check.ts';
 import type { ConfigModel } from './config-model.ts';
 import type { Catalog } from './catalog.ts';
 
@@ -54,11 +56,15 @@ export function crossCheck(model: ConfigModel, catalog: Catalog): CrossCheckResu
     }
   }
   if (model.settings) issues.push(...channelIssues(model));
-  for (const [name, entry] of model.secrets) {
-    if (!model.providers.has(name)) {
-      issues.push(issue(entry.path, { line: 1, column: 1 }, 'SIL_CONFIG_REFERENCE', `secrets for provider "${name}", which does not exist`, `name the file after a provider: secrets/<provider-id>.yaml`, 'warning'));
+  for (const [name, cf] of model.secrets) {
+    if (!model.providers.has(name) && !model.broken.has(`providers/${name}`)) {
+      issues.push(issue(cf.path, { line: 1, column: 1 }, 'SIL_CONFIG_REFERENCE', `secrets for provider "${name}", which does not exist`, `name the file after a provider: secrets/<provider-id>.yaml`, 'warning'));
     }
+    issues.push(...secretsIssues(cf, name, definitions.get(name)));
   }
+  const formats = catalogKeyFormats(catalog.values());
+  const plainFiles = [model.settings, ...model.providers.values(), ...model.bindings.values(), ...model.policies.values(), ...model.clients.values(), ...model.webhooks.values()];
+  for (const cf of plainFiles) if (cf) issues.push(...plaintextSecretIssues(cf.file, formats));
   return { issues, definitions };
 }
 

@@ -30,6 +30,8 @@ function flowDepth(text: string): number {
 
 export interface ParsedFile {
   path: string;
+  /** The file's text (UTF-8 decoded, byte order mark removed). */
+  text: string;
   /** The plain JavaScript value of the document. */
   value: Record<string, unknown>;
   /** Line and column of the value at a path (of its key with `key`), for messages. */
@@ -46,6 +48,7 @@ function parsedFile(path: string, text: string, value: Record<string, unknown>):
   let tree: { doc: Document.Parsed; lines: LineCounter } | undefined;
   return {
     path,
+    text,
     value,
     at(segments, key = false) {
       if (!tree) {

@@ -18,7 +18,7 @@ export type ParseCache = Map<string, { issues: ConfigIssue[]; file?: ParsedFile;
 
 interface Planned { entry: TreeEntry; kind: SchemaKind; folder?: ModelFolder; name: string }
 
-function plan(entries: TreeEntry[], issues: ConfigIssue[], model: ConfigModel): Planned[] {
+function plan(entries: TreeEntry[], issues: ConfigIssue[]): Planned[] {
   const planned: Planned[] = [];
   const dirs = new Set<string>(CONFIG_DIRS);
   for (const e of entries) {
@@ -35,7 +35,6 @@ function plan(entries: TreeEntry[], issues: ConfigIssue[], model: ConfigModel): 
       continue;
     }
     const name = base.replace(CONFIG_EXT, '');
-    if (folder === 'secrets') { model.secrets.set(name, e); continue; }
     const f = folder as ModelFolder;
     planned.push({ entry: e, kind: FOLDERS[f].kind, folder: f, name });
   }
@@ -49,8 +48,8 @@ function checkOne(p: Planned, bytes: Uint8Array): { issues: ConfigIssue[]; file?
   if (!parsed.ok) return { issues: parsed.issues, bytes: bytes.length };
   const { file } = parsed;
   const found = schemaIssues(p.kind, file);
-  if (p.folder) {
-    const field = FOLDERS[p.folder].idField;
+  const field = p.folder ? FOLDERS[p.folder].idField : null;
+  if (p.folder && field) {
     const id = file.value[field];
     if (typeof id === 'string' && id !== p.name) {
       found.push(issue(p.entry.path, file.at([field]), 'SIL_CONFIG_ID_MISMATCH', `${field} "${id}" does not match the file name "${p.name}"`, `rename the file to ${p.folder}/${/^[a-z0-9-]+$/.test(id) ? id : '<' + field + '>'}.yaml or set ${field}: ${p.name}`));
@@ -63,7 +62,7 @@ export async function readConfigTree(source: ConfigSource, cache: ParseCache = n
   const issues: ConfigIssue[] = [];
   const model = emptyModel();
   const entries = await source.list();
-  const planned = plan(entries, issues, model);
+  const planned = plan(entries, issues);
   if (planned.length > MAX_FILES) {
     issues.push(issue('.', TOP, 'SIL_CONFIG_LIMITS', `${planned.length} config files; sil reads at most ${MAX_FILES}`));
     return { model, issues };

@@ -14,6 +14,7 @@ export const SCHEMA_FILES = {
   policy: 'policy.schema.json',
   client: 'client.schema.json',
   webhook: 'webhook.schema.json',
+  secrets: 'secrets.schema.json',
 } as const;
 
 export type SchemaKind = keyof typeof SCHEMA_FILES;
