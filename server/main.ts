@@ -10,6 +10,7 @@ import { GitWriter } from './config/git-writer.ts';
 import { formatIssue } from './config/issues.ts';
 import { createApp } from './http/app.ts';
 import { SilError } from './errors.ts';
+import { loadHubIdentity } from './vault/identity.ts';
 import { resolveDataDir } from './config/data-dir.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -55,7 +56,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     log(`config: rejected commit ${r.commit.slice(0, 7)}; still serving the last good config`);
     for (const i of r.errors) log(`  ${formatIssue(i)}`);
   });
-  const loader = new ConfigLoader({ gitdir, catalog });
+  const hub = await loadHubIdentity(init.paths.ageKey);
+  const loader = new ConfigLoader({ gitdir, catalog, identities: hub.identities });
   const reloader = new Reloader({ loader, live, gitdir, pollMs: opts.pollMs, log });
   await reloader.start();
   const writer = new GitWriter({ gitdir, catalog });

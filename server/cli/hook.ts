@@ -1,10 +1,20 @@
 // `sil hook pre-receive`: run by git in the bare config repository for every push.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { nativeGitSource } from '../config/sources/native-git-source.ts';
+import { parseIdentityFile, type Identities } from '../vault/sops/data-key.ts';
 import { SilError } from '../errors.ts';
 import { validateAndReport } from './validate.ts';
 import type { Command } from './command.ts';
 
 const ZERO = /^0+$/;
+
+/** The hub's identity beside the repository (DATA/keys/age.key), when this is a hub's repository. */
+async function hubIdentities(gitDir: string): Promise<Identities | undefined> {
+  const path = resolve(gitDir, '..', 'keys', 'age.key');
+  const text = await readFile(path, 'utf8').catch(() => null);
+  return text === null ? undefined : parseIdentityFile(text);
+}
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   let text = '';
@@ -26,6 +36,7 @@ can read them) and exits 1, rejecting the whole push, when one is invalid.`,
   async run(_values, positionals, io) {
     if (positionals[0] !== 'pre-receive') throw new SilError('SIL_USAGE', `unknown hook "${positionals[0] ?? ''}"`, { hint: 'the only hook is pre-receive' });
     const gitDir = io.env.GIT_DIR ?? '.';
+    const identities = await hubIdentities(gitDir);
     let ok = true;
     for (const line of (await readAll(io.stdin)).split('\n')) {
       const [, next, ref] = line.trim().split(/\s+/);
@@ -36,7 +47,7 @@ can read them) and exits 1, rejecting the whole push, when one is invalid.`,
         continue;
       }
       io.out(`sil: checking ${ref} at ${next.slice(0, 7)}`);
-      if (!(await validateAndReport(nativeGitSource(gitDir, next), io, 'sil: '))) {
+      if (!(await validateAndReport(nativeGitSource(gitDir, next), io, 'sil: ', identities))) {
         io.out(`sil: push rejected: ${ref} would not load. Fix the errors above, amend the commit and push again.`);
         ok = false;
       }

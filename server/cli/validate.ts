@@ -8,13 +8,24 @@ import { resolveDataDir } from '../config/data-dir.ts';
 import { SilError } from '../errors.ts';
 import { DATA_OPTION, type Command, type Io } from './command.ts';
 import type { ConfigSource } from '../config/sources/source.ts';
+import type { Identities } from '../vault/sops/data-key.ts';
 
-/** Validates one source and prints its issues; true when it is valid. */
-export async function validateAndReport(source: ConfigSource, io: Io, prefix = ''): Promise<boolean> {
+/**
+ * Validates one source and prints its issues; true when it is valid. With `identities`, the
+ * secrets files are also decrypted (the hook does this with the hub's identity, so a file the
+ * hub could not open is refused at push time).
+ */
+export async function validateAndReport(source: ConfigSource, io: Io, prefix = '', identities?: Identities): Promise<boolean> {
   const result = await validateSource(source, projectCatalog().catalog);
+  if (result.ok && identities) {
+    const { loadKeyrings } = await import('../vault/load-keyrings.ts');
+    const vault = await loadKeyrings(result.model, identities);
+    result.errors.push(...vault.issues);
+    result.ok = vault.issues.length === 0;
+  }
   for (const i of [...result.errors, ...result.warnings]) io.out(prefix + formatIssue(i));
   if (result.ok) {
-    io.out(`${prefix}valid: ${source.label} (${result.model.providers.size} providers, ${result.model.bindings.size} bindings, ${result.warnings.length} warnings)`);
+    io.out(`${prefix}valid: ${source.label} (${result.model.providers.size} providers, ${result.model.bindings.size} bindings, ${result.model.secrets.size} secrets files, ${result.warnings.length} warnings)`);
   } else {
     io.out(`${prefix}invalid: ${source.label}: ${result.errors.length} error(s)`);
   }

@@ -6,6 +6,7 @@ import { FrozenMap } from '../core/frozen-map.ts';
 import { canServe } from '../protocols/compatibility.ts';
 import type { ConfigModel } from './config-model.ts';
 import type { ConfigIssue } from './issues.ts';
+import type { ProviderKeyring } from '../vault/provider-keyring.ts';
 import type {
   CompiledBinding, CompiledProvider, CompiledService, CompiledTarget, ConfigSnapshot, ConnectionValues, Settings,
 } from './snapshot.ts';
@@ -97,7 +98,7 @@ function compileBinding(b: Binding, providers: ReadonlyMap<string, CompiledProvi
 export function compileSnapshot(
   model: ConfigModel,
   definitions: ReadonlyMap<string, ProviderTemplate>,
-  meta: { commit: string; loadedAt: string; warnings: readonly ConfigIssue[] },
+  meta: { commit: string; loadedAt: string; warnings: readonly ConfigIssue[]; keyrings?: ReadonlyMap<string, ProviderKeyring> },
 ): ConfigSnapshot {
   const settings = compileSettings(model.settings?.value);
   const providers = new Map<string, CompiledProvider>();
@@ -115,6 +116,7 @@ export function compileSnapshot(
     clients: values(model.clients),
     webhooks: values(model.webhooks),
     secretFiles: new FrozenMap([...model.secrets].map(([k, e]) => [k, e.path])),
+    keyrings: new FrozenMap(meta.keyrings ?? []),
     warnings: meta.warnings,
   });
 }

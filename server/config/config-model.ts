@@ -5,6 +5,8 @@ import type { SchemaKind } from './schemas.ts';
 
 export interface ConfigFile<T> {
   path: string;
+  /** Blob id (or content stamp): equal ids mean equal content. */
+  id: string;
   file: ParsedFile;
   value: T;
 }

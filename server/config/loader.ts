@@ -11,6 +11,8 @@ import type { ParseCache } from './read-tree.ts';
 import type { Catalog } from './catalog.ts';
 import type { ConfigIssue } from './issues.ts';
 import type { ConfigSnapshot } from './snapshot.ts';
+import { loadKeyrings, type KeyringCache } from '../vault/load-keyrings.ts';
+import type { Identities } from '../vault/sops/data-key.ts';
 
 export type LoadResult =
   | { ok: true; snapshot: ConfigSnapshot }
@@ -19,6 +21,8 @@ export type LoadResult =
 export interface ConfigLoaderOptions {
   gitdir: string;
   catalog: Catalog;
+  /** The hub's age identities; without them secrets files are checked but not decrypted. */
+  identities?: Identities;
   branch?: string;
   now?: () => Date;
 }
@@ -29,6 +33,7 @@ export class ConfigLoader {
   private gitCache = {};
   private packs = '';
   private readonly parseCache: ParseCache = new Map();
+  private readonly keyringCache: KeyringCache = new Map();
 
   constructor(opts: ConfigLoaderOptions) {
     this.opts = opts;
@@ -62,8 +67,10 @@ export class ConfigLoader {
       const source = isoGitSource(this.opts.gitdir, commit, this.gitCache);
       const result = await validateSource(source, this.opts.catalog, this.parseCache);
       if (!result.ok) return { ok: false, commit, errors: result.errors };
+      const vault = this.opts.identities ? await loadKeyrings(result.model, this.opts.identities, this.keyringCache) : { keyrings: new Map(), issues: [] };
+      if (vault.issues.length) return { ok: false, commit, errors: vault.issues };
       const loadedAt = (this.opts.now?.() ?? new Date()).toISOString();
-      return { ok: true, snapshot: compileSnapshot(result.model, result.definitions, { commit, loadedAt, warnings: result.warnings }) };
+      return { ok: true, snapshot: compileSnapshot(result.model, result.definitions, { commit, loadedAt, warnings: result.warnings, keyrings: vault.keyrings }) };
     } catch (err) {
       const message = `the commit cannot be read: ${(err as Error).message}`;
       return { ok: false, commit, errors: [{ file: '.', line: 1, column: 1, code: 'SIL_GIT_NOT_FOUND', message, hint: 'check the repository with `git fsck`', severity: 'error' }] };

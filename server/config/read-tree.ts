@@ -105,7 +105,7 @@ export async function readConfigTree(source: ConfigSource, cache: ParseCache = n
       continue;
     }
     seen.set(slot, p.entry.path);
-    const cf = { path: p.entry.path, file: result.file, value: result.file.value as never };
+    const cf = { path: p.entry.path, id: p.entry.id, file: result.file, value: result.file.value as never };
     if (p.folder) model[p.folder].set(p.name, cf);
     else model.settings = cf;
   }

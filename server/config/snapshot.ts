@@ -5,6 +5,7 @@ import type {
   RateLimit, Service, Usage, WebhookSubscription,
 } from '../../schemas/types.gen.ts';
 import type { ConfigIssue } from './issues.ts';
+import type { ProviderKeyring } from '../vault/provider-keyring.ts';
 
 export type ConnectionValues = Readonly<Record<string, string | number | boolean>>;
 
@@ -82,5 +83,7 @@ export interface ConfigSnapshot {
   webhooks: ReadonlyMap<string, Readonly<WebhookSubscription>>;
   /** Paths of secrets/<provider>.yaml files, for the vault. */
   secretFiles: ReadonlyMap<string, string>;
+  /** Each provider's keys, decrypted in memory (secrets behind ProviderKeyring.secretOf). */
+  keyrings: ReadonlyMap<string, ProviderKeyring>;
   warnings: readonly ConfigIssue[];
 }

@@ -1,7 +1,7 @@
 // Decrypts and encrypts whole SOPS documents (YAML or JSON in, YAML out), verifying and
 // computing the SHA-512 MAC. Unchanged values keep their ciphertext on re-encryption.
 import { createHash, randomBytes } from 'node:crypto';
-import { parseDocument, isMap, YAMLMap, Scalar, type Document as YamlDocument } from 'yaml';
+import { parseDocument, isMap, visit, YAMLMap, Scalar, type Document as YamlDocument } from 'yaml';
 import { SilError } from '../../errors.ts';
 import { leaves, commentSlots } from './document-walk.ts';
 import { encryptsPath, type Rule } from './rules.ts';
@@ -108,6 +108,8 @@ export async function encryptSops(input: string | YamlDocument, opts: EncryptOpt
   if (doc.has('sops')) throw new SilError('SIL_VAULT_FORMAT', 'the document is already encrypted (it has a sops: block)');
   // sops would encrypt comments under a path sil cannot always reproduce; sil drops them.
   for (const slot of commentSlots(doc)) slot.owner[slot.prop] = null;
+  // Block style, as sops writes: ENC[...] values would need quotes inside flow collections.
+  visit(doc, { Collection: (_k, node) => { node.flow = false; } });
 
   const dataKey = opts.previous?.dataKey ?? randomBytes(32);
   const hash = macHash(false);

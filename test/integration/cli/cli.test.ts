@@ -45,7 +45,7 @@ describe('sil command line', () => {
     writeFiles(dir, MINIMAL);
     const ok = sil(['validate', dir]);
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/^valid: .* \(1 providers, 1 bindings, 0 warnings\)$/m);
+    expect(ok.stdout).toMatch(/^valid: .* \(1 providers, 1 bindings, 0 secrets files, 0 warnings\)$/m);
     writeFiles(dir, { 'bindings/chat.yaml': CHAT_BINDING.replace('openai-main', 'openai-other').replace('maxAttempts: 2', 'maxAttempts: 0') });
     const bad = sil(['validate', dir]);
     expect(bad.status).toBe(1);

@@ -18,7 +18,7 @@ describe('pre-receive hook', () => {
     good = commitFiles(work, { 'providers/openai-main.yaml': OPENAI_MAIN, 'bindings/chat.yaml': CHAT_BINDING }, 'add openai');
     const push = gitTry(work, ['push', 'origin', 'main']);
     expect(push.status, push.output).toBe(0);
-    expect(push.output).toMatch(/remote: sil: valid: [0-9a-f]{40} \(1 providers, 1 bindings, 0 warnings\)/);
+    expect(push.output).toMatch(/remote: sil: valid: [0-9a-f]{40} \(1 providers, 1 bindings, 0 secrets files, 0 warnings\)/);
   });
   afterAll(() => tmp.cleanup());
 

@@ -1,0 +1,71 @@
+// body: the secret merged into the request body: a JSON object (fields set, replacing fields of
+// the same name) or an application/x-www-form-urlencoded body. A field whose value renders
+// empty is not sent. A request without a body and without a Content-Type gets a JSON object of
+// the fields. GET and HEAD requests (no body) and any other body (multipart, text, a JSON
+// array) are refused with SIL_AUTH_UNSUPPORTED.
+import type { AuthBody } from '../../schemas/types.gen.ts';
+import { SilError } from '../errors.ts';
+import { renderValue } from './render-value.ts';
+import { copyRequest, getHeader, setHeader, type AuthContext, type RequestParts } from './types.ts';
+
+function unsupported(why: string): SilError {
+  return new SilError('SIL_AUTH_UNSUPPORTED', `auth body: ${why}; credential fields can be merged into a JSON object or an application/x-www-form-urlencoded body only`);
+}
+
+function bodyText(body: RequestParts['body']): string {
+  if (body === undefined) return '';
+  if (typeof body === 'string') return body;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    throw unsupported('the body is not UTF-8 text');
+  }
+}
+
+function jsonObject(text: string, type: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw unsupported(type ? `the ${type} body is not valid JSON` : 'the body (no Content-Type) is not JSON');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw unsupported(`the JSON body is ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}, not an object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+export function applyBody(scheme: AuthBody, req: RequestParts, ctx: AuthContext): RequestParts {
+  const fields = Object.entries(scheme.fields).map(
+    ([name, text]) => [name, renderValue(text, ctx, `auth body: field "${name}"`)] as const,
+  );
+  const method = req.method.toUpperCase();
+  if (method === 'GET' || method === 'HEAD') throw unsupported(`a ${method} request carries no body`);
+  const out = copyRequest(req);
+  const contentType = getHeader(out.headers, 'content-type');
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  const text = bodyText(req.body);
+
+  if (type === 'application/x-www-form-urlencoded') {
+    const form = new URLSearchParams(text);
+    for (const [name, value] of fields) {
+      if (value === '') form.delete(name);
+      else form.set(name, value);
+    }
+    out.body = form.toString();
+    return out;
+  }
+  if (type === 'application/json' || type.endsWith('+json') || contentType === undefined) {
+    const obj = jsonObject(text, type);
+    for (const [name, value] of fields) {
+      // defineProperty: a field named __proto__ becomes a field, not the object's prototype.
+      if (value === '') delete obj[name];
+      else Object.defineProperty(obj, name, { value, enumerable: true, writable: true, configurable: true });
+    }
+    out.body = JSON.stringify(obj);
+    if (contentType === undefined) setHeader(out.headers, 'Content-Type', 'application/json');
+    return out;
+  }
+  throw unsupported(`the body is ${type || 'of an empty Content-Type'}`);
+}
