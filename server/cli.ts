@@ -7,9 +7,11 @@ import { validateCommand } from './cli/validate.ts';
 import { catalogCommand } from './cli/catalog.ts';
 import { hookCommand } from './cli/hook.ts';
 import { keysCommand } from './cli/keys.ts';
+import { recipientsCommand } from './cli/recipients.ts';
+import { secretsCommand } from './cli/secrets.ts';
 import { tokensCommand } from './cli/tokens.ts';
 
-export const COMMANDS: readonly Command[] = [startCommand, initCommand, validateCommand, catalogCommand, keysCommand, tokensCommand, hookCommand];
+export const COMMANDS: readonly Command[] = [startCommand, initCommand, validateCommand, catalogCommand, keysCommand, recipientsCommand, secretsCommand, tokensCommand, hookCommand];
 
 function overview(): string {
   const shown = COMMANDS.filter((c) => !c.hidden);

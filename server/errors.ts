@@ -46,6 +46,9 @@ export const ERRORS = {
   SIL_KEY_EXISTS: spec(409, 'A key with that id already exists.', 'Pick another id with --id, or update the existing key.'),
   SIL_KEY_STATE: spec(409, 'The key is not in a state that allows this.', 'See the key lifecycle in docs/vault.md: staged → active → retiring → revoked; suspended keys can be activated again.'),
   SIL_KEY_INPUT: spec(400, 'The secret given does not fit the provider\'s credential fields.', 'Pipe the secret on stdin: one value for single-field providers, or JSON / name=value lines naming each credential field.'),
+  SIL_KEY_ROTATION_MANUAL: spec(409, 'The provider\'s template has no rotation recipe: its keys are rotated by hand.', 'Create the new key in the provider\'s console, then pipe it in: `printf %s "$NEW_KEY" | sil keys rotate <provider>`; revoke the old key at the provider when its grace period is over.'),
+  SIL_KEY_PROVIDER: spec(502, 'The provider refused or failed a key rotation request (creating or revoking a key).', 'The message gives the status and an excerpt of the answer. Check that the current key may manage keys and the template\'s `rotation:` recipe; a key the provider created but sil could not store must be revoked at the provider by hand.'),
+  SIL_VAULT_RECIPIENT: spec(400, 'The age recipient cannot be added or removed: malformed, already there, not there, or the hub\'s own.', 'Recipients look like age1 + 58 characters (`age-keygen -y KEYFILE`); `sil recipients list` shows the current ones. The hub\'s own recipient always stays.'),
   // Git store and writer.
   SIL_GIT_CONFLICT: spec(409, 'The config changed since your edit started: a file you touched was changed by someone else.', 'Reload, look at the new version, and apply your change again.'),
   SIL_GIT_REF_MOVED: spec(409, 'The branch moved while the commit was being written.', 'Try again; nothing was written.'),

@@ -1,10 +1,8 @@
 // `sil tokens create|revoke|check|list`: client tokens, written to the config repository.
-import { join } from 'node:path';
-import { access } from 'node:fs/promises';
-import { resolveDataDir } from '../config/data-dir.ts';
 import { SilError } from '../errors.ts';
 import { checkTokenFormat } from '../vault/client-token.ts';
-import { DATA_OPTION, type Command, type Io } from './command.ts';
+import { DATA_OPTION, type Command } from './command.ts';
+import { commitAuthor, gitdirOf } from './repo-context.ts';
 
 const USAGE = `Usage: sil tokens create <client> [--binding NAME ...] [--environment ENV] [--data DIR]
        sil tokens revoke <client> <token-id> [--data DIR]
@@ -38,22 +36,9 @@ const SUBCOMMANDS: Record<string, { args: string[]; options: string[] }> = {
 
 const usage = (message: string) => new SilError('SIL_USAGE', `sil tokens: ${message}`, { hint: 'run `sil tokens --help`' });
 
-async function gitdirOf(values: Record<string, unknown>, io: Io): Promise<string> {
-  const dataDir = resolveDataDir(values.data as string | undefined, io.env);
-  const gitdir = join(dataDir, 'config.git');
-  if (!(await access(join(gitdir, 'HEAD')).then(() => true, () => false))) {
-    throw new SilError('SIL_DATA_DIR', `no config repository at ${gitdir}`, { hint: 'run `sil init` (or `sil start`) first, or pass --data DIR' });
-  }
-  return gitdir;
-}
-
 async function writer(gitdir: string) {
   const [{ GitWriter }, { projectCatalog }] = await Promise.all([import('../config/git-writer.ts'), import('../config/catalog.ts')]);
   return new GitWriter({ gitdir, catalog: projectCatalog().catalog });
-}
-
-function author(io: Io) {
-  return { name: io.env.SIL_AUTHOR_NAME || 'sil', email: io.env.SIL_AUTHOR_EMAIL || 'sil@localhost' };
 }
 
 async function readLine(stream: NodeJS.ReadableStream): Promise<string> {
@@ -94,7 +79,7 @@ export const tokensCommand: Command = {
       return 1;
     }
 
-    const gitdir = await gitdirOf(values, io);
+    const { gitdir } = await gitdirOf(values, io);
     const ops = await import('../vault/client-tokens-ops.ts');
     const [client] = args;
 
@@ -106,7 +91,7 @@ export const tokensCommand: Command = {
         bindings: values.binding as string[] | undefined,
         environment: values.environment as string | undefined,
         now: new Date(),
-        author: author(io),
+        author: commitAuthor(io),
       });
       if (r.createdClient) io.out(`created client ${client} (environment ${r.environment}) in ${r.path}`);
       if (r.addedBindings.length) io.out(`allowed bindings: ${r.addedBindings.join(', ')}`);
@@ -119,7 +104,7 @@ export const tokensCommand: Command = {
 
     if (sub === 'revoke') {
       const tokenId = args[1];
-      const r = await ops.revokeToken({ writer: await writer(gitdir), gitdir, client, tokenId, now: new Date(), author: author(io) });
+      const r = await ops.revokeToken({ writer: await writer(gitdir), gitdir, client, tokenId, now: new Date(), author: commitAuthor(io) });
       io.out(r.commit
         ? `revoked ${client}/${tokenId} at ${r.revokedAt}, commit ${r.commit.slice(0, 7)}`
         : `${client}/${tokenId} was already revoked at ${r.revokedAt}; nothing changed`);

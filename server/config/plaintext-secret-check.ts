@@ -21,8 +21,8 @@ const KNOWN_FORMATS: readonly [string, RegExp][] = [
   ['a private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
 ];
 
-/** Keys of template field specs and prose, whose strings are documentation, not values. */
-const SKIP = new Set(['example', 'pattern', 'description', 'title', 'docs', 'note', 'sources', 'unconfirmed']);
+/** Keys of template field specs whose strings show what a key looks like, not a key. */
+const SKIP = new Set(['example', 'pattern']);
 
 /** Credential patterns of the catalog that start with a literal prefix of 3+ characters. */
 export function catalogKeyFormats(templates: Iterable<ProviderTemplate>): [string, RegExp][] {

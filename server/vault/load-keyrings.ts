@@ -4,6 +4,7 @@ import type { ProviderKey } from '../../schemas/types.gen.ts';
 import { SilError } from '../errors.ts';
 import { issue, type ConfigIssue } from '../config/issues.ts';
 import { decryptSops } from './sops/sops-file.ts';
+import { decryptSopsTree } from './sops/tree-decrypt.ts';
 import { ProviderKeyring } from './provider-keyring.ts';
 import type { Identities } from './sops/data-key.ts';
 import type { ConfigModel } from '../config/config-model.ts';
@@ -24,8 +25,9 @@ export async function loadKeyrings(
     let ring = cache.get(key);
     if (!ring) {
       try {
-        const file = await decryptSops(cf.file.text, cf.path.endsWith('.json') ? 'json' : 'yaml', ids);
-        ring = new ProviderKeyring(provider, (file.data.keys ?? []) as ProviderKey[]);
+        const fast = await decryptSopsTree(cf.file.value, ids);
+        const data = fast?.data ?? (await decryptSops(cf.file.text, cf.path.endsWith('.json') ? 'json' : 'yaml', ids)).data;
+        ring = new ProviderKeyring(provider, (data.keys ?? []) as ProviderKey[]);
         cache.set(key, ring);
       } catch (err) {
         const e = err instanceof SilError ? err : new SilError('SIL_VAULT_FORMAT', (err as Error).message);

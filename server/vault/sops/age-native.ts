@@ -7,7 +7,6 @@ import { bech32, base64nopad } from '@scure/base';
 import { createDecipheriv, createHmac, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 const PKCS8_X25519 = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const SPKI_X25519 = Buffer.from('302a300506032b656e032100', 'hex');
 const LABEL = Buffer.from('age-encryption.org/v1/X25519');
 
 export interface X25519Key { privateKey: KeyObject; publicRaw: Buffer }
@@ -81,7 +80,7 @@ export function unwrapWithNative(armored: string, keys: readonly X25519Key[]): B
     if (s.args[0] !== 'X25519' || s.args.length !== 2 || s.body.length !== 32) continue;
     const share = Buffer.from(base64nopad.decode(s.args[1]));
     if (share.length !== 32) continue;
-    const peer = createPublicKey({ key: Buffer.concat([SPKI_X25519, share]), format: 'der', type: 'spki' });
+    const peer = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: share.toString('base64url') }, format: 'jwk' });
     for (const k of keys) {
       let secret: Buffer;
       try {
