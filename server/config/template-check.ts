@@ -57,6 +57,17 @@ export function templateIssues(tpl: ProviderTemplate, file: ParsedFile, base: Se
     ids.add(s.id);
   });
 
+  if (tpl.rotation) {
+    const credentials = new Set(Object.keys(tpl.credentials ?? {}));
+    const extract = Object.entries(tpl.rotation.create.extract);
+    for (const [name, source] of extract) {
+      const at = where(['rotation', 'create', 'extract', name]);
+      if (name !== 'providerKeyId' && !credentials.has(name)) out.push(issue(file.path, at, 'SIL_CONFIG_TEMPLATE', `rotation extracts "${name}", which is not a credential`, `extract credentials (${[...credentials].join(', ')}) or providerKeyId`));
+      if (!source.startsWith('body:')) out.push(issue(file.path, at, 'SIL_CONFIG_TEMPLATE', `rotation reads "${name}" from ${source.split(':')[0]}: only body: sources are supported`, 'use body:<dotted.path> of the JSON answer'));
+    }
+    if (!extract.some(([name]) => credentials.has(name))) out.push(issue(file.path, where(['rotation', 'create', 'extract']), 'SIL_CONFIG_TEMPLATE', 'the rotation recipe extracts no credential: the new key could not be stored', 'extract at least one credential field'));
+  }
+
   const schemes = [tpl.auth, ...Object.values(tpl.authOptions ?? {}).map((o) => o.auth)];
   if (schemes.some((a) => a.type === 'path')) {
     const urls = [tpl.baseUrl, ...tpl.services.map((s) => s.baseUrl ?? '')];
