@@ -205,9 +205,9 @@ describe('validator, rotation recipes', () => {
     const p = `id: acme\nname: ACME\nenvironment: prod\ndefinition:\n  name: ACME\n  category: Custom\n  baseUrl: https://api.acme.test\n  credentials:\n    token: { title: Token }\n  auth: { type: bearer, token: "\${secret.token}" }\n  services: [{ id: api, protocol: http }]\n  rotation:\n    create:\n      request: { method: POST, path: /keys }\n      extract: { tokn: "body:secret", providerKeyId: "header:x-id" }\n    revoke:\n      request: { method: DELETE, path: "/keys/\${key.id}" }\n`;
     const out = await lines({ 'sil.yaml': SETTINGS, 'providers/acme.yaml': p });
     expect(out).toEqual([
-      expect.stringMatching(/^providers\/acme\.yaml:15:\d+: rotation extracts "tokn", which is not a credential/),
-      expect.stringMatching(/^providers\/acme\.yaml:15:\d+: rotation reads "providerKeyId" from header: only body: sources are supported/),
-      expect.stringMatching(/^providers\/acme\.yaml:15:\d+: the rotation recipe extracts no credential/),
+      expect.stringMatching(/^providers\/acme\.yaml:15:16: the rotation recipe extracts no credential/),
+      expect.stringMatching(/^providers\/acme\.yaml:15:24: rotation extracts "tokn", which is not a credential/),
+      expect.stringMatching(/^providers\/acme\.yaml:15:54: rotation reads "providerKeyId" from header: only body: sources are supported/),
     ]);
   });
 });
