@@ -34,6 +34,11 @@ describe('vault SOPS decryption of files written by the real sops', () => {
     await expect(decryptSops(text.replace('- remain in clear text', '- remain in clear text!'), 'yaml', ids)).rejects.toMatchObject({ code: 'SIL_VAULT_MAC' });
     const items = [...text.matchAll(/^ {4}- (ENC\[[^\]]+type:str\])$/gm)].map((m) => m[1]);
     await expect(decryptSops(swap(text, items[0], items[1]), 'yaml', ids)).rejects.toMatchObject({ code: 'SIL_VAULT_MAC' });
+    // Two entries of one map swapped whole (key and value): every value still decrypts in its
+    // place, but the file order the MAC covers changed.
+    const user = /^ {8}user: .*$/m.exec(text)![0];
+    const password = /^ {8}password: .*$/m.exec(text)![0];
+    await expect(decryptSops(swap(text, user, password), 'yaml', ids)).rejects.toMatchObject({ code: 'SIL_VAULT_MAC' });
     const json = read('humphd-sops-age/secret.enc.json');
     const moved = swap(json, /"secret": "(ENC[^"]+)"/.exec(json)![1], /"value": "(ENC[^"]+)"/.exec(json)![1]);
     await expect(decryptSops(moved, 'json', parseIdentityFile(read('humphd-sops-age/key.txt')))).rejects.toMatchObject({ code: 'SIL_VAULT_DECRYPT' });
