@@ -11,12 +11,9 @@
 //   So with this module a key marked revoked is dead at the provider too. (Keys revoked in the
 //   file only, by `sil keys revoke` or `retire-due` without --auto, are not tracked: see
 //   revokeWithRecipe for those.)
-import git from 'isomorphic-git';
 import type { ProviderKey } from '../../schemas/types.gen.ts';
 import { SilError } from '../errors.ts';
-import { headCommit } from '../config/git-read.ts';
-import { gitFs } from '../config/git-fs.ts';
-import { changeKeys, keyringContext, providerState, type ProviderState, type VaultContext } from './key-ops.ts';
+import { changeKeys, keyringContext, providerState, providersWithSecrets, type ProviderState, type VaultContext } from './key-ops.ts';
 import { retireDue, revokeKey, rotateKey, type Keyring, type KeyringChange } from './keyring.ts';
 import { checkRecipe, createKeyWithRecipe, recipeProvider, revokeKeyWithRecipe, type FetchLike, type RecipeProvider } from './rotation-recipe.ts';
 import type { SecretValues } from './fingerprint.ts';
@@ -234,19 +231,10 @@ export interface RetireAllResult {
  * the others.
  */
 export async function retireAllDueWithRecipes(ctx: VaultContext, opts: { fetch?: FetchLike; now?: Date } = {}): Promise<RetireAllResult[]> {
-  const head = await headCommit(ctx.gitdir);
-  if (!head) return [];
-  let files: string[] = [];
-  try {
-    files = (await git.readTree({ fs: gitFs(ctx.gitdir), gitdir: ctx.gitdir, oid: head, filepath: 'secrets' })).tree.map((e) => e.path);
-  } catch {
-    return [];
-  }
   const now = opts.now ?? ctx.now();
   const vctx: VaultContext = { ...ctx, now: () => now };
   const out: RetireAllResult[] = [];
-  for (const f of files.filter((n) => /\.ya?ml$/.test(n))) {
-    const provider = f.replace(/\.ya?ml$/, '');
+  for (const provider of await providersWithSecrets(ctx.gitdir)) {
     try {
       const state = await providerState(vctx, provider);
       if (!state.definition.rotation) {

@@ -2,6 +2,8 @@
 // secrets at the branch head, applies the pure keyring change, re-encrypts (unchanged values
 // keep their ciphertext) and commits through the git writer. One operation, one commit.
 import { parse } from 'yaml';
+import git from 'isomorphic-git';
+import { gitFs } from '../config/git-fs.ts';
 import type { HubSettings, ProviderInstance, ProviderTemplate } from '../../schemas/types.gen.ts';
 import { SilError } from '../errors.ts';
 import { headCommit, readTextAt } from '../config/git-read.ts';
@@ -69,4 +71,16 @@ export async function changeKeys(
   const text = await sealSecrets(change.keyring, recipients, ctx.now(), state.opened?.previous);
   const { commit } = await ctx.writer.commit({ base: state.head, changes: { [secretsPath(providerId)]: text }, message: change.message, author: ctx.author });
   return { commit, change };
+}
+
+/** The providers that have a secrets file at the branch head. */
+export async function providersWithSecrets(gitdir: string): Promise<string[]> {
+  const head = await headCommit(gitdir);
+  if (!head) return [];
+  try {
+    const { tree } = await git.readTree({ fs: gitFs(gitdir), gitdir, oid: head, filepath: 'secrets' });
+    return tree.map((e) => e.path).filter((n) => /\.ya?ml$/.test(n)).map((n) => n.replace(/\.ya?ml$/, ''));
+  } catch {
+    return [];
+  }
 }
