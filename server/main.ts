@@ -11,6 +11,7 @@ import { formatIssue } from './config/issues.ts';
 import { createApp } from './http/app.ts';
 import { SilError } from './errors.ts';
 import { loadHubIdentity } from './vault/identity.ts';
+import { startKeyMaintenance } from './vault/key-maintenance.ts';
 import { resolveDataDir } from './config/data-dir.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -20,6 +21,8 @@ export interface HubOptions {
   host: string;
   port: number;
   pollMs?: number;
+  /** How often the hub retires and rotates keys by itself (default hourly). */
+  keyMaintenanceMs?: number;
   log?: (line: string) => void;
 }
 
@@ -29,6 +32,7 @@ export interface Hub {
   live: LiveConfig;
   writer: GitWriter;
   reloader: Reloader;
+  keyMaintenance: { stop(): void; runNow(): Promise<string[]> };
   catalog: Catalog;
   gitdir: string;
   close(): Promise<void>;
@@ -61,12 +65,15 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const reloader = new Reloader({ loader, live, gitdir, pollMs: opts.pollMs, log });
   await reloader.start();
   const writer = new GitWriter({ gitdir, catalog });
+  const vault = { gitdir, writer, catalog, hub, author: { name: 'sil', email: 'sil@localhost' }, now: () => new Date() };
+  const keyMaintenance = startKeyMaintenance({ vault, snapshot: () => live.snapshot, log }, opts.keyMaintenanceMs ?? 3_600_000);
 
   const app = createApp({ live, version: VERSION, startedAt: Date.now(), log });
   const server = createServer(app.callback());
   await new Promise<void>((ok, fail) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       reloader.stop();
+      keyMaintenance.stop();
       fail(new SilError('SIL_LISTEN', `cannot listen on ${opts.host}:${opts.port}: ${err.code ?? err.message}`, { cause: err }));
     });
     server.listen(opts.port, opts.host, () => ok());
@@ -80,10 +87,12 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     live,
     writer,
     reloader,
+    keyMaintenance,
     catalog,
     gitdir,
     async close() {
       reloader.stop();
+      keyMaintenance.stop();
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
     },

@@ -171,6 +171,25 @@ export function setDefaultKey(current: Keyring, ctx: KeyringContext, id: string)
   return { keyring: k, message: `keys: default ${ctx.provider}/${id}`, warnings: [] };
 }
 
+/** Rotation without a new secret: a staged key becomes the active default, the old default retires. */
+export function promoteStaged(current: Keyring, ctx: KeyringContext, stagedId: string, graceDays: number): KeyringChange {
+  const k = clone(current);
+  const staged = find(k, ctx.provider, stagedId);
+  if (staged.status !== 'staged') throw new SilError('SIL_KEY_STATE', `key "${stagedId}" is ${staged.status}, not staged`);
+  const old = k.keys.find((x) => x.default);
+  staged.status = 'active';
+  staged.default = true;
+  staged.rotated = iso(ctx.now);
+  if (old) {
+    delete old.default;
+    old.status = 'retiring';
+    old.rotated = iso(ctx.now);
+    old.retireAt = iso(new Date(ctx.now.getTime() + Math.max(graceDays, 0) * 86_400_000));
+    staged.replaces = old.id;
+  }
+  return { keyring: k, message: `keys: promote ${ctx.provider}/${stagedId}${old ? ` (rotation due; ${old.id} retires ${old.retireAt})` : ''}`, warnings: [] };
+}
+
 /** Revokes retiring keys whose grace period is over; null when none is. */
 export function retireDue(current: Keyring, ctx: KeyringContext): KeyringChange | null {
   const k = clone(current);

@@ -17,30 +17,10 @@ import { tempDir } from '../../helpers/tmp.ts';
 import { gitRun } from '../../helpers/git.ts';
 import { silAsync } from '../../helpers/cli-async.ts';
 import { startMockKeyProvider, type MockKeyProvider } from '../../helpers/mock-key-provider.ts';
+import { mockProviderFile as providerFile } from '../../helpers/mock-key-provider-config.ts';
 
 const author = { name: 'Owner', email: 'owner@example.test' };
 const DAY = 86_400_000;
-
-const providerFile = (id: string, baseUrl: string, recipe: boolean) => `id: ${id}
-name: Mock keys
-environment: prod
-definition:
-  name: Mock keys
-  category: Custom
-  baseUrl: ${baseUrl}
-  credentials:
-    apiKey: { title: API key }
-  auth: { type: bearer, token: "\${secret.apiKey}" }
-  services:
-    - { id: api, protocol: http, path: / }
-  healthCheck: { kind: request, method: GET, path: /models, expect: { status: [200] } }
-${recipe ? `  rotation:
-    create:
-      request: { method: POST, path: /keys }
-      extract: { apiKey: "body:secret", providerKeyId: "body:id" }
-    revoke:
-      request: { method: DELETE, path: "/keys/\${key.id}" }
-` : ''}`;
 
 describe('automatic key rotation with a recipe', () => {
   const tmp = tempDir('sil-auto-rotate-');
