@@ -41,7 +41,7 @@ A provider with several credential fields takes JSON or name=value lines:
   delete     remove a (revoked) key from the file; --force for any key
   retire-due revoke every retiring key whose grace period is over, in the file; --auto:
              at the provider first, through the template's recipe (providers without one:
-             in the file only). Run it daily (cron): the hub does not schedule it yet.
+             in the file only). A running hub does this by itself every hour (as --auto).
 
 Commits are authored by SIL_AUTHOR_NAME <SIL_AUTHOR_EMAIL> (default sil <sil@localhost>).`;
 
