@@ -49,6 +49,15 @@ export const ERRORS = {
   SIL_KEY_ROTATION_MANUAL: spec(409, 'The provider\'s template has no rotation recipe: its keys are rotated by hand.', 'Create the new key in the provider\'s console, then pipe it in: `printf %s "$NEW_KEY" | sil keys rotate <provider>`; revoke the old key at the provider when its grace period is over.'),
   SIL_KEY_PROVIDER: spec(502, 'The provider refused or failed a key rotation request (creating or revoking a key).', 'The message gives the status and an excerpt of the answer. Check that the current key may manage keys and the template\'s `rotation:` recipe; a key the provider created but sil could not store must be revoked at the provider by hand.'),
   SIL_VAULT_RECIPIENT: spec(400, 'The age recipient cannot be added or removed: malformed, already there, not there, or the hub\'s own.', 'Recipients look like age1 + 58 characters (`age-keygen -y KEYFILE`); `sil recipients list` shows the current ones. The hub\'s own recipient always stays.'),
+  // Proxy.
+  SIL_PROXY_UNAUTHENTICATED: spec(401, 'The request has no valid client token.', 'Send `Authorization: Bearer sil_...`; create a token with `sil tokens create <client>`.'),
+  SIL_PROXY_FORBIDDEN: spec(403, 'This client may not make this request.', 'Add the binding to the client\'s `bindings:` in clients/<client>.yaml, or check its ipAllowlist.'),
+  SIL_PROXY_UNKNOWN_BINDING: spec(404, 'No such binding for this client.', 'GET /v1/models lists the bindings this client may use.'),
+  SIL_PROXY_BAD_REQUEST: spec(400, 'The request is not valid.', 'See the message; the unified API follows the OpenAI request format with `model` naming a binding.'),
+  SIL_PROXY_TOO_LARGE: spec(413, 'The request body is too large.', 'Send less, or raise `defaults.maxBodyBytes` in sil.yaml.'),
+  SIL_PROXY_NO_TARGET: spec(503, 'No target of the binding can take the request now.', 'Check /healthz and the providers\' keys and circuit state; every target was disabled, keyless or failing.'),
+  SIL_PROXY_TIMEOUT: spec(504, 'Every attempt timed out.', 'The providers did not answer in time; see x-sil-failover-reason, or raise failover.timeoutMs.'),
+  SIL_PROXY_UPSTREAM: spec(502, 'Every attempt failed.', 'See x-sil-failover-reason; the providers failed or did not answer in time.'),
   // Git store and writer.
   SIL_GIT_CONFLICT: spec(409, 'The config changed since your edit started: a file you touched was changed by someone else.', 'Reload, look at the new version, and apply your change again.'),
   SIL_GIT_REF_MOVED: spec(409, 'The branch moved while the commit was being written.', 'Try again; nothing was written.'),

@@ -12,6 +12,9 @@ import { createApp } from './http/app.ts';
 import { SilError } from './errors.ts';
 import { loadHubIdentity } from './vault/identity.ts';
 import { startKeyMaintenance } from './vault/key-maintenance.ts';
+import { createUpstream } from './proxy/upstream.ts';
+import { createTargetChoice } from './proxy/target-choice.ts';
+import { RequestLog } from './proxy/request-log.ts';
 import { resolveDataDir } from './config/data-dir.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -33,6 +36,7 @@ export interface Hub {
   writer: GitWriter;
   reloader: Reloader;
   keyMaintenance: { stop(): void; runNow(): Promise<string[]> };
+  requestLog: RequestLog;
   catalog: Catalog;
   gitdir: string;
   close(): Promise<void>;
@@ -68,7 +72,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const vault = { gitdir, writer, catalog, hub, author: { name: 'sil', email: 'sil@localhost' }, now: () => new Date() };
   const keyMaintenance = startKeyMaintenance({ vault, snapshot: () => live.snapshot, log }, opts.keyMaintenanceMs ?? 3_600_000);
 
-  const app = createApp({ live, version: VERSION, startedAt: Date.now(), log });
+  const upstream = createUpstream();
+  const requestLog = new RequestLog();
+  const app = createApp({ live, version: VERSION, startedAt: Date.now(), log, proxy: { upstream, choice: createTargetChoice(), log: requestLog, now: () => new Date() } });
   const server = createServer(app.callback());
   await new Promise<void>((ok, fail) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
@@ -88,12 +94,14 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     writer,
     reloader,
     keyMaintenance,
+    requestLog,
     catalog,
     gitdir,
     async close() {
       reloader.stop();
       keyMaintenance.stop();
       server.closeAllConnections();
+      await upstream.close();
       await new Promise<void>((ok) => server.close(() => ok()));
     },
   };

@@ -29,6 +29,12 @@ export interface RequestTemplate {
   body?: string | Uint8Array;
   /** The auth scheme to apply; absent or null sends no credentials (a health check with `auth: false`). */
   auth?: AuthScheme | null;
+  /**
+   * What a caller of the proxy supplied, used as it is and never rendered: a path below the
+   * service path (already percent-encoded, checked by the caller for `..`), query parameters
+   * and headers (already filtered of credentials and hop-by-hop headers).
+   */
+  caller?: { path?: string; query?: URLSearchParams; headers?: Readonly<Record<string, string>> };
 }
 
 function parseBaseUrl(text: string): URL {
@@ -80,7 +86,11 @@ export function renderRequest(template: RequestTemplate, ctx: AuthContext): Requ
     }
   }
 
+  if (template.caller?.path) joinPath(url, template.caller.path);
+  for (const [name, value] of template.caller?.query ?? []) url.searchParams.append(name, value);
+
   const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(template.caller?.headers ?? {})) setHeader(headers, name, value);
   for (const [name, text] of Object.entries(template.headers ?? {})) {
     const value = renderValue(text, ctx, `header "${name}"`, { encoding: 'header' });
     if (value === '') deleteHeader(headers, name);

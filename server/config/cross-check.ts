@@ -6,6 +6,7 @@ import { didYouMean } from '../core/suggest.ts';
 import { providerIssues, definitionOf } from './provider-check.ts';
 import { bindingIssues } from './binding-check.ts';
 import { secretsIssues } from './secrets-check.ts';
+import { cidrIssues } from './cidr-check.ts';
 import { catalogKeyFormats, plaintextSecretIssues } from './plaintext-secret-check.ts';
 import type { ConfigModel } from './config-model.ts';
 import type { Catalog } from './catalog.ts';
@@ -32,8 +33,14 @@ export function crossCheck(model: ConfigModel, catalog: Catalog): CrossCheckResu
   }
   for (const cf of model.bindings.values()) issues.push(...bindingIssues(cf, { model, environments, definitions }));
 
+  if (model.settings) {
+    const { value, file } = model.settings;
+    issues.push(...cidrIssues(file, value.security?.consoleIpAllowlist ?? [], ['security', 'consoleIpAllowlist']));
+    issues.push(...cidrIssues(file, value.security?.trustedProxies ?? [], ['security', 'trustedProxies']));
+  }
   for (const { value: c, file, path } of model.clients.values()) {
     const at = (...s: (string | number)[]) => file.at(s);
+    issues.push(...cidrIssues(file, c.ipAllowlist ?? [], ['ipAllowlist']));
     if (!environments.includes(c.environment)) {
       issues.push(issue(path, at('environment'), 'SIL_CONFIG_ENVIRONMENT', `environment "${c.environment}" is not declared in sil.yaml`, `use one of ${environments.join(', ')}`));
     }

@@ -1,0 +1,233 @@
+// A circuit breaker per target (provider/service/key): it opens when the error rate over a
+// sliding window passes a threshold, refuses requests for a cooldown, then lets one probe
+// through (half-open); the probe's result closes it or opens it again. The clock is injected.
+
+export interface CircuitBreakerConfig {
+  /** Error share (0 < x <= 1) that opens the circuit. */
+  errorRate?: number;
+  /** Requests the window must hold before the rate counts. */
+  minRequests?: number;
+  windowSeconds?: number;
+  cooldownSeconds?: number;
+}
+
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+export const BREAKER_DEFAULTS: Readonly<Required<CircuitBreakerConfig>> = Object.freeze({
+  errorRate: 0.5, minRequests: 20, windowSeconds: 60, cooldownSeconds: 30,
+});
+
+/** Buckets per window: memory is fixed whatever the traffic. */
+export const WINDOW_BUCKETS = 10;
+
+function resolve(config: CircuitBreakerConfig | undefined): Required<CircuitBreakerConfig> {
+  return {
+    errorRate: config?.errorRate ?? BREAKER_DEFAULTS.errorRate,
+    minRequests: config?.minRequests ?? BREAKER_DEFAULTS.minRequests,
+    windowSeconds: config?.windowSeconds ?? BREAKER_DEFAULTS.windowSeconds,
+    cooldownSeconds: config?.cooldownSeconds ?? BREAKER_DEFAULTS.cooldownSeconds,
+  };
+}
+
+function sameConfig(a: Required<CircuitBreakerConfig>, b: Required<CircuitBreakerConfig>): boolean {
+  return a.errorRate === b.errorRate && a.minRequests === b.minRequests
+    && a.windowSeconds === b.windowSeconds && a.cooldownSeconds === b.cooldownSeconds;
+}
+
+export class CircuitBreaker {
+  #config: Required<CircuitBreakerConfig>;
+  readonly #now: () => number;
+  #bucketMs: number;
+  /** Per bucket: the bucket number (time / bucketMs) it counts for, requests, failures. */
+  readonly #epoch = new Array<number>(WINDOW_BUCKETS).fill(-1);
+  readonly #total = new Array<number>(WINDOW_BUCKETS).fill(0);
+  readonly #failed = new Array<number>(WINDOW_BUCKETS).fill(0);
+  #openUntil = 0;
+  #open = false;
+  /** When the half-open probe was let through, or -1 when none is out. */
+  #probeSince = -1;
+
+  constructor(config: CircuitBreakerConfig | undefined, now: () => number) {
+    this.#config = resolve(config);
+    this.#now = now;
+    this.#bucketMs = (this.#config.windowSeconds * 1000) / WINDOW_BUCKETS;
+  }
+
+  get config(): Readonly<Required<CircuitBreakerConfig>> {
+    return this.#config;
+  }
+
+  /** Applies a changed config (a new commit) and keeps the state; a new window length forgets the counts. */
+  reconfigure(config: CircuitBreakerConfig | undefined): void {
+    const next = resolve(config);
+    if (sameConfig(next, this.#config)) return;
+    if (next.windowSeconds !== this.#config.windowSeconds) this.#resetWindow();
+    this.#config = next;
+    this.#bucketMs = (next.windowSeconds * 1000) / WINDOW_BUCKETS;
+  }
+
+  state(): CircuitState {
+    if (!this.#open) return 'closed';
+    return this.#now() >= this.#openUntil ? 'half-open' : 'open';
+  }
+
+  /** Whether allow() would let a request through now, without taking the half-open probe. */
+  wouldAllow(): boolean {
+    if (!this.#open) return true;
+    const now = this.#now();
+    if (now < this.#openUntil) return false;
+    return !this.#probeOut(now);
+  }
+
+  /** Closed: yes. Open: no until the cooldown has passed; then exactly one probe goes through. */
+  allow(): boolean {
+    if (!this.#open) return true;
+    const now = this.#now();
+    if (now < this.#openUntil || this.#probeOut(now)) return false;
+    this.#probeSince = now;
+    return true;
+  }
+
+  /** The result of a request allow() let through. */
+  record(success: boolean): void {
+    const now = this.#now();
+    if (this.#open) {
+      // Results of requests sent before the circuit opened are ignored; once the probe is out,
+      // the next result decides (the probe's, normally).
+      if (now < this.#openUntil || this.#probeSince < 0) return;
+      if (success) this.#close();
+      else this.#trip(now);
+      return;
+    }
+    const b = this.#bucket(now);
+    this.#total[b]++;
+    if (!success) this.#failed[b]++;
+    const { requests, failures } = this.#counts(now);
+    if (requests >= this.#config.minRequests && failures / requests >= this.#config.errorRate) this.#trip(now);
+  }
+
+  /** Requests and failures in the window ending now (for metrics and tests). */
+  window(): { requests: number; failures: number } {
+    return this.#counts(this.#now());
+  }
+
+  /** A probe that never reported (an aborted request) is given up after one cooldown. */
+  #probeOut(now: number): boolean {
+    return this.#probeSince >= 0 && now - this.#probeSince < this.#config.cooldownSeconds * 1000;
+  }
+
+  #trip(now: number): void {
+    this.#open = true;
+    this.#openUntil = now + this.#config.cooldownSeconds * 1000;
+    this.#probeSince = -1;
+    this.#resetWindow();
+  }
+
+  #close(): void {
+    this.#open = false;
+    this.#openUntil = 0;
+    this.#probeSince = -1;
+    this.#resetWindow();
+  }
+
+  #resetWindow(): void {
+    this.#epoch.fill(-1);
+    this.#total.fill(0);
+    this.#failed.fill(0);
+  }
+
+  #bucket(now: number): number {
+    const epoch = Math.floor(now / this.#bucketMs);
+    const i = epoch % WINDOW_BUCKETS;
+    if (this.#epoch[i] !== epoch) {
+      this.#epoch[i] = epoch;
+      this.#total[i] = 0;
+      this.#failed[i] = 0;
+    }
+    return i;
+  }
+
+  #counts(now: number): { requests: number; failures: number } {
+    const current = Math.floor(now / this.#bucketMs);
+    let requests = 0;
+    let failures = 0;
+    for (let i = 0; i < WINDOW_BUCKETS; i++) {
+      const e = this.#epoch[i];
+      if (e > current - WINDOW_BUCKETS && e <= current) {
+        requests += this.#total[i];
+        failures += this.#failed[i];
+      }
+    }
+    return { requests, failures };
+  }
+}
+
+/** The registry key of a target's breaker; `keyId` null for services that need no key. */
+export function circuitKey(provider: string, service: string, keyId: string | null): string {
+  return `${provider}/${service}/${keyId ?? '-'}`;
+}
+
+export interface CircuitRegistryOptions {
+  /** Above this many breakers, idle ones are dropped (default 10,000). */
+  maxEntries?: number;
+  /** How long unused before a breaker may be dropped (default 1 hour). */
+  idleMs?: number;
+}
+
+/**
+ * The breakers of one process, keyed by `provider/service/key`, created on first use. Entries are
+ * kept in least-recently-used order, so dropping idle ones stops at the first recent one.
+ */
+export class CircuitRegistry {
+  readonly #now: () => number;
+  readonly #maxEntries: number;
+  readonly #idleMs: number;
+  readonly #entries = new Map<string, { breaker: CircuitBreaker; usedAt: number }>();
+
+  constructor(now: () => number, options: CircuitRegistryOptions = {}) {
+    this.#now = now;
+    this.#maxEntries = options.maxEntries ?? 10_000;
+    this.#idleMs = options.idleMs ?? 3_600_000;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The breaker for `key`, created with `config` if new, reconfigured if the config changed. */
+  get(key: string, config?: CircuitBreakerConfig): CircuitBreaker {
+    const now = this.#now();
+    const found = this.#entries.get(key);
+    if (found) {
+      this.#entries.delete(key);
+      found.usedAt = now;
+      this.#entries.set(key, found);
+      found.breaker.reconfigure(config);
+      return found.breaker;
+    }
+    const breaker = new CircuitBreaker(config, this.#now);
+    this.#entries.set(key, { breaker, usedAt: now });
+    if (this.#entries.size > this.#maxEntries) this.#dropIdle(now);
+    return breaker;
+  }
+
+  /** The breaker for `key` if there is one, without touching it. */
+  peek(key: string): CircuitBreaker | undefined {
+    return this.#entries.get(key)?.breaker;
+  }
+
+  /**
+   * A non-consuming check for the planner: no breaker yet means closed. The proxy calls the
+   * breaker's allow() right before it sends, so planning never takes a half-open probe.
+   */
+  wouldAllow(key: string): boolean {
+    return this.#entries.get(key)?.breaker.wouldAllow() ?? true;
+  }
+
+  #dropIdle(now: number): void {
+    for (const [key, entry] of this.#entries) {
+      if (now - entry.usedAt < this.#idleMs) break;
+      this.#entries.delete(key);
+    }
+  }
+}

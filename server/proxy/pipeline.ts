@@ -1,0 +1,74 @@
+// The proxy's request pipeline, one stage per file, in this order:
+// authenticate → read body → resolve binding → admit → forward (plan, render, send, classify,
+// respond) — then the request is recorded. Only this middleware reads the live snapshot, once
+// per request, so a reload mid-request changes nothing for it.
+import { randomUUID } from 'node:crypto';
+import type { Context, Next } from 'koa';
+import { authenticate } from './stages/authenticate.ts';
+import { readBodyStage } from './stages/read-body.ts';
+import { resolveBindingStage, UNIFIED_PATHS } from './stages/resolve-binding.ts';
+import { admit } from './stages/admit.ts';
+import { forward, type ForwardDeps } from './stages/forward.ts';
+import { listModels } from './stages/list-models.ts';
+import { sendError, proxyError } from './proxy-error.ts';
+import type { RequestLog } from './request-log.ts';
+import type { LiveConfig } from '../config/live-config.ts';
+import type { ProxyState, Door } from './proxy-state.ts';
+
+type Stage = (ctx: Context, next: Next) => Promise<void>;
+
+function chain(stages: readonly Stage[]): (ctx: Context) => Promise<void> {
+  return (ctx) => {
+    const run = (i: number): Promise<void> => (i < stages.length ? stages[i](ctx, () => run(i + 1)) : Promise.resolve());
+    return run(0);
+  };
+}
+
+export interface ProxyDeps extends ForwardDeps {
+  live: LiveConfig;
+  log: RequestLog;
+  remoteAddress: (ctx: Context) => string;
+}
+
+export function proxyMiddleware(deps: ProxyDeps) {
+  const auth = authenticate(deps.now);
+  const admitStage = admit(deps.remoteAddress);
+  const models = chain([auth, admitStage, async (ctx) => listModels(ctx)]);
+  const requests = chain([auth, readBodyStage, resolveBindingStage, admitStage, forward(deps)]);
+
+  return async function proxy(ctx: Context, next: Next): Promise<void> {
+    const door: Door | null = ctx.path.startsWith('/bind/') ? 'bind' : ctx.path.startsWith('/v1/') ? 'unified' : null;
+    if (!door) return next();
+    const requestId = randomUUID();
+    const snapshot = deps.live.snapshot;
+    const state: Partial<ProxyState> = { requestId, startedAt: performance.now(), door, body: Buffer.alloc(0), attempts: [], failoverReasons: [] };
+    ctx.state.proxy = state;
+    try {
+      if (!snapshot) throw proxyError('SIL_PROXY_NO_TARGET', 'the hub has no valid configuration loaded');
+      state.snapshot = snapshot;
+      if (door === 'unified' && ctx.path === '/v1/models' && ctx.method === 'GET') await models(ctx);
+      else if (door === 'unified' && (!UNIFIED_PATHS[ctx.path] || ctx.method !== 'POST')) throw proxyError('SIL_PROXY_BAD_REQUEST', `no route for ${ctx.method} ${ctx.path}`, 'the unified API serves POST /v1/chat/completions, /v1/embeddings, /v1/images/generations, /v1/audio/transcriptions and GET /v1/models');
+      else await requests(ctx);
+      ctx.set('x-sil-request-id', requestId);
+    } catch (err) {
+      sendError(ctx, door, err, requestId);
+    } finally {
+      const s = state as ProxyState;
+      const lastAttempt = s.attempts[s.attempts.length - 1];
+      deps.log.add({
+        id: requestId,
+        at: deps.now().toISOString(),
+        client: s.client?.name ?? '',
+        binding: s.binding?.name ?? '',
+        door,
+        provider: lastAttempt?.provider,
+        model: lastAttempt?.model,
+        keyId: lastAttempt?.keyId,
+        status: ctx.status,
+        latencyMs: Math.round((performance.now() - s.startedAt) * 10) / 10,
+        attempts: s.attempts.length,
+        failoverReasons: s.failoverReasons,
+      });
+    }
+  };
+}

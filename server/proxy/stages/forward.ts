@@ -1,0 +1,84 @@
+// Stages 4–7: plan the targets, then for each attempt render the request, send it, classify
+// the outcome (success, fail over, final) and answer. Fails over only before the first byte
+// reaches the caller; a request that is not safe to repeat gets one attempt.
+import type { Context, Next } from 'koa';
+import { compileConditions, shouldFailOver, type AttemptOutcome } from '../../core/failover-conditions.ts';
+import { forwardableResponseHeaders } from '../headers.ts';
+import { proxyError } from '../proxy-error.ts';
+import { attemptModel, attemptRequest } from '../attempt-request.ts';
+import type { Upstream } from '../upstream.ts';
+import type { ProxyState } from '../proxy-state.ts';
+import { circuitKey } from '../../core/circuit-breaker.ts';
+import type { TargetChoice } from '../target-choice.ts';
+
+export interface ForwardDeps {
+  upstream: Upstream;
+  choice: TargetChoice;
+  now: () => Date;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function retrySafe(ctx: Context, state: ProxyState): boolean {
+  if (state.door === 'unified') return true;
+  return SAFE_METHODS.has(ctx.method) || ctx.get('idempotency-key') !== '' || state.binding!.failover.retrySafe === true;
+}
+
+const describe = (o: AttemptOutcome) => (o.kind === 'response' ? String(o.status) : o.kind === 'timeout' ? `timeout (${o.phase})` : 'connect-error');
+
+export function forward(deps: ForwardDeps) {
+  return async function forwardStage(ctx: Context, next: Next): Promise<void> {
+    const state = ctx.state.proxy as ProxyState;
+    const binding = state.binding!;
+    const plan = deps.choice.plan(binding, state.snapshot);
+    for (const s of plan.skipped) state.failoverReasons.push(`${s.target.provider}: ${s.reason}`);
+    const attempts = retrySafe(ctx, state) ? plan.attempts : plan.attempts.slice(0, 1);
+    if (attempts.length === 0) throw proxyError('SIL_PROXY_NO_TARGET', `no target of binding "${binding.name}" can take the request: ${state.failoverReasons.join('; ') || 'none is usable'}`);
+    const matcher = compileConditions(binding.failover.on);
+    const timeouts = { connectMs: binding.failover.connectTimeoutMs ?? 5_000, firstByteMs: binding.failover.firstByteTimeoutMs ?? binding.failover.timeoutMs, totalMs: binding.failover.timeoutMs };
+    let last: AttemptOutcome | undefined;
+
+    for (let i = 0; i < attempts.length; i++) {
+      const { target, keyId } = attempts[i];
+      const provider = state.snapshot.providers.get(target.provider)!;
+      const service = provider.services.find((s) => s.id === target.service)!;
+      const secret = keyId === null ? {} : (state.snapshot.keyrings.get(provider.id)?.secretOf(keyId) ?? {});
+      const breaker = deps.choice.breakers.get(circuitKey(provider.id, service.id, keyId), binding.failover.circuitBreaker);
+      if (!breaker.allow()) {
+        state.failoverReasons.push(`${provider.id}: circuit open`);
+        continue;
+      }
+      const request = attemptRequest({ state, provider, service, target, secret, keyId: keyId ?? '', method: ctx.method, querystring: ctx.querystring, headers: ctx.headers, now: deps.now });
+      const started = performance.now();
+      const result = await deps.upstream.send(request, timeouts);
+      const ms = performance.now() - started;
+      const outcome: AttemptOutcome = result.kind === 'response' ? { kind: 'response', status: result.status } : result.kind === 'timeout' ? { kind: 'timeout', phase: result.phase } : { kind: 'connect-error' };
+      const failing = shouldFailOver(outcome, matcher);
+      const isLast = i === attempts.length - 1;
+      state.attempts.push({ provider: provider.id, service: service.id, keyId: keyId ?? '', model: attemptModel(state, target), outcome: describe(outcome), status: result.kind === 'response' ? result.status : undefined, ms });
+      breaker.record(outcome.kind === 'response' && outcome.status < 500 && outcome.status !== 429);
+      if (outcome.kind === 'response') deps.choice.latency.observe(target, ms);
+      last = outcome;
+      if (failing && !isLast) {
+        state.failoverReasons.push(`${provider.id}: ${describe(outcome)}`);
+        if (result.kind === 'response') await result.body.dump().catch(() => undefined);
+        continue;
+      }
+      if (result.kind !== 'response') break;
+      // This answer goes to the caller: from here on there is no failover.
+      if (failing) state.failoverReasons.push(`${provider.id}: ${describe(outcome)}`);
+      ctx.status = result.status;
+      for (const [name, value] of Object.entries(forwardableResponseHeaders(result.headers))) ctx.set(name, value as string | string[]);
+      ctx.set('x-sil-provider', provider.id);
+      const model = attemptModel(state, target);
+      if (model) ctx.set('x-sil-model', model);
+      ctx.set('x-sil-attempts', String(state.attempts.length));
+      if (state.failoverReasons.length) ctx.set('x-sil-failover-reason', state.failoverReasons.join('; ').replace(/[\r\n]/g, ' ').slice(0, 512));
+      ctx.body = result.body;
+      await next();
+      return;
+    }
+    const reason = last ? describe(last) : 'no attempt';
+    throw proxyError(last?.kind === 'timeout' ? 'SIL_PROXY_TIMEOUT' : 'SIL_PROXY_UPSTREAM', `every attempt failed (last: ${reason}); ${state.failoverReasons.join('; ')}`);
+  };
+}

@@ -1,0 +1,59 @@
+// What the proxy keeps between requests to choose targets: round-robin counters per binding,
+// latency averages per target, the circuit breakers; and the planner over them.
+import { planTargets, RoundRobinCounter, describeSkipped } from '../core/target-planner.ts';
+import { CircuitRegistry } from '../core/circuit-breaker.ts';
+import type { CompiledBinding, CompiledTarget, ConfigSnapshot } from '../config/snapshot.ts';
+
+const targetKey = (t: CompiledTarget) => `${t.provider}/${t.service}/${t.model ?? ''}`;
+
+/** Exponentially weighted mean latency per target. */
+export class LatencyStats {
+  readonly #ewma = new Map<string, number>();
+  ewmaLatencyMs(target: CompiledTarget): number | undefined {
+    return this.#ewma.get(targetKey(target));
+  }
+  observe(target: CompiledTarget, ms: number): void {
+    const key = targetKey(target);
+    const prev = this.#ewma.get(key);
+    this.#ewma.set(key, prev === undefined ? ms : prev * 0.8 + ms * 0.2);
+  }
+}
+
+/** A request's cost estimate on a target, from its model's list prices (per 1M tokens summed). */
+function estimateCost(snapshot: ConfigSnapshot, t: CompiledTarget): number | undefined {
+  const service = snapshot.providers.get(t.provider)?.services.find((s) => s.id === t.service);
+  const pricing = (t.model ? service?.models.get(t.model)?.pricing : undefined) ?? service?.pricing;
+  if (!pricing) return undefined;
+  const sum = (pricing.inputPer1M ?? 0) + (pricing.outputPer1M ?? 0) + (pricing.perRequest ?? 0) + (pricing.perImage ?? 0);
+  return sum > 0 ? sum : undefined;
+}
+
+export interface TargetChoice {
+  breakers: CircuitRegistry;
+  latency: LatencyStats;
+  plan(binding: CompiledBinding, snapshot: ConfigSnapshot): { attempts: { target: CompiledTarget; keyId: string | null }[]; skipped: { target: CompiledTarget; reason: string }[] };
+}
+
+export function createTargetChoice(now: () => number = Date.now, random: () => number = Math.random): TargetChoice {
+  const breakers = new CircuitRegistry(now);
+  const latency = new LatencyStats();
+  const counters = new Map<string, RoundRobinCounter>();
+  return {
+    breakers,
+    latency,
+    plan(binding, snapshot) {
+      let roundRobin = counters.get(binding.name);
+      if (!roundRobin) counters.set(binding.name, (roundRobin = new RoundRobinCounter()));
+      const plan = planTargets(binding, {
+        providers: snapshot.providers,
+        keyrings: snapshot.keyrings,
+        breakers,
+        stats: latency,
+        random,
+        roundRobin,
+        estimateCost: (t) => estimateCost(snapshot, t),
+      });
+      return { attempts: plan.attempts, skipped: plan.skipped.map((s) => ({ target: s.target, reason: describeSkipped([s]) })) };
+    },
+  };
+}
