@@ -15,6 +15,7 @@ import { startKeyMaintenance } from './vault/key-maintenance.ts';
 import { createUpstream } from './proxy/upstream.ts';
 import { createTargetChoice } from './proxy/target-choice.ts';
 import { RequestLog } from './proxy/request-log.ts';
+import { MemoryUsageRecorder } from './observe/usage-recorder.ts';
 import { resolveDataDir } from './config/data-dir.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -37,6 +38,7 @@ export interface Hub {
   reloader: Reloader;
   keyMaintenance: { stop(): void; runNow(): Promise<string[]> };
   requestLog: RequestLog;
+  usage: MemoryUsageRecorder;
   catalog: Catalog;
   gitdir: string;
   close(): Promise<void>;
@@ -74,7 +76,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
 
   const upstream = createUpstream();
   const requestLog = new RequestLog();
-  const app = createApp({ live, version: VERSION, startedAt: Date.now(), log, proxy: { upstream, choice: createTargetChoice(), log: requestLog, now: () => new Date() } });
+  const usage = new MemoryUsageRecorder();
+  const app = createApp({ live, version: VERSION, startedAt: Date.now(), log, proxy: { upstream, choice: createTargetChoice(), log: requestLog, usage, now: () => new Date() } });
   const server = createServer(app.callback());
   await new Promise<void>((ok, fail) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
@@ -95,6 +98,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     reloader,
     keyMaintenance,
     requestLog,
+    usage,
     catalog,
     gitdir,
     async close() {

@@ -3,7 +3,14 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 
 export interface Received { method: string; url: string; headers: IncomingHttpHeaders; body: string }
-export interface MockReply { status: number; headers?: Record<string, string>; body?: unknown }
+export interface MockReply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Written one by one, 5 ms apart (a stream); with `cut`, the socket is then destroyed. */
+  chunks?: string[];
+  cut?: boolean;
+}
 
 export interface MockUpstream {
   url: string;
@@ -22,6 +29,18 @@ export async function startMockUpstream(initial: (req: Received) => MockReply = 
       const r: Received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       received.push(r);
       const out = handler(r);
+      if (out.chunks) {
+        res.writeHead(out.status, { 'content-type': 'text/event-stream', ...out.headers });
+        const write = (i: number) => {
+          if (i < out.chunks!.length) {
+            res.write(out.chunks![i]);
+            setTimeout(() => write(i + 1), 5);
+          } else if (out.cut) res.socket?.destroy();
+          else res.end();
+        };
+        write(0);
+        return;
+      }
       const body = out.body === undefined ? '' : typeof out.body === 'string' ? out.body : JSON.stringify(out.body);
       res.writeHead(out.status, { 'content-type': 'application/json', ...out.headers });
       res.end(body);

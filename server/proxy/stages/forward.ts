@@ -10,10 +10,14 @@ import type { Upstream } from '../upstream.ts';
 import type { ProxyState } from '../proxy-state.ts';
 import { circuitKey } from '../../core/circuit-breaker.ts';
 import type { TargetChoice } from '../target-choice.ts';
+import { meterBody } from '../metered-body.ts';
+import { readUsage, costOf } from '../../observe/usage.ts';
+import type { UsageRecorder } from '../../observe/usage-recorder.ts';
 
 export interface ForwardDeps {
   upstream: Upstream;
   choice: TargetChoice;
+  usage?: UsageRecorder;
   now: () => Date;
 }
 
@@ -74,7 +78,28 @@ export function forward(deps: ForwardDeps) {
       if (model) ctx.set('x-sil-model', model);
       ctx.set('x-sil-attempts', String(state.attempts.length));
       if (state.failoverReasons.length) ctx.set('x-sil-failover-reason', state.failoverReasons.join('; ').replace(/[\r\n]/g, ' ').slice(0, 512));
-      ctx.body = result.body;
+      const metered = meterBody(result.body, String(result.headers['content-type'] ?? ''));
+      ctx.body = metered.stream;
+      const status = result.status;
+      void metered.done.then(({ json }) => {
+        const used = readUsage(service.usage, json, result.headers);
+        const pricing = (model ? service.models.get(model)?.pricing : undefined) ?? service.pricing;
+        deps.usage?.record({
+          requestId: state.requestId,
+          at: deps.now().toISOString(),
+          client: state.client!.name,
+          binding: binding.name,
+          provider: provider.id,
+          model,
+          keyId: keyId ?? '',
+          status,
+          latencyMs: Math.round(performance.now() - state.startedAt),
+          attempts: state.attempts.length,
+          usage: used,
+          cost: costOf(used, pricing),
+          currency: pricing?.currency ?? 'USD',
+        });
+      });
       await next();
       return;
     }

@@ -176,6 +176,36 @@ describe('proxy failover', () => {
     expect(((await devModels.json()) as { data: unknown[] }).data).toEqual([]);
   });
 
+  it('records usage and cost from the answer, priced from the catalog', async () => {
+    const before = hub.usage.totals.get('web|chat|b|gpt-4o-mini')?.requests ?? 0;
+    const res = await call('/v1/chat/completions', { model: 'chat', messages: [] });
+    await res.json();
+    await new Promise((r) => setTimeout(r, 20));
+    const t = hub.usage.totals.get('web|chat|b|gpt-4o-mini')!;
+    expect(t.requests).toBe(before + 1);
+    expect(t.inputTokens).toBe(5 * t.requests);
+    expect(t.outputTokens).toBe(3 * t.requests);
+    expect(t.cost).toBeCloseTo(t.requests * (5 * 0.15 + 3 * 0.6) / 1e6, 12);
+  });
+
+  it('streams SSE through, reads usage from the last event, and ends a cut stream with an error event', async () => {
+    const frames = ['data: {"choices":[{"delta":{"content":"he"}}]}\n\n', 'data: {"choices":[{"delta":{"content":"llo"}}]}\n\n', 'data: {"choices":[],"usage":{"prompt_tokens":7,"completion_tokens":2}}\n\n', 'data: [DONE]\n\n'];
+    b.reply(() => ({ status: 200, chunks: frames }));
+    try {
+      const ok = await call('/v1/chat/completions', { model: 'chat', stream: true, messages: [] });
+      expect(ok.headers.get('content-type')).toContain('text/event-stream');
+      expect(await ok.text()).toBe(frames.join(''));
+      b.reply(() => ({ status: 200, chunks: frames.slice(0, 2), cut: true }));
+      const cut = await call('/v1/chat/completions', { model: 'chat', stream: true, messages: [] });
+      const text = await cut.text();
+      expect(text.startsWith(frames[0] + frames[1])).toBe(true);
+      expect(text).toContain('event: error\ndata: {"error":{"message":"the provider\'s stream was cut off","type":"api_error","code":"SIL_PROXY_STREAM_CUT"}}');
+      expect(text).not.toContain('[DONE]');
+    } finally {
+      b.reply((r) => ({ status: 200, body: chatCompletion(JSON.parse(r.body || '{}').model ?? '', 'from B') }));
+    }
+  });
+
   it('records requests without bodies or secrets', () => {
     const entries = hub.requestLog.list(100);
     expect(entries.length).toBeGreaterThan(5);

@@ -1,0 +1,57 @@
+// Usage and cost of one answer, from the template's data: where each figure is read
+// (`body:<dotted.path>` or `header:<name>`) and the model's list prices. Pure.
+import type { Pricing, Usage } from '../../schemas/types.gen.ts';
+
+export interface UsageFigures {
+  inputTokens?: number;
+  outputTokens?: number;
+  cachedInputTokens?: number;
+  totalTokens?: number;
+  seconds?: number;
+  units?: number;
+}
+
+function at(root: unknown, path: string): unknown {
+  let v = root;
+  for (const part of path.split('.')) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+/** Reads the figures a template's `usage` names from a JSON answer and its headers. */
+export function readUsage(spec: Usage | undefined, body: unknown, headers: Readonly<Record<string, string | string[] | undefined>>): UsageFigures {
+  const out: UsageFigures = {};
+  for (const [field, source] of Object.entries(spec ?? {}) as [keyof UsageFigures, string][]) {
+    const colon = source.indexOf(':');
+    const kind = source.slice(0, colon);
+    const where = source.slice(colon + 1);
+    const raw = kind === 'header' ? headers[where.toLowerCase()] : at(body, where);
+    const n = Number(Array.isArray(raw) ? raw[0] : raw);
+    if (raw !== undefined && raw !== null && raw !== '' && Number.isFinite(n) && n >= 0) out[field] = n;
+  }
+  return out;
+}
+
+/** Estimated cost in the price's currency, or undefined when the prices say nothing about it. */
+export function costOf(usage: UsageFigures, pricing: Pricing | undefined, extra: { images?: number } = {}): number | undefined {
+  if (!pricing) return undefined;
+  let cost = 0;
+  let known = false;
+  const add = (amount: number | undefined, price: number | undefined, per = 1) => {
+    if (amount === undefined || price === undefined) return;
+    cost += (amount * price) / per;
+    known = true;
+  };
+  const cached = usage.cachedInputTokens ?? 0;
+  const uncached = usage.inputTokens === undefined ? undefined : Math.max(0, usage.inputTokens - (pricing.cachedInputPer1M === undefined ? 0 : cached));
+  add(uncached, pricing.inputPer1M, 1e6);
+  if (pricing.cachedInputPer1M !== undefined && usage.inputTokens !== undefined) add(cached, pricing.cachedInputPer1M, 1e6);
+  add(usage.outputTokens, pricing.outputPer1M, 1e6);
+  add(usage.seconds, pricing.perSecond);
+  add(usage.seconds === undefined ? undefined : usage.seconds / 60, pricing.perMinute);
+  add(extra.images, pricing.perImage);
+  if (pricing.perRequest !== undefined) add(1, pricing.perRequest);
+  return known ? Math.round(cost * 1e8) / 1e8 : undefined;
+}
