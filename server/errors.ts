@@ -42,6 +42,7 @@ export const ERRORS = {
   // Auth schemes: credentials applied to outgoing requests.
   SIL_AUTH_UNSUPPORTED: spec(501, 'The auth scheme is not supported yet, or cannot be applied to this request.', 'oauth2-client-credentials, aws-sigv4, google-service-account and hmac-signature arrive with the proxy issue; body auth needs a JSON object or an application/x-www-form-urlencoded body.'),
   SIL_AUTH_MISSING_SECRET: spec(500, 'The key lacks a credential the provider\'s auth scheme needs.', 'Add the credential named in the message to the key in secrets/<provider-id>.yaml (the template\'s `credentials:` lists them), or pick the auth option that key belongs to.'),
+  SIL_AUTH_TOKEN: spec(502, 'The provider\'s token endpoint refused or failed the request for an access token.', 'The message gives the status and the provider\'s OAuth error (invalid_client: wrong client id or secret; invalid_scope; invalid_grant: a service-account key that is disabled or a clock that is off). Check the key\'s credentials and the template\'s token URL and scope; the next request asks again.'),
   SIL_KEY_NOT_FOUND: spec(404, 'No such key.', 'List the provider\'s keys with `sil keys list <provider>`.'),
   SIL_KEY_EXISTS: spec(409, 'A key with that id already exists.', 'Pick another id with --id, or update the existing key.'),
   SIL_KEY_STATE: spec(409, 'The key is not in a state that allows this.', 'See the key lifecycle in docs/vault.md: staged → active → retiring → revoked; suspended keys can be activated again.'),

@@ -19,6 +19,6 @@ export function createApp(deps: AppDeps): Koa {
   app.silent = true;
   app.use(errorHandler(deps.log));
   app.use(healthz(deps.live, deps.version, deps.startedAt));
-  app.use(proxyMiddleware({ ...deps.proxy, live: deps.live, remoteAddress: remoteAddressOf(deps.live) }));
+  app.use(proxyMiddleware({ ...deps.proxy, live: deps.live, remoteAddress: remoteAddressOf(deps.live), errorLog: deps.log }));
   return app;
 }

@@ -11,6 +11,7 @@ import { admit } from './stages/admit.ts';
 import { forward, type ForwardDeps } from './stages/forward.ts';
 import { listModels } from './stages/list-models.ts';
 import { sendError, proxyError } from './proxy-error.ts';
+import { SilError } from '../errors.ts';
 import type { RequestLog } from './request-log.ts';
 import type { LiveConfig } from '../config/live-config.ts';
 import type { ProxyState, Door } from './proxy-state.ts';
@@ -28,6 +29,8 @@ export interface ProxyDeps extends ForwardDeps {
   live: LiveConfig;
   log: RequestLog;
   remoteAddress: (ctx: Context) => string;
+  /** The server log, for errors that are not shown to callers. */
+  errorLog?: (line: string) => void;
 }
 
 export function proxyMiddleware(deps: ProxyDeps) {
@@ -51,6 +54,7 @@ export function proxyMiddleware(deps: ProxyDeps) {
       else await requests(ctx);
       ctx.set('x-sil-request-id', requestId);
     } catch (err) {
+      if (!(err instanceof SilError) || !err.expose) deps.errorLog?.(`proxy: ${requestId}: ${(err as Error).stack ?? String(err)}`);
       sendError(ctx, door, err, requestId);
     } finally {
       const s = state as ProxyState;

@@ -50,6 +50,9 @@ export function createUpstream(options: { connections?: number } = {}): Upstream
         if (e.name === 'TimeoutError' || (e.name === 'AbortError' && total.aborted)) return { kind: 'timeout', phase: 'total' };
         const code = e.code ?? e.cause?.code ?? '';
         if (CONNECT_CODES.has(code)) return { kind: 'connect-error', detail: code };
+        // Anything else from undici (an answer that is not HTTP, a broken length) counts as a
+        // failed connection: the next target may do better.
+        if (err instanceof undiciErrors.UndiciError || err instanceof undiciErrors.HTTPParserError || code.startsWith('HPE_')) return { kind: 'connect-error', detail: code || e.name || 'protocol-error' };
         throw err;
       }
     },

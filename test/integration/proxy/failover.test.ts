@@ -47,6 +47,13 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+async function readSecret(providerId: string): Promise<string> {
+  const { execFileSync } = await import('node:child_process');
+  return execFileSync('git', ['show', `main:secrets/${providerId}.yaml`], { cwd: hubGitdir, encoding: 'utf8' });
+}
+let hubGitdir = '';
+const logs: string[] = [];
+
 describe('proxy failover', () => {
   const tmp = tempDir('sil-proxy-');
   let a: MockUpstream;
@@ -86,7 +93,8 @@ describe('proxy failover', () => {
     await changeKeys(vault, 'a', (k, kc) => addKey(k, kc, { secret: { apiKey: KEY_A } }));
     await changeKeys(vault, 'b', (k, kc) => addKey(k, kc, { secret: { apiKey: KEY_B } }));
     await changeKeys(vault, 'dead', (k, kc) => addKey(k, kc, { secret: { apiKey: KEY_A } }));
-    hub = await startHub({ dataDir: data, host: '127.0.0.1', port: 0, log: () => undefined, keyMaintenanceMs: 3_600_000 });
+    hubGitdir = paths.gitdir;
+    hub = await startHub({ dataDir: data, host: '127.0.0.1', port: 0, log: (l) => logs.push(l), keyMaintenanceMs: 3_600_000 });
     expect(hub.live.snapshot?.keyrings.size).toBe(3);
   });
   afterAll(async () => {
@@ -203,6 +211,39 @@ describe('proxy failover', () => {
       expect(text).not.toContain('[DONE]');
     } finally {
       b.reply((r) => ({ status: 200, body: chatCompletion(JSON.parse(r.body || '{}').model ?? '', 'from B') }));
+    }
+  });
+
+  it('treats an upstream that answers garbage or never answers as failed, and stays up', async () => {
+    const garbage = createServer((socket) => socket.end('this is not HTTP\r\n\r\n'));
+    const silent = createServer(() => undefined);
+    await new Promise<void>((ok) => garbage.listen(0, '127.0.0.1', () => ok()));
+    await new Promise<void>((ok) => silent.listen(0, '127.0.0.1', () => ok()));
+    const port = (s: typeof garbage) => (s.address() as { port: number }).port;
+    const writer = new GitWriter({ gitdir: hub.gitdir, catalog: hub.catalog });
+    const { commit } = await writer.commit({
+      base: null,
+      author,
+      message: 'hostile upstreams',
+      changes: {
+        'providers/garbage.yaml': provider('garbage', 'prod', `http://127.0.0.1:${port(garbage)}/v1`),
+        'providers/silent.yaml': provider('silent', 'prod', `http://127.0.0.1:${port(silent)}/v1`),
+        'bindings/hostile.yaml': binding('hostile', 'prod', ['garbage', 'silent', 'b']).replace('timeoutMs: 3000', 'timeoutMs: 300'),
+        'clients/web.yaml': client('web', 'prod', prodToken, ['chat', 'refused', 'raw', 'hostile']),
+        'secrets/garbage.yaml': await readSecret('a'),
+        'secrets/silent.yaml': await readSecret('a'),
+      },
+    });
+    try {
+      const started = Date.now();
+      while (hub.live.snapshot?.commit !== commit && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 20));
+      const res = await call('/v1/chat/completions', { model: 'hostile', messages: [] });
+      expect(res.status, logs.filter((l) => l.startsWith('proxy:')).join('\n')).toBe(200);
+      expect(res.headers.get('x-sil-failover-reason')).toMatch(/^garbage: connect-error; silent: timeout \((first-byte|total)\)$/);
+      expect((await fetch(`${hub.url}/healthz`)).status).toBe(200);
+    } finally {
+      garbage.close();
+      silent.close();
     }
   });
 
