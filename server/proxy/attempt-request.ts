@@ -6,6 +6,8 @@ import { forwardableRequestHeaders } from './headers.ts';
 import { proxyError } from './proxy-error.ts';
 import type { CompiledProvider, CompiledService, CompiledTarget } from '../config/snapshot.ts';
 import type { ProxyState } from './proxy-state.ts';
+import { adapterFor } from '../protocols/registry.ts';
+import type { OpenAIChatRequest, ProtocolAdapter } from '../protocols/types.ts';
 
 export interface AttemptInput {
   state: ProxyState;
@@ -25,15 +27,31 @@ export function attemptModel(state: ProxyState, target: CompiledTarget): string 
   return state.model ?? target.model;
 }
 
-export function attemptRequest(input: AttemptInput): RequestParts {
+/** The adapter an attempt needs: null when the service speaks the binding's protocol itself. */
+export function attemptAdapter(state: ProxyState, service: CompiledService): ProtocolAdapter | null {
+  if (state.door !== 'unified' || service.protocol === state.binding!.protocol) return null;
+  const adapter = adapterFor(service.protocol);
+  if (!adapter) throw proxyError('SIL_PROXY_BAD_REQUEST', `no adapter from ${state.binding!.protocol} to ${service.protocol} yet`);
+  return adapter;
+}
+
+export function attemptRequest(input: AttemptInput, adapter: ProtocolAdapter | null = null): RequestParts {
   const { state, service, target } = input;
   const model = attemptModel(state, target);
   let body: Uint8Array | undefined;
   let callerHeaders: Record<string, string>;
+  let path = service.path;
   if (state.door === 'unified') {
     if (!model) throw proxyError('SIL_PROXY_BAD_REQUEST', `a target of binding "${state.binding!.name}" names no model`, 'ask for `binding/model`, or set `model:` on the target');
-    body = Buffer.from(JSON.stringify({ ...state.json, model }));
-    callerHeaders = { 'content-type': 'application/json', accept: String(input.headers.accept ?? 'application/json') };
+    if (adapter) {
+      const stream = state.json?.stream === true;
+      body = Buffer.from(JSON.stringify(adapter.request(state.json as unknown as OpenAIChatRequest, model)));
+      path = adapter.path(model, stream);
+      callerHeaders = adapter.headers(stream);
+    } else {
+      body = Buffer.from(JSON.stringify({ ...state.json, model }));
+      callerHeaders = { 'content-type': 'application/json', accept: String(input.headers.accept ?? 'application/json') };
+    }
   } else {
     body = state.body.length > 0 ? state.body : undefined;
     callerHeaders = forwardableRequestHeaders(input.headers);
@@ -41,7 +59,7 @@ export function attemptRequest(input: AttemptInput): RequestParts {
   return renderRequest(
     {
       baseUrl: service.baseUrl,
-      path: service.path,
+      path,
       method: input.method,
       headers: service.headers,
       query: service.query,

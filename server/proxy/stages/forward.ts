@@ -5,13 +5,16 @@ import type { Context, Next } from 'koa';
 import { compileConditions, shouldFailOver, type AttemptOutcome } from '../../core/failover-conditions.ts';
 import { forwardableResponseHeaders } from '../headers.ts';
 import { proxyError } from '../proxy-error.ts';
-import { attemptModel, attemptRequest } from '../attempt-request.ts';
+import { attemptAdapter, attemptModel, attemptRequest } from '../attempt-request.ts';
 import type { Upstream } from '../upstream.ts';
 import type { ProxyState } from '../proxy-state.ts';
 import { circuitKey } from '../../core/circuit-breaker.ts';
 import type { TargetChoice } from '../target-choice.ts';
 import { meterBody } from '../metered-body.ts';
-import { readUsage, costOf } from '../../observe/usage.ts';
+import { readUsage, costOf, type UsageFigures } from '../../observe/usage.ts';
+import { adaptedAnswer } from '../adapted-body.ts';
+import { SilError } from '../../errors.ts';
+import type { OpenAIChatRequest, ProtocolAdapter } from '../../protocols/types.ts';
 import type { UsageRecorder } from '../../observe/usage-recorder.ts';
 
 export interface ForwardDeps {
@@ -52,7 +55,17 @@ export function forward(deps: ForwardDeps) {
         state.failoverReasons.push(`${provider.id}: circuit open`);
         continue;
       }
-      const request = attemptRequest({ state, provider, service, target, secret, keyId: keyId ?? '', method: ctx.method, querystring: ctx.querystring, headers: ctx.headers, now: deps.now });
+      let adapter: ProtocolAdapter | null;
+      let request;
+      try {
+        adapter = attemptAdapter(state, service);
+        request = attemptRequest({ state, provider, service, target, secret, keyId: keyId ?? '', method: ctx.method, querystring: ctx.querystring, headers: ctx.headers, now: deps.now }, adapter);
+      } catch (err) {
+        // This target cannot take this request (no adapter, untranslatable): try the next.
+        if (!(err instanceof SilError) || err.code !== 'SIL_PROXY_BAD_REQUEST' || i === attempts.length - 1) throw err;
+        state.failoverReasons.push(`${provider.id}: ${err.message}`);
+        continue;
+      }
       const started = performance.now();
       const result = await deps.upstream.send(request, timeouts);
       const ms = performance.now() - started;
@@ -72,17 +85,26 @@ export function forward(deps: ForwardDeps) {
       // This answer goes to the caller: from here on there is no failover.
       if (failing) state.failoverReasons.push(`${provider.id}: ${describe(outcome)}`);
       ctx.status = result.status;
-      for (const [name, value] of Object.entries(forwardableResponseHeaders(result.headers))) ctx.set(name, value as string | string[]);
-      ctx.set('x-sil-provider', provider.id);
       const model = attemptModel(state, target);
+      let used: Promise<UsageFigures>;
+      if (adapter) {
+        const answer = await adaptedAnswer(adapter, result.status, result.body, state.json as unknown as OpenAIChatRequest, model ?? '');
+        for (const [name, value] of Object.entries(forwardableResponseHeaders(result.headers))) if (name !== 'content-type') ctx.set(name, value as string | string[]);
+        ctx.type = answer.contentType;
+        ctx.body = answer.body;
+        used = answer.usage.then((u) => u ?? {});
+      } else {
+        for (const [name, value] of Object.entries(forwardableResponseHeaders(result.headers))) ctx.set(name, value as string | string[]);
+        const metered = meterBody(result.body, String(result.headers['content-type'] ?? ''));
+        ctx.body = metered.stream;
+        used = metered.done.then(({ json }) => readUsage(service.usage, json, result.headers));
+      }
+      ctx.set('x-sil-provider', provider.id);
       if (model) ctx.set('x-sil-model', model);
       ctx.set('x-sil-attempts', String(state.attempts.length));
       if (state.failoverReasons.length) ctx.set('x-sil-failover-reason', state.failoverReasons.join('; ').replace(/[\r\n]/g, ' ').slice(0, 512));
-      const metered = meterBody(result.body, String(result.headers['content-type'] ?? ''));
-      ctx.body = metered.stream;
       const status = result.status;
-      void metered.done.then(({ json }) => {
-        const used = readUsage(service.usage, json, result.headers);
+      void used.then((used) => {
         const pricing = (model ? service.models.get(model)?.pricing : undefined) ?? service.pricing;
         deps.usage?.record({
           requestId: state.requestId,

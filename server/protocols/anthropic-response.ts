@@ -1,0 +1,115 @@
+// Anthropic Messages answer → OpenAI chat completion; usage; error bodies.
+import { SilError } from '../errors.ts';
+import { isObject } from './openai-request.ts';
+import { errorBody, nowSeconds } from './openai-stream.ts';
+import type { OpenAIChatCompletion, OpenAIErrorBody, OpenAIFinishReason, OpenAIToolCall, OpenAIUsage, TokenUsage } from './types.ts';
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+export function anthropicFinishReason(stop: unknown): OpenAIFinishReason | null {
+  switch (stop) {
+    case 'end_turn':
+    case 'stop_sequence':
+    case 'pause_turn':
+      return 'stop';
+    case 'max_tokens':
+    case 'model_context_window_exceeded':
+      return 'length';
+    case 'tool_use':
+      return 'tool_calls';
+    case 'refusal':
+      return 'content_filter';
+    case null:
+    case undefined:
+      return null;
+    default:
+      return 'stop';
+  }
+}
+
+/** Anthropic's usage counters (input_tokens excludes cache reads and cache writes). */
+export interface AnthropicCounts { input?: number; output?: number; cacheRead?: number; cacheWrite?: number }
+
+/** Reads a `usage` object (message, message_start or message_delta) over what is known; absent fields stay. */
+export function readAnthropicUsage(usage: unknown, into: AnthropicCounts = {}): AnthropicCounts {
+  if (!isObject(usage)) return into;
+  into.input = num(usage.input_tokens) ?? into.input;
+  into.output = num(usage.output_tokens) ?? into.output;
+  into.cacheRead = num(usage.cache_read_input_tokens) ?? into.cacheRead;
+  into.cacheWrite = num(usage.cache_creation_input_tokens) ?? into.cacheWrite;
+  return into;
+}
+
+/** As the provider template reads it: input_tokens, output_tokens, cache_read_input_tokens. */
+export function anthropicTokenUsage(c: AnthropicCounts): TokenUsage {
+  const u: TokenUsage = {};
+  if (c.input !== undefined) u.inputTokens = c.input;
+  if (c.output !== undefined) u.outputTokens = c.output;
+  if (c.cacheRead !== undefined) u.cachedInputTokens = c.cacheRead;
+  return u;
+}
+
+/** OpenAI convention: prompt_tokens counts every input token, cache reads and writes included. */
+export function openAIUsageFromAnthropic(c: AnthropicCounts): OpenAIUsage {
+  const cached = c.cacheRead ?? 0;
+  const prompt = (c.input ?? 0) + cached + (c.cacheWrite ?? 0);
+  const completion = c.output ?? 0;
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: cached } };
+}
+
+function unreadable(why: string): SilError {
+  return new SilError('SIL_PROXY_UPSTREAM', `the anthropic-messages answer cannot be read: ${why}`);
+}
+
+export function anthropicResponse(native: unknown, model: string): OpenAIChatCompletion {
+  if (!isObject(native)) throw unreadable('not a JSON object');
+  if (native.type === 'error') {
+    const e = isObject(native.error) ? native.error : {};
+    throw unreadable(`the answer is an error (${String(e.type ?? 'unknown')}: ${String(e.message ?? '')})`);
+  }
+  if (!Array.isArray(native.content)) throw unreadable('no `content` array');
+  const texts: string[] = [];
+  const toolCalls: OpenAIToolCall[] = [];
+  for (const block of native.content) {
+    if (!isObject(block)) continue;
+    if (block.type === 'text' && typeof block.text === 'string') texts.push(block.text);
+    else if (block.type === 'tool_use') {
+      if (typeof block.id !== 'string' || typeof block.name !== 'string') throw unreadable('a tool_use block without id or name');
+      toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+    }
+    // thinking, redacted_thinking and server-tool blocks have no place in a chat completion.
+  }
+  const counts = readAnthropicUsage(native.usage);
+  return {
+    id: `chatcmpl-${typeof native.id === 'string' ? native.id : 'anthropic'}`,
+    object: 'chat.completion',
+    created: nowSeconds(),
+    model,
+    choices: [{
+      index: 0,
+      message: {
+        role: 'assistant',
+        content: texts.length > 0 ? texts.join('') : toolCalls.length > 0 ? null : '',
+        refusal: null,
+        ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+      },
+      finish_reason: anthropicFinishReason(native.stop_reason) ?? 'stop',
+      logprobs: null,
+    }],
+    usage: openAIUsageFromAnthropic(counts),
+  };
+}
+
+export function anthropicUsage(native: unknown): TokenUsage {
+  return isObject(native) ? anthropicTokenUsage(readAnthropicUsage(native.usage)) : {};
+}
+
+const STATUS_TYPE: Record<number, string> = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error', 413: 'invalid_request_error', 429: 'rate_limit_error', 529: 'overloaded_error' };
+
+/** `{"type":"error","error":{"type","message"}}` (body or stream event) → the OpenAI error shape. */
+export function anthropicError(status: number, native: unknown): OpenAIErrorBody {
+  const e = isObject(native) && isObject(native.error) ? native.error : undefined;
+  const type = typeof e?.type === 'string' ? e.type : (STATUS_TYPE[status] ?? 'api_error');
+  const message = typeof e?.message === 'string' ? e.message : typeof native === 'string' && native !== '' ? native.slice(0, 500) : `the Anthropic service answered ${status}`;
+  return errorBody(message, type, type);
+}
