@@ -31,7 +31,7 @@ function estimateCost(snapshot: ConfigSnapshot, t: CompiledTarget): number | und
 export interface TargetChoice {
   breakers: CircuitRegistry;
   latency: LatencyStats;
-  plan(binding: CompiledBinding, snapshot: ConfigSnapshot): { attempts: { target: CompiledTarget; keyId: string | null }[]; skipped: { target: CompiledTarget; reason: string }[] };
+  plan(binding: CompiledBinding, snapshot: ConfigSnapshot): { attempts: { target: CompiledTarget; keyId: string | null; repeat: boolean }[]; skipped: { target: CompiledTarget; reason: string }[] };
 }
 
 export function createTargetChoice(now: () => number = Date.now, random: () => number = Math.random): TargetChoice {

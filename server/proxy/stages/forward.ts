@@ -2,7 +2,8 @@
 // the outcome (success, fail over, final) and answer. Fails over only before the first byte
 // reaches the caller; a request that is not safe to repeat gets one attempt.
 import type { Context, Next } from 'koa';
-import { compileConditions, shouldFailOver, type AttemptOutcome } from '../../core/failover-conditions.ts';
+import { compileConditions, parseRetryAfter, shouldFailOver, type AttemptOutcome } from '../../core/failover-conditions.ts';
+import { delayBeforeAttempt, DEFAULT_MAX_RETRY_AFTER_MS } from '../../core/backoff.ts';
 import { forwardableResponseHeaders } from '../headers.ts';
 import { proxyError } from '../proxy-error.ts';
 import { attemptAdapter, attemptModel, attemptRequest } from '../attempt-request.ts';
@@ -44,9 +45,28 @@ export function forward(deps: ForwardDeps) {
     const matcher = compileConditions(binding.failover.on);
     const timeouts = { connectMs: binding.failover.connectTimeoutMs ?? 5_000, firstByteMs: binding.failover.firstByteTimeoutMs ?? binding.failover.timeoutMs, totalMs: binding.failover.timeoutMs };
     let last: AttemptOutcome | undefined;
+    /** Retry-After (ms) of each target and key that asked for one. */
+    const retryAfter = new Map<string, number>();
+    const skippedPairs = new Set<string>();
+    const maxRetryAfterMs = binding.failover.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+    const pairOf = (a: (typeof attempts)[number]) => `${a.target.provider}/${a.target.service}/${a.keyId ?? '-'}`;
+    /** Whether an attempt after `i` will really be sent (a repeat behind a long Retry-After will not). */
+    const hasNextAttempt = (i: number) =>
+      attempts.slice(i + 1).some((a) => !skippedPairs.has(pairOf(a)) && !(a.repeat && (retryAfter.get(pairOf(a)) ?? 0) > maxRetryAfterMs));
 
     for (let i = 0; i < attempts.length; i++) {
       const { target, keyId } = attempts[i];
+      const pair = pairOf(attempts[i]);
+      if (skippedPairs.has(pair)) continue;
+      // Another target goes at once; the same target and key again waits (backoff, Retry-After).
+      if (i > 0 && attempts[i].repeat) {
+        const decision = delayBeforeAttempt(i, { backoffMs: binding.failover.backoffMs, retryAfterMs: retryAfter.get(pair), maxRetryAfterMs: binding.failover.maxRetryAfterMs, random: Math.random });
+        if ('skipTarget' in decision) {
+          skippedPairs.add(pair);
+          continue;
+        }
+        if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
+      }
       const provider = state.snapshot.providers.get(target.provider)!;
       const service = provider.services.find((s) => s.id === target.service)!;
       const secret = keyId === null ? {} : (state.snapshot.keyrings.get(provider.id)?.secretOf(keyId) ?? {});
@@ -71,7 +91,11 @@ export function forward(deps: ForwardDeps) {
       const ms = performance.now() - started;
       const outcome: AttemptOutcome = result.kind === 'response' ? { kind: 'response', status: result.status } : result.kind === 'timeout' ? { kind: 'timeout', phase: result.phase } : { kind: 'connect-error' };
       const failing = shouldFailOver(outcome, matcher);
-      const isLast = i === attempts.length - 1;
+      if (result.kind === 'response') {
+        const after = parseRetryAfter(String(result.headers['retry-after'] ?? ''), deps.now().getTime());
+        if (after !== undefined) retryAfter.set(pair, after);
+      }
+      const isLast = !hasNextAttempt(i);
       state.attempts.push({ provider: provider.id, service: service.id, keyId: keyId ?? '', model: attemptModel(state, target), outcome: describe(outcome), status: result.kind === 'response' ? result.status : undefined, ms });
       breaker.record(outcome.kind === 'response' && outcome.status < 500 && outcome.status !== 429);
       if (outcome.kind === 'response') deps.choice.latency.observe(target, ms);

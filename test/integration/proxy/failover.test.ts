@@ -135,6 +135,26 @@ describe('proxy failover', () => {
     expect(limited.headers.get('x-sil-failover-reason')).toBe('a: 429');
   });
 
+  it('waits a short Retry-After before retrying the same target, and moves on at once from a long one', async () => {
+    a.reply(() => ({ status: 429, headers: { 'retry-after': '1' }, body: {} }));
+    b.reply(() => ({ status: 429, headers: { 'retry-after': '1' }, body: {} }));
+    try {
+      const started = performance.now();
+      const res = await call('/v1/chat/completions', { model: 'chat', messages: [] });
+      // a (429, 1 s) → b (429) → a again after waiting its Retry-After.
+      expect(res.headers.get('x-sil-attempts')).toBe('3');
+      expect(performance.now() - started).toBeGreaterThanOrEqual(900);
+      a.reply(() => ({ status: 429, headers: { 'retry-after': '120' }, body: {} }));
+      const quick = performance.now();
+      const skipped = await call('/v1/chat/completions', { model: 'chat', messages: [] });
+      expect(performance.now() - quick).toBeLessThan(900);
+      expect(skipped.status).toBe(429);
+    } finally {
+      b.reply((r) => ({ status: 200, body: chatCompletion(JSON.parse(r.body || '{}').model ?? '', 'from B') }));
+      a.reply(() => ({ status: 503, body: {} }));
+    }
+  });
+
   it('passes a provider error through when no target is left', async () => {
     b.reply(() => ({ status: 500, body: { error: { message: 'boom' } } }));
     a.reply(() => ({ status: 500, body: { error: { message: 'boom' } } }));
@@ -185,15 +205,16 @@ describe('proxy failover', () => {
   });
 
   it('records usage and cost from the answer, priced from the catalog', async () => {
-    const before = hub.usage.totals.get('web|chat|b|gpt-4o-mini')?.requests ?? 0;
+    const key = 'web|chat|b|gpt-4o-mini';
+    const before = { requests: 0, inputTokens: 0, outputTokens: 0, cost: 0, ...hub.usage.totals.get(key) };
     const res = await call('/v1/chat/completions', { model: 'chat', messages: [] });
     await res.json();
     await new Promise((r) => setTimeout(r, 20));
-    const t = hub.usage.totals.get('web|chat|b|gpt-4o-mini')!;
-    expect(t.requests).toBe(before + 1);
-    expect(t.inputTokens).toBe(5 * t.requests);
-    expect(t.outputTokens).toBe(3 * t.requests);
-    expect(t.cost).toBeCloseTo(t.requests * (5 * 0.15 + 3 * 0.6) / 1e6, 12);
+    const t = hub.usage.totals.get(key)!;
+    expect(t.requests - before.requests).toBe(1);
+    expect(t.inputTokens - before.inputTokens).toBe(5);
+    expect(t.outputTokens - before.outputTokens).toBe(3);
+    expect(t.cost - before.cost).toBeCloseTo((5 * 0.15 + 3 * 0.6) / 1e6, 12);
   });
 
   it('streams SSE through, reads usage from the last event, and ends a cut stream with an error event', async () => {
