@@ -13,6 +13,7 @@ import { SilError } from './errors.ts';
 import { loadHubIdentity } from './vault/identity.ts';
 import { startKeyMaintenance } from './vault/key-maintenance.ts';
 import { createUpstream } from './proxy/upstream.ts';
+import { createAuthDeps } from './auth-schemes/async-registry.ts';
 import { createTargetChoice } from './proxy/target-choice.ts';
 import { RequestLog } from './proxy/request-log.ts';
 import { MemoryUsageRecorder } from './observe/usage-recorder.ts';
@@ -77,7 +78,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const upstream = createUpstream();
   const requestLog = new RequestLog();
   const usage = new MemoryUsageRecorder();
-  const app = createApp({ live, version: VERSION, startedAt: Date.now(), log, proxy: { upstream, choice: createTargetChoice(), log: requestLog, usage, now: () => new Date() } });
+  const app = createApp({ live, version: VERSION, startedAt: Date.now(), log, proxy: { upstream, choice: createTargetChoice(), auth: createAuthDeps(), log: requestLog, usage, now: () => new Date() } });
   const server = createServer(app.callback());
   await new Promise<void>((ok, fail) => {
     server.once('error', (err: NodeJS.ErrnoException) => {

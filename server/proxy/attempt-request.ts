@@ -1,6 +1,6 @@
 // Builds the request of one attempt: the target's service URL, its headers and auth with the
 // chosen key, and what the caller sent (never rendered as a template: see render-request.ts).
-import { renderRequest } from '../auth-schemes/render-request.ts';
+import { renderRequestWithAuth, type AuthDeps } from '../auth-schemes/async-registry.ts';
 import type { RequestParts } from '../auth-schemes/types.ts';
 import { forwardableRequestHeaders } from './headers.ts';
 import { proxyError } from './proxy-error.ts';
@@ -35,7 +35,7 @@ export function attemptAdapter(state: ProxyState, service: CompiledService): Pro
   return adapter;
 }
 
-export function attemptRequest(input: AttemptInput, adapter: ProtocolAdapter | null = null): RequestParts {
+export async function attemptRequest(input: AttemptInput, adapter: ProtocolAdapter | null, auth: AuthDeps): Promise<RequestParts> {
   const { state, service, target } = input;
   const model = attemptModel(state, target);
   let body: Uint8Array | undefined;
@@ -56,7 +56,7 @@ export function attemptRequest(input: AttemptInput, adapter: ProtocolAdapter | n
     body = state.body.length > 0 ? state.body : undefined;
     callerHeaders = forwardableRequestHeaders(input.headers);
   }
-  return renderRequest(
+  return renderRequestWithAuth(
     {
       baseUrl: service.baseUrl,
       path,
@@ -67,6 +67,7 @@ export function attemptRequest(input: AttemptInput, adapter: ProtocolAdapter | n
       body,
       caller: { path: state.subPath, query: new URLSearchParams(input.querystring), headers: callerHeaders },
     },
-    { connection: input.provider.connection, secret: input.secret, model, keyId: input.keyId, now: input.now },
+    { connection: input.provider.connection, secret: input.secret, model, keyId: input.keyId, now: input.now, providerId: input.provider.id },
+    auth,
   );
 }

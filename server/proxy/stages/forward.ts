@@ -11,6 +11,7 @@ import type { Upstream } from '../upstream.ts';
 import type { ProxyState } from '../proxy-state.ts';
 import { circuitKey } from '../../core/circuit-breaker.ts';
 import type { TargetChoice } from '../target-choice.ts';
+import { invalidateAuth, type AuthDeps } from '../../auth-schemes/async-registry.ts';
 import { meterBody } from '../metered-body.ts';
 import { readUsage, costOf, type UsageFigures } from '../../observe/usage.ts';
 import { adaptedAnswer } from '../adapted-body.ts';
@@ -21,6 +22,8 @@ import type { UsageRecorder } from '../../observe/usage-recorder.ts';
 export interface ForwardDeps {
   upstream: Upstream;
   choice: TargetChoice;
+  /** Token cache and fetch for the token-based auth schemes (OAuth2, Google service accounts). */
+  auth: AuthDeps;
   usage?: UsageRecorder;
   now: () => Date;
 }
@@ -79,7 +82,7 @@ export function forward(deps: ForwardDeps) {
       let request;
       try {
         adapter = attemptAdapter(state, service);
-        request = attemptRequest({ state, provider, service, target, secret, keyId: keyId ?? '', method: ctx.method, querystring: ctx.querystring, headers: ctx.headers, now: deps.now }, adapter);
+        request = await attemptRequest({ state, provider, service, target, secret, keyId: keyId ?? '', method: ctx.method, querystring: ctx.querystring, headers: ctx.headers, now: deps.now }, adapter, deps.auth);
       } catch (err) {
         // This target cannot take this request (no adapter, untranslatable): try the next.
         if (!(err instanceof SilError) || err.code !== 'SIL_PROXY_BAD_REQUEST' || i === attempts.length - 1) throw err;
@@ -87,7 +90,13 @@ export function forward(deps: ForwardDeps) {
         continue;
       }
       const started = performance.now();
-      const result = await deps.upstream.send(request, timeouts);
+      let result = await deps.upstream.send(request, timeouts);
+      // A 401 with a cached access token: the token may have been revoked early; get a new one once.
+      if (result.kind === 'response' && result.status === 401 && invalidateAuth(service.auth, request, { connection: provider.connection, secret, keyId: keyId ?? '', now: deps.now, providerId: provider.id }, deps.auth)) {
+        await result.body.dump().catch(() => undefined);
+        request = await attemptRequest({ state, provider, service, target, secret, keyId: keyId ?? '', method: ctx.method, querystring: ctx.querystring, headers: ctx.headers, now: deps.now }, adapter, deps.auth);
+        result = await deps.upstream.send(request, timeouts);
+      }
       const ms = performance.now() - started;
       const outcome: AttemptOutcome = result.kind === 'response' ? { kind: 'response', status: result.status } : result.kind === 'timeout' ? { kind: 'timeout', phase: result.phase } : { kind: 'connect-error' };
       const failing = shouldFailOver(outcome, matcher);
