@@ -1,7 +1,7 @@
-// applyAuth: applies a template's auth scheme to a request, dispatching on `scheme.type`.
-// The static schemes are built; the ones that need tokens, clocks or signatures
-// (oauth2-client-credentials, aws-sigv4, google-service-account, hmac-signature) come with the
-// proxy issue and throw SIL_AUTH_UNSUPPORTED until then. Pure: no I/O.
+// applyAuth: applies a template's static auth scheme to a request, dispatching on `scheme.type`.
+// Pure: no I/O. The schemes that need token requests, clocks or signatures
+// (oauth2-client-credentials, aws-sigv4, google-service-account, hmac-signature) are applied by
+// prepareAuth in async-registry.ts; applyAuth refuses them with SIL_AUTH_UNSUPPORTED.
 import type { AuthScheme } from '../../schemas/types.gen.ts';
 import { SilError } from '../errors.ts';
 import { applyAuthorization } from './authorization.ts';
@@ -27,7 +27,7 @@ const APPLIERS: { readonly [T in Built]: AuthApplier<Extract<AuthScheme, { type:
   path: applyPath,
 };
 
-/** Schemes of the schema that the proxy issue adds. */
+/** Schemes applied by prepareAuth (async-registry.ts), not here. */
 export const LATER_SCHEMES: readonly string[] = ['oauth2-client-credentials', 'aws-sigv4', 'google-service-account', 'hmac-signature'];
 
 /** The scheme types applyAuth can apply today. */
@@ -38,7 +38,7 @@ export function applyAuth(scheme: AuthScheme, req: RequestParts, ctx: AuthContex
   const type = scheme.type;
   if (Object.hasOwn(APPLIERS, type)) return (APPLIERS[type as Built] as AuthApplier)(scheme, req, ctx);
   if (LATER_SCHEMES.includes(type)) {
-    throw new SilError('SIL_AUTH_UNSUPPORTED', `auth scheme "${type}" is not supported yet: the proxy issue adds it (supported: ${SUPPORTED_SCHEMES.join(', ')})`);
+    throw new SilError('SIL_AUTH_UNSUPPORTED', `auth scheme "${type}" needs prepareAuth (async-registry.ts); applyAuth handles ${SUPPORTED_SCHEMES.join(', ')}`);
   }
   throw new SilError('SIL_AUTH_UNSUPPORTED', `unknown auth scheme ${JSON.stringify(type)} (supported: ${SUPPORTED_SCHEMES.join(', ')})`);
 }

@@ -234,12 +234,12 @@ describe('applyAuth', () => {
     expect(caught(() => applyAuth({ type: 'authorization', scheme: 'AccessKey', credentials: '${secret.token}' }, base(), empty)).code).toBe('SIL_AUTH_MISSING_SECRET');
   });
 
-  it.each(LATER_SCHEMES)('%s gives SIL_AUTH_UNSUPPORTED (501) until the proxy issue', (type) => {
+  it.each(LATER_SCHEMES)('%s is refused by the synchronous applyAuth, which points at prepareAuth', (type) => {
     const err = caught(() => applyAuth({ type } as AuthScheme, base(), ctx()));
     expect(err.code).toBe('SIL_AUTH_UNSUPPORTED');
     expect(err.status).toBe(501);
     expect(err.message).toContain(`"${type}"`);
-    expect(err.message).toContain('proxy issue');
+    expect(err.message).toContain('prepareAuth');
   });
 
   it('an unknown scheme gives SIL_AUTH_UNSUPPORTED too', () => {
