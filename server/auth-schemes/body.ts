@@ -6,21 +6,12 @@
 import type { AuthBody } from '../../schemas/types.gen.ts';
 import { SilError } from '../errors.ts';
 import { renderValue } from './render-value.ts';
-import { copyRequest, getHeader, setHeader, type AuthContext, type RequestParts } from './types.ts';
+import { copyRequest, getHeader, requestBodyText, setHeader, type AuthContext, type RequestParts } from './types.ts';
 
 function unsupported(why: string): SilError {
   return new SilError('SIL_AUTH_UNSUPPORTED', `auth body: ${why}; credential fields can be merged into a JSON object or an application/x-www-form-urlencoded body only`);
 }
 
-function bodyText(body: RequestParts['body']): string {
-  if (body === undefined) return '';
-  if (typeof body === 'string') return body;
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(body);
-  } catch {
-    throw unsupported('the body is not UTF-8 text');
-  }
-}
 
 function jsonObject(text: string, type: string): Record<string, unknown> {
   if (text.trim() === '') return {};
@@ -45,7 +36,7 @@ export function applyBody(scheme: AuthBody, req: RequestParts, ctx: AuthContext)
   const out = copyRequest(req);
   const contentType = getHeader(out.headers, 'content-type');
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  const text = bodyText(req.body);
+  const text = requestBodyText(req.body, unsupported);
 
   if (type === 'application/x-www-form-urlencoded') {
     const form = new URLSearchParams(text);

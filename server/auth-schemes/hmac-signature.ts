@@ -26,7 +26,7 @@ import type { AuthHmacSignature } from '../../schemas/types.gen.ts';
 import { SilError } from '../errors.ts';
 import { PLACEHOLDER } from '../core/template-string.ts';
 import { renderValue } from './render-value.ts';
-import { copyRequest, getHeader, setHeader, type AuthContext, type RequestParts } from './types.ts';
+import { copyRequest, getHeader, requestBodyText, setHeader, type AuthContext, type RequestParts } from './types.ts';
 
 const WHAT = 'auth hmac-signature';
 
@@ -39,15 +39,6 @@ function bodyBytes(body: RequestParts['body']): Uint8Array {
   return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 }
 
-function bodyText(body: RequestParts['body']): string {
-  if (body === undefined) return '';
-  if (typeof body === 'string') return body;
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(body);
-  } catch {
-    throw unsupported('the body is not UTF-8 text');
-  }
-}
 
 /** Unix seconds of ctx.now(). */
 function timestamp(ctx: AuthContext): string {
@@ -134,7 +125,7 @@ async function sortedParamsDigest(scheme: AuthHmacSignature, req: RequestParts, 
     return out;
   }
   if (type === 'application/x-www-form-urlencoded' || (!hasBody && contentType === undefined)) {
-    const form = new URLSearchParams(bodyText(out.body));
+    const form = new URLSearchParams(requestBodyText(out.body, unsupported));
     for (const name of [...addedNames, signatureParam]) form.delete(name);
     for (const [name, value] of added) if (value !== '') form.append(name, value);
     form.append(signatureParam, sign(form));
@@ -168,7 +159,7 @@ async function sortedParamsDigest(scheme: AuthHmacSignature, req: RequestParts, 
     return out;
   }
   if (type === 'application/json' || type.endsWith('+json')) {
-    const obj = jsonObject(bodyText(out.body));
+    const obj = jsonObject(requestBodyText(out.body, unsupported));
     for (const name of [...addedNames, signatureParam]) delete obj[name];
     for (const [name, value] of added) if (value !== '') defineField(obj, name, value);
     defineField(obj, signatureParam, sign(jsonParams(obj)));

@@ -53,3 +53,14 @@ export function deleteHeader(headers: Record<string, string>, name: string): voi
   const lower = name.toLowerCase();
   for (const k of Object.keys(headers)) if (k.toLowerCase() === lower) delete headers[k];
 }
+
+/** A request body as text; `invalid` makes the error for a body that is not UTF-8. */
+export function requestBodyText(body: RequestParts['body'], invalid: (why: string) => Error): string {
+  if (body === undefined) return '';
+  if (typeof body === 'string') return body;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    throw invalid('the body is not UTF-8 text');
+  }
+}
