@@ -29,6 +29,16 @@ export interface ForwardDeps {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** JSON answers up to this size (known from Content-Length) are read whole instead of streamed. */
+const SMALL_ANSWER = 256 * 1024;
+
+function parseJson(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
 
 function retrySafe(ctx: Context, state: ProxyState): boolean {
   if (state.door === 'unified') return true;
@@ -128,9 +138,18 @@ export function forward(deps: ForwardDeps) {
         used = answer.usage.then((u) => u ?? {});
       } else {
         for (const [name, value] of Object.entries(forwardableResponseHeaders(result.headers))) ctx.set(name, value as string | string[]);
-        const metered = meterBody(result.body, String(result.headers['content-type'] ?? ''));
-        ctx.body = metered.stream;
-        used = metered.done.then(({ json }) => readUsage(service.usage, json, result.headers));
+        const contentType = String(result.headers['content-type'] ?? '');
+        const length = Number(result.headers['content-length'] ?? NaN);
+        if (contentType.includes('json') && length <= SMALL_ANSWER) {
+          // A small JSON answer is read whole: no stream machinery per request, usage read in place.
+          const bytes = Buffer.from(await result.body.arrayBuffer());
+          ctx.body = bytes;
+          used = Promise.resolve(readUsage(service.usage, parseJson(bytes), result.headers));
+        } else {
+          const metered = meterBody(result.body, contentType);
+          ctx.body = metered.stream;
+          used = metered.done.then(({ json }) => readUsage(service.usage, json, result.headers));
+        }
       }
       ctx.set('x-sil-provider', provider.id);
       if (model) ctx.set('x-sil-model', model);
