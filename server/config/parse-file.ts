@@ -119,7 +119,9 @@ export function parseConfigFile(path: string, bytes: Uint8Array, maxBytes = MAX_
         const at = lines.linePos(e.pos[0]);
         const code = e.code === 'DUPLICATE_KEY' ? 'SIL_CONFIG_DUPLICATE_KEY' : 'SIL_CONFIG_YAML';
         const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        return issue(path, { line: at.line, column: at.col }, code, message);
+        // `bindings: [*]` is the usual way to meet this one: a bare * starts an alias in YAML.
+        const hint = /Alias cannot be an empty string/.test(message) ? 'a bare * starts a YAML alias: quote it, e.g. bindings: ["*"]' : undefined;
+        return issue(path, { line: at.line, column: at.col }, code, message, hint);
       }),
     };
   }

@@ -59,4 +59,8 @@ describe('parseConfigFile on hostile input', () => {
     const r = parse('id: x\ntargets:\n  - provider: a\n');
     expect(r.ok).toBe(true);
   });
+
+  it('explains that a bare * is an alias', () => {
+    expect(messages('name: web\nbindings: [*]\n')).toEqual([expect.stringMatching(/^providers\/x\.yaml:2:12: .*\[SIL_CONFIG_YAML\] hint: a bare \* starts a YAML alias: quote it, e\.g\. bindings: \["\*"\]$/)]);
+  });
 });
