@@ -2,7 +2,8 @@
 // the outcome (success, fail over, final) and answer. Fails over only before the first byte
 // reaches the caller; a request that is not safe to repeat gets one attempt.
 import type { Context, Next } from 'koa';
-import { compileConditions, parseRetryAfter, shouldFailOver, type AttemptOutcome } from '../../core/failover-conditions.ts';
+import { compileConditions, parseRetryAfter, shouldFailOver, type AttemptOutcome, type FailoverMatcher } from '../../core/failover-conditions.ts';
+import type { CompiledBinding } from '../../config/snapshot.ts';
 import { delayBeforeAttempt, DEFAULT_MAX_RETRY_AFTER_MS } from '../../core/backoff.ts';
 import { forwardableResponseHeaders } from '../headers.ts';
 import { proxyError } from '../proxy-error.ts';
@@ -29,6 +30,14 @@ export interface ForwardDeps {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const matchers = new WeakMap<CompiledBinding, FailoverMatcher>();
+/** The binding's failover conditions, compiled once per snapshot. */
+function matcherOf(binding: CompiledBinding): FailoverMatcher {
+  let m = matchers.get(binding);
+  if (!m) matchers.set(binding, (m = compileConditions(binding.failover.on)));
+  return m;
+}
+
 /** JSON answers up to this size (known from Content-Length) are read whole instead of streamed. */
 const SMALL_ANSWER = 256 * 1024;
 
@@ -55,7 +64,7 @@ export function forward(deps: ForwardDeps) {
     for (const s of plan.skipped) state.failoverReasons.push(`${s.target.provider}: ${s.reason}`);
     const attempts = retrySafe(ctx, state) ? plan.attempts : plan.attempts.slice(0, 1);
     if (attempts.length === 0) throw proxyError('SIL_PROXY_NO_TARGET', `no target of binding "${binding.name}" can take the request: ${state.failoverReasons.join('; ') || 'none is usable'}`);
-    const matcher = compileConditions(binding.failover.on);
+    const matcher = matcherOf(binding);
     const timeouts = { connectMs: binding.failover.connectTimeoutMs ?? 5_000, firstByteMs: binding.failover.firstByteTimeoutMs ?? binding.failover.timeoutMs, totalMs: binding.failover.timeoutMs };
     let last: AttemptOutcome | undefined;
     /** Retry-After (ms) of each target and key that asked for one. */

@@ -10,14 +10,23 @@ export async function readBodyStage(ctx: Context, next: Next): Promise<void> {
   if (declared > limit) throw proxyError('SIL_PROXY_TOO_LARGE', `the body is ${declared} bytes; the limit is ${limit}`);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      ctx.req.destroy();
-      throw proxyError('SIL_PROXY_TOO_LARGE', `the body is larger than ${limit} bytes`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  state.body = Buffer.concat(chunks);
+  // Plain events rather than an async iterator: this runs on every request.
+  await new Promise<void>((resolve, reject) => {
+    const req = ctx.req;
+    if (req.readableEnded) return resolve();
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(proxyError('SIL_PROXY_TOO_LARGE', `the body is larger than ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () => resolve());
+    req.once('error', reject);
+  });
+  state.body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
   await next();
 }
