@@ -13,6 +13,7 @@ import type { RequestParts } from '../../../server/auth-schemes/types.ts';
 import { SilError } from '../../../server/errors.ts';
 import { loopbackFetch, type LoopbackFetch } from '../../helpers/loopback-fetch.ts';
 import { startOAuthProviderMock, type OAuthProviderMock } from '../../helpers/oauth-provider-mock.ts';
+import { caught } from '../../helpers/caught.ts';
 
 const { catalog } = loadCatalog();
 const T0 = Date.UTC(2026, 4, 20, 8, 0, 0);
@@ -75,15 +76,6 @@ async function get(s: Setup, req: Promise<RequestParts>): Promise<{ sent: Reques
   return { sent, status: res.status };
 }
 
-async function caught(p: Promise<unknown>): Promise<SilError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(SilError);
-    return err as SilError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('google-cloud', () => {
   const healthCheck = (s: Setup, key?: string) => {

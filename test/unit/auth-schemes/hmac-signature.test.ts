@@ -13,6 +13,7 @@ import { createAuthDeps, prepareAuth, renderRequestWithAuth, type TokenAuthConte
 import type { RequestParts } from '../../../server/auth-schemes/types.ts';
 import { SilError } from '../../../server/errors.ts';
 import { loopbackFetch } from '../../helpers/loopback-fetch.ts';
+import { caught } from '../../helpers/caught.ts';
 
 const { catalog } = loadCatalog();
 const cloudinary = catalog.get('cloudinary') as ProviderTemplate & { id: string };
@@ -92,15 +93,6 @@ async function send(req: RequestParts): Promise<{ status: number; json: unknown 
   return { status: res.status, json: await res.json() };
 }
 
-async function caught(p: Promise<unknown>): Promise<SilError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(SilError);
-    return err as SilError;
-  }
-  throw new Error('expected an error');
-}
 
 const enc = (s: string) => new TextEncoder().encode(s);
 

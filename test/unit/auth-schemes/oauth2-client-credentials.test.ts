@@ -14,6 +14,7 @@ import type { RequestParts } from '../../../server/auth-schemes/types.ts';
 import { SilError } from '../../../server/errors.ts';
 import { loopbackFetch, type LoopbackFetch } from '../../helpers/loopback-fetch.ts';
 import { startOAuthProviderMock, type OAuthMockOptions, type OAuthProviderMock } from '../../helpers/oauth-provider-mock.ts';
+import { caught } from '../../helpers/caught.ts';
 
 const { catalog } = loadCatalog();
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -68,15 +69,6 @@ async function setup(id: string, opts: { authOption?: string; connection?: Recor
   return { mock, net, deps, clock, ctx, auth, call };
 }
 
-async function caught(p: Promise<unknown>): Promise<SilError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(SilError);
-    return err as SilError;
-  }
-  throw new Error('expected an error');
-}
 
 const PAYPAL = { clientId: 'AbC123-client_id.x', clientSecret: 'EFg456-secret_value~+/=' };
 
