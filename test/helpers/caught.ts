@@ -11,3 +11,14 @@ export async function caught(p: Promise<unknown>): Promise<SilError> {
   }
   throw new Error('expected an error');
 }
+
+/** The SilError a function throws (the test fails if it returns or throws something else). */
+export function caughtSync(fn: () => unknown): SilError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(SilError);
+    return err as SilError;
+  }
+  throw new Error('expected an error');
+}

@@ -6,6 +6,7 @@ import { renderRequest } from '../../../server/auth-schemes/render-request.ts';
 import { LATER_SCHEMES } from '../../../server/auth-schemes/registry.ts';
 import type { AuthContext, RequestParts } from '../../../server/auth-schemes/types.ts';
 import { SilError } from '../../../server/errors.ts';
+import { caughtSync as caught } from '../../helpers/caught.ts';
 
 const { catalog } = loadCatalog();
 
@@ -70,15 +71,6 @@ function healthRequest(id: string, call: Call = {}): RequestParts {
   }, ctx);
 }
 
-function caught(fn: () => unknown): SilError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(SilError);
-    return err as SilError;
-  }
-  throw new Error('expected an error');
-}
 
 const OPENAI_KEY = 'sk-test-0123456789abcdefghijKLMN';
 const ANTHROPIC_KEY = 'sk-ant-api03-test0123456789abcdefghij';

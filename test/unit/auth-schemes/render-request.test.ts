@@ -6,20 +6,12 @@ import { applyAuth, LATER_SCHEMES } from '../../../server/auth-schemes/registry.
 import type { AuthContext, RequestParts } from '../../../server/auth-schemes/types.ts';
 import type { AuthScheme } from '../../../schemas/types.gen.ts';
 import { SilError } from '../../../server/errors.ts';
+import { caughtSync as caught } from '../../helpers/caught.ts';
 
 const SECRET = 'S3CR3T-value-0123456789';
 const ctx = (over: Partial<AuthContext> = {}): AuthContext => ({ connection: {}, secret: { token: SECRET }, now: () => new Date(0), ...over });
 const url = (t: Partial<RequestTemplate>, c = ctx()) => renderRequest({ baseUrl: 'https://api.example.test', ...t }, c).url.href;
 
-function caught(fn: () => unknown): SilError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(SilError);
-    return err as SilError;
-  }
-  throw new Error('expected an error');
-}
 
 /** Everything an error could show or log. */
 const shown = (e: SilError) => [e.message, e.hint, e.stack, JSON.stringify(e), JSON.stringify(e.toJSON()), String(e.cause ?? '')].join('\n');

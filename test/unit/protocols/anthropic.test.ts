@@ -5,6 +5,7 @@ import { anthropicAdapter as A } from '../../../server/protocols/anthropic.ts';
 import { SilError } from '../../../server/errors.ts';
 import type { OpenAIChatRequest } from '../../../server/protocols/types.ts';
 import { assemble, feed, parseFrames, splits } from './stream-helpers.ts';
+import { caughtSync } from '../../helpers/caught.ts';
 
 const IMG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 const weatherTool = {
@@ -17,14 +18,9 @@ const weatherTool = {
 };
 
 function refusal(fn: () => unknown): SilError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SilError);
-    expect((e as SilError).code).toBe('SIL_PROXY_BAD_REQUEST');
-    return e as SilError;
-  }
-  throw new Error('expected a refusal');
+  const e = caughtSync(fn);
+  expect(e.code).toBe('SIL_PROXY_BAD_REQUEST');
+  return e;
 }
 
 describe('anthropic-messages: request', () => {

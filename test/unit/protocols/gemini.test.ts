@@ -3,6 +3,7 @@ import { geminiAdapter as G } from '../../../server/protocols/gemini.ts';
 import { SilError } from '../../../server/errors.ts';
 import type { OpenAIChatRequest } from '../../../server/protocols/types.ts';
 import { assemble, feed, parseFrames, splits } from './stream-helpers.ts';
+import { caughtSync } from '../../helpers/caught.ts';
 
 const IMG = '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8U';
 const weatherTool = {
@@ -15,14 +16,9 @@ const weatherTool = {
 };
 
 function refusal(fn: () => unknown): SilError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SilError);
-    expect((e as SilError).code).toBe('SIL_PROXY_BAD_REQUEST');
-    return e as SilError;
-  }
-  throw new Error('expected a refusal');
+  const e = caughtSync(fn);
+  expect(e.code).toBe('SIL_PROXY_BAD_REQUEST');
+  return e;
 }
 
 describe('gemini-generate-content: request', () => {
