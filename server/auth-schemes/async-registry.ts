@@ -93,7 +93,7 @@ export function authTokenKey(scheme: AuthScheme, ctx: TokenAuthContext): string 
  * carried, unless the cache already holds another one. Returns whether a token was dropped (so
  * that one retry with a new token makes sense); false for schemes without a token.
  */
-export function invalidateAuth(scheme: AuthScheme, sent: RequestParts, ctx: TokenAuthContext, deps: AuthDeps): boolean {
+export function invalidateAuth(scheme: AuthScheme, sent: Pick<RequestParts, 'headers'>, ctx: TokenAuthContext, deps: AuthDeps): boolean {
   if (!TOKEN_SCHEMES.includes(scheme.type)) return false;
   const m = /^Bearer (.+)$/.exec(getHeader(sent.headers, 'authorization') ?? '');
   if (!m) return false;

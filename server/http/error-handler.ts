@@ -7,10 +7,14 @@ export function errorHandler(log: (line: string) => void) {
   return async function handleErrors(ctx: Context, next: Next): Promise<void> {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw new SilError('SIL_NOT_FOUND', `no route for ${ctx.method} ${ctx.path}`);
+      if (ctx.respond !== false && ctx.status === 404 && ctx.body === undefined) throw new SilError('SIL_NOT_FOUND', `no route for ${ctx.method} ${ctx.path}`);
     } catch (err) {
       const e = err instanceof SilError ? err : new SilError('SIL_INTERNAL', undefined, { cause: err });
       if (!e.expose) log(`error: ${ctx.method} ${ctx.path}: ${(err as Error).stack ?? String(err)}`);
+      if (ctx.res.headersSent) {
+        ctx.res.destroy();
+        return;
+      }
       ctx.status = e.status;
       ctx.body = { error: e.toJSON() };
     }

@@ -2,6 +2,7 @@
 // chosen key, and what the caller sent (never rendered as a template: see render-request.ts).
 import { renderRequestWithAuth, type AuthDeps } from '../auth-schemes/async-registry.ts';
 import type { RequestParts } from '../auth-schemes/types.ts';
+import { canPrepare, completeRequest, preparedRequest, type UpstreamRequest } from './prepared-request.ts';
 import { forwardableRequestHeaders } from './headers.ts';
 import { proxyError } from './proxy-error.ts';
 import type { CompiledProvider, CompiledService, CompiledTarget } from '../config/snapshot.ts';
@@ -22,6 +23,13 @@ export interface AttemptInput {
   now: () => Date;
 }
 
+/** The request undici sends, from the parts a template-rendered request has. */
+export function upstreamRequestOf(req: RequestParts): UpstreamRequest {
+  const out: UpstreamRequest = { method: req.method, origin: req.url.origin, path: req.url.pathname + req.url.search, headers: req.headers };
+  if (req.body !== undefined) out.body = req.body;
+  return out;
+}
+
 /** The model an attempt asks for: the caller's `binding/model`, else the target's. */
 export function attemptModel(state: ProxyState, target: CompiledTarget): string | undefined {
   return state.model ?? target.model;
@@ -35,28 +43,32 @@ export function attemptAdapter(state: ProxyState, service: CompiledService): Pro
   return adapter;
 }
 
-export async function attemptRequest(input: AttemptInput, adapter: ProtocolAdapter | null, auth: AuthDeps): Promise<RequestParts> {
+export async function attemptRequest(input: AttemptInput, adapter: ProtocolAdapter | null, auth: AuthDeps): Promise<UpstreamRequest> {
   const { state, service, target } = input;
   const model = attemptModel(state, target);
-  let body: Uint8Array | undefined;
+  let body: string | Uint8Array | undefined;
   let callerHeaders: Record<string, string>;
   let path = service.path;
   if (state.door === 'unified') {
     if (!model) throw proxyError('SIL_PROXY_BAD_REQUEST', `a target of binding "${state.binding!.name}" names no model`, 'ask for `binding/model`, or set `model:` on the target');
     if (adapter) {
       const stream = state.json?.stream === true;
-      body = Buffer.from(JSON.stringify(adapter.request(state.json as unknown as OpenAIChatRequest, model)));
+      body = JSON.stringify(adapter.request(state.json as unknown as OpenAIChatRequest, model));
       path = adapter.path(model, stream);
       callerHeaders = adapter.headers(stream);
     } else {
-      body = Buffer.from(JSON.stringify({ ...state.json, model }));
+      body = withModel(state, model);
       callerHeaders = { 'content-type': 'application/json', accept: String(input.headers.accept ?? 'application/json') };
     }
   } else {
     body = state.body.length > 0 ? state.body : undefined;
     callerHeaders = forwardableRequestHeaders(input.headers);
   }
-  return renderRequestWithAuth(
+  const ctx = { connection: input.provider.connection, secret: input.secret, model, keyId: input.keyId, now: input.now, providerId: input.provider.id };
+  if (canPrepare(service)) {
+    return completeRequest(preparedRequest(service, path, ctx), input.method, { path: state.subPath, query: input.querystring, headers: callerHeaders }, body);
+  }
+  const parts = await renderRequestWithAuth(
     {
       baseUrl: service.baseUrl,
       path,
@@ -64,10 +76,20 @@ export async function attemptRequest(input: AttemptInput, adapter: ProtocolAdapt
       headers: service.headers,
       query: service.query,
       auth: service.auth,
-      body,
+      body: typeof body === 'string' ? Buffer.from(body) : body,
       caller: { path: state.subPath, query: new URLSearchParams(input.querystring), headers: callerHeaders },
     },
-    { connection: input.provider.connection, secret: input.secret, model, keyId: input.keyId, now: input.now, providerId: input.provider.id },
+    ctx,
     auth,
   );
+  return upstreamRequestOf(parts);
+}
+
+/**
+ * The caller's JSON body with `model` set to the target's model. When the caller already named
+ * exactly that model, its bytes go as they are (no parse-and-serialise round trip).
+ */
+function withModel(state: ProxyState, model: string): string | Uint8Array {
+  if (state.json?.model === model) return state.body;
+  return JSON.stringify({ ...state.json, model });
 }

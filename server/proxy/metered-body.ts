@@ -67,6 +67,10 @@ export function meterBody(upstream: Readable, contentType: string): MeteredBody 
     else meter.destroy(new Error('the provider\'s answer was cut off'));
     resolve({ json: sse ? lastUsage : undefined, cut: true });
   });
+  // A caller that went away stops the provider's answer too (the connection is freed).
+  meter.once('close', () => {
+    if (!upstream.readableEnded) upstream.destroy();
+  });
   upstream.pipe(meter);
   return { stream: meter, done };
 }

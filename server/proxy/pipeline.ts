@@ -52,7 +52,7 @@ export function proxyMiddleware(deps: ProxyDeps) {
       if (door === 'unified' && ctx.path === '/v1/models' && ctx.method === 'GET') await models(ctx);
       else if (door === 'unified' && (!UNIFIED_PATHS[ctx.path] || ctx.method !== 'POST')) throw proxyError('SIL_PROXY_BAD_REQUEST', `no route for ${ctx.method} ${ctx.path}`, 'the unified API serves POST /v1/chat/completions, /v1/embeddings, /v1/images/generations, /v1/audio/transcriptions and GET /v1/models');
       else await requests(ctx);
-      ctx.set('x-sil-request-id', requestId);
+      if (ctx.respond !== false) ctx.set('x-sil-request-id', requestId);
     } catch (err) {
       if (!(err instanceof SilError) || !err.expose) deps.errorLog?.(`proxy: ${requestId}: ${(err as Error).stack ?? String(err)}`);
       sendError(ctx, door, err, requestId);

@@ -3,6 +3,7 @@
 import type { Context } from 'koa';
 import { ERRORS, SilError, type ErrorCode } from '../errors.ts';
 import type { Door } from './proxy-state.ts';
+import { writeAnswer } from './respond.ts';
 
 export function proxyError(code: ErrorCode, message?: string, hint?: string): SilError {
   return new SilError(code, message, { hint });
@@ -13,9 +14,14 @@ const TYPE: Partial<Record<number, string>> = { 400: 'invalid_request_error', 40
 export function sendError(ctx: Context, door: Door, err: unknown, requestId: string): void {
   const e = err instanceof SilError ? err : new SilError('SIL_INTERNAL', undefined, { cause: err });
   const shown = e.toJSON();
-  ctx.status = e.expose ? e.status : ERRORS.SIL_INTERNAL.status;
-  ctx.set('x-sil-request-id', requestId);
-  ctx.body = door === 'unified'
-    ? { error: { message: `${shown.message} ${shown.hint}`.trim(), type: TYPE[ctx.status] ?? 'api_error', code: shown.code, param: null } }
+  if (ctx.res.headersSent) {
+    // The answer had begun: nothing can be said any more; the caller sees the connection end.
+    ctx.res.destroy();
+    return;
+  }
+  const status = e.expose ? e.status : ERRORS.SIL_INTERNAL.status;
+  const body = door === 'unified'
+    ? { error: { message: `${shown.message} ${shown.hint}`.trim(), type: TYPE[status] ?? 'api_error', code: shown.code, param: null } }
     : { error: shown };
+  writeAnswer(ctx, status, { 'content-type': 'application/json; charset=utf-8', 'x-sil-request-id': requestId }, JSON.stringify(body));
 }

@@ -1,7 +1,8 @@
 // Sends one attempt to a provider with undici: pooled keep-alive connections, and separate
 // connect, first-byte and total time limits, each reported as what it was (for failover rules).
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
-import type { RequestParts } from '../auth-schemes/types.ts';
+import type { UpstreamRequest } from './prepared-request.ts';
+import { Deadlines } from './deadlines.ts';
 
 export interface Timeouts { connectMs: number; firstByteMs: number; totalMs: number }
 
@@ -11,7 +12,7 @@ export type SendResult =
   | { kind: 'timeout'; phase: 'connect' | 'first-byte' | 'total' };
 
 export interface Upstream {
-  send(req: RequestParts, timeouts: Timeouts, signal?: AbortSignal): Promise<SendResult>;
+  send(req: UpstreamRequest, timeouts: Timeouts): Promise<SendResult>;
   close(): Promise<void>;
 }
 
@@ -28,26 +29,32 @@ export function createUpstream(options: { connections?: number } = {}): Upstream
     }
     return a;
   };
+  // The total time limit: one shared coarse timer instead of a timer and signal per request.
+  const deadlines = new Deadlines();
   return {
-    async send(req, timeouts, signal) {
-      const total = AbortSignal.timeout(timeouts.totalMs);
+    async send(req, timeouts) {
+      const abort = new AbortController();
+      const deadline = deadlines.add(timeouts.totalMs, () => abort.abort(new DOMException('total time limit', 'TimeoutError')));
       try {
         const res = await agentFor(timeouts.connectMs).request({
-          origin: req.url.origin,
-          path: `${req.url.pathname}${req.url.search}`,
+          origin: req.origin,
+          path: req.path,
           method: req.method as Dispatcher.HttpMethod,
           headers: req.headers,
           body: req.body,
           headersTimeout: timeouts.firstByteMs,
           bodyTimeout: timeouts.totalMs,
-          signal: signal ? AbortSignal.any([signal, total]) : total,
+          signal: abort.signal,
         });
+        // The limit keeps running while the body streams; it ends with the body.
+        res.body.once('close', () => deadlines.remove(deadline));
         return { kind: 'response', status: res.statusCode, headers: res.headers, body: res.body };
       } catch (err) {
+        deadlines.remove(deadline);
         const e = err as { code?: string; name?: string; cause?: { code?: string } };
         if (e instanceof undiciErrors.ConnectTimeoutError || e.code === 'UND_ERR_CONNECT_TIMEOUT') return { kind: 'timeout', phase: 'connect' };
         if (e instanceof undiciErrors.HeadersTimeoutError || e.code === 'UND_ERR_HEADERS_TIMEOUT') return { kind: 'timeout', phase: 'first-byte' };
-        if (e.name === 'TimeoutError' || (e.name === 'AbortError' && total.aborted)) return { kind: 'timeout', phase: 'total' };
+        if (e.name === 'TimeoutError' || abort.signal.aborted) return { kind: 'timeout', phase: 'total' };
         const code = e.code ?? e.cause?.code ?? '';
         if (CONNECT_CODES.has(code)) return { kind: 'connect-error', detail: code };
         // Anything else from undici (an answer that is not HTTP, a broken length) counts as a
@@ -57,6 +64,7 @@ export function createUpstream(options: { connections?: number } = {}): Upstream
       }
     },
     async close() {
+      deadlines.stop();
       await Promise.all([...agents.values()].map((a) => a.close()));
     },
   };

@@ -17,6 +17,7 @@ import { meterBody } from '../metered-body.ts';
 import { readUsage, costOf, type UsageFigures } from '../../observe/usage.ts';
 import { adaptedAnswer } from '../adapted-body.ts';
 import { SilError } from '../../errors.ts';
+import { writeAnswer } from '../respond.ts';
 import type { OpenAIChatRequest, ProtocolAdapter } from '../../protocols/types.ts';
 import type { UsageRecorder } from '../../observe/usage-recorder.ts';
 
@@ -136,34 +137,33 @@ export function forward(deps: ForwardDeps) {
       if (result.kind !== 'response') break;
       // This answer goes to the caller: from here on there is no failover.
       if (failing) state.failoverReasons.push(`${provider.id}: ${describe(outcome)}`);
-      ctx.status = result.status;
       const model = attemptModel(state, target);
+      const headers = forwardableResponseHeaders(result.headers);
+      headers['x-sil-request-id'] = state.requestId;
+      headers['x-sil-provider'] = provider.id;
+      if (model) headers['x-sil-model'] = model;
+      headers['x-sil-attempts'] = String(state.attempts.length);
+      if (state.failoverReasons.length) headers['x-sil-failover-reason'] = state.failoverReasons.join('; ').replace(/[\r\n]/g, ' ').slice(0, 512);
       let used: Promise<UsageFigures>;
       if (adapter) {
         const answer = await adaptedAnswer(adapter, result.status, result.body, state.json as unknown as OpenAIChatRequest, model ?? '');
-        for (const [name, value] of Object.entries(forwardableResponseHeaders(result.headers))) if (name !== 'content-type') ctx.set(name, value as string | string[]);
-        ctx.type = answer.contentType;
-        ctx.body = answer.body;
+        headers['content-type'] = answer.contentType;
+        writeAnswer(ctx, result.status, headers, answer.body);
         used = answer.usage.then((u) => u ?? {});
       } else {
-        for (const [name, value] of Object.entries(forwardableResponseHeaders(result.headers))) ctx.set(name, value as string | string[]);
         const contentType = String(result.headers['content-type'] ?? '');
         const length = Number(result.headers['content-length'] ?? NaN);
         if (contentType.includes('json') && length <= SMALL_ANSWER) {
           // A small JSON answer is read whole: no stream machinery per request, usage read in place.
           const bytes = Buffer.from(await result.body.arrayBuffer());
-          ctx.body = bytes;
+          writeAnswer(ctx, result.status, headers, bytes);
           used = Promise.resolve(readUsage(service.usage, parseJson(bytes), result.headers));
         } else {
           const metered = meterBody(result.body, contentType);
-          ctx.body = metered.stream;
+          writeAnswer(ctx, result.status, headers, metered.stream);
           used = metered.done.then(({ json }) => readUsage(service.usage, json, result.headers));
         }
       }
-      ctx.set('x-sil-provider', provider.id);
-      if (model) ctx.set('x-sil-model', model);
-      ctx.set('x-sil-attempts', String(state.attempts.length));
-      if (state.failoverReasons.length) ctx.set('x-sil-failover-reason', state.failoverReasons.join('; ').replace(/[\r\n]/g, ' ').slice(0, 512));
       const status = result.status;
       void used.then((used) => {
         const pricing = (model ? service.models.get(model)?.pricing : undefined) ?? service.pricing;
