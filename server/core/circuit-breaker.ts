@@ -199,9 +199,13 @@ export class CircuitRegistry {
     const now = this.#now();
     const found = this.#entries.get(key);
     if (found) {
-      this.#entries.delete(key);
+      // Kept in least-recently-used order for #dropIdle, at a granularity of a second: moving
+      // an entry to the end costs a delete and an insert, too much for every request.
+      if (now - found.usedAt > 1000) {
+        this.#entries.delete(key);
+        this.#entries.set(key, found);
+      }
       found.usedAt = now;
-      this.#entries.set(key, found);
       found.breaker.reconfigure(config);
       return found.breaker;
     }

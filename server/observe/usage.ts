@@ -11,23 +11,38 @@ export interface UsageFigures {
   units?: number;
 }
 
-function at(root: unknown, path: string): unknown {
+function at(root: unknown, path: readonly string[]): unknown {
   let v = root;
-  for (const part of path.split('.')) {
+  for (const part of path) {
     if (v === null || typeof v !== 'object') return undefined;
     v = (v as Record<string, unknown>)[part];
   }
   return v;
 }
 
+interface Source { field: keyof UsageFigures; header?: string; path: readonly string[] }
+
+/** A template's usage spec split once (it belongs to the frozen snapshot), not per answer. */
+const compiled = new WeakMap<Usage, readonly Source[]>();
+function sourcesOf(spec: Usage): readonly Source[] {
+  let sources = compiled.get(spec);
+  if (!sources) {
+    sources = (Object.entries(spec) as [keyof UsageFigures, string][]).map(([field, source]) => {
+      const colon = source.indexOf(':');
+      const where = source.slice(colon + 1);
+      return source.slice(0, colon) === 'header' ? { field, header: where.toLowerCase(), path: [] } : { field, path: where.split('.') };
+    });
+    compiled.set(spec, sources);
+  }
+  return sources;
+}
+
 /** Reads the figures a template's `usage` names from a JSON answer and its headers. */
 export function readUsage(spec: Usage | undefined, body: unknown, headers: Readonly<Record<string, string | string[] | undefined>>): UsageFigures {
   const out: UsageFigures = {};
-  for (const [field, source] of Object.entries(spec ?? {}) as [keyof UsageFigures, string][]) {
-    const colon = source.indexOf(':');
-    const kind = source.slice(0, colon);
-    const where = source.slice(colon + 1);
-    const raw = kind === 'header' ? headers[where.toLowerCase()] : at(body, where);
+  if (!spec) return out;
+  for (const { field, header, path } of sourcesOf(spec)) {
+    const raw = header !== undefined ? headers[header] : at(body, path);
     const n = Number(Array.isArray(raw) ? raw[0] : raw);
     if (raw !== undefined && raw !== null && raw !== '' && Number.isFinite(n) && n >= 0) out[field] = n;
   }

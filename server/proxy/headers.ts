@@ -20,7 +20,8 @@ export function forwardableRequestHeaders(headers: Readonly<Record<string, strin
 /** Provider response headers passed to the caller. */
 export function forwardableResponseHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     const n = name.toLowerCase();
     if (value === undefined || DROP_DOWN.has(n)) continue;
     out[n] = value;

@@ -16,15 +16,6 @@ import type { RequestLog } from './request-log.ts';
 import type { LiveConfig } from '../config/live-config.ts';
 import type { ProxyState, Door } from './proxy-state.ts';
 
-type Stage = (ctx: Context, next: Next) => Promise<void>;
-
-function chain(stages: readonly Stage[]): (ctx: Context) => Promise<void> {
-  return (ctx) => {
-    const run = (i: number): Promise<void> => (i < stages.length ? stages[i](ctx, () => run(i + 1)) : Promise.resolve());
-    return run(0);
-  };
-}
-
 export interface ProxyDeps extends ForwardDeps {
   live: LiveConfig;
   log: RequestLog;
@@ -33,45 +24,55 @@ export interface ProxyDeps extends ForwardDeps {
   errorLog?: (line: string) => void;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 export function proxyMiddleware(deps: ProxyDeps) {
-  const auth = authenticate(deps.now);
+  const authenticateStage = authenticate(deps.now);
   const admitStage = admit(deps.remoteAddress);
-  const models = chain([auth, admitStage, async (ctx) => listModels(ctx)]);
-  const requests = chain([auth, readBodyStage, resolveBindingStage, admitStage, forward(deps)]);
+  const forwardStage = forward(deps);
+
+  // The stages in order; each throws a SilError to stop the request with that answer.
+  async function run(ctx: Context, state: ProxyState): Promise<void> {
+    authenticateStage(ctx, state);
+    if (state.door === 'unified' && ctx.path === '/v1/models' && ctx.method === 'GET') {
+      admitStage(ctx, state);
+      return listModels(ctx, state);
+    }
+    if (state.door === 'unified' && (!UNIFIED_PATHS[ctx.path] || ctx.method !== 'POST')) throw proxyError('SIL_PROXY_BAD_REQUEST', `no route for ${ctx.method} ${ctx.path}`, 'the unified API serves POST /v1/chat/completions, /v1/embeddings, /v1/images/generations, /v1/audio/transcriptions and GET /v1/models');
+    await readBodyStage(ctx, state);
+    resolveBindingStage(ctx, state);
+    admitStage(ctx, state);
+    await forwardStage(ctx, state);
+  }
 
   return async function proxy(ctx: Context, next: Next): Promise<void> {
     const door: Door | null = ctx.path.startsWith('/bind/') ? 'bind' : ctx.path.startsWith('/v1/') ? 'unified' : null;
     if (!door) return next();
     const requestId = randomUUID();
     const snapshot = deps.live.snapshot;
-    const state: Partial<ProxyState> = { requestId, startedAt: performance.now(), door, body: Buffer.alloc(0), attempts: [], failoverReasons: [] };
+    const state = { requestId, startedAt: performance.now(), door, snapshot, body: EMPTY, attempts: [], failoverReasons: [] } as unknown as ProxyState;
     ctx.state.proxy = state;
     try {
       if (!snapshot) throw proxyError('SIL_PROXY_NO_TARGET', 'the hub has no valid configuration loaded');
-      state.snapshot = snapshot;
-      if (door === 'unified' && ctx.path === '/v1/models' && ctx.method === 'GET') await models(ctx);
-      else if (door === 'unified' && (!UNIFIED_PATHS[ctx.path] || ctx.method !== 'POST')) throw proxyError('SIL_PROXY_BAD_REQUEST', `no route for ${ctx.method} ${ctx.path}`, 'the unified API serves POST /v1/chat/completions, /v1/embeddings, /v1/images/generations, /v1/audio/transcriptions and GET /v1/models');
-      else await requests(ctx);
-      if (ctx.respond !== false) ctx.set('x-sil-request-id', requestId);
+      await run(ctx, state);
     } catch (err) {
       if (!(err instanceof SilError) || !err.expose) deps.errorLog?.(`proxy: ${requestId}: ${(err as Error).stack ?? String(err)}`);
       sendError(ctx, door, err, requestId);
     } finally {
-      const s = state as ProxyState;
-      const lastAttempt = s.attempts[s.attempts.length - 1];
+      const lastAttempt = state.attempts[state.attempts.length - 1];
       deps.log.add({
         id: requestId,
-        at: deps.now().toISOString(),
-        client: s.client?.name ?? '',
-        binding: s.binding?.name ?? '',
+        at: Date.now(),
+        client: state.client?.name ?? '',
+        binding: state.binding?.name ?? '',
         door,
         provider: lastAttempt?.provider,
         model: lastAttempt?.model,
         keyId: lastAttempt?.keyId,
         status: ctx.status,
-        latencyMs: Math.round((performance.now() - s.startedAt) * 10) / 10,
-        attempts: s.attempts.length,
-        failoverReasons: s.failoverReasons,
+        latencyMs: Math.round((performance.now() - state.startedAt) * 10) / 10,
+        attempts: state.attempts.length,
+        failoverReasons: state.failoverReasons,
       });
     }
   };

@@ -14,8 +14,11 @@ export interface RequestLogEntry {
   failoverReasons: string[];
 }
 
+/** What the proxy adds: the time as epoch milliseconds (formatted only when listed). */
+export type RequestRecord = Omit<RequestLogEntry, 'at'> & { at: number };
+
 export class RequestLog {
-  private readonly entries: (RequestLogEntry | undefined)[];
+  private readonly entries: (RequestRecord | undefined)[];
   private readonly capacity: number;
   private next = 0;
   private count = 0;
@@ -25,7 +28,7 @@ export class RequestLog {
     this.entries = new Array(capacity);
   }
 
-  add(entry: RequestLogEntry): void {
+  add(entry: RequestRecord): void {
     this.entries[this.next] = entry;
     this.next = (this.next + 1) % this.capacity;
     this.count = Math.min(this.count + 1, this.capacity);
@@ -41,7 +44,7 @@ export class RequestLog {
         if (e.id === before) skipping = false;
         continue;
       }
-      out.push(e);
+      out.push({ ...e, at: new Date(e.at).toISOString() });
     }
     return out;
   }

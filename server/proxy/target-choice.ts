@@ -4,7 +4,13 @@ import { planTargets, RoundRobinCounter, describeSkipped } from '../core/target-
 import { CircuitRegistry } from '../core/circuit-breaker.ts';
 import type { CompiledBinding, CompiledTarget, ConfigSnapshot } from '../config/snapshot.ts';
 
-const targetKey = (t: CompiledTarget) => `${t.provider}/${t.service}/${t.model ?? ''}`;
+const targetKeys = new WeakMap<CompiledTarget, string>();
+/** The latency key of a target; targets of one binding with equal parts share their figures. */
+function targetKey(t: CompiledTarget): string {
+  let key = targetKeys.get(t);
+  if (key === undefined) targetKeys.set(t, (key = `${t.provider}/${t.service}/${t.model ?? ''}`));
+  return key;
+}
 
 /** Exponentially weighted mean latency per target. */
 export class LatencyStats {

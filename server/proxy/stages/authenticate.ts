@@ -1,6 +1,6 @@
 // Stage 1: who is calling. The client token comes as `Authorization: Bearer sil_...` or
 // `x-sil-key`; the caller's credentials go no further than this stage.
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import { proxyError } from '../proxy-error.ts';
 import { lookupToken } from '../token-index.ts';
 import type { ProxyState } from '../proxy-state.ts';
@@ -14,14 +14,12 @@ const REASONS = {
 } as const;
 
 export function authenticate(now: () => Date) {
-  return async function authenticateStage(ctx: Context, next: Next): Promise<void> {
-    const state = ctx.state.proxy as ProxyState;
+  return function authenticateStage(ctx: Context, state: ProxyState): void {
     const header = ctx.get('authorization');
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? ctx.get('x-sil-key');
     if (!token) throw proxyError('SIL_PROXY_UNAUTHENTICATED', 'no client token', 'send `Authorization: Bearer sil_...` (create one with `sil tokens create <client>`)');
     const found = lookupToken(state.snapshot, token, now());
     if (!found.ok) throw proxyError('SIL_PROXY_UNAUTHENTICATED', REASONS[found.reason]);
     state.client = found.client;
-    await next();
   };
 }

@@ -1,14 +1,14 @@
 // Stages 4–7: plan the targets, then for each attempt render the request, send it, classify
 // the outcome (success, fail over, final) and answer. Fails over only before the first byte
 // reaches the caller; a request that is not safe to repeat gets one attempt.
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import { compileConditions, parseRetryAfter, shouldFailOver, type AttemptOutcome, type FailoverMatcher } from '../../core/failover-conditions.ts';
 import type { CompiledBinding } from '../../config/snapshot.ts';
 import { delayBeforeAttempt, DEFAULT_MAX_RETRY_AFTER_MS } from '../../core/backoff.ts';
 import { forwardableResponseHeaders } from '../headers.ts';
 import { proxyError } from '../proxy-error.ts';
 import { attemptAdapter, attemptModel, attemptRequest } from '../attempt-request.ts';
-import type { Upstream } from '../upstream.ts';
+import type { Timeouts, Upstream } from '../upstream.ts';
 import type { ProxyState } from '../proxy-state.ts';
 import { circuitKey } from '../../core/circuit-breaker.ts';
 import type { TargetChoice } from '../target-choice.ts';
@@ -31,12 +31,17 @@ export interface ForwardDeps {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const matchers = new WeakMap<CompiledBinding, FailoverMatcher>();
-/** The binding's failover conditions, compiled once per snapshot. */
-function matcherOf(binding: CompiledBinding): FailoverMatcher {
-  let m = matchers.get(binding);
-  if (!m) matchers.set(binding, (m = compileConditions(binding.failover.on)));
-  return m;
+interface BindingRules { matcher: FailoverMatcher; timeouts: Timeouts }
+const rules = new WeakMap<CompiledBinding, BindingRules>();
+/** The binding's failover conditions and time limits, compiled once per snapshot. */
+function rulesOf(binding: CompiledBinding): BindingRules {
+  let r = rules.get(binding);
+  if (!r) {
+    const f = binding.failover;
+    r = { matcher: compileConditions(f.on), timeouts: { connectMs: f.connectTimeoutMs ?? 5_000, firstByteMs: f.firstByteTimeoutMs ?? f.timeoutMs, totalMs: f.timeoutMs } };
+    rules.set(binding, r);
+  }
+  return r;
 }
 
 /** JSON answers up to this size (known from Content-Length) are read whole instead of streamed. */
@@ -58,15 +63,13 @@ function retrySafe(ctx: Context, state: ProxyState): boolean {
 const describe = (o: AttemptOutcome) => (o.kind === 'response' ? String(o.status) : o.kind === 'timeout' ? `timeout (${o.phase})` : 'connect-error');
 
 export function forward(deps: ForwardDeps) {
-  return async function forwardStage(ctx: Context, next: Next): Promise<void> {
-    const state = ctx.state.proxy as ProxyState;
+  return async function forwardStage(ctx: Context, state: ProxyState): Promise<void> {
     const binding = state.binding!;
     const plan = deps.choice.plan(binding, state.snapshot);
     for (const s of plan.skipped) state.failoverReasons.push(`${s.target.provider}: ${s.reason}`);
     const attempts = retrySafe(ctx, state) ? plan.attempts : plan.attempts.slice(0, 1);
     if (attempts.length === 0) throw proxyError('SIL_PROXY_NO_TARGET', `no target of binding "${binding.name}" can take the request: ${state.failoverReasons.join('; ') || 'none is usable'}`);
-    const matcher = matcherOf(binding);
-    const timeouts = { connectMs: binding.failover.connectTimeoutMs ?? 5_000, firstByteMs: binding.failover.firstByteTimeoutMs ?? binding.failover.timeoutMs, totalMs: binding.failover.timeoutMs };
+    const { matcher, timeouts } = rulesOf(binding);
     let last: AttemptOutcome | undefined;
     /** Retry-After (ms) of each target and key that asked for one. */
     const retryAfter = new Map<string, number>();
@@ -183,7 +186,6 @@ export function forward(deps: ForwardDeps) {
           currency: pricing?.currency ?? 'USD',
         });
       });
-      await next();
       return;
     }
     const reason = last ? describe(last) : 'no attempt';

@@ -2,8 +2,7 @@
 import type { Context } from 'koa';
 import type { ProxyState } from '../proxy-state.ts';
 
-export function listModels(ctx: Context): void {
-  const state = ctx.state.proxy as ProxyState;
+export function listModels(ctx: Context, state: ProxyState): void {
   const client = state.client!;
   const allowed = client.bindings ?? [];
   const data = [...state.snapshot.bindings.values()]

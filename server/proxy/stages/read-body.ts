@@ -1,10 +1,9 @@
 // Stage 2: the request body, bounded (sil.yaml defaults.maxBodyBytes, 10 MiB by default).
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import { proxyError } from '../proxy-error.ts';
 import type { ProxyState } from '../proxy-state.ts';
 
-export async function readBodyStage(ctx: Context, next: Next): Promise<void> {
-  const state = ctx.state.proxy as ProxyState;
+export async function readBodyStage(ctx: Context, state: ProxyState): Promise<void> {
   const limit = state.snapshot.settings.defaults.maxBodyBytes;
   const declared = Number(ctx.get('content-length') || 0);
   if (declared > limit) throw proxyError('SIL_PROXY_TOO_LARGE', `the body is ${declared} bytes; the limit is ${limit}`);
@@ -28,5 +27,4 @@ export async function readBodyStage(ctx: Context, next: Next): Promise<void> {
     req.once('error', reject);
   });
   state.body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-  await next();
 }

@@ -1,7 +1,7 @@
 // Stage 3: which binding the request is for, and whether this client may use it.
 // Unified door: `model` in the JSON body names the binding (or `binding/model`).
 // Pass-through door: /bind/<binding>/<path>.
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import { proxyError } from '../proxy-error.ts';
 import type { ProxyState } from '../proxy-state.ts';
 
@@ -42,8 +42,7 @@ function allow(state: ProxyState, name: string): void {
   state.binding = binding;
 }
 
-export async function resolveBindingStage(ctx: Context, next: Next): Promise<void> {
-  const state = ctx.state.proxy as ProxyState;
+export function resolveBindingStage(ctx: Context, state: ProxyState): void {
   if (state.door === 'bind') {
     // ctx.path is the raw, still percent-encoded path.
     const m = /^\/bind\/([a-z0-9][a-z0-9-]{0,62})(\/.*)?$/.exec(ctx.path);
@@ -69,5 +68,4 @@ export async function resolveBindingStage(ctx: Context, next: Next): Promise<voi
     }
     state.json = json as Record<string, unknown>;
   }
-  await next();
 }
