@@ -1,7 +1,7 @@
 // The caller's answer when the target speaks another protocol: the provider's JSON, stream or
 // error translated by the protocol adapter into the OpenAI shape, with the usage it reported.
 import { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
+import { bodyChunks, bodyText, type UpstreamBody } from './upstream-body.ts';
 import type { OpenAIChatRequest, ProtocolAdapter, TokenUsage } from '../protocols/types.ts';
 
 const MAX_ANSWER = 16 * 1024 * 1024;
@@ -13,10 +13,7 @@ export interface AdaptedAnswer {
   usage: Promise<TokenUsage | undefined>;
 }
 
-async function readAll(body: Dispatcher.ResponseData['body']): Promise<string> {
-  const text = await body.text();
-  return text.length > MAX_ANSWER ? text.slice(0, MAX_ANSWER) : text;
-}
+const readAll = (body: UpstreamBody): Promise<string> => bodyText(body, MAX_ANSWER);
 
 function parse(text: string): unknown {
   try {
@@ -29,7 +26,7 @@ function parse(text: string): unknown {
 export async function adaptedAnswer(
   adapter: ProtocolAdapter,
   status: number,
-  body: Dispatcher.ResponseData['body'],
+  body: UpstreamBody,
   request: OpenAIChatRequest,
   model: string,
 ): Promise<AdaptedAnswer> {
@@ -46,7 +43,7 @@ export async function adaptedAnswer(
   async function* frames(): AsyncGenerator<string> {
     try {
       try {
-        for await (const chunk of body) yield* translator.push(chunk as Uint8Array);
+        for await (const chunk of bodyChunks(body)) yield* translator.push(chunk);
       } catch {
         // The provider cut the stream: end() closes it with an error frame.
       }

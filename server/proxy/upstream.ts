@@ -1,13 +1,20 @@
 // Sends one attempt to a provider with undici: pooled keep-alive connections, and separate
 // connect, first-byte and total time limits, each reported as what it was (for failover rules).
+// undici's dispatch API is used directly: a small JSON answer is collected into one buffer, and
+// only other answers get a stream (with backpressure), which saves a stream, a promise and an
+// abort listener per request over undici's request() API.
+import { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { UpstreamRequest } from './prepared-request.ts';
-import { Deadlines } from './deadlines.ts';
+import { Deadlines, type Deadline } from './deadlines.ts';
+import { readsWhole, type UpstreamBody } from './upstream-body.ts';
 
 export interface Timeouts { connectMs: number; firstByteMs: number; totalMs: number }
 
+export type AnswerHeaders = Record<string, string | string[] | undefined>;
+
 export type SendResult =
-  | { kind: 'response'; status: number; headers: Record<string, string | string[] | undefined>; body: Dispatcher.ResponseData['body'] }
+  | { kind: 'response'; status: number; headers: AnswerHeaders; body: UpstreamBody }
   | { kind: 'connect-error'; detail: string }
   | { kind: 'timeout'; phase: 'connect' | 'first-byte' | 'total' };
 
@@ -17,6 +24,108 @@ export interface Upstream {
 }
 
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+/** What a failed send was, for the failover rules; undefined for errors that are not the provider's. */
+function classify(err: unknown, expired: boolean): SendResult | undefined {
+  if (expired) return { kind: 'timeout', phase: 'total' };
+  const e = err as { code?: string; name?: string; cause?: { code?: string } };
+  if (e instanceof undiciErrors.ConnectTimeoutError || e.code === 'UND_ERR_CONNECT_TIMEOUT') return { kind: 'timeout', phase: 'connect' };
+  if (e instanceof undiciErrors.HeadersTimeoutError || e.code === 'UND_ERR_HEADERS_TIMEOUT') return { kind: 'timeout', phase: 'first-byte' };
+  if (e instanceof undiciErrors.BodyTimeoutError || e.code === 'UND_ERR_BODY_TIMEOUT') return { kind: 'timeout', phase: 'total' };
+  const code = e.code ?? e.cause?.code ?? '';
+  if (CONNECT_CODES.has(code)) return { kind: 'connect-error', detail: code };
+  // Anything else from undici (an answer that is not HTTP, a broken length) counts as a failed
+  // connection: the next target may do better.
+  if (err instanceof undiciErrors.UndiciError || err instanceof undiciErrors.HTTPParserError || code.startsWith('HPE_')) return { kind: 'connect-error', detail: code || e.name || 'protocol-error' };
+  return undefined;
+}
+
+const TOTAL_LIMIT = () => new DOMException('the total time limit passed', 'TimeoutError');
+
+/** One attempt's handler: resolves with the answer (whole or as a stream) or its failure. */
+class AttemptHandler implements Dispatcher.DispatchHandler {
+  controller: Dispatcher.DispatchController | null = null;
+  expired = false;
+  deadline: Deadline | null = null;
+  #settled = false;
+  #status = 0;
+  #headers: AnswerHeaders = {};
+  #chunks: Buffer[] | null = null;
+  #stream: Readable | null = null;
+  readonly #resolve: (r: SendResult) => void;
+  readonly #reject: (e: unknown) => void;
+  readonly #done: () => void;
+
+  constructor(resolve: (r: SendResult) => void, reject: (e: unknown) => void, done: () => void) {
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#done = done;
+  }
+
+  expire(): void {
+    this.expired = true;
+    if (this.controller) this.controller.abort(TOTAL_LIMIT());
+    else this.onResponseError(null, TOTAL_LIMIT());
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.expired) controller.abort(TOTAL_LIMIT());
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: AnswerHeaders): void {
+    if (status < 200) return; // 1xx: informational, the answer follows
+    this.#status = status;
+    this.#headers = headers;
+    if (readsWhole(headers)) {
+      this.#chunks = [];
+      return;
+    }
+    const stream = new Readable({
+      read: () => controller.resume(),
+      destroy: (err, cb) => {
+        if (!controller.aborted && !stream.readableEnded) controller.abort(err ?? new undiciErrors.RequestAbortedError());
+        cb(err);
+      },
+    });
+    this.#stream = stream;
+    this.#settle({ kind: 'response', status, headers, body: { kind: 'stream', stream } });
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#chunks) this.#chunks.push(chunk);
+    else if (this.#stream && !this.#stream.push(chunk)) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    this.#done();
+    if (this.#chunks) {
+      const bytes = this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks);
+      this.#settle({ kind: 'response', status: this.#status, headers: this.#headers, body: { kind: 'bytes', bytes } });
+    } else if (this.#stream) this.#stream.push(null);
+  }
+
+  onResponseError(_controller: unknown, err: Error): void {
+    this.#done();
+    if (this.#stream) {
+      this.#stream.destroy(err);
+      return;
+    }
+    if (this.#settled) return;
+    const failure = classify(err, this.expired);
+    if (failure) this.#settle(failure);
+    else {
+      this.#settled = true;
+      this.#reject(err);
+    }
+  }
+
+  #settle(r: SendResult): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#resolve(r);
+  }
+}
 
 export function createUpstream(options: { connections?: number } = {}): Upstream {
   const agents = new Map<number, Agent>();
@@ -29,39 +138,20 @@ export function createUpstream(options: { connections?: number } = {}): Upstream
     }
     return a;
   };
-  // The total time limit: one shared coarse timer instead of a timer and signal per request.
+  // The total time limit: one shared timer per distinct limit instead of one per request.
   const deadlines = new Deadlines();
   return {
-    async send(req, timeouts) {
-      const abort = new AbortController();
-      const deadline = deadlines.add(timeouts.totalMs, () => abort.abort(new DOMException('total time limit', 'TimeoutError')));
-      try {
-        const res = await agentFor(timeouts.connectMs).request({
-          origin: req.origin,
-          path: req.path,
-          method: req.method as Dispatcher.HttpMethod,
-          headers: req.headers,
-          body: req.body,
-          headersTimeout: timeouts.firstByteMs,
-          bodyTimeout: timeouts.totalMs,
-          signal: abort.signal,
+    send(req, timeouts) {
+      return new Promise<SendResult>((resolve, reject) => {
+        const handler: AttemptHandler = new AttemptHandler(resolve, reject, () => {
+          if (handler.deadline) deadlines.remove(handler.deadline);
         });
-        // The limit keeps running while the body streams; it ends with the body.
-        res.body.once('close', () => deadlines.remove(deadline));
-        return { kind: 'response', status: res.statusCode, headers: res.headers, body: res.body };
-      } catch (err) {
-        deadlines.remove(deadline);
-        const e = err as { code?: string; name?: string; cause?: { code?: string } };
-        if (e instanceof undiciErrors.ConnectTimeoutError || e.code === 'UND_ERR_CONNECT_TIMEOUT') return { kind: 'timeout', phase: 'connect' };
-        if (e instanceof undiciErrors.HeadersTimeoutError || e.code === 'UND_ERR_HEADERS_TIMEOUT') return { kind: 'timeout', phase: 'first-byte' };
-        if (e.name === 'TimeoutError' || abort.signal.aborted) return { kind: 'timeout', phase: 'total' };
-        const code = e.code ?? e.cause?.code ?? '';
-        if (CONNECT_CODES.has(code)) return { kind: 'connect-error', detail: code };
-        // Anything else from undici (an answer that is not HTTP, a broken length) counts as a
-        // failed connection: the next target may do better.
-        if (err instanceof undiciErrors.UndiciError || err instanceof undiciErrors.HTTPParserError || code.startsWith('HPE_')) return { kind: 'connect-error', detail: code || e.name || 'protocol-error' };
-        throw err;
-      }
+        handler.deadline = deadlines.add(timeouts.totalMs, () => handler.expire());
+        agentFor(timeouts.connectMs).dispatch(
+          { origin: req.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body, headersTimeout: timeouts.firstByteMs, bodyTimeout: timeouts.totalMs },
+          handler,
+        );
+      });
     },
     async close() {
       deadlines.stop();

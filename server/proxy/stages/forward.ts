@@ -18,6 +18,7 @@ import { readUsage, costOf, type UsageFigures } from '../../observe/usage.ts';
 import { adaptedAnswer } from '../adapted-body.ts';
 import { SilError } from '../../errors.ts';
 import { writeAnswer } from '../respond.ts';
+import { discardBody } from '../upstream-body.ts';
 import type { OpenAIChatRequest, ProtocolAdapter } from '../../protocols/types.ts';
 import type { UsageRecorder } from '../../observe/usage-recorder.ts';
 
@@ -43,9 +44,6 @@ function rulesOf(binding: CompiledBinding): BindingRules {
   }
   return r;
 }
-
-/** JSON answers up to this size (known from Content-Length) are read whole instead of streamed. */
-const SMALL_ANSWER = 256 * 1024;
 
 function parseJson(bytes: Buffer): unknown {
   try {
@@ -116,7 +114,7 @@ export function forward(deps: ForwardDeps) {
       let result = await deps.upstream.send(request, timeouts);
       // A 401 with a cached access token: the token may have been revoked early; get a new one once.
       if (result.kind === 'response' && result.status === 401 && invalidateAuth(service.auth, request, { connection: provider.connection, secret, keyId: keyId ?? '', now: deps.now, providerId: provider.id }, deps.auth)) {
-        await result.body.dump().catch(() => undefined);
+        discardBody(result.body);
         request = await attemptRequest({ state, provider, service, target, secret, keyId: keyId ?? '', method: ctx.method, querystring: ctx.querystring, headers: ctx.headers, now: deps.now }, adapter, deps.auth);
         result = await deps.upstream.send(request, timeouts);
       }
@@ -134,7 +132,7 @@ export function forward(deps: ForwardDeps) {
       last = outcome;
       if (failing && !isLast) {
         state.failoverReasons.push(`${provider.id}: ${describe(outcome)}`);
-        if (result.kind === 'response') await result.body.dump().catch(() => undefined);
+        if (result.kind === 'response') discardBody(result.body);
         continue;
       }
       if (result.kind !== 'response') break;
@@ -154,15 +152,13 @@ export function forward(deps: ForwardDeps) {
         writeAnswer(ctx, result.status, headers, answer.body);
         used = answer.usage.then((u) => u ?? {});
       } else {
-        const contentType = String(result.headers['content-type'] ?? '');
-        const length = Number(result.headers['content-length'] ?? NaN);
-        if (contentType.includes('json') && length <= SMALL_ANSWER) {
-          // A small JSON answer is read whole: no stream machinery per request, usage read in place.
-          const bytes = Buffer.from(await result.body.arrayBuffer());
+        if (result.body.kind === 'bytes') {
+          // A small JSON answer, read whole: usage read in place.
+          const bytes = result.body.bytes;
           writeAnswer(ctx, result.status, headers, bytes);
           used = Promise.resolve(readUsage(service.usage, parseJson(bytes), result.headers));
         } else {
-          const metered = meterBody(result.body, contentType);
+          const metered = meterBody(result.body.stream, String(result.headers['content-type'] ?? ''));
           writeAnswer(ctx, result.status, headers, metered.stream);
           used = metered.done.then(({ json }) => readUsage(service.usage, json, result.headers));
         }
