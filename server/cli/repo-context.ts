@@ -16,6 +16,12 @@ export async function gitdirOf(values: Record<string, unknown>, io: Io): Promise
   return { dataDir, gitdir };
 }
 
+/** Signs commits with the hub's key (DATA/keys/signing, created when missing), as the hub does. */
+export async function dataDirSigner(dataDir: string): Promise<(payload: string) => Promise<string>> {
+  const { commitSigner, loadOrCreateSigningKey } = await import('../vault/signing-key.ts');
+  return commitSigner(await loadOrCreateSigningKey(join(dataDir, 'keys')));
+}
+
 export function commitAuthor(io: Io): { name: string; email: string } {
   return { name: io.env.SIL_AUTHOR_NAME || 'sil', email: io.env.SIL_AUTHOR_EMAIL || 'sil@localhost' };
 }
@@ -31,7 +37,7 @@ export async function vaultContext(values: Record<string, unknown>, io: Io): Pro
   const catalog = projectCatalog().catalog;
   return {
     gitdir,
-    writer: new GitWriter({ gitdir, catalog }),
+    writer: new GitWriter({ gitdir, catalog, sign: await dataDirSigner(dataDir) }),
     catalog,
     hub: await loadHubIdentity(join(dataDir, 'keys', 'age.key')),
     author: commitAuthor(io),

@@ -2,7 +2,7 @@
 import { SilError } from '../errors.ts';
 import { checkTokenFormat } from '../vault/client-token.ts';
 import { DATA_OPTION, type Command } from './command.ts';
-import { commitAuthor, gitdirOf } from './repo-context.ts';
+import { commitAuthor, dataDirSigner, gitdirOf } from './repo-context.ts';
 
 const USAGE = `Usage: sil tokens create <client> [--binding NAME ...] [--environment ENV] [--data DIR]
        sil tokens revoke <client> <token-id> [--data DIR]
@@ -36,9 +36,9 @@ const SUBCOMMANDS: Record<string, { args: string[]; options: string[] }> = {
 
 const usage = (message: string) => new SilError('SIL_USAGE', `sil tokens: ${message}`, { hint: 'run `sil tokens --help`' });
 
-async function writer(gitdir: string) {
+async function writer(dataDir: string, gitdir: string) {
   const [{ GitWriter }, { projectCatalog }] = await Promise.all([import('../config/git-writer.ts'), import('../config/catalog.ts')]);
-  return new GitWriter({ gitdir, catalog: projectCatalog().catalog });
+  return new GitWriter({ gitdir, catalog: projectCatalog().catalog, sign: await dataDirSigner(dataDir) });
 }
 
 async function readLine(stream: NodeJS.ReadableStream): Promise<string> {
@@ -79,13 +79,13 @@ export const tokensCommand: Command = {
       return 1;
     }
 
-    const { gitdir } = await gitdirOf(values, io);
+    const { dataDir, gitdir } = await gitdirOf(values, io);
     const ops = await import('../vault/client-tokens-ops.ts');
     const [client] = args;
 
     if (sub === 'create') {
       const r = await ops.createToken({
-        writer: await writer(gitdir),
+        writer: await writer(dataDir, gitdir),
         gitdir,
         client,
         bindings: values.binding as string[] | undefined,
@@ -104,7 +104,7 @@ export const tokensCommand: Command = {
 
     if (sub === 'revoke') {
       const tokenId = args[1];
-      const r = await ops.revokeToken({ writer: await writer(gitdir), gitdir, client, tokenId, now: new Date(), author: commitAuthor(io) });
+      const r = await ops.revokeToken({ writer: await writer(dataDir, gitdir), gitdir, client, tokenId, now: new Date(), author: commitAuthor(io) });
       io.out(r.commit
         ? `revoked ${client}/${tokenId} at ${r.revokedAt}, commit ${r.commit.slice(0, 7)}`
         : `${client}/${tokenId} was already revoked at ${r.revokedAt}; nothing changed`);

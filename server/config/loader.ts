@@ -13,6 +13,7 @@ import type { ConfigIssue } from './issues.ts';
 import type { ConfigSnapshot } from './snapshot.ts';
 import { loadKeyrings, type KeyringCache } from '../vault/load-keyrings.ts';
 import type { Identities } from '../vault/sops/data-key.ts';
+import { commitSignatureIssue, type SigningGate } from './signature-gate.ts';
 
 export type LoadResult =
   | { ok: true; snapshot: ConfigSnapshot }
@@ -25,6 +26,8 @@ export interface ConfigLoaderOptions {
   identities?: Identities;
   branch?: string;
   now?: () => Date;
+  /** security.requireSignedCommits: the hub's key and the live config's signing settings. */
+  signing?: SigningGate;
 }
 
 export class ConfigLoader {
@@ -67,10 +70,12 @@ export class ConfigLoader {
       const source = isoGitSource(this.opts.gitdir, commit, this.gitCache);
       const result = await validateSource(source, this.opts.catalog, this.parseCache);
       if (!result.ok) return { ok: false, commit, errors: result.errors };
+      const signature = await commitSignatureIssue(this.opts.gitdir, commit, result.model.settings?.file, this.opts.signing ?? {}, this.gitCache);
+      if (signature.issue) return { ok: false, commit, errors: [signature.issue] };
       const vault = this.opts.identities ? await loadKeyrings(result.model, this.opts.identities, this.keyringCache) : { keyrings: new Map(), issues: [] };
       if (vault.issues.length) return { ok: false, commit, errors: vault.issues };
       const loadedAt = (this.opts.now?.() ?? new Date()).toISOString();
-      return { ok: true, snapshot: compileSnapshot(result.model, result.definitions, { commit, loadedAt, warnings: result.warnings, keyrings: vault.keyrings }) };
+      return { ok: true, snapshot: compileSnapshot(result.model, result.definitions, { commit, loadedAt, warnings: [...result.warnings, ...signature.warnings], keyrings: vault.keyrings }) };
     } catch (err) {
       const message = `the commit cannot be read: ${(err as Error).message}`;
       return { ok: false, commit, errors: [{ file: '.', line: 1, column: 1, code: 'SIL_GIT_NOT_FOUND', message, hint: 'check the repository with `git fsck`', severity: 'error' }] };

@@ -9,11 +9,12 @@ import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { buildTree } from './tree-builder.ts';
 import { initialSettings, sopsRules, LAYOUT_README, schemaFiles } from './initial-files.ts';
 import { SilError } from '../errors.ts';
+import { commitSigner, loadOrCreateSigningKey, type SigningKey } from '../vault/signing-key.ts';
 
 export const CLI_PATH = fileURLToPath(new URL('../../bin/sil.js', import.meta.url));
 export const SIL_AUTHOR = { name: 'sil', email: 'sil@localhost' };
 
-export interface DataPaths { dataDir: string; gitdir: string; ageKey: string; state: string; audit: string; keys: string }
+export interface DataPaths { dataDir: string; gitdir: string; ageKey: string; signingKey: string; state: string; audit: string; keys: string }
 
 export function dataPaths(dataDir: string): DataPaths {
   return {
@@ -21,6 +22,7 @@ export function dataPaths(dataDir: string): DataPaths {
     gitdir: join(dataDir, 'config.git'),
     keys: join(dataDir, 'keys'),
     ageKey: join(dataDir, 'keys', 'age.key'),
+    signingKey: join(dataDir, 'keys', 'signing'),
     state: join(dataDir, 'state'),
     audit: join(dataDir, 'audit'),
   };
@@ -58,7 +60,13 @@ export async function installHook(gitdir: string): Promise<void> {
   await chmod(path, 0o755);
 }
 
-export interface InitResult { paths: DataPaths; created: boolean; commit?: string }
+export interface InitResult {
+  paths: DataPaths;
+  created: boolean;
+  commit?: string;
+  /** The hub's commit signing key (DATA/keys/signing), created on first run. */
+  signingKey: SigningKey;
+}
 
 /** Idempotent: creates what is missing, refreshes the hook, never touches existing config. */
 export async function initDataDir(dataDir: string, now: Date = new Date()): Promise<InitResult> {
@@ -72,6 +80,7 @@ export async function initDataDir(dataDir: string, now: Date = new Date()): Prom
     throw new SilError('SIL_DATA_DIR', `cannot create ${dataDir}: ${(err as Error).message}`, { cause: err });
   }
   const recipient = await ensureAgeIdentity(paths.ageKey, now);
+  const signingKey = await loadOrCreateSigningKey(paths.keys);
   const { gitdir } = paths;
   let created = false;
   let commit: string | undefined;
@@ -85,12 +94,16 @@ export async function initDataDir(dataDir: string, now: Date = new Date()): Prom
     };
     const tree = await buildTree(gitdir, null, new Map(Object.entries(files).map(([p, c]) => [p, Buffer.from(c)])));
     const stamp = { ...SIL_AUTHOR, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: 0 };
-    commit = await git.commit({ fs: gitFs(gitdir), gitdir, message: 'init: create the config repository\n', tree, parent: [], author: stamp, committer: stamp, ref: 'refs/heads/main' });
+    const sign = commitSigner(signingKey);
+    commit = await git.commit({
+      fs: gitFs(gitdir), gitdir, message: 'init: create the config repository\n', tree, parent: [], author: stamp, committer: stamp, ref: 'refs/heads/main',
+      signingKey: 'sil', onSign: async ({ payload }) => ({ signature: await sign(payload) }),
+    });
     created = true;
   }
   // History is the audit log: pushes may not rewrite or delete it.
   await git.setConfig({ fs: gitFs(gitdir), gitdir, path: 'receive.denyNonFastForwards', value: true });
   await git.setConfig({ fs: gitFs(gitdir), gitdir, path: 'receive.denyDeletes', value: true });
   await installHook(gitdir);
-  return { paths, created, commit };
+  return { paths, created, commit, signingKey };
 }
