@@ -21,6 +21,9 @@ Options:
     const hub = await startHub({ ...opts, log: io.err });
     io.out(`sil listening on ${hub.url} (data: ${opts.dataDir})`);
     io.out(`config repository: ${hub.gitdir} — clone it, commit, push; /healthz shows the live commit`);
+    const { setupLinkLine } = await import('../api/owner/setup-link.ts');
+    const setup = await setupLinkLine({ dataDir: opts.dataDir, url: hub.url }).catch((err: Error) => `owner setup link: not issued (${err.message})`);
+    if (setup) io.out(setup);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
