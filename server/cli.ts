@@ -10,8 +10,11 @@ import { keysCommand } from './cli/keys.ts';
 import { recipientsCommand } from './cli/recipients.ts';
 import { secretsCommand } from './cli/secrets.ts';
 import { tokensCommand } from './cli/tokens.ts';
+import { auditCommand } from './cli/audit.ts';
+import { signingCommand } from './cli/signing.ts';
+import { ownerCommand } from './cli/owner.ts';
 
-export const COMMANDS: readonly Command[] = [startCommand, initCommand, validateCommand, catalogCommand, keysCommand, recipientsCommand, secretsCommand, tokensCommand, hookCommand];
+export const COMMANDS: readonly Command[] = [startCommand, initCommand, validateCommand, catalogCommand, keysCommand, recipientsCommand, secretsCommand, tokensCommand, signingCommand, ownerCommand, auditCommand, hookCommand];
 
 function overview(): string {
   const shown = COMMANDS.filter((c) => !c.hidden);

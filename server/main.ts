@@ -18,6 +18,13 @@ import { createTargetChoice } from './proxy/target-choice.ts';
 import { RequestLog } from './proxy/request-log.ts';
 import { MemoryUsageRecorder } from './observe/usage-recorder.ts';
 import { resolveDataDir } from './config/data-dir.ts';
+import { commitSigner } from './vault/signing-key.ts';
+import { signingSettingsOf } from './config/signing-policy.ts';
+import { AuditLog, type AuditEvent } from './observe/audit-log.ts';
+import { ownerAuth, type OwnerAuth } from './api/owner/index.ts';
+import { ProxyAudit } from './proxy/proxy-audit.ts';
+import { join } from 'node:path';
+import { adminApi } from './api/admin/index.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -26,6 +33,8 @@ export interface HubOptions {
   host: string;
   port: number;
   pollMs?: number;
+  /** The author of commits made through the admin API (the owner); default `owner <owner@localhost>`. */
+  author?: { name: string; email: string };
   /** How often the hub retires and rotates keys by itself (default hourly). */
   keyMaintenanceMs?: number;
   log?: (line: string) => void;
@@ -40,6 +49,8 @@ export interface Hub {
   keyMaintenance: { stop(): void; runNow(): Promise<string[]> };
   requestLog: RequestLog;
   usage: MemoryUsageRecorder;
+  auditLog: AuditLog;
+  owner: OwnerAuth;
   catalog: Catalog;
   gitdir: string;
   close(): Promise<void>;
@@ -50,7 +61,8 @@ export function hubOptions(flags: { data?: string; host?: string; port?: string 
   const portText = flags.port ?? env.SIL_PORT ?? '8080';
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) throw new SilError('SIL_USAGE', `invalid port "${portText}"`, { hint: 'give a number from 0 to 65535 (0 picks a free port)' });
-  return { dataDir: resolveDataDir(flags.data, env), host: flags.host ?? env.SIL_HOST ?? '127.0.0.1', port };
+  const author = env.SIL_AUTHOR_NAME || env.SIL_AUTHOR_EMAIL ? { name: env.SIL_AUTHOR_NAME || 'owner', email: env.SIL_AUTHOR_EMAIL || 'owner@localhost' } : undefined;
+  return { dataDir: resolveDataDir(flags.data, env), host: flags.host ?? env.SIL_HOST ?? '127.0.0.1', port, ...(author ? { author } : {}) };
 }
 
 export async function startHub(opts: HubOptions): Promise<Hub> {
@@ -61,24 +73,48 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   if (init.created) log(`created ${init.paths.gitdir} (first commit ${init.commit?.slice(0, 7)})`);
   const { gitdir } = init.paths;
 
+  const auditLog = await AuditLog.open(join(opts.dataDir, 'audit'), { onError: (err) => log(`audit: ${err.message}`) });
+  const audit = (event: AuditEvent): void => {
+    auditLog.append(event).catch((err: Error) => log(`audit: cannot record ${event.type}: ${err.message}`));
+  };
+  audit({ type: 'hub.started', actor: 'system', detail: { version: VERSION } });
+
   const live = new LiveConfig();
-  live.on('loaded', (s) => log(`config: live at ${s.commit.slice(0, 7)} (${s.providers.size} providers, ${s.bindings.size} bindings)`));
+  live.on('loaded', (s) => {
+    log(`config: live at ${s.commit.slice(0, 7)} (${s.providers.size} providers, ${s.bindings.size} bindings)`);
+    audit({ type: 'config.loaded', actor: 'system', detail: { commit: s.commit, providers: s.providers.size, bindings: s.bindings.size } });
+  });
   live.on('rejected', (r) => {
     log(`config: rejected commit ${r.commit.slice(0, 7)}; still serving the last good config`);
     for (const i of r.errors) log(`  ${formatIssue(i)}`);
+    audit({ type: 'config.rejected', actor: 'system', detail: { commit: r.commit, errors: r.errors.length, first: r.errors[0] ? formatIssue(r.errors[0]).slice(0, 400) : '' } });
   });
   const hub = await loadHubIdentity(init.paths.ageKey);
-  const loader = new ConfigLoader({ gitdir, catalog, identities: hub.identities });
+  // Signed commits: the requirement and the allowed signers come from the live config (a pushed
+  // commit cannot lift them for itself); the hub's own key is always allowed.
+  const signing = { hubKey: init.signingKey.publicKey, live: () => (live.snapshot ? signingSettingsOf(live.snapshot.settings) ?? {} : null) };
+  const loader = new ConfigLoader({ gitdir, catalog, identities: hub.identities, signing });
   const reloader = new Reloader({ loader, live, gitdir, pollMs: opts.pollMs, log });
   await reloader.start();
-  const writer = new GitWriter({ gitdir, catalog });
+  const writer = new GitWriter({ gitdir, catalog, sign: commitSigner(init.signingKey) });
   const vault = { gitdir, writer, catalog, hub, author: { name: 'sil', email: 'sil@localhost' }, now: () => new Date() };
   const keyMaintenance = startKeyMaintenance({ vault, snapshot: () => live.snapshot, log }, opts.keyMaintenanceMs ?? 3_600_000);
 
   const upstream = createUpstream();
   const requestLog = new RequestLog();
   const usage = new MemoryUsageRecorder();
-  const app = createApp({ live, version: VERSION, startedAt: Date.now(), log, proxy: { upstream, choice: createTargetChoice(), auth: createAuthDeps(), log: requestLog, usage, now: () => new Date() } });
+  const owner: OwnerAuth = ownerAuth({ live, dataDir: opts.dataDir, log, audit });
+  const ownerAuthor = opts.author ?? { name: 'owner', email: 'owner@localhost' };
+  const admin = adminApi({ live, writer, gitdir, catalog, vault, author: () => ownerAuthor, now: () => new Date(), log, reload: () => reloader.check(), requestLog, usage });
+  const app = createApp({
+    live,
+    version: VERSION,
+    startedAt: Date.now(),
+    log,
+    proxy: { upstream, choice: createTargetChoice(), auth: createAuthDeps(), log: requestLog, usage, now: () => new Date(), audit: new ProxyAudit(audit) },
+    owner,
+    admin,
+  });
   const server = createServer(app.callback());
   await new Promise<void>((ok, fail) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
@@ -100,6 +136,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     keyMaintenance,
     requestLog,
     usage,
+    auditLog,
+    owner,
     catalog,
     gitdir,
     async close() {
@@ -108,6 +146,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       server.closeAllConnections();
       await upstream.close();
       await new Promise<void>((ok) => server.close(() => ok()));
+      await owner.close();
     },
   };
 }

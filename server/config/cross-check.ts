@@ -4,6 +4,7 @@ import type { ProviderTemplate } from '../../schemas/types.gen.ts';
 import { issue, type ConfigIssue } from './issues.ts';
 import { didYouMean } from '../core/suggest.ts';
 import { providerIssues, definitionOf } from './provider-check.ts';
+import { baseUrlIssues } from './base-url-check.ts';
 import { bindingIssues } from './binding-check.ts';
 import { secretsIssues } from './secrets-check.ts';
 import { cidrIssues } from './cidr-check.ts';
@@ -29,7 +30,10 @@ export function crossCheck(model: ConfigModel, catalog: Catalog): CrossCheckResu
     const found = providerIssues(cf, catalog, environments);
     issues.push(...found);
     const def = definitionOf(cf.value, catalog);
-    if (def && !found.some((i) => i.severity === 'error')) definitions.set(cf.value.id, def);
+    if (def && !found.some((i) => i.severity === 'error')) {
+      definitions.set(cf.value.id, def);
+      issues.push(...baseUrlIssues(cf, def, model.settings?.value.security?.allowPrivateBaseUrls === true));
+    }
   }
   for (const cf of model.bindings.values()) issues.push(...bindingIssues(cf, { model, environments, definitions }));
 

@@ -1,5 +1,7 @@
-// The Koa application: error handling, /healthz, then the proxy (/v1/..., /bind/...).
-import Koa from 'koa';
+// The Koa application: error handling; the proxy doors (/v1/..., /bind/...) first, so that their
+// hot path passes nothing else; then the owner's side: security headers, allowlist, session and
+// CSRF (owner auth), /healthz, and the admin API.
+import Koa, { type Middleware } from 'koa';
 import { errorHandler } from './error-handler.ts';
 import { healthz } from '../api/healthz.ts';
 import type { LiveConfig } from '../config/live-config.ts';
@@ -12,13 +14,19 @@ export interface AppDeps {
   startedAt: number;
   log: (line: string) => void;
   proxy: Omit<ProxyDeps, 'live' | 'remoteAddress'>;
+  /** Owner login, sessions, CSRF, security headers and the console allowlist (server/api/owner). */
+  owner?: { middleware: Middleware };
+  /** The admin API under /api (server/api/admin). */
+  admin?: Middleware;
 }
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   app.silent = true;
   app.use(errorHandler(deps.log));
-  app.use(healthz(deps.live, deps.version, deps.startedAt));
   app.use(proxyMiddleware({ ...deps.proxy, live: deps.live, remoteAddress: remoteAddressOf(deps.live), errorLog: deps.log }));
+  if (deps.owner) app.use(deps.owner.middleware);
+  app.use(healthz(deps.live, deps.version, deps.startedAt));
+  if (deps.admin) app.use(deps.admin);
   return app;
 }

@@ -15,6 +15,7 @@ import { SilError } from '../errors.ts';
 import type { RequestLog } from './request-log.ts';
 import type { LiveConfig } from '../config/live-config.ts';
 import type { ProxyState, Door } from './proxy-state.ts';
+import type { ProxyAudit } from './proxy-audit.ts';
 
 export interface ProxyDeps extends ForwardDeps {
   live: LiveConfig;
@@ -22,6 +23,8 @@ export interface ProxyDeps extends ForwardDeps {
   remoteAddress: (ctx: Context) => string;
   /** The server log, for errors that are not shown to callers. */
   errorLog?: (line: string) => void;
+  /** The runtime audit log: refused tokens and failovers (throttled). */
+  audit?: ProxyAudit;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -58,7 +61,9 @@ export function proxyMiddleware(deps: ProxyDeps) {
     } catch (err) {
       if (!(err instanceof SilError) || !err.expose) deps.errorLog?.(`proxy: ${requestId}: ${(err as Error).stack ?? String(err)}`);
       sendError(ctx, door, err, requestId);
+      deps.audit?.refused(err, state, deps.remoteAddress(ctx));
     } finally {
+      if (state.failoverReasons.length > 0) deps.audit?.failover(state, ctx.status);
       const lastAttempt = state.attempts[state.attempts.length - 1];
       deps.log.add({
         id: requestId,

@@ -1,0 +1,147 @@
+// JSON Schemas of the admin API's own shapes (requests, answers, errors). The config documents
+// inside them refer to the config schemas of schemas/, which openapi.ts adds as components.
+import { readSchema } from '../../config/schemas.ts';
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const str = (description?: string, extra: Schema = {}): Schema => ({ type: 'string', ...(description ? { description } : {}), ...extra });
+const int = (description?: string): Schema => ({ type: 'integer', ...(description ? { description } : {}) });
+const bool = (description?: string): Schema => ({ type: 'boolean', ...(description ? { description } : {}) });
+const arr = (items: Schema): Schema => ({ type: 'array', items });
+const obj = (properties: Record<string, Schema>, required: string[] = [], description?: string): Schema => ({
+  type: 'object',
+  ...(description ? { description } : {}),
+  properties,
+  ...(required.length ? { required } : {}),
+});
+
+const ID = '^[a-z0-9][a-z0-9-]{0,62}$';
+const commit = str('A commit of the config repository: send it back as `base` with a change.', { pattern: '^[0-9a-f]{40}([0-9a-f]{24})?$' });
+const base = str('The commit the change is based on (the `commit` of the GET answer edited). Instead of this field, an If-Match header or `?base=` may carry it; one of them is required.', { pattern: '^[0-9a-f]{40}([0-9a-f]{24})?$' });
+const patchOf = (what: string) => ({ type: 'object', description: `A JSON merge patch (RFC 7396) of the ${what}: fields given replace, objects merge, null removes.` });
+
+/** Request/answer schemas for a resource stored as named files (bindings, policies, clients). */
+function namedResource(title: string, field: string, plural: string, doc: string, view = doc): Record<string, Schema> {
+  return {
+    [`${title}List`]: obj({ commit, [plural]: arr(ref(view)) }, ['commit', plural]),
+    [`${title}Detail`]: obj({ commit, path: str('The file in the config repository.'), [field]: ref(view) }, ['commit', 'path', field]),
+    [`${title}WriteRequest`]: obj({ base, [field]: ref(doc) }, [field]),
+    [`${title}PatchRequest`]: obj({ base, [field]: patchOf(field) }, [field]),
+  };
+}
+
+function clientView(): Schema {
+  const client = readSchema('client.schema.json') as { properties: Record<string, Schema>; required?: string[] };
+  return { type: 'object', description: 'A client as answers show it: its tokens without their hashes.', properties: { ...client.properties, tokens: arr(ref('TokenMeta')) }, required: client.required ?? [] };
+}
+
+const issue = obj({ file: str(), line: int(), column: int(), message: str(), code: str(), hint: str() }, ['file', 'line', 'column', 'message', 'code', 'hint']);
+
+/** History and bundle answers (history-routes.ts, bundle-routes.ts). */
+function historySchemas(): Record<string, Schema> {
+  const person = obj({ name: str(), email: str(), date: str() });
+  const file = obj({ path: str(), change: str('A (added), M (changed) or D (removed), or added/changed/removed.') });
+  const commitSummary = obj({ id: commit, parents: arr(str()), author: person, committer: person, message: str(), subject: str(), signature: obj({ status: str('good, unsigned, bad, unknown-signer or unknown.'), signer: str() }), files: arr(file) }, ['id']);
+  return {
+    HistoryList: obj({ branch: str(), head: { type: ['string', 'null'] }, commits: arr(commitSummary), next: { type: ['string', 'null'], description: 'Send as `before` for the next page.' } }, ['commits']),
+    HistoryCommit: { ...commitSummary, description: 'A commit with a unified diff per file (`files[].diff`); lines of secrets files other than metadata and ciphertext are masked.' },
+    RevertResult: obj({ commit, parent: str(), reverted: str(), subject: str(), files: arr(file) }, ['commit']),
+    Bundle: obj({ sil: int('Bundle format version (1).'), exportedAt: str(), commit: str(), files: { type: 'object', description: 'Path → file text.', additionalProperties: { type: 'string' } } }, ['files'], 'A config bundle; import takes it as YAML or JSON.'),
+    ImportPreview: obj({ base: str(), head: str(), mode: str(), valid: bool(), summary: { type: 'object' }, files: arr(file), errors: arr(ref('Issue')), warnings: arr(str()) }, ['valid', 'files', 'errors']),
+    ImportResult: obj({ commit, parent: str(), changed: bool(), mode: str(), files: arr(file), warnings: arr(str()) }, ['commit', 'changed']),
+  };
+}
+
+export function apiSchemas(): Record<string, Schema> {
+  return {
+    Error: obj({
+      error: obj({
+        code: str('A stable code from the error catalog (docs/errors.md).'),
+        message: str(),
+        hint: str('What to do about it.'),
+        details: { type: 'object', description: 'SIL_GIT_CONFLICT: {base, head, files}; SIL_CONFIG_INVALID: {issues: Issue[]}.' },
+      }, ['code', 'message', 'hint']),
+    }, ['error']),
+    Issue: issue,
+    ...historySchemas(),
+    BaseRequest: obj({ base }),
+    WriteResult: obj({
+      commit: str('The new commit (the base, when `unchanged`).'),
+      live: bool('Whether the commit is live already.'),
+      unchanged: bool('The change was in place already: nothing was written.'),
+      warnings: arr(str()),
+      path: str('The file a creation wrote.'),
+    }, ['commit', 'live']),
+
+    TemplateSummary: obj({
+      id: str(), name: str(), category: str(), description: str(), docs: str(), auth: str('The auth scheme type.'),
+      connection: arr(obj({ name: str(), title: str(), optional: bool() })),
+      credentials: arr(obj({ name: str(), title: str(), optional: bool() })),
+      services: arr(obj({ id: str(), name: str(), protocol: str() })),
+      rotation: bool('The template has a key rotation recipe.'),
+    }, ['id', 'name', 'category', 'auth', 'services']),
+    CatalogList: obj({ templates: arr(ref('TemplateSummary')) }, ['templates']),
+    CatalogTemplate: obj({ template: ref('ProviderTemplate'), summary: ref('TemplateSummary') }, ['template', 'summary']),
+
+    KeyCounts: obj({ total: int(), active: int(), default: { type: ['string', 'null'] } }, ['total', 'active', 'default']),
+    ProviderSummary: obj({
+      id: str(), name: str(), description: str(), category: { type: ['string', 'null'] }, template: { type: ['string', 'null'] },
+      environment: str(), enabled: bool(),
+      status: { type: 'string', enum: ['enabled', 'disabled', 'error'] },
+      problems: arr(str()),
+      services: arr(obj({ id: str(), name: str(), protocol: str(), enabled: bool() }, ['id', 'protocol', 'enabled'])),
+      keys: ref('KeyCounts'),
+      tags: arr(str()),
+    }, ['id', 'name', 'environment', 'enabled', 'status', 'problems', 'services', 'keys']),
+    ProviderList: obj({ commit, providers: arr(ref('ProviderSummary')) }, ['commit', 'providers']),
+    ProviderDetail: obj({ commit, path: str(), provider: ref('ProviderInstance'), summary: ref('ProviderSummary') }, ['commit', 'path', 'provider', 'summary']),
+    ProviderAddRequest: obj({ base, provider: { ...ref('ProviderInstance'), description: 'The provider file: `id`, `template` (a catalog id) or `definition` (a custom provider), `environment`, `connection`, `services`... `name` defaults to the template\'s name, `enabled` to true.' } }, ['provider']),
+    ProviderPatchRequest: obj({ base, provider: patchOf('provider file') }, ['provider']),
+    ServiceSwitchRequest: obj({ base, enabled: bool() }, ['enabled']),
+
+    KeyMeta: obj({
+      id: str(), label: str(), status: { type: 'string', enum: ['active', 'staged', 'suspended', 'retiring', 'revoked'] }, default: bool(),
+      created: str(), updated: str(), rotated: str(), expires: str(), retireAt: str(), revokedAt: str(), replaces: str(), providerKeyId: str(),
+      fingerprint: str('sha256: and the start of the hash of the secret, then ... and its last 4 characters.'),
+      mask: str('•••• and the last 4 characters of the main credential.'),
+      rotationDueInDays: int('Active keys: days until rotation is due (negative when overdue).'),
+    }, ['id', 'status', 'default', 'created', 'fingerprint', 'mask']),
+    KeyList: obj({ commit, provider: str(), keys: arr(ref('KeyMeta')) }, ['commit', 'provider', 'keys']),
+    Secret: { description: 'The credential: a string for single-credential providers, or an object naming each credential field. Stored encrypted, never returned.', oneOf: [{ type: 'string', minLength: 1 }, { type: 'object', additionalProperties: { type: 'string' } }] },
+    KeyAddRequest: obj({ base, secret: ref('Secret'), id: str(undefined, { pattern: ID }), label: str(), staged: bool('Stored but not used until activated or promoted.'), expires: str(), providerKeyId: str('The provider\'s own id of the key.') }, ['secret']),
+    KeyUpdateRequest: obj({ base, label: str(), expires: str(), secret: ref('Secret') }),
+    KeyRotateRequest: obj({ base, secret: ref('Secret'), newId: str(undefined, { pattern: ID }), graceDays: int('Days the old key keeps working (default sil.yaml defaults.keyRotationGraceDays, 7).'), providerKeyId: str() }, ['secret']),
+    KeyWriteResult: { allOf: [ref('WriteResult')], properties: { provider: str(), key: ref('KeyMeta') } },
+
+    ...namedResource('Binding', 'binding', 'bindings', 'Binding'),
+    ...namedResource('Policy', 'policy', 'policies', 'Policy'),
+    ...namedResource('Client', 'client', 'clients', 'Client', 'ClientView'),
+    TokenMeta: obj({ id: str(), hint: str('The token\'s last 4 characters.'), createdAt: str(), expiresAt: str(), revokedAt: str(), status: { type: 'string', enum: ['active', 'revoked', 'expired'] } }, ['id', 'createdAt', 'status']),
+    ClientView: clientView(),
+    TokenCreateRequest: obj({ base, expiresAt: str(undefined, { format: 'date-time' }) }),
+    TokenCreated: { allOf: [ref('WriteResult')], properties: { token: str('The token: shown in this answer only, stored nowhere but as a hash.'), tokenId: str(), hint: str(), expiresAt: str(), note: str() }, required: ['token', 'tokenId'] },
+    TokenRevoked: { allOf: [ref('WriteResult')], properties: { revokedAt: str() }, required: ['revokedAt'] },
+
+    SettingsDetail: obj({ commit, path: str(), settings: ref('HubSettings') }, ['commit', 'path', 'settings']),
+    SettingsWriteRequest: obj({ base, settings: ref('HubSettings') }, ['settings']),
+    SettingsPatchRequest: obj({ base, settings: patchOf('settings file') }, ['settings']),
+    EnvironmentList: obj({ commit, environments: arr(obj({ name: str(), providers: int(), bindings: int(), clients: int() }, ['name', 'providers', 'bindings', 'clients'])) }, ['commit', 'environments']),
+
+    ConfigStatus: obj({
+      commit: { type: ['string', 'null'], description: 'The live commit.' },
+      loadedAt: { type: ['string', 'null'] },
+      head: { type: ['string', 'null'], description: 'The branch head (differs from commit while a commit loads, or when it was rejected).' },
+      upToDate: bool(),
+      rejected: { oneOf: [{ type: 'null' }, obj({ commit: str(), at: str(), errors: arr(ref('Issue')), messages: arr(str()) }, ['commit', 'at', 'errors'])] },
+      warnings: arr(ref('Issue')),
+      counts: obj({ providers: int(), bindings: int(), policies: int(), clients: int(), webhooks: int() }),
+    }, ['commit', 'loadedAt', 'head', 'upToDate', 'rejected', 'warnings', 'counts']),
+    RequestPage: obj({
+      requests: arr(obj({ id: str(), at: str(), client: str(), binding: str(), door: str(), provider: str(), model: str(), keyId: str(), status: int(), latencyMs: { type: 'number' }, attempts: int(), failoverReasons: arr(str()) })),
+      next: { type: ['string', 'null'], description: 'Pass as `before` for the next page; null at the end.' },
+    }, ['requests', 'next']),
+    UsageTotals: obj({ totals: arr(obj({ client: str(), binding: str(), provider: str(), model: str(), requests: int(), inputTokens: int(), outputTokens: int(), cost: { type: 'number' } })) }, ['totals']),
+    OpenApiDocument: { type: 'object', description: 'An OpenAPI 3.1 document.' },
+  };
+}

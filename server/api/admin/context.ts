@@ -1,0 +1,32 @@
+// What every admin API route gets from the composition root (server/main.ts). Routes read the
+// live snapshot for display, read the repository at a commit for edits, and change the config
+// only through `writer` (one commit per change, carrying the commit the edit was based on).
+import type { LiveConfig } from '../../config/live-config.ts';
+import type { GitWriter, Person } from '../../config/git-writer.ts';
+import type { Catalog } from '../../config/catalog.ts';
+import type { VaultContext } from '../../vault/key-ops.ts';
+import type { RequestLog } from '../../proxy/request-log.ts';
+import type { MemoryUsageRecorder } from '../../observe/usage-recorder.ts';
+import type { Resolve } from '../../core/private-address.ts';
+
+export interface AdminDeps {
+  live: LiveConfig;
+  writer: GitWriter;
+  gitdir: string;
+  catalog: Catalog;
+  /** Vault operations (keys, recipients); its author is replaced by `author()` per change. */
+  vault: VaultContext;
+  /** The commit author for changes made through the API (the owner). */
+  author: () => Person;
+  now: () => Date;
+  log: (line: string) => void;
+  /**
+   * Loads the branch head into `live` (the Reloader's check()). Called after every write, so
+   * the answer's commit is live (when valid) before the next GET; without it the poller does.
+   */
+  reload?: () => Promise<void>;
+  requestLog?: RequestLog;
+  usage?: MemoryUsageRecorder;
+  /** Resolves provider host names for the base URL guard (default: the system resolver). */
+  resolveHost?: Resolve;
+}
