@@ -15,6 +15,9 @@ import { MemoryUsageRecorder } from '../../server/observe/usage-recorder.ts';
 import { adminApi, adminRouter } from '../../server/api/admin/index.ts';
 import type { AdminDeps } from '../../server/api/admin/context.ts';
 import { tempDir } from './tmp.ts';
+import { commitSigner } from '../../server/vault/signing-key.ts';
+import { allowedSignerLine } from '../../server/config/allowed-signers.ts';
+import { writeFileSync } from 'node:fs';
 
 export interface ApiAnswer {
   status: number;
@@ -26,6 +29,8 @@ export interface ApiAnswer {
 export interface AdminApp {
   url: string;
   gitdir: string;
+  /** An allowed-signers file holding the hub's signing key. */
+  signersFile: string;
   deps: AdminDeps;
   /** Every answer's text, for "no secret ever appears" checks. */
   answers: string[];
@@ -39,7 +44,11 @@ export interface AdminApp {
 
 export async function startAdminApp(): Promise<AdminApp> {
   const tmp = tempDir('sil-admin-');
-  const { paths } = await initDataDir(join(tmp.path, 'data'));
+  const init = await initDataDir(join(tmp.path, 'data'));
+  const { paths } = init;
+  // Stock git's allowed-signers file for the hub key: `git verify-commit` checks the API's commits.
+  const signersFile = join(tmp.path, 'allowed_signers');
+  writeFileSync(signersFile, `${allowedSignerLine('sil@localhost', init.signingKey.publicKey)}\n`);
   const { catalog } = projectCatalog();
   const logs: string[] = [];
   const log = (l: string) => logs.push(l);
@@ -47,7 +56,7 @@ export async function startAdminApp(): Promise<AdminApp> {
   const live = new LiveConfig();
   const reloader = new Reloader({ loader: new ConfigLoader({ gitdir: paths.gitdir, catalog, identities: hub.identities }), live, gitdir: paths.gitdir, pollMs: 50, log });
   await reloader.start();
-  const writer = new GitWriter({ gitdir: paths.gitdir, catalog });
+  const writer = new GitWriter({ gitdir: paths.gitdir, catalog, sign: commitSigner(init.signingKey) });
   const author = { name: 'Test Owner', email: 'owner@example.test' };
   const deps: AdminDeps = {
     live,
@@ -89,6 +98,7 @@ export async function startAdminApp(): Promise<AdminApp> {
   return {
     url,
     gitdir: paths.gitdir,
+    signersFile,
     deps,
     answers,
     logs,

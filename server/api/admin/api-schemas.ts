@@ -49,6 +49,8 @@ function historySchemas(): Record<string, Schema> {
     RevertResult: obj({ commit, parent: str(), reverted: str(), subject: str(), files: arr(file) }, ['commit']),
     Bundle: obj({ sil: int('Bundle format version (1).'), exportedAt: str(), commit: str(), files: { type: 'object', description: 'Path → file text.', additionalProperties: { type: 'string' } } }, ['files'], 'A config bundle; import takes it as YAML or JSON.'),
     ImportPreview: obj({ base: str(), head: str(), mode: str(), valid: bool(), summary: { type: 'object' }, files: arr(file), errors: arr(ref('Issue')), warnings: arr(str()) }, ['valid', 'files', 'errors']),
+    AuditPage: obj({ entries: arr(obj({ seq: int(), at: str(), type: str(), actor: str(), ip: str(), detail: { type: 'object' }, prev: str(), hash: str() }, ['seq', 'at', 'type', 'actor', 'hash'])), next: { type: ['integer', 'null'] } }, ['entries', 'next']),
+    AuditVerify: obj({ ok: bool(), entries: int(), files: arr(str()), broken: obj({ file: str(), line: int(), seq: int(), problem: str(), message: str() }) }, ['ok', 'entries', 'files']),
     ImportResult: obj({ commit, parent: str(), changed: bool(), mode: str(), files: arr(file), warnings: arr(str()) }, ['commit', 'changed']),
   };
 }

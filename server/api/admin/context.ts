@@ -8,6 +8,7 @@ import type { VaultContext } from '../../vault/key-ops.ts';
 import type { RequestLog } from '../../proxy/request-log.ts';
 import type { MemoryUsageRecorder } from '../../observe/usage-recorder.ts';
 import type { Resolve } from '../../core/private-address.ts';
+import type { AuditLog } from '../../observe/audit-log.ts';
 
 export interface AdminDeps {
   live: LiveConfig;
@@ -29,4 +30,6 @@ export interface AdminDeps {
   usage?: MemoryUsageRecorder;
   /** Resolves provider host names for the base URL guard (default: the system resolver). */
   resolveHost?: Resolve;
+  /** The runtime audit log, paged by GET /api/audit. */
+  auditLog?: AuditLog;
 }

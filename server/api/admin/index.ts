@@ -20,6 +20,7 @@ import { openApiHandlers } from './openapi.ts';
 import type { AdminDeps } from './context.ts';
 import { historyRoutes } from './history-routes.ts';
 import { bundleRoutes } from './bundle-routes.ts';
+import { auditRoutes } from './audit-routes.ts';
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
@@ -76,6 +77,7 @@ export function adminRouter(deps: AdminDeps): Router {
   // Routes that register themselves; described in EXTERNAL_ROUTES of route-table.ts.
   historyRoutes(router, deps);
   bundleRoutes(router, deps);
+  auditRoutes(router, deps);
   return router;
 }
 

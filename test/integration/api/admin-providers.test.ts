@@ -1,6 +1,7 @@
 // The whole lifecycle of a provider through the admin API only, over real HTTP and a real
 // config repository: every step one commit (checked with native git), and no answer ever
 // holds a secret.
+import { spawnSync } from 'node:child_process';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -122,6 +123,12 @@ describe('admin API: a provider\'s whole lifecycle', () => {
     const log = gitLog(app.gitdir).slice(0, commits.length);
     expect(log.map((c) => c.id)).toEqual([...commits].reverse());
     expect(new Set(log.map((c) => c.author))).toEqual(new Set(['Test Owner']));
+    // Each step is signed by the hub's key, and stock git accepts the signature.
+    for (const id of commits) {
+      const verified = spawnSync('git', ['--git-dir', app.gitdir, '-c', 'gpg.format=ssh', '-c', `gpg.ssh.allowedSignersFile=${app.signersFile}`, 'verify-commit', id], { encoding: 'utf8' });
+      expect(verified.status, `${id}: ${verified.stderr}`).toBe(0);
+      expect(verified.stderr).toMatch(/Good "git" signature/);
+    }
     expect(log.map((c) => c.subject).reverse()).toEqual([
       'providers: add openai-main (openai)',
       'providers: edit openai-main',

@@ -80,4 +80,20 @@ describe('the owner side of a running hub', () => {
     for (const t of ['hub.started', 'setup.completed', 'token.denied', 'config.loaded']) expect(types).toContain(t);
     expect((await hub.auditLog.verify()).report.ok).toBe(true);
   });
+
+  it('pages through the audit log and the config history through the API', async () => {
+    const first = await browser.get('/api/audit?limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body.entries).toHaveLength(2);
+    expect(first.body.entries[0].seq).toBeGreaterThan(first.body.entries[1].seq);
+    const older = await browser.get(`/api/audit?limit=500&before=${first.body.next}`);
+    expect(older.body.entries[0].seq).toBe(first.body.entries[1].seq - 1);
+    const denied = await browser.get('/api/audit?type=token.denied');
+    expect(denied.body.entries.every((e: { type: string }) => e.type === 'token.denied')).toBe(true);
+    expect((await browser.get('/api/audit/verify')).body).toMatchObject({ ok: true });
+    const history = await browser.get('/api/history?limit=5');
+    expect(history.body.commits[0]).toMatchObject({ subject: 'providers: add openai-main (openai)', signature: { status: 'good' } });
+    const text = JSON.stringify([first.body, older.body, history.body]);
+    expect(text).not.toContain(PASSWORD);
+  });
 });
