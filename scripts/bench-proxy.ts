@@ -444,7 +444,9 @@ async function main(): Promise<void> {
     const mockUrl = mock.ready.url!;
     const load = await forkRole('load', []);
     const profileDir = values['profile-dir'];
-    const sil = await forkRole('sil', ['--dir', join(tmp, 'sil'), '--upstream', mockUrl], profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
+    // sil runs with the V8 flags `sil start` uses (server/runtime-flags.json).
+    const hubFlags = (JSON.parse(readFileSync(new URL('../server/runtime-flags.json', import.meta.url), 'utf8')) as { hub: string[] }).hub;
+    const sil = await forkRole('sil', ['--dir', join(tmp, 'sil'), '--upstream', mockUrl], [...hubFlags, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])]);
     console.log(`mock upstream ${mockUrl} (pid ${mock.child.pid}), sil ${sil.ready.url} (pid ${sil.child.pid}), autocannon in pid ${load.child.pid}`);
 
     const body = (model: string) => JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello.' }] });

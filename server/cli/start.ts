@@ -26,8 +26,8 @@ Options:
     if (setup) io.out(setup);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
     });
     io.err('sil: shutting down');
     await hub.close();
