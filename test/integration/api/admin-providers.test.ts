@@ -152,5 +152,10 @@ describe('admin API: a provider\'s whole lifecycle', () => {
       expect(leaks(text, key1)).toEqual([]);
       expect(leaks(text, key2)).toEqual([]);
     }
+    // Nor in the server log.
+    const logText = app.logs.join('\n');
+    expect(app.logs.length).toBeGreaterThan(5);
+    expect(leaks(logText, key1)).toEqual([]);
+    expect(leaks(logText, key2)).toEqual([]);
   });
 });
