@@ -18,6 +18,7 @@ Options:
     const result = await initDataDir(resolveDataDir(values.data as string | undefined, io.env));
     io.out(result.created ? `created ${result.paths.gitdir} (first commit ${result.commit})` : `${result.paths.gitdir} exists; hook refreshed`);
     io.out(`age identity: ${result.paths.ageKey} (back it up: it decrypts the vault)`);
+    io.out(`signing key: ${result.paths.signingKey} (signs the hub's commits; \`sil signing allowed-signers\` prints the line for git's allowed-signers file)`);
     return 0;
   },
 };
