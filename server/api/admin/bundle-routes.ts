@@ -126,6 +126,8 @@ export function bundleRoutes(router: Router, deps: AdminDeps): void {
     const message = `import: ${n} file${n === 1 ? '' : 's'}\n\n${files.map((f) => `${LETTER[f.change]} ${f.path}`).join('\n')}\n`;
     const result = await deps.writer.commit({ base: p.base, changes: p.changes, message, author: deps.author() });
     deps.log(`import: ${n} file(s) as ${result.commit.slice(0, 7)} (${p.mode})`);
+    // Answer once the new commit is live, as the other writes do.
+    if (deps.reload) await deps.reload().catch((e: Error) => deps.log(`api: reload after ${result.commit.slice(0, 7)} failed: ${e.message}`));
     ctx.status = 201;
     ctx.body = { commit: result.commit, parent: result.parent, changed: true, mode: p.mode, files, warnings: p.warnings };
   });

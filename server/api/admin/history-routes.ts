@@ -114,6 +114,8 @@ export function historyRoutes(router: Router, deps: AdminDeps, opts: HistoryOpti
     const message = `revert: ${commit.subject}\n\nThis reverts commit ${id}.`;
     const result = await deps.writer.commit({ base, changes: plan.changes, message, author: deps.author() });
     deps.log(`history: reverted ${id.slice(0, 7)} as ${result.commit.slice(0, 7)} (${plan.files.length} file(s))`);
+    // Answer once the new commit is live, as the other writes do.
+    if (deps.reload) await deps.reload().catch((e: Error) => deps.log(`api: reload after ${result.commit.slice(0, 7)} failed: ${e.message}`));
     ctx.status = 201;
     ctx.body = { commit: result.commit, parent: result.parent, reverted: id, subject: `revert: ${commit.subject}`, files: plan.files };
   });
