@@ -25,6 +25,8 @@ import { ownerAuth, type OwnerAuth } from './api/owner/index.ts';
 import { ProxyAudit } from './proxy/proxy-audit.ts';
 import { join } from 'node:path';
 import { adminApi } from './api/admin/index.ts';
+import { consoleStatic } from './api/console-static.ts';
+import { fileURLToPath } from 'node:url';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -37,6 +39,8 @@ export interface HubOptions {
   author?: { name: string; email: string };
   /** How often the hub retires and rotates keys by itself (default hourly). */
   keyMaintenanceMs?: number;
+  /** The built console (default admin/dist of this checkout); null serves no console. */
+  consoleDir?: string | null;
   log?: (line: string) => void;
 }
 
@@ -114,6 +118,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     proxy: { upstream, choice: createTargetChoice(), auth: createAuthDeps(), log: requestLog, usage, now: () => new Date(), audit: new ProxyAudit(audit) },
     owner,
     admin,
+    ...(opts.consoleDir === null ? {} : { console: consoleStatic({ root: opts.consoleDir ?? fileURLToPath(new URL('../admin/dist/', import.meta.url)), log }) }),
   });
   const server = createServer(app.callback());
   await new Promise<void>((ok, fail) => {

@@ -1,6 +1,6 @@
 // The Koa application: error handling; the proxy doors (/v1/..., /bind/...) first, so that their
 // hot path passes nothing else; then the owner's side: security headers, allowlist, session and
-// CSRF (owner auth), /healthz, and the admin API.
+// CSRF (owner auth), /healthz, the admin API, and last the console's static pages.
 import Koa, { type Middleware } from 'koa';
 import { errorHandler } from './error-handler.ts';
 import { healthz } from '../api/healthz.ts';
@@ -18,6 +18,8 @@ export interface AppDeps {
   owner?: { middleware: Middleware };
   /** The admin API under /api (server/api/admin). */
   admin?: Middleware;
+  /** The owner console: the static build of admin/ (server/api/console-static.ts). */
+  console?: Middleware;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -28,5 +30,6 @@ export function createApp(deps: AppDeps): Koa {
   if (deps.owner) app.use(deps.owner.middleware);
   app.use(healthz(deps.live, deps.version, deps.startedAt));
   if (deps.admin) app.use(deps.admin);
+  if (deps.console) app.use(deps.console);
   return app;
 }
