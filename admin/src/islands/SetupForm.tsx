@@ -22,6 +22,8 @@ export default function SetupForm() {
     // The link pasted into a tab that already shows /setup changes only the fragment.
     const onHash = () => setToken(setupToken());
     addEventListener('hashchange', onHash);
+    // Effects run after the first paint: a fragment that changed in between has no event left.
+    onHash();
     return () => removeEventListener('hashchange', onHash);
   }, []);
 
