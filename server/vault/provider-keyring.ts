@@ -10,11 +10,15 @@ export class ProviderKeyring {
   readonly provider: string;
   readonly keys: readonly KeyMeta[];
   readonly #secrets: ReadonlyMap<string, SecretValues>;
+  /** usable(), computed once: a keyring belongs to one snapshot and never changes. */
+  readonly #usable: readonly KeyMeta[];
 
   constructor(provider: string, keys: readonly ProviderKey[]) {
     this.provider = provider;
     this.keys = Object.freeze(keys.map(({ secret: _s, ...meta }) => Object.freeze(meta)));
     this.#secrets = new Map(keys.filter((k) => k.secret && k.status !== 'revoked').map((k) => [k.id, Object.freeze({ ...(k.secret as Record<string, string>) })]));
+    const active = this.keys.filter((k) => k.status === 'active');
+    this.#usable = Object.freeze([...active.filter((k) => k.default), ...active.filter((k) => !k.default)]);
     Object.freeze(this);
   }
 
@@ -28,9 +32,8 @@ export class ProviderKeyring {
   }
 
   /** Keys requests may use: the default first, then other active keys (a pool). */
-  usable(): KeyMeta[] {
-    const active = this.keys.filter((k) => k.status === 'active');
-    return [...active.filter((k) => k.default), ...active.filter((k) => !k.default)];
+  usable(): readonly KeyMeta[] {
+    return this.#usable;
   }
 
   toJSON(): { provider: string; keys: readonly KeyMeta[] } {
