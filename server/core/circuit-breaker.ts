@@ -47,7 +47,11 @@ export class CircuitBreaker {
   /** When the half-open probe was let through, or -1 when none is out. */
   #probeSince = -1;
 
+  /** The config object last applied: the same (frozen snapshot) object needs no comparison. */
+  #given: CircuitBreakerConfig | undefined;
+
   constructor(config: CircuitBreakerConfig | undefined, now: () => number) {
+    this.#given = config;
     this.#config = resolve(config);
     this.#now = now;
     this.#bucketMs = (this.#config.windowSeconds * 1000) / WINDOW_BUCKETS;
@@ -59,6 +63,8 @@ export class CircuitBreaker {
 
   /** Applies a changed config (a new commit) and keeps the state; a new window length forgets the counts. */
   reconfigure(config: CircuitBreakerConfig | undefined): void {
+    if (config === this.#given) return;
+    this.#given = config;
     const next = resolve(config);
     if (sameConfig(next, this.#config)) return;
     if (next.windowSeconds !== this.#config.windowSeconds) this.#resetWindow();
