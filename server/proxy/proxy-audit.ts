@@ -3,35 +3,24 @@
 // address or binding; the request log and the metrics keep the full count.
 import type { AuditEvent } from '../observe/audit-log.ts';
 import { SilError } from '../errors.ts';
+import { OncePer } from '../core/once-per.ts';
 import type { ProxyState } from './proxy-state.ts';
 
 export type AuditSink = (event: AuditEvent) => void;
 
-const WINDOW_MS = 60_000;
-const MAX_KEYS = 1000;
-
 export class ProxyAudit {
   readonly #sink: AuditSink;
-  readonly #now: () => number;
-  readonly #last = new Map<string, number>();
+  readonly #once: OncePer;
 
   constructor(sink: AuditSink, now: () => number = Date.now) {
     this.#sink = sink;
-    this.#now = now;
-  }
-
-  #due(key: string): boolean {
-    const t = this.#now();
-    if ((this.#last.get(key) ?? -Infinity) > t - WINDOW_MS) return false;
-    if (this.#last.size >= MAX_KEYS) this.#last.clear();
-    this.#last.set(key, t);
-    return true;
+    this.#once = new OncePer(60_000, now);
   }
 
   /** A request refused for its token, its address or a binding it may not use. */
   refused(err: unknown, state: ProxyState, ip: string): void {
     if (!(err instanceof SilError) || (err.code !== 'SIL_PROXY_UNAUTHENTICATED' && err.code !== 'SIL_PROXY_FORBIDDEN')) return;
-    if (!this.#due(`denied ${ip} ${err.code}`)) return;
+    if (!this.#once.due(`denied ${ip} ${err.code}`)) return;
     const actor = state.client ? (`client:${state.client.name}` as const) : 'anonymous';
     this.#sink({ type: 'token.denied', actor, ip, detail: { code: err.code, reason: err.message.slice(0, 200), path: state.door === 'bind' ? '/bind/' : '/v1/' } });
   }
@@ -39,7 +28,7 @@ export class ProxyAudit {
   /** A request that needed more than one target, or found targets skipped. */
   failover(state: ProxyState, status: number): void {
     if (state.failoverReasons.length === 0 || !state.binding) return;
-    if (!this.#due(`failover ${state.binding.name}`)) return;
+    if (!this.#once.due(`failover ${state.binding.name}`)) return;
     const last = state.attempts[state.attempts.length - 1];
     this.#sink({
       type: 'proxy.failover',

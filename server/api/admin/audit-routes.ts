@@ -4,13 +4,7 @@ import type Router from '@koa/router';
 import { SilError } from '../../errors.ts';
 import { AUDIT_EVENT_TYPES } from '../../observe/audit-log.ts';
 import type { AdminDeps } from './context.ts';
-
-function intParam(value: unknown, name: string, min: number, max: number): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!(n >= min && n <= max)) throw new SilError('SIL_API_INPUT', `${name}: give a whole number from ${min} to ${max}`);
-  return n;
-}
+import { intParam } from './call.ts';
 
 export function auditRoutes(router: Router, deps: AdminDeps): void {
   const log = () => {
@@ -23,9 +17,9 @@ export function auditRoutes(router: Router, deps: AdminDeps): void {
     if (type !== undefined && !(AUDIT_EVENT_TYPES as readonly string[]).includes(type)) {
       throw new SilError('SIL_API_INPUT', `type: unknown event type "${type}"`, { hint: `one of ${AUDIT_EVENT_TYPES.join(', ')}` });
     }
-    const before = intParam(ctx.query.before, 'before', 1, Number.MAX_SAFE_INTEGER);
-    const limit = intParam(ctx.query.limit, 'limit', 1, 500) ?? 50;
-    ctx.body = await log().page({ limit, ...(before !== undefined ? { before } : {}), ...(type ? { type } : {}) });
+    const before = intParam(ctx.query.before, 'before', 0, 1, Number.MAX_SAFE_INTEGER);
+    const limit = intParam(ctx.query.limit, 'limit', 50, 1, 500);
+    ctx.body = await log().page({ limit, ...(before > 0 ? { before } : {}), ...(type ? { type } : {}) });
   });
 
   router.get('/audit/verify', async (ctx) => {

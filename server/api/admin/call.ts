@@ -77,3 +77,11 @@ export function onlyFields(body: Readonly<Record<string, unknown>>, allowed: rea
   const unknown = Object.keys(body).filter((k) => k !== 'base' && !allowed.includes(k));
   if (unknown.length) throw new SilError('SIL_API_INPUT', `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}`, { hint: `this route takes: base${allowed.length ? `, ${allowed.join(', ')}` : ''}` });
 }
+
+/** A whole-number query parameter from `min` to `max`; `fallback` when absent. */
+export function intParam(value: unknown, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= min && n <= max)) throw new SilError('SIL_API_INPUT', `${name}: give a whole number from ${min} to ${max}`);
+  return n;
+}

@@ -9,20 +9,13 @@ import { changedFiles, checkCommitId, commitPatches, firstParentIds, isAncestor,
 import { planRevert } from './history-revert.ts';
 import { clearSecretDetector, safeDiff } from './diff-redact.ts';
 import { readJsonBody } from './json-body.ts';
-import { baseFrom } from './call.ts';
+import { baseFrom, intParam } from './call.ts';
 import { signatureChecker, type SignatureCheck, type SignatureOptions } from './history-signatures.ts';
 
 export type HistoryOptions = SignatureOptions;
 
 const MAX_LIST_FILES = 200;
 const MAX_DIFF_TOTAL = 8 * 1024 * 1024;
-
-function intParam(value: unknown, name: string, fallback: number, min: number, max: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!(n >= min && n <= max)) throw new SilError('SIL_API_INPUT', `${name}: give a whole number from ${min} to ${max}`);
-  return n;
-}
 
 function counts(files: readonly FileChange[]) {
   return {

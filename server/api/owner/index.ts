@@ -16,6 +16,7 @@
 //
 // Admin routes mounted after it find the owner in ctx.state.owner (OwnerRequestState) and read
 // bodies with readJsonBody / readJsonObject from server/api/security/body.ts.
+import { OncePer } from '../../core/once-per.ts';
 import { join } from 'node:path';
 import type { Context, Middleware, Next } from 'koa';
 import type { LiveConfig } from '../../config/live-config.ts';
@@ -92,12 +93,9 @@ export function ownerAuth(deps: OwnerAuthDeps): OwnerAuth {
     onExpired: (s, why) => audit({ type: 'session.expired', actor: 'owner', ...(s.ip ? { ip: s.ip } : {}), detail: { reason: why } }),
   });
   // Refusals by the allowlist are audited once per address and minute (scanners knock often).
-  const deniedAt = new Map<string, number>();
+  const denied = new OncePer(60_000, () => now().getTime());
   const onDenied = (ctx: Context, address: string) => {
-    const t = now().getTime();
-    if ((deniedAt.get(address) ?? -Infinity) > t - 60_000) return;
-    if (deniedAt.size >= 1000) deniedAt.clear();
-    deniedAt.set(address, t);
+    if (!denied.due(address)) return;
     audit({ type: 'access.denied', actor: 'anonymous', ip: address, detail: { reason: 'ip-allowlist', method: ctx.method, path: ctx.path.slice(0, 200) } });
   };
 
