@@ -4,7 +4,8 @@ import type { UsageFigures } from './usage.ts';
 
 export interface UsageRecord {
   requestId: string;
-  at: string;
+  /** When the answer ended, epoch milliseconds. */
+  at: number;
   client: string;
   binding: string;
   provider: string;

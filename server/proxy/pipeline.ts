@@ -53,7 +53,8 @@ export function proxyMiddleware(deps: ProxyDeps) {
     if (!door) return next();
     const requestId = randomUUID();
     const snapshot = deps.live.snapshot;
-    const state = { requestId, startedAt: performance.now(), door, snapshot, body: EMPTY, attempts: [], failoverReasons: [] } as unknown as ProxyState;
+    // Every field from the start: one object shape for every request.
+    const state: ProxyState = { requestId, startedAt: performance.now(), door, snapshot: snapshot!, client: undefined, binding: undefined, model: undefined, body: EMPTY, json: undefined, subPath: undefined, attempts: [], failoverReasons: [] };
     ctx.state.proxy = state;
     try {
       if (!snapshot) throw proxyError('SIL_PROXY_NO_TARGET', 'the hub has no valid configuration loaded');

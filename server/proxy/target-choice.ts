@@ -37,8 +37,10 @@ function estimateCost(snapshot: ConfigSnapshot, t: CompiledTarget): number | und
 export interface TargetChoice {
   breakers: CircuitRegistry;
   latency: LatencyStats;
-  plan(binding: CompiledBinding, snapshot: ConfigSnapshot): { attempts: { target: CompiledTarget; keyId: string | null; repeat: boolean }[]; skipped: { target: CompiledTarget; reason: string }[] };
+  plan(binding: CompiledBinding, snapshot: ConfigSnapshot): { attempts: { target: CompiledTarget; keyId: string | null; repeat: boolean }[]; skipped: readonly { target: CompiledTarget; reason: string }[] };
 }
+
+const NONE_SKIPPED: readonly { target: CompiledTarget; reason: string }[] = Object.freeze([]);
 
 export function createTargetChoice(now: () => number = Date.now, random: () => number = Math.random): TargetChoice {
   const breakers = new CircuitRegistry(now);
@@ -57,9 +59,9 @@ export function createTargetChoice(now: () => number = Date.now, random: () => n
         stats: latency,
         random,
         roundRobin,
-        estimateCost: (t) => estimateCost(snapshot, t),
+        estimateCost: binding.strategy === 'lowest-cost' ? (t) => estimateCost(snapshot, t) : undefined,
       });
-      return { attempts: plan.attempts, skipped: plan.skipped.map((s) => ({ target: s.target, reason: describeSkipped([s]) })) };
+      return { attempts: plan.attempts, skipped: plan.skipped.length === 0 ? NONE_SKIPPED : plan.skipped.map((s) => ({ target: s.target, reason: describeSkipped([s]) })) };
     },
   };
 }

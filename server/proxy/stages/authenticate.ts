@@ -15,8 +15,8 @@ const REASONS = {
 
 export function authenticate(now: () => Date) {
   return function authenticateStage(ctx: Context, state: ProxyState): void {
-    const header = ctx.get('authorization');
-    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? ctx.get('x-sil-key');
+    const headers = ctx.req.headers;
+    const token = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1] ?? String(headers['x-sil-key'] ?? '');
     if (!token) throw proxyError('SIL_PROXY_UNAUTHENTICATED', 'no client token', 'send `Authorization: Bearer sil_...` (create one with `sil tokens create <client>`)');
     const found = lookupToken(state.snapshot, token, now());
     if (!found.ok) throw proxyError('SIL_PROXY_UNAUTHENTICATED', REASONS[found.reason]);

@@ -3,7 +3,7 @@
 // reaches the caller; a request that is not safe to repeat gets one attempt.
 import type { Context } from 'koa';
 import { compileConditions, parseRetryAfter, shouldFailOver, type AttemptOutcome, type FailoverMatcher } from '../../core/failover-conditions.ts';
-import type { CompiledBinding } from '../../config/snapshot.ts';
+import type { CompiledBinding, CompiledService } from '../../config/snapshot.ts';
 import { delayBeforeAttempt, DEFAULT_MAX_RETRY_AFTER_MS } from '../../core/backoff.ts';
 import { forwardableResponseHeaders } from '../headers.ts';
 import { proxyError } from '../proxy-error.ts';
@@ -18,6 +18,7 @@ import { readUsage, costOf, type UsageFigures } from '../../observe/usage.ts';
 import { adaptedAnswer } from '../adapted-body.ts';
 import { SilError } from '../../errors.ts';
 import { writeAnswer } from '../respond.ts';
+import { RetryBook } from '../retry-book.ts';
 import { discardBody } from '../upstream-body.ts';
 import type { OpenAIChatRequest, ProtocolAdapter } from '../../protocols/types.ts';
 import type { UsageRecorder } from '../../observe/usage-recorder.ts';
@@ -58,6 +59,37 @@ function retrySafe(ctx: Context, state: ProxyState): boolean {
   return SAFE_METHODS.has(ctx.method) || ctx.get('idempotency-key') !== '' || state.binding!.failover.retrySafe === true;
 }
 
+interface UsageContext {
+  deps: ForwardDeps;
+  state: ProxyState;
+  service: CompiledService;
+  provider: string;
+  model: string | undefined;
+  keyId: string;
+  status: number;
+}
+
+/** Records what the answer used and cost (for a stream: once it has ended). */
+function recordUsage(u: UsageContext, used: UsageFigures): void {
+  if (!u.deps.usage) return;
+  const pricing = (u.model ? u.service.models.get(u.model)?.pricing : undefined) ?? u.service.pricing;
+  u.deps.usage.record({
+    requestId: u.state.requestId,
+    at: Date.now(),
+    client: u.state.client!.name,
+    binding: u.state.binding!.name,
+    provider: u.provider,
+    model: u.model,
+    keyId: u.keyId,
+    status: u.status,
+    latencyMs: Math.round(performance.now() - u.state.startedAt),
+    attempts: u.state.attempts.length,
+    usage: used,
+    cost: costOf(used, pricing),
+    currency: pricing?.currency ?? 'USD',
+  });
+}
+
 const describe = (o: AttemptOutcome) => (o.kind === 'response' ? String(o.status) : o.kind === 'timeout' ? `timeout (${o.phase})` : 'connect-error');
 
 export function forward(deps: ForwardDeps) {
@@ -69,24 +101,20 @@ export function forward(deps: ForwardDeps) {
     if (attempts.length === 0) throw proxyError('SIL_PROXY_NO_TARGET', `no target of binding "${binding.name}" can take the request: ${state.failoverReasons.join('; ') || 'none is usable'}`);
     const { matcher, timeouts } = rulesOf(binding);
     let last: AttemptOutcome | undefined;
-    /** Retry-After (ms) of each target and key that asked for one. */
-    const retryAfter = new Map<string, number>();
-    const skippedPairs = new Set<string>();
+    // Retry-After answers and skipped pairs: only a request that fails over needs them.
+    let retries: RetryBook | null = null;
     const maxRetryAfterMs = binding.failover.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
-    const pairOf = (a: (typeof attempts)[number]) => `${a.target.provider}/${a.target.service}/${a.keyId ?? '-'}`;
     /** Whether an attempt after `i` will really be sent (a repeat behind a long Retry-After will not). */
-    const hasNextAttempt = (i: number) =>
-      attempts.slice(i + 1).some((a) => !skippedPairs.has(pairOf(a)) && !(a.repeat && (retryAfter.get(pairOf(a)) ?? 0) > maxRetryAfterMs));
+    const hasNextAttempt = (i: number) => i < attempts.length - 1 && (retries === null || attempts.slice(i + 1).some((a) => retries!.willSend(a, maxRetryAfterMs)));
 
     for (let i = 0; i < attempts.length; i++) {
       const { target, keyId } = attempts[i];
-      const pair = pairOf(attempts[i]);
-      if (skippedPairs.has(pair)) continue;
+      if (retries?.skipped(attempts[i])) continue;
       // Another target goes at once; the same target and key again waits (backoff, Retry-After).
       if (i > 0 && attempts[i].repeat) {
-        const decision = delayBeforeAttempt(i, { backoffMs: binding.failover.backoffMs, retryAfterMs: retryAfter.get(pair), maxRetryAfterMs: binding.failover.maxRetryAfterMs, random: Math.random });
+        const decision = delayBeforeAttempt(i, { backoffMs: binding.failover.backoffMs, retryAfterMs: retries?.retryAfterOf(attempts[i]), maxRetryAfterMs: binding.failover.maxRetryAfterMs, random: Math.random });
         if ('skipTarget' in decision) {
-          skippedPairs.add(pair);
+          (retries ??= new RetryBook()).skip(attempts[i]);
           continue;
         }
         if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
@@ -121,9 +149,10 @@ export function forward(deps: ForwardDeps) {
       const ms = performance.now() - started;
       const outcome: AttemptOutcome = result.kind === 'response' ? { kind: 'response', status: result.status } : result.kind === 'timeout' ? { kind: 'timeout', phase: result.phase } : { kind: 'connect-error' };
       const failing = shouldFailOver(outcome, matcher);
-      if (result.kind === 'response') {
-        const after = parseRetryAfter(String(result.headers['retry-after'] ?? ''), deps.now().getTime());
-        if (after !== undefined) retryAfter.set(pair, after);
+      const retryAfterHeader = result.kind === 'response' ? result.headers['retry-after'] : undefined;
+      if (retryAfterHeader !== undefined) {
+        const after = parseRetryAfter(String(retryAfterHeader), deps.now().getTime());
+        if (after !== undefined) (retries ??= new RetryBook()).setRetryAfter(attempts[i], after);
       }
       const isLast = !hasNextAttempt(i);
       state.attempts.push({ provider: provider.id, service: service.id, keyId: keyId ?? '', model: attemptModel(state, target), outcome: describe(outcome), status: result.kind === 'response' ? result.status : undefined, ms });
@@ -145,43 +174,24 @@ export function forward(deps: ForwardDeps) {
       if (model) headers['x-sil-model'] = model;
       headers['x-sil-attempts'] = String(state.attempts.length);
       if (state.failoverReasons.length) headers['x-sil-failover-reason'] = state.failoverReasons.join('; ').replace(/[\r\n]/g, ' ').slice(0, 512);
-      let used: Promise<UsageFigures>;
-      if (adapter) {
-        const answer = await adaptedAnswer(adapter, result.status, result.body, state.json as unknown as OpenAIChatRequest, model ?? '');
-        headers['content-type'] = answer.contentType;
-        writeAnswer(ctx, result.status, headers, answer.body);
-        used = answer.usage.then((u) => u ?? {});
-      } else {
-        if (result.body.kind === 'bytes') {
-          // A small JSON answer, read whole: usage read in place.
-          const bytes = result.body.bytes;
-          writeAnswer(ctx, result.status, headers, bytes);
-          used = Promise.resolve(readUsage(service.usage, parseJson(bytes), result.headers));
-        } else {
-          const metered = meterBody(result.body.stream, String(result.headers['content-type'] ?? ''));
-          writeAnswer(ctx, result.status, headers, metered.stream);
-          used = metered.done.then(({ json }) => readUsage(service.usage, json, result.headers));
-        }
-      }
       const status = result.status;
-      void used.then((used) => {
-        const pricing = (model ? service.models.get(model)?.pricing : undefined) ?? service.pricing;
-        deps.usage?.record({
-          requestId: state.requestId,
-          at: deps.now().toISOString(),
-          client: state.client!.name,
-          binding: binding.name,
-          provider: provider.id,
-          model,
-          keyId: keyId ?? '',
-          status,
-          latencyMs: Math.round(performance.now() - state.startedAt),
-          attempts: state.attempts.length,
-          usage: used,
-          cost: costOf(used, pricing),
-          currency: pricing?.currency ?? 'USD',
-        });
-      });
+      const usage: UsageContext = { deps, state, service, provider: provider.id, model, keyId: keyId ?? '', status };
+      if (adapter) {
+        const answer = await adaptedAnswer(adapter, status, result.body, state.json as unknown as OpenAIChatRequest, model ?? '');
+        headers['content-type'] = answer.contentType;
+        writeAnswer(ctx, status, headers, answer.body);
+        void answer.usage.then((u) => recordUsage(usage, u ?? {}));
+      } else if (result.body.kind === 'bytes') {
+        // A small JSON answer, read whole: usage read in place.
+        const bytes = result.body.bytes;
+        writeAnswer(ctx, status, headers, bytes);
+        recordUsage(usage, readUsage(service.usage, parseJson(bytes), result.headers));
+      } else {
+        const answerHeaders = result.headers;
+        const metered = meterBody(result.body.stream, String(answerHeaders['content-type'] ?? ''));
+        writeAnswer(ctx, status, headers, metered.stream);
+        void metered.done.then(({ json }) => recordUsage(usage, readUsage(service.usage, json, answerHeaders)));
+      }
       return;
     }
     const reason = last ? describe(last) : 'no attempt';

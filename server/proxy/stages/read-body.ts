@@ -5,7 +5,7 @@ import type { ProxyState } from '../proxy-state.ts';
 
 export async function readBodyStage(ctx: Context, state: ProxyState): Promise<void> {
   const limit = state.snapshot.settings.defaults.maxBodyBytes;
-  const declared = Number(ctx.get('content-length') || 0);
+  const declared = Number(ctx.req.headers['content-length'] ?? 0);
   if (declared > limit) throw proxyError('SIL_PROXY_TOO_LARGE', `the body is ${declared} bytes; the limit is ${limit}`);
   const chunks: Buffer[] = [];
   let size = 0;

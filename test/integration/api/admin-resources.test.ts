@@ -148,7 +148,7 @@ describe('admin API resources', () => {
 
   it('pages the request log and shows usage', async () => {
     for (let i = 1; i <= 3; i++) app.deps.requestLog!.add({ id: `r${i}`, at: Date.now(), client: 'web', binding: 'chat', door: 'unified', provider: 'openai-main', model: 'gpt-4o', status: 200, latencyMs: 10, attempts: 1, failoverReasons: [] });
-    app.deps.usage!.record({ requestId: 'r1', at: '', client: 'web', binding: 'chat', provider: 'openai-main', model: 'gpt-4o', keyId: 'primary', status: 200, latencyMs: 10, attempts: 1, usage: { inputTokens: 5, outputTokens: 7 }, cost: 0.01 });
+    app.deps.usage!.record({ requestId: 'r1', at: Date.now(), client: 'web', binding: 'chat', provider: 'openai-main', model: 'gpt-4o', keyId: 'primary', status: 200, latencyMs: 10, attempts: 1, usage: { inputTokens: 5, outputTokens: 7 }, cost: 0.01 });
     const page = await app.api('GET', '/api/requests?limit=2');
     expect(page.body.requests.map((r: { id: string }) => r.id)).toEqual(['r3', 'r2']);
     const next = await app.api('GET', `/api/requests?limit=2&before=${page.body.next}`);

@@ -21,7 +21,7 @@ describe('usage and cost', () => {
 
   it('aggregates per client, binding, provider and model, bounded in keys', () => {
     const r = new MemoryUsageRecorder(1);
-    const base = { requestId: 'x', at: '', client: 'web', binding: 'chat', provider: 'a', keyId: 'k', status: 200, latencyMs: 1, attempts: 1 };
+    const base = { requestId: 'x', at: 0, client: 'web', binding: 'chat', provider: 'a', keyId: 'k', status: 200, latencyMs: 1, attempts: 1 };
     r.record({ ...base, model: 'm', usage: { inputTokens: 3, outputTokens: 2 }, cost: 0.5 });
     r.record({ ...base, model: 'm', usage: { inputTokens: 1 }, cost: 0.25 });
     r.record({ ...base, model: 'other', usage: {}, cost: 1 });
