@@ -43,7 +43,8 @@ export function attemptAdapter(state: ProxyState, service: CompiledService): Pro
   return adapter;
 }
 
-export async function attemptRequest(input: AttemptInput, adapter: ProtocolAdapter | null, auth: AuthDeps): Promise<UpstreamRequest> {
+/** The request of one attempt: at once for header-only auth schemes, else once the scheme has rendered it (token fetch, signing). */
+export function attemptRequest(input: AttemptInput, adapter: ProtocolAdapter | null, auth: AuthDeps): UpstreamRequest | Promise<UpstreamRequest> {
   const { state, service, target } = input;
   const model = attemptModel(state, target);
   let body: string | Uint8Array | undefined;
@@ -68,7 +69,7 @@ export async function attemptRequest(input: AttemptInput, adapter: ProtocolAdapt
   if (canPrepare(service)) {
     return completeRequest(preparedRequest(service, path, ctx), input.method, { path: state.subPath, query: input.querystring, headers: callerHeaders }, body);
   }
-  const parts = await renderRequestWithAuth(
+  return renderRequestWithAuth(
     {
       baseUrl: service.baseUrl,
       path,
@@ -81,8 +82,7 @@ export async function attemptRequest(input: AttemptInput, adapter: ProtocolAdapt
     },
     ctx,
     auth,
-  );
-  return upstreamRequestOf(parts);
+  ).then(upstreamRequestOf);
 }
 
 /**

@@ -131,7 +131,9 @@ export function forward(deps: ForwardDeps) {
       let request;
       try {
         adapter = attemptAdapter(state, service);
-        request = await attemptRequest({ state, provider, service, target, secret, keyId: keyId ?? '', method: ctx.method, querystring: ctx.querystring, headers: ctx.headers, now: deps.now }, adapter, deps.auth);
+        const pending = attemptRequest({ state, provider, service, target, secret, keyId: keyId ?? '', method: ctx.method, querystring: ctx.querystring, headers: ctx.headers, now: deps.now }, adapter, deps.auth);
+        // Header-only schemes answer at once: no promise to wait for.
+        request = pending instanceof Promise ? await pending : pending;
       } catch (err) {
         // This target cannot take this request (no adapter, untranslatable): try the next.
         if (!(err instanceof SilError) || err.code !== 'SIL_PROXY_BAD_REQUEST' || i === attempts.length - 1) throw err;
