@@ -1,6 +1,6 @@
 // The main screen: every provider with its status, instant search, status and category
 // filters, cards / list / details views, and the Add provider, Import and Export actions.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../../lib/api.ts';
 import { t } from '../../i18n/index.ts';
 import { categoriesOf, filterProviders, indexProviders, parseState, stateToSearch, statusCounts, type Filter, type Indexed, type ProviderSummary, type View } from '../../lib/providers.ts';
@@ -38,9 +38,16 @@ export default function ProvidersScreen() {
     }, setError);
   useEffect(() => void load(), []);
 
-  // The address keeps the search and filters (shareable, kept on reload), updated when typing pauses.
+  // The address keeps the search and filters (shareable, kept on reload): at once for a click,
+  // when typing pauses for the search (a reload right after a click keeps what was clicked).
+  const typed = useRef(initial.query);
   useEffect(() => {
-    const timer = setTimeout(() => history.replaceState(history.state, '', `${location.pathname}${stateToSearch(filter, view)}`), 250);
+    const write = () => {
+      typed.current = filter.query;
+      history.replaceState(history.state, '', `${location.pathname}${stateToSearch(filter, view)}`);
+    };
+    if (filter.query === typed.current) return write();
+    const timer = setTimeout(write, 250);
     return () => clearTimeout(timer);
   }, [filter, view]);
   const changeView = (v: View) => {
