@@ -3,7 +3,11 @@
 // from a template's fields, custom provider definitions and key actions. No DOM, no I/O, so
 // it is tested in Node (test/unit/admin/providers.test.ts).
 
-export type ApiStatus = 'enabled' | 'disabled' | 'error';
+import type { KeyMeta, ProviderStatus, ProviderSummary } from '../../../server/api/admin/answers.ts';
+
+// The API's answers, as the API declares them (type-only: nothing of the server is bundled).
+export type { KeyCounts, KeyMeta, KeyStatus, ProviderSummary, ServiceSummary } from '../../../server/api/admin/answers.ts';
+export type ApiStatus = ProviderStatus;
 /** What the console calls the statuses: the API's `enabled` is shown as "active". */
 export type UiStatus = 'active' | 'disabled' | 'error';
 export type StatusFilter = UiStatus | 'all';
@@ -11,23 +15,6 @@ export const STATUSES: readonly UiStatus[] = ['active', 'disabled', 'error'];
 export const VIEWS = ['cards', 'list', 'details'] as const;
 export type View = (typeof VIEWS)[number];
 export const CATEGORIES = ['AI', 'Cloud', 'Communication', 'Payment', 'Analytics', 'Search', 'Media', 'Maps', 'Custom'] as const;
-
-export interface ServiceSummary { id: string; name?: string; protocol: string; enabled: boolean }
-export interface KeyCounts { total: number; active: number; default: string | null }
-export interface ProviderSummary {
-  id: string;
-  name: string;
-  description?: string;
-  category: string | null;
-  template: string | null;
-  environment: string;
-  enabled: boolean;
-  status: ApiStatus;
-  problems: string[];
-  services: ServiceSummary[];
-  keys: KeyCounts;
-  tags?: string[];
-}
 
 /** A provider with what filtering needs, computed once per load. */
 export interface Indexed {
@@ -249,23 +236,6 @@ export function customProvider(i: CustomInput): Record<string, unknown> {
 
 // ---- keys ----
 
-export type KeyStatus = 'active' | 'staged' | 'suspended' | 'retiring' | 'revoked';
-export interface KeyMeta {
-  id: string;
-  label?: string;
-  status: KeyStatus;
-  default: boolean;
-  created: string;
-  updated?: string;
-  rotated?: string;
-  expires?: string;
-  retireAt?: string;
-  revokedAt?: string;
-  replaces?: string;
-  fingerprint: string;
-  mask: string;
-  rotationDueInDays?: number;
-}
 export type KeyAction = 'rotate' | 'default' | 'activate' | 'suspend' | 'revoke' | 'delete';
 
 /** The lifecycle operations the vault accepts for a key in its state. */

@@ -2,26 +2,9 @@
 // from the fingerprint's last characters, and when the key is due for rotation.
 import type { ProviderKey } from '../../../schemas/types.gen.ts';
 import { rotationDueInDays } from '../../vault/keyring.ts';
+import type { KeyCounts, KeyMeta } from './answers.ts';
 
-export interface KeyMeta {
-  id: string;
-  label?: string;
-  status: ProviderKey['status'];
-  default: boolean;
-  created: string;
-  updated?: string;
-  rotated?: string;
-  expires?: string;
-  retireAt?: string;
-  revokedAt?: string;
-  replaces?: string;
-  providerKeyId?: string;
-  fingerprint: string;
-  /** `••••` and the last 4 characters of the main credential (when it is long enough). */
-  mask: string;
-  /** For active keys: days until rotation is due (negative when overdue). */
-  rotationDueInDays?: number;
-}
+export type { KeyCounts, KeyMeta } from './answers.ts';
 
 /** The mask of a key, from its fingerprint (`sha256:<hash>...<last 4>`); no decryption needed. */
 export function maskOf(fingerprint: string): string {
@@ -38,7 +21,6 @@ export function keyMeta(k: Readonly<ProviderKey>, rotationDays: number, now: Dat
   return out;
 }
 
-export interface KeyCounts { total: number; active: number; default: string | null }
 
 export function keyCounts(keys: readonly Readonly<ProviderKey>[]): KeyCounts {
   return {

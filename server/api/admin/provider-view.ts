@@ -3,25 +3,11 @@
 import type { ProviderInstance, ProviderKey, ProviderTemplate } from '../../../schemas/types.gen.ts';
 import type { RejectedCommit } from '../../config/live-config.ts';
 import { formatIssue } from '../../config/issues.ts';
-import { keyCounts, type KeyCounts } from './key-view.ts';
+import { keyCounts } from './key-view.ts';
+import type { ProviderSummary } from './answers.ts';
 import { isObject, ordered, type JsonObject } from './yaml-edit.ts';
 
-export type ProviderStatus = 'enabled' | 'disabled' | 'error';
-
-export interface ProviderSummary {
-  id: string;
-  name: string;
-  description?: string;
-  category: string | null;
-  template: string | null;
-  environment: string;
-  enabled: boolean;
-  status: ProviderStatus;
-  problems: string[];
-  services: { id: string; name?: string; protocol: string; enabled: boolean }[];
-  keys: KeyCounts;
-  tags: string[];
-}
+export type { ProviderStatus, ProviderSummary } from './answers.ts';
 
 /** Whether requests to the provider need a key at all. */
 function needsKey(p: ProviderInstance, def: ProviderTemplate): boolean {

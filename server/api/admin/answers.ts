@@ -1,0 +1,49 @@
+// The shapes of the admin API's answers that the console reads as well. Types only, importing
+// nothing but the generated schema types, so that admin/ imports them (type-only) without
+// Node's types: the console and the API cannot drift apart.
+import type { ProviderKey } from '../../../schemas/types.gen.ts';
+
+export type ProviderStatus = 'enabled' | 'disabled' | 'error';
+
+export interface KeyCounts { total: number; active: number; default: string | null }
+
+export interface ServiceSummary { id: string; name?: string; protocol: string; enabled: boolean }
+
+/** GET /api/providers (each entry) and the summary part of GET /api/providers/{id}. */
+export interface ProviderSummary {
+  id: string;
+  name: string;
+  description?: string;
+  category: string | null;
+  template: string | null;
+  environment: string;
+  enabled: boolean;
+  status: ProviderStatus;
+  problems: string[];
+  services: ServiceSummary[];
+  keys: KeyCounts;
+  tags: string[];
+}
+
+export type KeyStatus = ProviderKey['status'];
+
+/** A key as the API shows it: metadata, never the secret. */
+export interface KeyMeta {
+  id: string;
+  label?: string;
+  status: KeyStatus;
+  default: boolean;
+  created: string;
+  updated?: string;
+  rotated?: string;
+  expires?: string;
+  retireAt?: string;
+  revokedAt?: string;
+  replaces?: string;
+  providerKeyId?: string;
+  fingerprint: string;
+  /** `••••` and the last 4 characters of the main credential (when it is long enough). */
+  mask: string;
+  /** For active keys: days until rotation is due (negative when overdue). */
+  rotationDueInDays?: number;
+}
