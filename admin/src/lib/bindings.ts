@@ -3,6 +3,9 @@
 // helpers behind drag and keyboard moves, provider choices for a target, and the client form.
 // No DOM, no I/O: tested in Node (test/unit/admin/bindings.test.ts).
 
+import type { Binding as BindingFile } from '../../../schemas/types.gen.ts';
+import type { ClientTokenView, ClientView, ProviderSummary } from '../../../server/api/admin/answers.ts';
+
 export const STRATEGIES = ['priority', 'weighted', 'least-latency', 'lowest-cost', 'round-robin'] as const;
 export const PROTOCOLS = [
   'openai-chat', 'openai-embeddings', 'openai-images', 'openai-audio-transcriptions', 'openai-audio-speech',
@@ -25,18 +28,9 @@ export const ADAPTED_PROTOCOLS: Readonly<Record<string, readonly string[]>> = {
 export const canServe = (binding: string, service: string): boolean => binding === service || (ADAPTED_PROTOCOLS[binding]?.includes(service) ?? false);
 
 export type Json = Record<string, unknown>;
-export interface Target { provider: string; model?: string; weight?: number; service?: string; key?: string }
-export interface Binding {
-  name: string;
-  description?: string;
-  environment: string;
-  enabled?: boolean;
-  protocol: string;
-  strategy?: string;
-  targets: Target[];
-  failover?: Json;
-  policy?: string;
-}
+/** A binding file as the API answers it (the generated schema type). */
+export type Binding = BindingFile;
+export type Target = Binding['targets'][number];
 /** A target row of the form: `uid` keeps a row's identity (keys, focus) while it moves. */
 export interface TargetRow { uid: number; provider: string; model: string; weight: string; rest: Json }
 export interface BindingForm {
@@ -173,7 +167,8 @@ export function dragShift(index: number, from: number, to: number): -1 | 0 | 1 {
 
 // ---- providers for a target ----
 
-export interface ProviderChoice { id: string; name: string; template?: string | null; environment: string; enabled: boolean; services: { id: string; protocol: string; enabled: boolean }[] }
+/** What the target picker reads of GET /api/providers. */
+export type ProviderChoice = Pick<ProviderSummary, 'id' | 'name' | 'template' | 'environment' | 'enabled' | 'services'>;
 
 /** Providers that fit (same environment, speak the protocol) first; the others apart. */
 export function providerGroups(list: readonly ProviderChoice[], environment: string, protocol: string): { fit: ProviderChoice[]; other: ProviderChoice[] } {
@@ -198,17 +193,8 @@ export function issuesByProvider(issues: readonly { message: string }[]): Map<st
 
 // ---- clients ----
 
-export interface ClientToken { id: string; hint?: string; createdAt: string; expiresAt?: string; revokedAt?: string; status: 'active' | 'revoked' | 'expired' }
-export interface Client {
-  name: string;
-  description?: string;
-  environment: string;
-  enabled?: boolean;
-  bindings?: string[];
-  ipAllowlist?: string[];
-  policy?: string;
-  tokens?: ClientToken[];
-}
+export type ClientToken = ClientTokenView;
+export type Client = ClientView;
 export interface ClientForm { name: string; description: string; environment: string; enabled: boolean; bindings: string[]; ipAllowlist: string; policy: string }
 
 export function clientFormOf(c: Client | null, environment = 'prod'): ClientForm {

@@ -1,7 +1,7 @@
 // The shapes of the admin API's answers that the console reads as well. Types only, importing
 // nothing but the generated schema types, so that admin/ imports them (type-only) without
 // Node's types: the console and the API cannot drift apart.
-import type { ProviderKey } from '../../../schemas/types.gen.ts';
+import type { Client, ProviderKey } from '../../../schemas/types.gen.ts';
 
 export type ProviderStatus = 'enabled' | 'disabled' | 'error';
 
@@ -47,3 +47,16 @@ export interface KeyMeta {
   /** For active keys: days until rotation is due (negative when overdue). */
   rotationDueInDays?: number;
 }
+
+/** A client token as answers show it: its id, hint and dates, never the hash. */
+export interface ClientTokenView {
+  id: string;
+  hint?: string;
+  createdAt: string;
+  expiresAt?: string;
+  revokedAt?: string;
+  status: 'active' | 'revoked' | 'expired';
+}
+
+/** GET /api/clients (each entry) and GET /api/clients/{name}: the file, its tokens as views. */
+export type ClientView = Omit<Client, 'tokens'> & { tokens?: ClientTokenView[] };

@@ -7,6 +7,7 @@ import { checkId, onlyFields, stringField, type Handler } from './call.ts';
 import { loadNamed, namedFileHandlers } from './named-files.ts';
 import { ordered, syncDocument, writeDocument, type JsonObject } from './yaml-edit.ts';
 import type { Repo } from './repo.ts';
+import type { ClientTokenView } from './answers.ts';
 import type { OpId } from './route-table.ts';
 
 const ORDER = ['name', 'description', 'environment', 'enabled', 'bindings', 'ipAllowlist', 'policy', 'tokens'];
@@ -14,7 +15,7 @@ const ORDER = ['name', 'description', 'environment', 'enabled', 'bindings', 'ipA
 const tokensOf = (v: JsonObject): TokenEntry[] => (Array.isArray(v.tokens) ? (v.tokens as TokenEntry[]) : []);
 
 /** A token as answers show it: no hash. */
-function tokenView(t: TokenEntry, now: Date) {
+function tokenView(t: TokenEntry, now: Date): ClientTokenView {
   return {
     id: t.id,
     ...(t.hint ? { hint: t.hint } : {}),

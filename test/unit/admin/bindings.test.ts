@@ -147,7 +147,7 @@ describe('the binding form', () => {
 });
 
 describe('providers for a target', () => {
-  const p = (id: string, environment: string, protocol: string): ProviderChoice => ({ id, name: id, environment, enabled: true, services: [{ id: 's', protocol, enabled: true }] });
+  const p = (id: string, environment: string, protocol: string): ProviderChoice => ({ id, name: id, template: null, environment, enabled: true, services: [{ id: 's', protocol, enabled: true }] });
   const providers = [p('openai-main', 'prod', 'openai-chat'), p('openai-dev', 'dev', 'openai-chat'), p('anthropic-main', 'prod', 'anthropic-messages'), p('stripe', 'prod', 'http')];
 
   it('lists providers of the environment that speak the protocol (or one it adapts) first', () => {
