@@ -216,6 +216,23 @@ describe.skipIf(!hasChromium)('console in Chromium (e2e)', { timeout: 60_000 }, 
     expect(await bg()).toBe(light);
   });
 
+  it('follows a dark system theme unless the owner picked light', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    try {
+      await page.goto(`${hub.url}/settings`);
+      await page.waitForSelector('body[data-session=ok]');
+      const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(await bg()).toBe('rgb(15, 16, 32)'); // --bg, dark
+      await page.click('[data-set-theme=light]');
+      expect(await bg()).toBe('rgb(247, 247, 251)'); // --bg, light
+      await page.click('[data-set-theme=dark]');
+      expect(await bg()).toBe('rgb(15, 16, 32)');
+    } finally {
+      await page.click('[data-set-theme=system]');
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
+  });
+
   it('shows the wait time when logins are throttled (429)', async () => {
     const { context: c } = await context();
     const p = await c.newPage();

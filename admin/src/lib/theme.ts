@@ -1,6 +1,6 @@
 // Light, dark or the system's choice. Stored in localStorage `sil.theme` and applied before the
 // first paint by the head script (components/Head.astro): `data-theme` on <html> for light and
-// dark; without it styles/console.css follows prefers-color-scheme.
+// dark (it sets color-scheme); without it the console follows the system (prefers-color-scheme).
 export type Theme = 'light' | 'dark' | 'system';
 export const THEMES: readonly Theme[] = ['light', 'dark', 'system'];
 export const THEME_KEY = 'sil.theme';
