@@ -13,6 +13,8 @@ import { SilError } from './errors.ts';
 import { loadHubIdentity } from './vault/identity.ts';
 import { startKeyMaintenance } from './vault/key-maintenance.ts';
 import { createUpstream } from './proxy/upstream.ts';
+import { guardedLookup } from './proxy/guarded-lookup.ts';
+import { tokenFetch } from './auth-schemes/token-fetch.ts';
 import { createAuthDeps } from './auth-schemes/async-registry.ts';
 import { createTargetChoice } from './proxy/target-choice.ts';
 import { RequestLog } from './proxy/request-log.ts';
@@ -104,7 +106,13 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const vault = { gitdir, writer, catalog, hub, author: { name: 'sil', email: 'sil@localhost' }, now: () => new Date() };
   const keyMaintenance = startKeyMaintenance({ vault, snapshot: () => live.snapshot, log }, opts.keyMaintenanceMs ?? 3_600_000);
 
-  const upstream = createUpstream();
+  // Provider connections (requests and token requests) resolve names with the address check.
+  const lookup = guardedLookup({
+    allowPrivate: () => live.snapshot?.settings.security.allowPrivateBaseUrls === true,
+    onRefused: (host, address) => log(`proxy: refused to connect to ${host}: it resolves to ${address} (link-local or cloud metadata)`),
+  });
+  const upstream = createUpstream({ lookup });
+  const tokens = tokenFetch(lookup);
   const requestLog = new RequestLog();
   const usage = new MemoryUsageRecorder();
   const owner: OwnerAuth = ownerAuth({ live, dataDir: opts.dataDir, log, audit });
@@ -115,7 +123,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     version: VERSION,
     startedAt: Date.now(),
     log,
-    proxy: { upstream, choice: createTargetChoice(), auth: createAuthDeps(), log: requestLog, usage, now: () => new Date(), audit: new ProxyAudit(audit) },
+    proxy: { upstream, choice: createTargetChoice(), auth: createAuthDeps({ fetch: tokens.fetch }), log: requestLog, usage, now: () => new Date(), audit: new ProxyAudit(audit) },
     owner,
     admin,
     ...(opts.consoleDir === null ? {} : { console: consoleStatic({ root: opts.consoleDir ?? fileURLToPath(new URL('../admin/dist/', import.meta.url)), log }) }),
@@ -149,7 +157,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       reloader.stop();
       keyMaintenance.stop();
       server.closeAllConnections();
-      await upstream.close();
+      await Promise.all([upstream.close(), tokens.close()]);
       await new Promise<void>((ok) => server.close(() => ok()));
       await owner.close();
     },

@@ -12,9 +12,9 @@
 // (::ffff:169.254.169.254, the same address to cidr.ts), NAT64 (64:ff9b::/96) and 6to4
 // (2002:a9fe::/32).
 //
-// The check is made when a provider is added or edited (the admin API calls checkBaseUrl). It
-// is not a defence against DNS rebinding at request time: a name that resolved to a public
-// address then may resolve elsewhere later. docs/security.md says so.
+// The check is made when a provider is added or edited (the admin API calls checkBaseUrl), and
+// again by the proxy at every new upstream connection (server/proxy/guarded-lookup.ts), so a
+// name that resolved to a public address then and moved later (DNS rebinding) is refused too.
 import { compileAllowlist, parseAddress, formatAddress, type Ip } from './cidr.ts';
 import { SilError } from '../errors.ts';
 

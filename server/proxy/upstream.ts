@@ -8,6 +8,7 @@ import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { UpstreamRequest } from './prepared-request.ts';
 import { Deadlines, type Deadline } from './deadlines.ts';
 import { readsWhole, type UpstreamBody } from './upstream-body.ts';
+import { FORBIDDEN_ADDRESS, type LookupFn } from './guarded-lookup.ts';
 
 export interface Timeouts { connectMs: number; firstByteMs: number; totalMs: number }
 
@@ -23,7 +24,7 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const CONNECT_CODES = new Set([FORBIDDEN_ADDRESS, 'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
 /** What a failed send was, for the failover rules; undefined for errors that are not the provider's. */
 function classify(err: unknown, expired: boolean): SendResult | undefined {
@@ -127,13 +128,19 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   }
 }
 
-export function createUpstream(options: { connections?: number } = {}): Upstream {
+export interface UpstreamOptions {
+  connections?: number;
+  /** How host names are resolved when connecting (server/proxy/guarded-lookup.ts in the hub). */
+  lookup?: LookupFn;
+}
+
+export function createUpstream(options: UpstreamOptions = {}): Upstream {
   const agents = new Map<number, Agent>();
   // One agent per connect timeout: undici fixes it per agent; bindings rarely differ.
   const agentFor = (connectMs: number) => {
     let a = agents.get(connectMs);
     if (!a) {
-      a = new Agent({ connect: { timeout: connectMs }, connections: options.connections ?? 128, keepAliveTimeout: 30_000, pipelining: 1 });
+      a = new Agent({ connect: { timeout: connectMs, ...(options.lookup ? { lookup: options.lookup } : {}) }, connections: options.connections ?? 128, keepAliveTimeout: 30_000, pipelining: 1 });
       agents.set(connectMs, a);
     }
     return a;
