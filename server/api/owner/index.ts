@@ -104,7 +104,12 @@ export function ownerAuth(deps: OwnerAuthDeps): OwnerAuth {
     allowlist: consoleAllowlist(deps.live, clientAddress, onDenied) as Middleware,
     bodyLimit: apiBodyLimit(deps.apiBodyLimit ?? DEFAULT_API_BODY_LIMIT) as Middleware,
     routes: compose([
-      loadSession({ live: deps.live, owners, sessions, now, clientAddress, onOwnerChanged: () => audit({ type: 'owner.reset', actor: 'system', detail: { by: 'sil owner reset' } }) }),
+      loadSession({ live: deps.live, owners, sessions, now, clientAddress, onOwnerChanged: () => {
+          // The reset removed the stored throttle state; the running hub forgets its copy too.
+          guard.forget();
+          audit({ type: 'owner.reset', actor: 'system', detail: { by: 'sil owner reset' } });
+        },
+      }),
       ownerRoutes({ live: deps.live, owners, sessions, guard, now, audit }),
     ]) as Middleware,
     requireSession: requireSession() as Middleware,

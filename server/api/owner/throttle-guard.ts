@@ -82,6 +82,11 @@ export class ThrottleGuard {
     this.exclusive(() => writeJsonFile(this.path, state)).catch((err) => this.opts.log(`login throttle: cannot write ${this.path}: ${(err as Error).message}`));
   }
 
+  /** Forgets every failure and lock (the owner was reset: `sil owner reset` removed the file). */
+  forget(): void {
+    this.throttle = new LoginThrottle(this.opts.policy);
+  }
+
   /** Waits for pending writes. */
   async close(): Promise<void> {
     await this.exclusive(async () => {});

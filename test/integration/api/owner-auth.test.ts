@@ -139,6 +139,14 @@ describe('owner setup and login', () => {
 
   it('`sil owner reset` removes the owner and its sessions, and prints a new link', async () => {
     const { a, browser } = await ownedApp();
+    // A locked-out login (5 failures) is lifted by the reset in the running hub too.
+    const guesser = new Browser(a.url);
+    await guesser.get('/api/session');
+    for (let i = 1; i <= 5; i++) {
+      await guesser.post('/api/login', { password: `wrong password ${i}`, totp: '000000' });
+      a.clock.advance(8000);
+    }
+    expect((await guesser.post('/api/login', { password: PASSWORD, totp: '000000' })).body.error.code).toBe('SIL_LOGIN_LOCKED');
     mkdirSync(join(a.dataDir, 'config.git'), { recursive: true });
     writeFileSync(join(a.dataDir, 'config.git', 'HEAD'), 'ref: refs/heads/main\n');
     const out: string[] = [];
@@ -151,7 +159,10 @@ describe('owner setup and login', () => {
     expect((await browser.get('/api/things')).status).toBe(401);
     expect(a.audit.slice(-2).map((e) => e.type)).toEqual(['owner.reset', 'session.expired']);
     expect((await browser.get('/api/session')).body).toMatchObject({ authenticated: false, setupNeeded: true });
-    await setUpOwner(a, new Browser(a.url), token);
+    const secret = await setUpOwner(a, new Browser(a.url), token);
+    const after = new Browser(a.url);
+    await after.get('/api/session');
+    expect((await login(a, after, secret)).status).toBe(200); // from the address that was locked out
 
     out.length = 0;
     expect(await ownerCommand.run({ data: a.dataDir }, ['status'], io)).toBe(0);
