@@ -14,14 +14,16 @@ function targetKey(t: CompiledTarget): string {
 
 /** Exponentially weighted mean latency per target. */
 export class LatencyStats {
-  readonly #ewma = new Map<string, number>();
+  // A cell per target, updated in place: a new number in the map would allocate on every request.
+  readonly #ewma = new Map<string, { ms: number }>();
   ewmaLatencyMs(target: CompiledTarget): number | undefined {
-    return this.#ewma.get(targetKey(target));
+    return this.#ewma.get(targetKey(target))?.ms;
   }
   observe(target: CompiledTarget, ms: number): void {
     const key = targetKey(target);
-    const prev = this.#ewma.get(key);
-    this.#ewma.set(key, prev === undefined ? ms : prev * 0.8 + ms * 0.2);
+    const cell = this.#ewma.get(key);
+    if (cell) cell.ms = cell.ms * 0.8 + ms * 0.2;
+    else this.#ewma.set(key, { ms });
   }
 }
 
