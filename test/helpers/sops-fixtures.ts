@@ -1,10 +1,29 @@
 // The real SOPS files of shared/fixtures/sops (written by the Go sops tool) and the plaintexts
 // their README gives, shared by the reference decryptor's tests and the vault's.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect } from 'vitest';
 
-export const FIXTURES = new URL('../../../shared/fixtures/sops/', import.meta.url);
+const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The folder holding shared/fixtures: $SIL_SHARED_DIR, else `shared/` beside the project, else
+ * beside the repository a local clone was made from (a clean clone in a temporary folder).
+ */
+function sharedDir(): string {
+  const candidates = [process.env.SIL_SHARED_DIR, join(PROJECT, '..', 'shared')];
+  try {
+    const origin = execFileSync('git', ['-C', PROJECT, 'config', '--get', 'remote.origin.url'], { encoding: 'utf8' }).trim();
+    if (isAbsolute(origin)) candidates.push(join(dirname(origin), 'shared'));
+  } catch { /* not a clone */ }
+  const found = candidates.find((d) => d && existsSync(join(d, 'fixtures', 'sops')));
+  if (!found) throw new Error(`shared/fixtures/sops not found (looked in ${candidates.filter(Boolean).join(', ')}): set SIL_SHARED_DIR to the folder holding fixtures/`);
+  return found;
+}
+
+export const FIXTURES = pathToFileURL(join(sharedDir(), 'fixtures', 'sops') + '/');
 export const fixturePath = (name: string) => fileURLToPath(new URL(name, FIXTURES));
 export const read = (name: string) => readFileSync(fixturePath(name), 'utf8');
 export const identities = (keyFile: string) => read(keyFile).split('\n').map((l) => l.trim()).filter((l) => l.startsWith('AGE-SECRET-KEY-'));
