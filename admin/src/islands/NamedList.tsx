@@ -2,20 +2,15 @@
 // loading / empty / error states, and a table whose first column links each name to its editor.
 import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
+import { t } from '../i18n/index.ts';
 import ApiErrorView from './ApiErrorView.tsx';
+import { get } from './bindings/data.ts';
 
 export interface NamedListProps<T extends { name: string; enabled?: boolean }> {
-  headingId: string;
-  title: string;
-  newHref: string;
-  newLabel: string;
-  loading: string;
-  empty: string;
-  disabledLabel: string;
-  load: () => Promise<T[]>;
+  /** What is listed: its page (/<resource>), its API list and its texts (`<resource>.list.title`, `.new`, `.loading`, `.empty`). */
+  resource: 'bindings' | 'clients';
   /** Column headings: the name column first. */
   columns: string[];
-  href: (item: T) => string;
   /** Shown under the name. */
   detail?: (item: T) => ComponentChildren;
   /** The other cells of a row (`<td>`s). */
@@ -25,16 +20,17 @@ export interface NamedListProps<T extends { name: string; enabled?: boolean }> {
 export default function NamedList<T extends { name: string; enabled?: boolean }>(p: NamedListProps<T>) {
   const [items, setItems] = useState<T[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  useEffect(() => void p.load().then((list) => setItems(list.sort((a, b) => (a.name < b.name ? -1 : 1))), setError), []);
+  const r = p.resource;
+  useEffect(() => void get<Record<string, T[]>>(`/api/${r}`).then((answer) => setItems(answer[r].sort((a, b) => (a.name < b.name ? -1 : 1))), setError), []);
   return (
-    <section class="bd-screen" aria-labelledby={p.headingId}>
+    <section class="bd-screen" aria-labelledby={`${r}-list-title`}>
       <div class="bd-head">
-        <h2 id={p.headingId}>{p.title}</h2>
-        <a class="button" href={p.newHref}>+ {p.newLabel}</a>
+        <h2 id={`${r}-list-title`}>{t(`${r}.list.title`)}</h2>
+        <a class="button" href={`/${r}?new=1`}>+ {t(`${r}.new`)}</a>
       </div>
       <ApiErrorView error={error} />
-      {items === null && !error ? <p role="status">{p.loading}</p> : null}
-      {items?.length === 0 ? <p class="bd-empty">{p.empty}</p> : null}
+      {items === null && !error ? <p role="status">{t(`${r}.loading`)}</p> : null}
+      {items?.length === 0 ? <p class="bd-empty">{t(`${r}.empty`)}</p> : null}
       {items?.length ? (
         <div class="bd-table-wrap">
           <table class="bd-table">
@@ -45,8 +41,8 @@ export default function NamedList<T extends { name: string; enabled?: boolean }>
               {items.map((item) => (
                 <tr key={item.name}>
                   <th scope="row">
-                    <a href={p.href(item)}><code>{item.name}</code></a>
-                    {item.enabled === false ? <span class="bd-badge bd-badge-off">{p.disabledLabel}</span> : null}
+                    <a href={`/${r}?name=${item.name}`}><code>{item.name}</code></a>
+                    {item.enabled === false ? <span class="bd-badge bd-badge-off">{t('bindings.disabled')}</span> : null}
                     {p.detail?.(item)}
                   </th>
                   {p.cells(item)}

@@ -27,26 +27,14 @@ export interface ProviderSummary {
 
 export type KeyStatus = ProviderKey['status'];
 
-/** A key as the API shows it: metadata, never the secret. */
-export interface KeyMeta {
-  id: string;
-  label?: string;
-  status: KeyStatus;
+/** A key as the API shows it: its metadata from the secrets file, never the secret. */
+export type KeyMeta = Pick<ProviderKey, 'id' | 'label' | 'status' | 'created' | 'updated' | 'rotated' | 'expires' | 'retireAt' | 'revokedAt' | 'replaces' | 'providerKeyId' | 'fingerprint'> & {
   default: boolean;
-  created: string;
-  updated?: string;
-  rotated?: string;
-  expires?: string;
-  retireAt?: string;
-  revokedAt?: string;
-  replaces?: string;
-  providerKeyId?: string;
-  fingerprint: string;
   /** `••••` and the last 4 characters of the main credential (when it is long enough). */
   mask: string;
   /** For active keys: days until rotation is due (negative when overdue). */
   rotationDueInDays?: number;
-}
+};
 
 /** A client token as answers show it: its id, hint and dates, never the hash. */
 export interface ClientTokenView {

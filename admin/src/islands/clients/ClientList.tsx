@@ -2,21 +2,12 @@
 import { t } from '../../i18n/index.ts';
 import { activeTokens, type Client } from '../../lib/bindings.ts';
 import NamedList from '../NamedList.tsx';
-import { get } from '../bindings/data.ts';
 
 export default function ClientList() {
   return (
     <NamedList<Client>
-      headingId="cl-list-title"
-      title={t('clients.list.title')}
-      newHref="/clients?new=1"
-      newLabel={t('clients.new')}
-      loading={t('clients.loading')}
-      empty={t('clients.empty')}
-      disabledLabel={t('bindings.disabled')}
-      load={() => get<{ clients: Client[] }>('/api/clients').then((r) => r.clients)}
+      resource="clients"
       columns={[t('clients.field.name'), t('clients.field.environment'), t('clients.field.bindings'), t('clients.tokens.active')]}
-      href={(c) => `/clients?name=${c.name}`}
       cells={(c) => (
         <>
           <td>{c.environment}</td>
