@@ -2,7 +2,7 @@
 // their README gives, shared by the reference decryptor's tests and the vault's.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect } from 'vitest';
 
@@ -16,7 +16,7 @@ function sharedDir(): string {
   const candidates = [process.env.SIL_SHARED_DIR, join(PROJECT, '..', 'shared')];
   try {
     const origin = execFileSync('git', ['-C', PROJECT, 'config', '--get', 'remote.origin.url'], { encoding: 'utf8' }).trim();
-    if (isAbsolute(origin)) candidates.push(join(dirname(origin), 'shared'));
+    if (isAbsolute(origin)) candidates.push(resolve(origin, '..', 'shared'));
   } catch { /* not a clone */ }
   const found = candidates.find((d) => d && existsSync(join(d, 'fixtures', 'sops')));
   if (!found) throw new Error(`shared/fixtures/sops not found (looked in ${candidates.filter(Boolean).join(', ')}): set SIL_SHARED_DIR to the folder holding fixtures/`);
