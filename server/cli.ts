@@ -1,6 +1,7 @@
 // The `sil` command line.
 import { SilError } from './errors.ts';
 import { parseCommandArgs, type Command, type Io } from './cli/command.ts';
+import { errorLines } from './cli/error-lines.ts';
 import { startCommand } from './cli/start.ts';
 import { initCommand } from './cli/init.ts';
 import { validateCommand } from './cli/validate.ts';
@@ -46,13 +47,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     return await cmd.run(values, positionals, io);
   } catch (err) {
-    if (err instanceof SilError) {
-      io.err(`sil: ${err.message} [${err.code}]`);
-      io.err(`hint: ${err.hint}`);
-      return err.code === 'SIL_USAGE' ? 2 : 1;
-    }
-    io.err(`sil: ${(err as Error).stack ?? String(err)}`);
-    return 1;
+    for (const line of errorLines(err)) io.err(line);
+    return err instanceof SilError && err.code === 'SIL_USAGE' ? 2 : 1;
   }
 }
 

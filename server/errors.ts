@@ -32,7 +32,7 @@ export const ERRORS = {
   SIL_CONFIG_MISSING: spec(400, 'A required config file is missing.', 'Restore sil.yaml at the root of the repository (`sil init` writes a default one).'),
   SIL_CONFIG_LIMITS: spec(413, 'The repository holds more config than sil accepts.', 'Remove files that are not config, or raise the limit.'),
   SIL_CONFIG_PLAINTEXT_SECRET: spec(400, 'A secret is stored in plain text.', 'Keys belong encrypted in secrets/<provider-id>.yaml (`sil keys add`); rotate a key that was committed in clear: it stays in git history.'),
-  SIL_CONFIG_INVALID: spec(422, 'The configuration is invalid; nothing was changed.', 'Fix the errors listed in `issues` and try again.'),
+  SIL_CONFIG_INVALID: spec(422, 'The configuration is invalid; nothing was changed.', 'Fix each error listed with it (`sil` prints them one per line as path:line:column; the API answers them in `details.issues`) and try again.'),
   // Vault: SOPS files, identities, keys.
   SIL_VAULT_FORMAT: spec(400, 'The file is not a SOPS file sil can read.', 'Check the `sops:` block (version, mac, age recipients) and that every value in an encrypted place is an ENC[AES256_GCM,...] value.'),
   SIL_VAULT_UNSUPPORTED: spec(400, 'The SOPS file uses a feature sil does not support.', 'Re-encrypt it with age recipients only (no key groups / Shamir, no comment-regex rules): `sops updatekeys` or `sil secrets encrypt`.'),

@@ -5,7 +5,7 @@ import git from 'isomorphic-git';
 import { Document, isMap, isSeq, parseDocument, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { gitFs } from '../config/git-fs.ts';
 import { schemaLine } from '../config/initial-files.ts';
-import { formatIssue, type ConfigIssue } from '../config/issues.ts';
+import type { ConfigIssue } from '../config/issues.ts';
 import { SilError } from '../errors.ts';
 import { generateClientToken, hashToken, tokenHint, tokenStatus, type RandomSource, type TokenEntry, type TokenStatus } from './client-token.ts';
 import type { Client } from '../../schemas/types.gen.ts';
@@ -151,13 +151,10 @@ async function commitChange(opts: WriteOptions, base: string, path: string, cont
     return r.commit;
   } catch (err) {
     if (err instanceof SilError && err.code === 'SIL_CONFIG_INVALID') {
+      // The issues stay in details, where `sil` prints them one per line with their hints.
       const issues = ((err.details as { issues?: ConfigIssue[] } | undefined)?.issues ?? []);
-      const lines = issues.map((i) => `${i.file}:${i.line}:${i.column}: ${i.message}`);
-      throw new SilError('SIL_CONFIG_INVALID', `${what} refused, nothing was written: ${lines.join('; ') || err.message}`, {
-        hint: issues[0]?.hint ?? err.hint,
-        details: { issues, formatted: issues.map(formatIssue) },
-        cause: err,
-      });
+      const count = issues.length === 1 ? '1 error' : `${issues.length} errors`;
+      throw new SilError('SIL_CONFIG_INVALID', `${what} refused, nothing was written: ${count}`, { details: { issues }, cause: err });
     }
     throw err;
   }

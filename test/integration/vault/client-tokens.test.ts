@@ -115,8 +115,8 @@ describe('client token operations', () => {
     const before = head();
     const err = await createToken({ ...ops, client: 'web', bindings: ['chat', 'nope'], now: T1 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SilError);
-    expect(err).toMatchObject({ code: 'SIL_CONFIG_INVALID', message: expect.stringMatching(/clients\/web\.yaml:\d+:\d+: binding "nope" does not exist/) });
-    expect(((err as SilError).details as { issues: unknown[] }).issues).toEqual([expect.objectContaining({ file: 'clients/web.yaml', code: 'SIL_CONFIG_REFERENCE' })]);
+    expect(err).toMatchObject({ code: 'SIL_CONFIG_INVALID', message: 'token web/t2 refused, nothing was written: 1 error' });
+    expect(((err as SilError).details as { issues: unknown[] }).issues).toEqual([expect.objectContaining({ file: 'clients/web.yaml', code: 'SIL_CONFIG_REFERENCE', message: 'binding "nope" does not exist' })]);
     expect(head()).toBe(before);
 
     // A new client does not come into existence either.
@@ -130,7 +130,7 @@ describe('client token operations', () => {
     await withMinimal();
     const before = head();
     const err = await createToken({ ...ops, client: 'dev-app', environment: 'dev', bindings: ['chat'], now: T0 }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'SIL_CONFIG_INVALID', message: expect.stringMatching(/binding "chat" is in environment "prod", this client is in "dev"/) });
+    expect(err).toMatchObject({ code: 'SIL_CONFIG_INVALID', details: { issues: [expect.objectContaining({ message: expect.stringMatching(/binding "chat" is in environment "prod", this client is in "dev"/) })] } });
     expect(head()).toBe(before);
 
     await createToken({ ...ops, client: 'dev-app', environment: 'dev', now: T0 });
@@ -214,7 +214,7 @@ describe('sil tokens (command line)', () => {
     await initDataDir(data);
     const refused = sil(['tokens', 'create', 'web', '--binding', 'nope', '--data', data]);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toMatch(/binding "nope" does not exist.*\[SIL_CONFIG_INVALID\]/);
+    expect(refused.stderr).toMatch(/^sil: token web\/t1 refused, nothing was written: 1 error \[SIL_CONFIG_INVALID\]\nclients\/web\.yaml:\d+:\d+: binding "nope" does not exist \[SIL_CONFIG_REFERENCE\] hint: /);
     expect(refused.stdout).not.toMatch(/sil_/);
 
     const help = sil(['tokens', 'create', '--help']);
