@@ -1,7 +1,11 @@
 // GET /healthz: is the hub serving, which commit is live, and was a newer commit rejected.
+// Monitors see the status, the commits and the counts; the rejected commit's messages name files
+// and values, so only callers on this machine get them here (the owner reads them at /api/status).
 import type { Context, Next } from 'koa';
 import type { LiveConfig } from '../config/live-config.ts';
 import { formatIssue } from '../config/issues.ts';
+import { isForwarded, isLocalCaller } from '../core/local-caller.ts';
+import { remoteAddressOf } from '../http/remote-address.ts';
 
 export interface HealthBody {
   status: 'ok' | 'degraded' | 'error';
@@ -13,11 +17,12 @@ export interface HealthBody {
     providers: number;
     bindings: number;
     warnings: number;
-    error: null | { commit: string; at: string; messages: string[] };
+    /** `messages` only for loopback callers. */
+    error: null | { commit: string; at: string; errors: number; messages?: string[] };
   };
 }
 
-export function healthBody(live: LiveConfig, version: string, startedAt: number, now: number): HealthBody {
+export function healthBody(live: LiveConfig, version: string, startedAt: number, now: number, withMessages = false): HealthBody {
   const s = live.snapshot;
   const e = live.error;
   return {
@@ -30,15 +35,17 @@ export function healthBody(live: LiveConfig, version: string, startedAt: number,
       providers: s?.providers.size ?? 0,
       bindings: s?.bindings.size ?? 0,
       warnings: s?.warnings.length ?? 0,
-      error: e ? { commit: e.commit, at: e.at, messages: e.errors.map(formatIssue) } : null,
+      error: e ? { commit: e.commit, at: e.at, errors: e.errors.length, ...(withMessages ? { messages: e.errors.map(formatIssue) } : {}) } : null,
     },
   };
 }
 
 export function healthz(live: LiveConfig, version: string, startedAt: number, now = Date.now) {
+  const addressOf = remoteAddressOf(live);
   return async function healthRoute(ctx: Context, next: Next): Promise<void> {
     if (ctx.path !== '/healthz' || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
-    const body = healthBody(live, version, startedAt, now());
+    const local = isLocalCaller(ctx.req.socket.remoteAddress ?? '', addressOf(ctx), isForwarded(ctx.req.headers));
+    const body = healthBody(live, version, startedAt, now(), local);
     ctx.set('Cache-Control', 'no-store');
     ctx.status = body.status === 'error' ? 503 : 200;
     ctx.body = body;

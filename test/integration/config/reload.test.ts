@@ -70,7 +70,7 @@ describe('hot reload from the config repository', () => {
       const { body } = await hub.waitFor((b) => b.config.error?.commit === bad, 5000);
       expect(body.config.error?.commit).toBe(bad);
       expect(body.config.commit).toBe(good);
-      expect(body.config.error!.messages.length).toBeGreaterThan(0);
+      expect(body.config.error!.messages!.length).toBeGreaterThan(0);
     }
     // A fix pushed on top goes live again and clears the error.
     gitRun(work, ['pull', '-q', '--ff-only']);

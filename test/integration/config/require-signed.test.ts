@@ -93,7 +93,7 @@ describe('security.requireSignedCommits', () => {
     const bad = head();
     const { body } = await hub.waitFor((b) => b.config.error?.commit === bad);
     expect(body.config.commit).toBe(good);
-    expect(body.config.error!.messages[0]).toMatch(/is not signed, and security\.requireSignedCommits is on/);
+    expect(body.config.error!.messages![0]).toMatch(/is not signed, and security\.requireSignedCommits is on/);
     await restore();
   });
 
