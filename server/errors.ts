@@ -91,7 +91,7 @@ export const ERRORS = {
   SIL_BODY_TOO_LARGE: spec(413, 'The request body is too large.', 'API request bodies are small JSON documents; send less.'),
   SIL_BODY_INVALID: spec(400, 'The request body is not valid JSON.', 'Send one JSON document, UTF-8 encoded.'),
   SIL_BODY_MEDIA_TYPE: spec(415, 'The request body is not JSON.', 'Send the body with Content-Type: application/json.'),
-  SIL_BASE_URL_FORBIDDEN: spec(400, 'The provider base URL points at a link-local or cloud metadata address.', 'Use the provider\'s public address; if the provider really lives there, set security.allowPrivateBaseUrls: true in sil.yaml.'),
+  SIL_BASE_URL_FORBIDDEN: spec(400, 'The provider base URL points at a link-local or cloud metadata address, or at a host name that leads there (metadata.google.internal, 169-254-169-254.sslip.io).', 'Use the provider\'s public address or host name; if the provider really lives there, set security.allowPrivateBaseUrls: true in sil.yaml.'),
   SIL_NAME_INVALID: spec(400, 'The id or file name is not allowed.', 'Use letters, digits, dots, hyphens and underscores only; no slashes, no leading dot.'),
   // Runtime audit log (docs/security.md).
   SIL_AUDIT_EVENT: spec(500, 'The audit event was refused: unknown type, malformed actor, or a detail that is nested, too large or names a secret.', 'Emit a type from AUDIT_EVENT_TYPES with flat string/number/boolean details; secrets never go into the audit log.', false),

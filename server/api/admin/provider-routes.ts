@@ -1,6 +1,6 @@
 // /api/providers: add from a catalog template or a custom definition, edit, enable/disable,
 // switch single services, delete. The list shows each provider's status and key counts.
-import { providerBaseUrls } from '../../config/base-url-check.ts';
+import { forbiddenHost, providerBaseUrls } from '../../config/base-url-check.ts';
 import { assertBaseUrl, systemResolve } from '../../core/private-address.ts';
 import { SilError } from '../../errors.ts';
 import { definitionOf } from '../../config/provider-check.ts';
@@ -29,7 +29,11 @@ export function providerHandlers(repo: Repo): Record<ProviderOp, Handler> {
     const def = definitionOf(p, deps.catalog);
     if (!def || deps.live.snapshot?.settings.security.allowPrivateBaseUrls) return;
     for (const { url } of providerBaseUrls(p, def)) {
-      if (!url.includes('${')) await assertBaseUrl(url, { allowPrivate: false, resolve: deps.resolveHost ?? systemResolve });
+      if (url.includes('${')) continue;
+      // Metadata names and nip.io-style names are refused without asking DNS (it may not know them here).
+      const named = forbiddenHost(url);
+      if (named) throw new SilError('SIL_BASE_URL_FORBIDDEN', `provider base URL refused: ${url} points at ${named}`);
+      await assertBaseUrl(url, { allowPrivate: false, resolve: deps.resolveHost ?? systemResolve });
     }
   }
 

@@ -55,6 +55,10 @@ describe('the owner side of a running hub', () => {
     const metadata = await browser.post('/api/providers', { base: added.body.commit, provider: { ...provider, id: 'sneaky', connection: { baseUrl: 'http://169.254.169.254/latest' } } });
     expect(metadata.status).toBe(400);
     expect(metadata.body.error.code).toBe('SIL_BASE_URL_FORBIDDEN');
+    // By name too, without asking DNS (which does not know metadata.google.internal off GCP).
+    const named = await browser.post('/api/providers', { base: added.body.commit, provider: { ...provider, id: 'sneaky', connection: { baseUrl: 'http://metadata.google.internal/computeMetadata/v1' } } });
+    expect(named.status).toBe(400);
+    expect(named.body.error).toMatchObject({ code: 'SIL_BASE_URL_FORBIDDEN', message: expect.stringMatching(/metadata\.google\.internal is the metadata service's name/) });
 
     // The commit is signed by the hub's key: stock git accepts it.
     const signers = join(hub.dir, 'allowed_signers');
