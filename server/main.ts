@@ -9,6 +9,8 @@ import { Reloader } from './config/reloader.ts';
 import { GitWriter } from './config/git-writer.ts';
 import { formatIssue } from './config/issues.ts';
 import { createApp } from './http/app.ts';
+import { resolveLimits, serverOptions, type ResolvedLimits, type ServerLimits } from './http/server-limits.ts';
+import { applyServerLimits, logServerErrors, openFilesLimit } from './http/apply-limits.ts';
 import { SilError } from './errors.ts';
 import { loadHubIdentity } from './vault/identity.ts';
 import { startKeyMaintenance } from './vault/key-maintenance.ts';
@@ -43,12 +45,15 @@ export interface HubOptions {
   keyMaintenanceMs?: number;
   /** The built console (default admin/dist of this checkout); null serves no console. */
   consoleDir?: string | null;
+  /** Overrides of the HTTP server's limits against slow and idle callers (docs/network-limits.md). */
+  limits?: Partial<ServerLimits>;
   log?: (line: string) => void;
 }
 
 export interface Hub {
   url: string;
   server: Server;
+  limits: ResolvedLimits;
   live: LiveConfig;
   writer: GitWriter;
   reloader: Reloader;
@@ -128,14 +133,22 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     admin,
     ...(opts.consoleDir === null ? {} : { console: consoleStatic({ root: opts.consoleDir ?? fileURLToPath(new URL('../admin/dist/', import.meta.url)), log }) }),
   });
-  const server = createServer(app.callback());
+  const limits = resolveLimits(opts.limits, openFilesLimit());
+  const server = createServer(serverOptions(limits), app.callback());
+  applyServerLimits(server, limits, log);
   await new Promise<void>((ok, fail) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
+    const listenFailed = (err: NodeJS.ErrnoException) => {
       reloader.stop();
       keyMaintenance.stop();
       fail(new SilError('SIL_LISTEN', `cannot listen on ${opts.host}:${opts.port}: ${err.code ?? err.message}`, { cause: err }));
+    };
+    server.once('error', listenFailed);
+    server.listen(opts.port, opts.host, () => {
+      // Later errors (a failed accept) must neither stop the reloader nor go unhandled.
+      server.off('error', listenFailed);
+      logServerErrors(server, log);
+      ok();
     });
-    server.listen(opts.port, opts.host, () => ok());
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
@@ -143,6 +156,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   return {
     url: `http://${host}:${port}`,
     server,
+    limits,
     live,
     writer,
     reloader,
