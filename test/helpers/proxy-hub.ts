@@ -8,13 +8,13 @@ import { loadHubIdentity } from '../../server/vault/identity.ts';
 import { changeKeys } from '../../server/vault/key-ops.ts';
 import { addKey } from '../../server/vault/keyring.ts';
 import { generateClientToken, hashToken } from '../../server/vault/client-token.ts';
-import { startHub, type Hub } from '../../server/main.ts';
+import { startHub, type Hub, type HubOptions } from '../../server/main.ts';
 import { tempDir } from './tmp.ts';
 
 export interface ProxyHub { hub: Hub; token: string; logs: string[]; stop(): Promise<void> }
 
-/** Files of the config repository, a client `web` (prod) allowed every binding, and keys by provider. */
-export async function startProxyHub(files: Record<string, string>, keys: Record<string, Record<string, string>>): Promise<ProxyHub> {
+/** Files of the config repository, a client `web` (prod) allowed every binding, and keys by provider; `options` of the hub (its HTTP limits). */
+export async function startProxyHub(files: Record<string, string>, keys: Record<string, Record<string, string>>, options: Pick<HubOptions, 'limits'> = {}): Promise<ProxyHub> {
   const tmp = tempDir('sil-proxy-hub-');
   const data = join(tmp.path, 'data');
   const { paths } = await initDataDir(data);
@@ -31,7 +31,7 @@ export async function startProxyHub(files: Record<string, string>, keys: Record<
   const vault = { gitdir: paths.gitdir, writer, catalog, hub: await loadHubIdentity(paths.ageKey), author, now: () => new Date() };
   for (const [provider, secret] of Object.entries(keys)) await changeKeys(vault, provider, (k, kc) => addKey(k, kc, { secret }));
   const logs: string[] = [];
-  const hub = await startHub({ dataDir: data, host: '127.0.0.1', port: 0, log: (l) => logs.push(l) });
+  const hub = await startHub({ dataDir: data, host: '127.0.0.1', port: 0, log: (l) => logs.push(l), ...options });
   return {
     hub,
     token,
