@@ -14,8 +14,9 @@ import { tokensCommand } from './cli/tokens.ts';
 import { auditCommand } from './cli/audit.ts';
 import { signingCommand } from './cli/signing.ts';
 import { ownerCommand } from './cli/owner.ts';
+import { mockCommand } from './cli/mock.ts';
 
-export const COMMANDS: readonly Command[] = [startCommand, initCommand, validateCommand, catalogCommand, keysCommand, recipientsCommand, secretsCommand, tokensCommand, signingCommand, ownerCommand, auditCommand, hookCommand];
+export const COMMANDS: readonly Command[] = [startCommand, initCommand, validateCommand, catalogCommand, keysCommand, recipientsCommand, secretsCommand, tokensCommand, signingCommand, ownerCommand, auditCommand, mockCommand, hookCommand];
 
 function overview(): string {
   const shown = COMMANDS.filter((c) => !c.hidden);
