@@ -5,16 +5,18 @@
 //                                             its sources (admin/src, admin/public, the Astro
 //                                             config, package.json); a fast no-op otherwise
 //
-// `npm start` runs it with --if-stale first (the `prestart` script), so a fresh clone serves a
-// built console; the browser tests call ensureConsoleBuilt(). Concurrent callers (parallel test
+// `sil start` (so `npm start` too) calls ensureConsoleBuilt() before it starts the hub, so a
+// fresh clone serves a built console; so do the browser tests. Concurrent callers (parallel test
 // files, a second terminal) wait for one another through a lock folder instead of building twice
 // at once. The build goes to a temporary folder that then replaces admin/dist in one rename, so
 // a running hub never serves a half-written build; the previous build's /_astro/ files are
 // carried over once, so pages opened before a rebuild can still load their scripts.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { holderRuns, parseHolder } from '../server/config/data-lock.ts';
+import { systemProbe } from '../server/config/process-probe.ts';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const ADMIN = join(ROOT, 'admin');
@@ -38,6 +40,28 @@ function newest(path: string): number {
   let time = info.mtimeMs;
   if (info.isDirectory()) for (const name of readdirSync(path)) time = Math.max(time, newest(join(path, name)));
   return time;
+}
+
+/** Whether admin/dist holds a build that can be served. */
+export function consoleIsBuilt(): boolean {
+  return existsSync(join(DIST, 'index.html'));
+}
+
+/** Astro's command, wherever npm put the package (this checkout's node_modules or a parent's). */
+function astroBin(): string | null {
+  try {
+    return join(dirname(fileURLToPath(import.meta.resolve('astro/package.json'))), 'bin', 'astro.mjs');
+  } catch {
+    return null;
+  }
+}
+
+/** Why this installation cannot build the console (null: it can). */
+export function buildToolingProblem(): string | null {
+  if (!existsSync(join(ADMIN, 'src'))) return `${join(ADMIN, 'src')} is missing`;
+  const astro = astroBin();
+  if (!astro || !existsSync(astro)) return 'astro is not installed (run `npm install`)';
+  return null;
 }
 
 export function consoleIsStale(): boolean {
@@ -74,7 +98,8 @@ function carryOver(from: string, to: string): string[] {
 /** Builds now (no staleness check) into a temporary folder, then swaps it in for admin/dist. */
 function buildUnlocked(opts: { quiet?: boolean }): void {
   const out = join(ADMIN, `.dist-${process.pid}-${Date.now()}`);
-  const astro = join(ROOT, 'node_modules', 'astro', 'bin', 'astro.mjs');
+  const astro = astroBin();
+  if (!astro) throw new Error('astro is not installed (run `npm install`)');
   try {
     const r = spawnSync(process.execPath, [astro, 'build', '--root', ADMIN, '--outDir', out], {
       cwd: ROOT,
@@ -102,6 +127,12 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/** Whether the build lock was left by a process that has ended (killed while it built). */
+function lockOwnerGone(): boolean {
+  const holder = parseHolder(readFileSync(join(LOCK, 'owner'), 'utf8'));
+  return holder !== null && !holderRuns(holder, systemProbe);
+}
+
 /** Runs `work` holding the build lock (admin/.build-lock), waiting up to 5 minutes for it. */
 function withLock<T>(work: () => T): T {
   const deadline = Date.now() + 300_000;
@@ -110,17 +141,19 @@ function withLock<T>(work: () => T): T {
       mkdirSync(LOCK);
       break;
     } catch {
-      // Someone else builds; a lock older than 5 minutes is left over from a crash.
+      // Someone else builds. A lock whose builder has ended, or older than 5 minutes, is left
+      // over from a crash.
       try {
-        if (Date.now() - statSync(LOCK).mtimeMs > 300_000) rmSync(LOCK, { recursive: true, force: true });
+        if (Date.now() - statSync(LOCK).mtimeMs > 300_000 || lockOwnerGone()) rmSync(LOCK, { recursive: true, force: true });
       } catch {
-        // gone meanwhile
+        // gone meanwhile, or its owner file not written yet
       }
       if (Date.now() > deadline) throw new Error(`waited 5 minutes for ${LOCK}; remove it if no build is running`);
       sleep(250);
     }
   }
   try {
+    writeFileSync(join(LOCK, 'owner'), JSON.stringify({ pid: process.pid, startTicks: systemProbe.find(process.pid)?.startTicks }));
     return work();
   } finally {
     rmSync(LOCK, { recursive: true, force: true });
@@ -151,8 +184,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     }
   } catch (err) {
     process.stderr.write(`console: ${(err as Error).message}\n`);
-    // Before `npm start`: the hub (and its proxy) still starts, serving the last build if any.
-    if (process.argv.includes('--if-stale')) process.stderr.write('console: starting the hub without a fresh console build\n');
-    else process.exit(1);
+    process.exit(1);
   }
 }
