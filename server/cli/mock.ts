@@ -65,22 +65,24 @@ Options:
     const [kind] = positionals;
     if (kind !== 'openai') throw usage(kind ? `unknown mock "${kind}" (there is one: openai)` : 'which mock? (sil mock openai)');
     const port = parsePort(values.port as string | undefined);
+    // Ctrl-C is caught from before the address is printed: a caller may stop it at once.
+    let stop = () => {};
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     const server = createServer(handle(io));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) => reject(new SilError('SIL_LISTEN', `sil mock: cannot listen on 127.0.0.1:${port}: ${err.code ?? err.message}`, { hint: 'another process may use the port: pass --port' })));
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    const { port: bound } = server.address() as { port: number };
-    io.out(`sil mock openai listening on http://127.0.0.1:${bound}/v1 (any Bearer key; Ctrl-C stops)`);
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (err: NodeJS.ErrnoException) => reject(new SilError('SIL_LISTEN', `sil mock: cannot listen on 127.0.0.1:${port}: ${err.code ?? err.message}`, { hint: 'another process may use the port: pass --port' })));
+        server.listen(port, '127.0.0.1', () => resolve());
+      });
+      const { port: bound } = server.address() as { port: number };
+      io.out(`sil mock openai listening on http://127.0.0.1:${bound}/v1 (any Bearer key; Ctrl-C stops)`);
+      await stopped;
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     io.err('sil mock: stopped');
