@@ -37,6 +37,22 @@ function sourcesOf(spec: Usage): readonly Source[] {
   return sources;
 }
 
+/**
+ * The top-level members of a JSON answer that `spec` reads figures from (`usage` for
+ * `body:usage.prompt_tokens`); empty when it reads only headers, so the body need not be kept.
+ */
+const bodyKeys = new WeakMap<Usage, ReadonlySet<string>>();
+export function bodyKeysOf(spec: Usage | undefined): ReadonlySet<string> {
+  if (!spec) return NO_KEYS;
+  let keys = bodyKeys.get(spec);
+  if (!keys) {
+    keys = new Set(sourcesOf(spec).filter((s) => s.header === undefined).map((s) => s.path[0]));
+    bodyKeys.set(spec, keys);
+  }
+  return keys;
+}
+const NO_KEYS: ReadonlySet<string> = new Set();
+
 /** Reads the figures a template's `usage` names from a JSON answer and its headers. */
 export function readUsage(spec: Usage | undefined, body: unknown, headers: Readonly<Record<string, string | string[] | undefined>>): UsageFigures {
   const out: UsageFigures = {};

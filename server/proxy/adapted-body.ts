@@ -1,10 +1,14 @@
 // The caller's answer when the target speaks another protocol: the provider's JSON, stream or
 // error translated by the protocol adapter into the OpenAI shape, with the usage it reported.
-import { Readable } from 'node:stream';
+// Adapted requests ask for no Content-Encoding; a provider that compresses anyway is decoded here.
+import { Readable, pipeline } from 'node:stream';
 import { bodyChunks, bodyText, type UpstreamBody } from './upstream-body.ts';
+import { decodeBody, decoderStages, encodingsOf } from './content-decoding.ts';
 import type { OpenAIChatRequest, ProtocolAdapter, TokenUsage } from '../protocols/types.ts';
 
 const MAX_ANSWER = 16 * 1024 * 1024;
+
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
 export interface AdaptedAnswer {
   contentType: string;
@@ -13,7 +17,25 @@ export interface AdaptedAnswer {
   usage: Promise<TokenUsage | undefined>;
 }
 
-const readAll = (body: UpstreamBody): Promise<string> => bodyText(body, MAX_ANSWER);
+/** The provider's chunks with their Content-Encoding undone. */
+function chunksOf(body: UpstreamBody, headers: Headers): AsyncIterable<Uint8Array> {
+  const encodings = encodingsOf(headers['content-encoding']);
+  const stages = encodings.length ? decoderStages(encodings) : undefined;
+  if (!stages) return bodyChunks(body);
+  const source = body.kind === 'bytes' ? Readable.from([body.bytes]) : body.stream.toReadable();
+  pipeline([source, ...stages], () => undefined);
+  return stages[stages.length - 1];
+}
+
+/** The provider's whole text (decoded), at most MAX_ANSWER of it. */
+async function textOf(body: UpstreamBody, headers: Headers): Promise<string> {
+  const encodings = encodingsOf(headers['content-encoding']);
+  if (encodings.length === 0) return bodyText(body, MAX_ANSWER);
+  if (body.kind === 'bytes') return ((await decodeBody(body.bytes, encodings)) ?? Buffer.alloc(0)).toString('utf8', 0, MAX_ANSWER);
+  let text = '';
+  for await (const chunk of chunksOf(body, headers)) if (text.length < MAX_ANSWER) text += Buffer.from(chunk).toString('utf8');
+  return text.slice(0, MAX_ANSWER);
+}
 
 function parse(text: string): unknown {
   try {
@@ -27,14 +49,15 @@ export async function adaptedAnswer(
   adapter: ProtocolAdapter,
   status: number,
   body: UpstreamBody,
+  headers: Headers,
   request: OpenAIChatRequest,
   model: string,
 ): Promise<AdaptedAnswer> {
   if (status >= 400) {
-    return { contentType: 'application/json', body: JSON.stringify(adapter.error(status, parse(await readAll(body)))), usage: Promise.resolve(undefined) };
+    return { contentType: 'application/json', body: JSON.stringify(adapter.error(status, parse(await textOf(body, headers)))), usage: Promise.resolve(undefined) };
   }
   if (request.stream !== true) {
-    const native = parse(await readAll(body));
+    const native = parse(await textOf(body, headers));
     return { contentType: 'application/json', body: JSON.stringify(adapter.response(native, model)), usage: Promise.resolve(adapter.usage(native)) };
   }
   const translator = adapter.stream(request, model);
@@ -43,7 +66,7 @@ export async function adaptedAnswer(
   async function* frames(): AsyncGenerator<string> {
     try {
       try {
-        for await (const chunk of bodyChunks(body)) yield* translator.push(chunk);
+        for await (const chunk of chunksOf(body, headers)) yield* translator.push(chunk);
       } catch {
         // The provider cut the stream: end() closes it with an error frame.
       }

@@ -60,6 +60,9 @@ export function attemptRequest(input: AttemptInput, adapter: ProtocolAdapter | n
     } else {
       body = withModel(state, model);
       callerHeaders = { 'content-type': 'application/json', accept: String(input.headers.accept ?? 'application/json') };
+      // The provider may compress for a caller that can take it: the answer is passed on as it comes.
+      const acceptEncoding = input.headers['accept-encoding'];
+      if (acceptEncoding) callerHeaders['accept-encoding'] = String(acceptEncoding);
     }
   } else {
     body = state.body.length > 0 ? state.body : undefined;

@@ -3,7 +3,9 @@
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length'];
 const CALLER_SECRETS = ['authorization', 'cookie', 'x-sil-key', 'x-api-key', 'api-key', 'x-goog-api-key', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip'];
 const DROP_UP = new Set([...HOP_BY_HOP, ...CALLER_SECRETS]);
-const DROP_DOWN = new Set([...HOP_BY_HOP, 'set-cookie', 'content-encoding']);
+// Content-Encoding crosses: the provider's bytes reach the caller as they came (never decoded
+// and re-encoded); the proxy decodes a copy only to read usage.
+const DROP_DOWN = new Set([...HOP_BY_HOP, 'set-cookie']);
 
 /** Caller headers a provider may see (pass-through door): content negotiation and the like. */
 export function forwardableRequestHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {

@@ -1,19 +1,34 @@
-// A provider's answer body as the upstream client hands it over: small JSON answers already read
-// whole (no stream machinery per request), anything else as a stream the caller reads.
-import type { Readable } from 'node:stream';
+// A provider's answer body as the upstream client hands it over: read whole when that is cheaper
+// (a small answer, or a JSON answer of unknown length that turns out small), else as a stream
+// passed on as it arrives (answer-stream.ts).
+import type { AnswerStream } from './answer-stream.ts';
 
 export type UpstreamBody =
   | { kind: 'bytes'; bytes: Buffer }
-  | { kind: 'stream'; stream: Readable };
+  | { kind: 'stream'; stream: AnswerStream };
 
-/** JSON answers up to this size (known from Content-Length) are read whole before the answer is handed over. */
+/**
+ * Answers up to this size are read whole before they are handed over: one buffer, one write to
+ * the caller with a Content-Length. A JSON answer without Content-Length (chunked) is collected
+ * up to this size too and becomes a stream only if it grows past it.
+ */
 export const SMALL_ANSWER = 256 * 1024;
 
-/** Whether an answer with these headers is read whole. */
-export function readsWhole(headers: Readonly<Record<string, string | string[] | undefined>>): boolean {
-  const type = headers['content-type'];
-  const length = Number(headers['content-length'] ?? NaN);
-  return typeof type === 'string' && type.includes('json') && length <= SMALL_ANSWER;
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
+/** Bodies that are streams by nature: passed on as they come, whatever their size. */
+const isStream = (type: string) => type.includes('text/event-stream') || type.includes('ndjson') || type.includes('jsonl') || type.includes('json-seq');
+
+/**
+ * How an answer with these headers is read: 'whole' (its length is known and small),
+ * 'collect' (JSON of unknown length: read whole unless it grows past SMALL_ANSWER) or 'stream'.
+ */
+export function readingOf(headers: Headers): 'whole' | 'collect' | 'stream' {
+  const type = String(headers['content-type'] ?? '').toLowerCase();
+  if (isStream(type)) return 'stream';
+  const lengthHeader = headers['content-length'];
+  if (lengthHeader !== undefined) return Number(lengthHeader) <= SMALL_ANSWER ? 'whole' : 'stream';
+  return type.includes('json') ? 'collect' : 'stream';
 }
 
 /** Throws the answer away (a failed attempt): a stream is stopped, which frees its connection. */
@@ -26,7 +41,7 @@ export async function bodyText(body: UpstreamBody, max: number): Promise<string>
   if (body.kind === 'bytes') return body.bytes.toString('utf8', 0, Math.min(body.bytes.length, max));
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body.stream) {
+  for await (const chunk of body.stream.toReadable()) {
     if (size < max) chunks.push(chunk as Buffer);
     size += (chunk as Buffer).length;
   }
@@ -40,5 +55,5 @@ export async function* bodyChunks(body: UpstreamBody): AsyncGenerator<Uint8Array
     yield body.bytes;
     return;
   }
-  for await (const chunk of body.stream) yield chunk as Uint8Array;
+  for await (const chunk of body.stream.toReadable()) yield chunk as Uint8Array;
 }

@@ -1,13 +1,14 @@
 // Sends one attempt to a provider with undici: pooled keep-alive connections, and separate
 // connect, first-byte and total time limits, each reported as what it was (for failover rules).
-// undici's dispatch API is used directly: a small JSON answer is collected into one buffer, and
-// only other answers get a stream (with backpressure), which saves a stream, a promise and an
-// abort listener per request over undici's request() API.
-import { Readable } from 'node:stream';
+// undici's dispatch API is used directly: a small answer (or a JSON answer of unknown length that
+// stays small) is collected into one buffer, and only other answers get a stream (with
+// backpressure), which saves a stream, a promise and an abort listener per request over undici's
+// request() API.
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { UpstreamRequest } from './prepared-request.ts';
 import { Deadlines, type Deadline } from './deadlines.ts';
-import { readsWhole, type UpstreamBody } from './upstream-body.ts';
+import { readingOf, SMALL_ANSWER, type UpstreamBody } from './upstream-body.ts';
+import { AnswerStream } from './answer-stream.ts';
 import { FORBIDDEN_ADDRESS, type LookupFn } from './guarded-lookup.ts';
 
 export interface Timeouts { connectMs: number; firstByteMs: number; totalMs: number }
@@ -51,8 +52,10 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   #settled = false;
   #status = 0;
   #headers: AnswerHeaders = {};
+  /** Chunks of an answer read whole; null once it is a stream. */
   #chunks: Buffer[] | null = null;
-  #stream: Readable | null = null;
+  #size = 0;
+  #stream: AnswerStream | null = null;
   readonly #resolve: (r: SendResult) => void;
   readonly #reject: (e: unknown) => void;
   readonly #done: () => void;
@@ -78,38 +81,36 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     if (status < 200) return; // 1xx: informational, the answer follows
     this.#status = status;
     this.#headers = headers;
-    if (readsWhole(headers)) {
-      this.#chunks = [];
-      return;
-    }
-    const stream = new Readable({
-      read: () => controller.resume(),
-      destroy: (err, cb) => {
-        if (!controller.aborted && !stream.readableEnded) controller.abort(err ?? new undiciErrors.RequestAbortedError());
-        cb(err);
-      },
-    });
-    this.#stream = stream;
-    this.#settle({ kind: 'response', status, headers, body: { kind: 'stream', stream } });
+    if (readingOf(headers) === 'stream') this.#startStream(controller);
+    else this.#chunks = [];
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.#chunks) this.#chunks.push(chunk);
-    else if (this.#stream && !this.#stream.push(chunk)) controller.pause();
+    if (this.#chunks) {
+      this.#chunks.push(chunk);
+      this.#size += chunk.length;
+      // A JSON answer of unknown length that grows large is passed on as it comes after all.
+      if (this.#size > SMALL_ANSWER) {
+        const arrived = this.#chunks;
+        this.#chunks = null;
+        this.#startStream(controller);
+        for (const c of arrived) this.#stream!.push(c);
+      }
+    } else this.#stream?.push(chunk);
   }
 
   onResponseEnd(): void {
     this.#done();
     if (this.#chunks) {
-      const bytes = this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks);
+      const bytes = this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks, this.#size);
       this.#settle({ kind: 'response', status: this.#status, headers: this.#headers, body: { kind: 'bytes', bytes } });
-    } else if (this.#stream) this.#stream.push(null);
+    } else this.#stream?.end();
   }
 
   onResponseError(_controller: unknown, err: Error): void {
     this.#done();
     if (this.#stream) {
-      this.#stream.destroy(err);
+      this.#stream.fail(err);
       return;
     }
     if (this.#settled) return;
@@ -119,6 +120,17 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
       this.#settled = true;
       this.#reject(err);
     }
+  }
+
+  #startStream(controller: Dispatcher.DispatchController): void {
+    this.#stream = new AnswerStream({
+      pause: () => controller.pause(),
+      resume: () => controller.resume(),
+      abort: (reason) => {
+        if (!controller.aborted) controller.abort(reason);
+      },
+    });
+    this.#settle({ kind: 'response', status: this.#status, headers: this.#headers, body: { kind: 'stream', stream: this.#stream } });
   }
 
   #settle(r: SendResult): void {

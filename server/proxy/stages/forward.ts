@@ -13,8 +13,9 @@ import type { ProxyState } from '../proxy-state.ts';
 import { circuitKey } from '../../core/circuit-breaker.ts';
 import type { TargetChoice } from '../target-choice.ts';
 import { invalidateAuth, type AuthDeps } from '../../auth-schemes/async-registry.ts';
-import { meterBody } from '../metered-body.ts';
 import { readUsage, costOf, type UsageFigures } from '../../observe/usage.ts';
+import { answerMeter, wholeAnswerUsage } from '../answer-meter.ts';
+import { relayAnswer } from '../relay.ts';
 import { adaptedAnswer } from '../adapted-body.ts';
 import { SilError } from '../../errors.ts';
 import { writeAnswer } from '../respond.ts';
@@ -44,14 +45,6 @@ function rulesOf(binding: CompiledBinding): BindingRules {
     rules.set(binding, r);
   }
   return r;
-}
-
-function parseJson(bytes: Buffer): unknown {
-  try {
-    return JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 function retrySafe(ctx: Context, state: ProxyState): boolean {
@@ -178,21 +171,26 @@ export function forward(deps: ForwardDeps) {
       if (state.failoverReasons.length) headers['x-sil-failover-reason'] = state.failoverReasons.join('; ').replace(/[\r\n]/g, ' ').slice(0, 512);
       const status = result.status;
       const usage: UsageContext = { deps, state, service, provider: provider.id, model, keyId: keyId ?? '', status };
+      const answerHeaders = result.headers;
       if (adapter) {
-        const answer = await adaptedAnswer(adapter, status, result.body, state.json as unknown as OpenAIChatRequest, model ?? '');
+        const answer = await adaptedAnswer(adapter, status, result.body, answerHeaders, state.json as unknown as OpenAIChatRequest, model ?? '');
         headers['content-type'] = answer.contentType;
+        delete headers['content-encoding']; // the translation is sent as plain text
         writeAnswer(ctx, status, headers, answer.body);
         void answer.usage.then((u) => recordUsage(usage, u ?? {}));
       } else if (result.body.kind === 'bytes') {
-        // A small JSON answer, read whole: usage read in place.
+        // Read whole: passed on as it came (still compressed if it was), usage read after.
         const bytes = result.body.bytes;
+        if (ctx.method === 'HEAD' && answerHeaders['content-length'] !== undefined) headers['content-length'] = String(answerHeaders['content-length']);
         writeAnswer(ctx, status, headers, bytes);
-        recordUsage(usage, readUsage(service.usage, parseJson(bytes), result.headers));
+        const used = wholeAnswerUsage(service.usage, answerHeaders, bytes);
+        if (used instanceof Promise) void used.then((u) => recordUsage(usage, readUsage(service.usage, u, answerHeaders)));
+        else recordUsage(usage, readUsage(service.usage, used, answerHeaders));
       } else {
-        const answerHeaders = result.headers;
-        const metered = meterBody(result.body.stream, String(answerHeaders['content-type'] ?? ''));
-        writeAnswer(ctx, status, headers, metered.stream);
-        void metered.done.then(({ json }) => recordUsage(usage, readUsage(service.usage, json, answerHeaders)));
+        if (answerHeaders['content-length'] !== undefined) headers['content-length'] = String(answerHeaders['content-length']);
+        ctx.respond = false;
+        const sse = String(answerHeaders['content-type'] ?? '').includes('text/event-stream');
+        void relayAnswer(ctx.res, status, headers, result.body.stream, answerMeter(service.usage, answerHeaders), sse).then(({ used }) => recordUsage(usage, readUsage(service.usage, used, answerHeaders)));
       }
       return;
     }

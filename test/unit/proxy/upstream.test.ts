@@ -48,7 +48,7 @@ describe('upstream', () => {
     const r = await get('/big');
     if (r.kind !== 'response' || r.body.kind !== 'stream') throw new Error(`expected a stream, got ${JSON.stringify(r)}`);
     let size = 0;
-    for await (const chunk of r.body.stream) {
+    for await (const chunk of r.body.stream.toReadable()) {
       size += (chunk as Buffer).length;
       await new Promise((ok) => setImmediate(ok));
     }
@@ -67,7 +67,7 @@ describe('upstream', () => {
     const r = await get('/drip', { connectMs: 1000, firstByteMs: 1000, totalMs: 300 });
     if (r.kind !== 'response' || r.body.kind !== 'stream') throw new Error('expected a stream');
     const err = await new Promise<Error>((ok) => {
-      r.body.kind === 'stream' && r.body.stream.on('error', ok).resume();
+      r.body.kind === 'stream' && r.body.stream.toReadable().on('error', ok).resume();
     });
     expect(err.name).toBe('TimeoutError');
   });

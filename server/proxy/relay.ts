@@ -1,0 +1,67 @@
+// Passes a streamed answer to the caller as it arrives: each chunk is written to the socket (and
+// shown to the meter), the socket's backpressure pauses the provider, and a caller that goes
+// away stops the provider's answer. A stream cut after the first byte ends with an explicit SSE
+// error event, never as a clean end; a cut non-SSE answer ends the connection (the caller sees
+// it incomplete rather than short).
+import type { ServerResponse } from 'node:http';
+import type { AnswerStream } from './answer-stream.ts';
+import type { AnswerMeter } from './answer-meter.ts';
+
+export const STREAM_CUT_EVENT = 'event: error\ndata: {"error":{"message":"the provider\'s stream was cut off","type":"api_error","code":"SIL_PROXY_STREAM_CUT"}}\n\n';
+
+export interface Relayed {
+  /** What the meter read (undefined without one). */
+  used: unknown;
+  cut: boolean;
+}
+
+/** Writes the head and relays `stream`; resolves when the answer has ended or was cut. */
+export function relayAnswer(res: ServerResponse, status: number, headers: Record<string, string | string[]>, stream: AnswerStream, meter: AnswerMeter | null, sse: boolean): Promise<Relayed> {
+  res.writeHead(status, headers);
+  return new Promise<Relayed>((resolve) => {
+    let waitingForDrain = false;
+    let finished = false;
+    const onDrain = () => {
+      waitingForDrain = false;
+      stream.resume();
+    };
+    const settle = async (cut: boolean) => {
+      if (finished) return;
+      finished = true;
+      res.removeListener('close', onClose);
+      let used: unknown;
+      try {
+        used = meter ? await meter.finish() : undefined;
+      } catch {
+        used = undefined;
+      }
+      resolve({ used, cut });
+    };
+    const onClose = () => {
+      if (finished) return;
+      stream.destroy(new Error('the caller went away'));
+      void settle(true);
+    };
+    res.on('close', onClose);
+    stream.pipeTo({
+      data(chunk) {
+        meter?.tap(chunk);
+        const ok = res.write(chunk);
+        if (!ok && !waitingForDrain) {
+          waitingForDrain = true;
+          res.once('drain', onDrain);
+        }
+        return ok;
+      },
+      end() {
+        res.end();
+        void settle(false);
+      },
+      error() {
+        if (sse) res.end(STREAM_CUT_EVENT);
+        else res.destroy();
+        void settle(true);
+      },
+    });
+  });
+}
