@@ -17,7 +17,8 @@ export function writeAnswer(ctx: Context, status: number, headers: AnswerHeaders
       res.end();
       return;
     }
-    headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+    // A HEAD answer carries the length of the body it does not send.
+    headers['content-length'] ??= String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
     res.writeHead(status, headers);
     res.end(body);
     return;

@@ -8,7 +8,7 @@ export interface MockReply {
   headers?: Record<string, string>;
   body?: unknown;
   /** Written one by one, 5 ms apart (a stream); with `cut`, the socket is then destroyed. */
-  chunks?: string[];
+  chunks?: (string | Buffer)[];
   cut?: boolean;
 }
 
@@ -41,7 +41,7 @@ export async function startMockUpstream(initial: (req: Received) => MockReply = 
         write(0);
         return;
       }
-      const body = out.body === undefined ? '' : typeof out.body === 'string' ? out.body : JSON.stringify(out.body);
+      const body = out.body === undefined ? '' : typeof out.body === 'string' || Buffer.isBuffer(out.body) ? out.body : JSON.stringify(out.body);
       res.writeHead(out.status, { 'content-type': 'application/json', ...out.headers });
       res.end(body);
     });

@@ -2,6 +2,7 @@
 // Messages API with the provider's own headers, the answer (plain and streamed) translated
 // back, usage and cost recorded.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { gzipSync } from 'node:zlib';
 import { startMockUpstream, type MockUpstream } from '../../helpers/mock-upstream.ts';
 import { startProxyHub, type ProxyHub } from '../../helpers/proxy-hub.ts';
 
@@ -29,13 +30,20 @@ describe('OpenAI caller, Anthropic target', () => {
   beforeAll(async () => {
     claude = await startMockUpstream((r) => {
       if (r.headers['x-api-key'] !== KEY || r.headers['anthropic-version'] !== '2023-06-01') return { status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } } };
+      // A provider that compresses although the hub did not ask (the last test).
+      if (r.url.startsWith('/gz/')) {
+        const gz = gzipSync(JSON.parse(r.body).stream ? STREAM.join('') : JSON.stringify(MESSAGE));
+        return JSON.parse(r.body).stream ? { status: 200, headers: { 'content-encoding': 'gzip' }, chunks: [gz.subarray(0, 40), gz.subarray(40)] } : { status: 200, headers: { 'content-encoding': 'gzip' }, body: gz };
+      }
       return JSON.parse(r.body).stream ? { status: 200, chunks: STREAM } : { status: 200, body: MESSAGE };
     });
     p = await startProxyHub({
       'sil.yaml': 'version: 1\nenvironments: [dev, prod]\n',
       'providers/claude.yaml': `id: claude\ntemplate: anthropic\nname: Claude\nenvironment: prod\nconnection:\n  baseUrl: ${claude.url}\nservices:\n  openai-compat: { enabled: false }\n`,
       'bindings/chat.yaml': 'name: chat\nenvironment: prod\nprotocol: openai-chat\ntargets:\n  - { provider: claude, model: claude-sonnet-4-5 }\n',
-    }, { claude: { apiKey: KEY } });
+      'providers/claude-gz.yaml': `id: claude-gz\ntemplate: anthropic\nname: Claude (gzip)\nenvironment: prod\nconnection:\n  baseUrl: ${claude.url}/gz\nservices:\n  openai-compat: { enabled: false }\n`,
+      'bindings/chat-gz.yaml': 'name: chat-gz\nenvironment: prod\nprotocol: openai-chat\ntargets:\n  - { provider: claude-gz, model: claude-sonnet-4-5 }\n',
+    }, { claude: { apiKey: KEY }, 'claude-gz': { apiKey: KEY } });
   });
   afterAll(async () => {
     await p?.stop();
@@ -69,5 +77,19 @@ describe('OpenAI caller, Anthropic target', () => {
     expect(chunks.at(-1)!.usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 6 });
     await new Promise((r) => setTimeout(r, 20));
     expect(p.hub.usage.totals.get('web|chat|claude|claude-sonnet-4-5')).toMatchObject({ requests: 2, inputTokens: 21, outputTokens: 10 });
+  });
+
+  it('decodes a provider that compresses unasked before translating (plain and streamed), and sends the translation plain', async () => {
+    const plain = await call({ model: 'chat-gz', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.json()).toMatchObject({ choices: [{ message: { content: 'Hello from Claude' } }], usage: { prompt_tokens: 12, completion_tokens: 4 } });
+    const streamed = await call({ model: 'chat-gz', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Hi' }] });
+    expect(streamed.headers.get('content-encoding')).toBeNull();
+    const text = await streamed.text();
+    expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    expect(text).toContain('"content":"Hel"');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(p.hub.usage.totals.get('web|chat-gz|claude-gz|claude-sonnet-4-5')).toMatchObject({ requests: 2, inputTokens: 21, outputTokens: 10 });
   });
 });
