@@ -10,6 +10,10 @@ import { tally } from './event-tally.ts';
 
 const REPORT_EVERY_MS = 60_000;
 
+/** "a connection", or "12 connections in the last 60 s". */
+const connections = (count: number, sinceMs: number) =>
+  count === 1 && sinceMs === 0 ? 'a connection' : `${count} connection${count === 1 ? '' : 's'} in the last ${Math.round(sinceMs / 1000)} s`;
+
 /** The process's open-files limit (Linux; null elsewhere). Node raises the soft limit to the hard one at start. */
 export function openFilesLimit(): number | null {
   try {
@@ -32,7 +36,7 @@ export function applyServerLimits(server: Server, limits: ResolvedLimits, log: (
     if (closeSilent({ inRequest: res !== null, callerNotReading })) socket.destroy();
   });
   const dropped = tally(REPORT_EVERY_MS, Date.now, (count, sinceMs) =>
-    log(`http: refused ${count} connection(s)${sinceMs ? ` in the last ${Math.round(sinceMs / 1000)} s` : ''}: ${limits.maxConnections} are open, the limit; ` +
+    log(`http: refused ${connections(count, sinceMs)}: ${limits.maxConnections} are open, the limit; ` +
       'raise the open-files limit (ulimit -n) to allow more, or see who holds them (ss -tn)'));
   server.on('drop', dropped);
 }
@@ -40,11 +44,11 @@ export function applyServerLimits(server: Server, limits: ResolvedLimits, log: (
 /** After listening: errors of the running server (a failed accept) are logged, never fatal. */
 export function logServerErrors(server: Server, log: (line: string) => void): void {
   let last = '';
-  const report = tally(REPORT_EVERY_MS, Date.now, (count) =>
-    log(`http: cannot accept connections (${count} time(s)): ${last}; ` +
-      (last.includes('EMFILE') || last.includes('ENFILE') ? 'the process has no file descriptors left: raise the open-files limit (ulimit -n)' : 'see the error code')));
+  const report = tally(REPORT_EVERY_MS, Date.now, (count, sinceMs) =>
+    log(`http: cannot accept ${connections(count, sinceMs)}: ${last}; ` +
+      (/EMFILE|ENFILE/.test(last) ? 'the process has no file descriptors left: raise the open-files limit (ulimit -n)' : 'the hub keeps listening; if this repeats, check the network interface and restart the hub')));
   server.on('error', (err: NodeJS.ErrnoException) => {
-    last = `${err.code ?? ''} ${err.message}`.trim();
+    last = err.code && !err.message.includes(err.code) ? `${err.code}: ${err.message}` : err.message;
     report();
   });
 }

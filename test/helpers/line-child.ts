@@ -13,9 +13,13 @@ export interface LineChild {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export function startChild(script: string, args: string[]): LineChild {
+/** `maxOpenFiles` sets the child's open-files limit, soft and hard (bash's ulimit, then exec: the PID stays the child's). */
+export function startChild(script: string, args: string[], opts: { maxOpenFiles?: number } = {}): LineChild {
   const path = fileURLToPath(new URL(`./children/${script}`, import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, [path, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const command = opts.maxOpenFiles === undefined
+    ? [process.execPath, path, ...args]
+    : ['bash', '-c', `ulimit -n ${opts.maxOpenFiles} && exec "$0" "$@"`, process.execPath, path, ...args];
+  const child: ChildProcess = spawn(command[0], command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   const waiters = new Set<() => void>();
   let stderr = '';

@@ -2,27 +2,14 @@
 // under the documented bound, /healthz still answers at once, and every connection is closed
 // (with a 408) within the header time limit plus one check interval (docs/network-limits.md).
 import { describe, it, expect, afterAll } from 'vitest';
-import { get } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { rssOf, socketCountOf, startChild, type LineChild } from '../../helpers/line-child.ts';
+import { healthzOnce, until } from '../../helpers/probe.ts';
 import { maxConnectionsFor, parseOpenFilesLimit, SERVER_LIMITS } from '../../../server/http/server-limits.ts';
 
 const WANTED = 10_000;
 /** The documented bound: 20 MB plus 13 KiB per idle connection (measured: 8.3–9.6 KiB). */
 const rssBound = (n: number) => 20e6 + n * 13 * 1024;
-
-/** A /healthz on its own connection (no pooled socket left behind): status and milliseconds. */
-function healthz(url: string): Promise<{ status: number; ms: number }> {
-  const started = performance.now();
-  return new Promise((ok, fail) => {
-    const req = get(`${url}/healthz`, { agent: false, timeout: 5000 }, (res) => {
-      res.resume();
-      res.on('end', () => ok({ status: res.statusCode ?? 0, ms: performance.now() - started }));
-    });
-    req.on('timeout', () => req.destroy(new Error('/healthz did not answer within 5 s')));
-    req.on('error', fail);
-  });
-}
 
 /** How many connections to open: both processes (hub and holder) need one descriptor each. */
 function connectionCount(): number {
@@ -31,14 +18,6 @@ function connectionCount(): number {
   const fit = Math.min(WANTED, maxConnectionsFor(limit) - 64);
   if (fit < WANTED) console.log(`idle-connections: the open-files limit is ${limit}: the hub accepts ${maxConnectionsFor(limit)} connections, so this test opens ${fit} instead of ${WANTED}`);
   return fit;
-}
-
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const started = performance.now();
-  while (!check()) {
-    if (performance.now() - started > timeoutMs) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('idle connections', () => {
@@ -53,7 +32,7 @@ describe('idle connections', () => {
     const hub = startChild('hub.ts', ['{}']);
     children.push(hub);
     const { url, pid } = await hub.line<{ url: string; pid: number }>((l) => 'url' in l, 20_000);
-    for (let i = 0; i < 20; i++) expect((await healthz(url)).status).toBe(200);
+    for (let i = 0; i < 20; i++) expect((await healthzOnce(url)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 300));
     const before = rssOf(pid);
 
@@ -65,7 +44,7 @@ describe('idle connections', () => {
     await until(`the hub accepting ${n} connections`, () => socketCountOf(pid) > n, 5000);
     await new Promise((r) => setTimeout(r, 300));
     const after = rssOf(pid);
-    const health = await healthz(url);
+    const health = await healthzOnce(url);
     console.log(`idle-connections: ${n} connections opened in ${up.ms} ms; hub RSS ${(before / 1e6).toFixed(1)} MB before, ${(after / 1e6).toFixed(1)} MB with them (+${((after - before) / 1e6).toFixed(1)} MB, ${((after - before) / n / 1024).toFixed(1)} KiB each; bound +${(rssBound(n) / 1e6).toFixed(0)} MB); /healthz ${health.ms.toFixed(1)} ms`);
     expect(after - before).toBeLessThan(rssBound(n));
     expect(health.status).toBe(200);
@@ -78,6 +57,6 @@ describe('idle connections', () => {
     expect(gone.maxLifeMs).toBeLessThanOrEqual(headersTimeoutMs + checkIntervalMs + 3000);
     expect(gone.got408).toBe(n);
     await until('the hub releasing the sockets', () => socketCountOf(pid) < 10, 5000);
-    expect((await healthz(url)).status).toBe(200);
+    expect((await healthzOnce(url)).status).toBe(200);
   }, 60_000);
 });
