@@ -11,6 +11,7 @@ import { admit } from './stages/admit.ts';
 import { forward, type ForwardDeps } from './stages/forward.ts';
 import { listModels } from './stages/list-models.ts';
 import { sendError, proxyError } from './proxy-error.ts';
+import { outcomeHeaders } from './outcome-headers.ts';
 import { SilError } from '../errors.ts';
 import type { RequestLog } from './request-log.ts';
 import type { LiveConfig } from '../config/live-config.ts';
@@ -61,6 +62,8 @@ export function proxyMiddleware(deps: ProxyDeps) {
       await run(ctx, state);
     } catch (err) {
       if (!(err instanceof SilError) || !err.expose) deps.errorLog?.(`proxy: ${requestId}: ${(err as Error).stack ?? String(err)}`);
+      // Set before the error's own headers, which writeHead merges with these.
+      if (!ctx.res.headersSent) for (const [name, value] of Object.entries(outcomeHeaders(state))) ctx.res.setHeader(name, value);
       sendError(ctx, door, err, requestId);
       deps.audit?.refused(err, state, deps.remoteAddress(ctx));
     } finally {

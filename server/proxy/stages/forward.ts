@@ -16,6 +16,7 @@ import { invalidateAuth, type AuthDeps } from '../../auth-schemes/async-registry
 import { readUsage, costOf, type UsageFigures } from '../../observe/usage.ts';
 import { answerMeter, wholeAnswerUsage } from '../answer-meter.ts';
 import { relayAnswer } from '../relay.ts';
+import { failoverReasonHeader } from '../outcome-headers.ts';
 import { adaptedAnswer } from '../adapted-body.ts';
 import { SilError } from '../../errors.ts';
 import { writeAnswer } from '../respond.ts';
@@ -159,7 +160,10 @@ export function forward(deps: ForwardDeps) {
         if (result.kind === 'response') discardBody(result.body);
         continue;
       }
-      if (result.kind !== 'response') break;
+      if (result.kind !== 'response') {
+        state.failoverReasons.push(`${provider.id}: ${describe(outcome)}`);
+        break;
+      }
       // This answer goes to the caller: from here on there is no failover.
       if (failing) state.failoverReasons.push(`${provider.id}: ${describe(outcome)}`);
       const model = attemptModel(state, target);
@@ -168,7 +172,8 @@ export function forward(deps: ForwardDeps) {
       headers['x-sil-provider'] = provider.id;
       if (model) headers['x-sil-model'] = model;
       headers['x-sil-attempts'] = String(state.attempts.length);
-      if (state.failoverReasons.length) headers['x-sil-failover-reason'] = state.failoverReasons.join('; ').replace(/[\r\n]/g, ' ').slice(0, 512);
+      const reasons = failoverReasonHeader(state);
+      if (reasons) headers['x-sil-failover-reason'] = reasons;
       const status = result.status;
       const usage: UsageContext = { deps, state, service, provider: provider.id, model, keyId: keyId ?? '', status };
       const answerHeaders = result.headers;
@@ -194,7 +199,7 @@ export function forward(deps: ForwardDeps) {
       }
       return;
     }
-    const reason = last ? describe(last) : 'no attempt';
-    throw proxyError(last?.kind === 'timeout' ? 'SIL_PROXY_TIMEOUT' : 'SIL_PROXY_UPSTREAM', `every attempt failed (last: ${reason}); ${state.failoverReasons.join('; ')}`);
+    const what = last ? `every attempt failed (${state.attempts.length} sent)` : 'no attempt could be sent';
+    throw proxyError(last?.kind === 'timeout' ? 'SIL_PROXY_TIMEOUT' : 'SIL_PROXY_UPSTREAM', `${what}: ${state.failoverReasons.join('; ') || 'no target was usable'}`);
   };
 }

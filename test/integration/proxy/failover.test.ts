@@ -135,6 +135,22 @@ describe('proxy failover', () => {
     expect(limited.headers.get('x-sil-failover-reason')).toBe('a: 429');
   });
 
+  it('says why every attempt failed, in the message and in x-sil-failover-reason, when none answered', async () => {
+    // A pass-through POST without Idempotency-Key gets one attempt: to the refused target.
+    const res = await fetch(`${hub.url}/bind/refused/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${prodToken}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(502);
+    expect(res.headers.get('x-sil-attempts')).toBe('1');
+    expect(res.headers.get('x-sil-failover-reason')).toBe('dead: connect-error');
+    const body = (await res.json()) as { error: { code: string; message: string; hint: string } };
+    expect(body.error.code).toBe('SIL_PROXY_UPSTREAM');
+    expect(body.error.message).toBe('every attempt failed (1 sent): dead: connect-error');
+    expect(body.error.hint).toContain('x-sil-failover-reason');
+    // Errors before any attempt carry no outcome headers.
+    const early = await call('/v1/chat/completions', { model: 'nope', messages: [] });
+    expect(early.status).toBe(404);
+    expect(early.headers.get('x-sil-attempts')).toBeNull();
+  });
+
   it('waits a short Retry-After before retrying the same target, and moves on at once from a long one', async () => {
     a.reply(() => ({ status: 429, headers: { 'retry-after': '1' }, body: {} }));
     b.reply(() => ({ status: 429, headers: { 'retry-after': '1' }, body: {} }));
