@@ -151,10 +151,21 @@ describe('slow and idle callers', () => {
     expect(c.received()).toBeLessThan(size);
   });
 
-  it('keeps a caller waiting for a provider that answers after the stalled limit', async () => {
-    up.handle((_req, res) => void up.after(LIMITS.stalledSocketMs + 1000, () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"late","choices":[]}')));
+  it('keeps a caller waiting for a provider that answers after the stalled and request limits', async () => {
+    // Both only concern the caller: a request read in full is no longer timed; the provider's time is the binding's.
+    up.handle((_req, res) => void up.after(Math.max(LIMITS.stalledSocketMs, LIMITS.requestTimeoutMs) + 1000, () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"late","choices":[]}')));
     const res = await fetch(`${p.hub.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/json' }, body: '{"model":"chat","messages":[]}', signal: AbortSignal.timeout(10_000) });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ id: 'late', choices: [] });
+  });
+  it('keeps a stream that falls silent longer than the stalled limit while its caller reads', async () => {
+    up.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: {"n":1}\n\n');
+      up.after(LIMITS.stalledSocketMs + 1000, () => res.end('data: {"n":2}\n\ndata: [DONE]\n\n'));
+    });
+    const res = await fetch(`${p.hub.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/json' }, body: '{"model":"chat","stream":true,"messages":[]}', signal: AbortSignal.timeout(10_000) });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('data: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n');
   });
 });
