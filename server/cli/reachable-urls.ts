@@ -5,7 +5,8 @@ import type { NetworkInterfaceInfo } from 'node:os';
 
 type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
 
-const UNSPECIFIED = new Set(['0.0.0.0', '::', '[::]', '::0', '0:0:0:0:0:0:0:0']);
+// '' too: Node listens on every interface for an empty host.
+const UNSPECIFIED = new Set(['', '0.0.0.0', '::', '[::]', '::0', '0:0:0:0:0:0:0:0']);
 
 export function isUnspecifiedHost(host: string): boolean {
   return UNSPECIFIED.has(host);

@@ -15,9 +15,11 @@ export interface SilProcess {
 }
 
 export function spawnSil(args: string[], opts: { bin?: string; nodeArgs?: string[]; env?: NodeJS.ProcessEnv; cwd?: string } = {}): SilProcess {
+  // The flags decide, not a SIL_DATA / SIL_HOST / SIL_PORT of the environment the tests run in.
+  const { SIL_DATA, SIL_HOST, SIL_PORT, ...env } = process.env;
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.bin ?? SIL_BIN, ...args], {
     cwd: opts.cwd,
-    env: { ...process.env, SIL_DATA: '', SIL_HOST: '', SIL_PORT: '', ...opts.env },
+    env: { ...env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
