@@ -140,7 +140,8 @@ function withLock<T>(work: () => T): T {
     try {
       mkdirSync(LOCK);
       break;
-    } catch {
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot create ${LOCK}: ${(err as Error).message}`);
       // Someone else builds. A lock whose builder has ended, or older than 5 minutes, is left
       // over from a crash.
       try {
