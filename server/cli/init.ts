@@ -23,12 +23,7 @@ Options:
       command: 'sil init',
       hint: (h, path) => `a running hub refreshed the hook when it started; to run init anyway, stop it first (kill ${h.pid}). The lock is ${path}.`,
     });
-    let result;
-    try {
-      result = await initDataDir(dataDir);
-    } finally {
-      lock.release();
-    }
+    const result = await initDataDir(dataDir).finally(() => lock.release());
     io.out(result.created ? `created ${result.paths.gitdir} (first commit ${result.commit})` : `${result.paths.gitdir} exists; hook refreshed`);
     io.out(`age identity: ${result.paths.ageKey} (back it up: it decrypts the vault)`);
     io.out(`signing key: ${result.paths.signingKey} (signs the hub's commits; \`sil signing allowed-signers\` prints the line for git's allowed-signers file)`);
