@@ -55,6 +55,7 @@ export const ERRORS = {
   SIL_PROXY_FORBIDDEN: spec(403, 'This client may not make this request.', 'Add the binding to the client\'s `bindings:` in clients/<client>.yaml, or check its ipAllowlist.'),
   SIL_PROXY_UNKNOWN_BINDING: spec(404, 'No such binding for this client.', 'GET /v1/models lists the bindings this client may use.'),
   SIL_PROXY_BAD_REQUEST: spec(400, 'The request is not valid.', 'The unified API (/v1/...) takes the OpenAI request format, with `model` naming a binding (or binding/model); /bind/<binding>/<path> passes the provider\'s own format through.'),
+  SIL_PROXY_BODY_INCOMPLETE: spec(408, 'The request body did not arrive in full.', 'The caller went away or sent too slowly: the whole request must arrive within 300 s (docs/network-limits.md); send the body at once.'),
   SIL_PROXY_TOO_LARGE: spec(413, 'The request body is too large.', 'Send less, or raise `defaults.maxBodyBytes` in sil.yaml.'),
   SIL_PROXY_NO_TARGET: spec(503, 'No target of the binding can take the request now.', 'The message says why each target was passed over (disabled, no usable key, circuit open); check the providers\' keys and state in the console.'),
   SIL_PROXY_TIMEOUT: spec(504, 'Every attempt timed out.', 'The providers did not answer in time (the x-sil-failover-reason header says which); try again, or raise failover.timeoutMs in the binding.'),

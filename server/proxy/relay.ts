@@ -7,7 +7,11 @@ import type { ServerResponse } from 'node:http';
 import type { AnswerStream } from './answer-stream.ts';
 import type { AnswerMeter } from './answer-meter.ts';
 
-export const STREAM_CUT_EVENT = 'event: error\ndata: {"error":{"message":"the provider\'s stream was cut off","type":"api_error","code":"SIL_PROXY_STREAM_CUT"}}\n\n';
+/** The SSE event that ends a stream the provider cut off or that passed the total time limit. */
+export function streamCutEvent(reason: Error): string {
+  const message = reason.name === 'TimeoutError' ? "the provider's stream passed the binding's total time limit (failover.timeoutMs) and was cut off" : "the provider's stream was cut off";
+  return `event: error\ndata: ${JSON.stringify({ error: { message, type: 'api_error', code: 'SIL_PROXY_STREAM_CUT' } })}\n\n`;
+}
 
 export interface Relayed {
   /** What the meter read (undefined without one). */
@@ -57,8 +61,8 @@ export function relayAnswer(res: ServerResponse, status: number, headers: Record
         res.end();
         void settle(false);
       },
-      error() {
-        if (sse) res.end(STREAM_CUT_EVENT);
+      error(err) {
+        if (sse) res.end(streamCutEvent(err));
         else res.destroy();
         void settle(true);
       },

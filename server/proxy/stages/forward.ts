@@ -178,7 +178,12 @@ export function forward(deps: ForwardDeps) {
       const usage: UsageContext = { deps, state, service, provider: provider.id, model, keyId: keyId ?? '', status };
       const answerHeaders = result.headers;
       if (adapter) {
-        const answer = await adaptedAnswer(adapter, status, result.body, answerHeaders, state.json as unknown as OpenAIChatRequest, model ?? '');
+        const answer = await adaptedAnswer(adapter, status, result.body, answerHeaders, state.json as unknown as OpenAIChatRequest, model ?? '').catch((err: Error) => {
+          // A whole answer cut while it was read for translation: nothing has reached the caller yet.
+          const timedOut = err?.name === 'TimeoutError';
+          state.failoverReasons.push(`${provider.id}: ${timedOut ? 'timeout (total)' : 'answer cut off'}`);
+          throw proxyError(timedOut ? 'SIL_PROXY_TIMEOUT' : 'SIL_PROXY_UPSTREAM', `the provider's answer ${timedOut ? 'passed the total time limit' : 'was cut off'} while it was read: ${state.failoverReasons.join('; ')}`);
+        });
         headers['content-type'] = answer.contentType;
         delete headers['content-encoding']; // the translation is sent as plain text
         writeAnswer(ctx, status, headers, answer.body);

@@ -24,7 +24,9 @@ export async function readBodyStage(ctx: Context, state: ProxyState): Promise<vo
       chunks.push(chunk);
     });
     req.once('end', () => resolve());
-    req.once('error', reject);
+    // Cut by the server's request time limit (Node answers 408) or the caller went away: the
+    // caller's doing, not the hub's, so it is not logged as an internal error.
+    req.once('error', () => reject(proxyError('SIL_PROXY_BODY_INCOMPLETE', `the body stopped after ${size} bytes`)));
   });
   state.body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
 }

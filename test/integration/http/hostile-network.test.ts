@@ -111,6 +111,11 @@ describe('slow and idle callers', () => {
       expect(ms).toBeLessThan(LIMITS.requestTimeoutMs + LIMITS.checkIntervalMs + SLACK_MS);
     }
     expect(up.count()).toBe(before);
+    // The caller's doing, not the hub's: no stack traces in the log, and the request log says 408.
+    expect(p.logs.filter((l) => l.startsWith('proxy: '))).toEqual([]);
+    const cut = p.hub.requestLog.list(10).filter((e) => e.binding === '');
+    expect(cut.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(cut.map((e) => e.status))).toEqual(new Set([408]));
   });
 
   it('answers 431 to headers above 16 KiB', async () => {

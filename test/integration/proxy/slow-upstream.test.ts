@@ -51,7 +51,9 @@ describe('providers that trickle', () => {
       'providers/good.yaml': provider('good', good.url),
       'bindings/chat.yaml': binding('chat', ['slow']),
       'bindings/backup.yaml': binding('backup', ['slow', 'good']),
-    }, { slow: { apiKey: KEY }, good: { apiKey: KEY } });
+      'providers/slow-claude.yaml': `id: slow-claude\ntemplate: anthropic\nname: slow-claude\nenvironment: prod\nconnection:\n  baseUrl: ${slow.url}\nservices:\n  openai-compat: { enabled: false }\n`,
+      'bindings/adapted.yaml': `name: adapted\nenvironment: prod\nprotocol: openai-chat\ntargets:\n  - { provider: slow-claude, model: claude-sonnet-4-5 }\nfailover:\n  timeoutMs: ${LIMIT_MS}\n`,
+    }, { slow: { apiKey: KEY }, good: { apiKey: KEY }, 'slow-claude': { apiKey: `sk-ant-api03-${'t'.repeat(40)}` } });
   });
   afterAll(async () => {
     await p?.stop();
@@ -67,6 +69,19 @@ describe('providers that trickle', () => {
     expect(res.status).toBe(504);
     expect(body.error.code).toBe('SIL_PROXY_TIMEOUT');
     expectCutAtLimit(await released);
+  });
+
+  it('an adapted answer (read whole to translate) that trickles: 504 at the limit, not an internal error', async () => {
+    slowly((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1024 * 1024) }); // large: read as a stream
+      trickle(slow, res, FOREVER, 200);
+    });
+    const { res, started } = await call('adapted');
+    expect(res.status).toBe(504);
+    expect(res.headers.get('x-sil-failover-reason')).toBe('slow-claude: timeout (total)');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SIL_PROXY_TIMEOUT');
+    expectCutAtLimit(performance.now() - started);
+    expect(p.logs.some((l) => l.includes('SIL_INTERNAL') || l.includes('proxy: '))).toBe(false);
   });
 
   it('a provider that trickles its status line and headers: 504 at the limit', async () => {
@@ -152,7 +167,7 @@ describe('providers that trickle', () => {
     const text = await res.text();
     expectCutAtLimit(performance.now() - started);
     expect(text.startsWith('data: {"id":"c1"')).toBe(true);
-    expect(text).toMatch(/event: error\ndata: \{"error":\{.*"code":"SIL_PROXY_STREAM_CUT"\}\}\n\n$/);
+    expect(text).toMatch(/event: error\ndata: \{"error":\{"message":"the provider's stream passed the binding's total time limit \(failover.timeoutMs\) and was cut off".*"code":"SIL_PROXY_STREAM_CUT"\}\}\n\n$/);
     expect(text).not.toContain('[DONE]');
     expectCutAtLimit(await released);
   });
