@@ -67,13 +67,16 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-/** Flags win over SIL_DATA / SIL_HOST / SIL_PORT, which win over the embedded defaults. */
+/**
+ * Flags win over SIL_DATA / SIL_HOST / SIL_PORT, which win over the embedded defaults. A variable
+ * set but empty counts as unset (an empty SIL_HOST would otherwise listen on every interface).
+ */
 export function hubOptions(flags: { data?: string; host?: string; port?: string }, env: NodeJS.ProcessEnv = process.env): HubOptions {
-  const portText = flags.port ?? env.SIL_PORT ?? '8080';
+  const portText = flags.port ?? (env.SIL_PORT || '8080');
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) throw new SilError('SIL_USAGE', `invalid port "${portText}"`, { hint: 'give a number from 0 to 65535 (0 picks a free port)' });
   const author = env.SIL_AUTHOR_NAME || env.SIL_AUTHOR_EMAIL ? { name: env.SIL_AUTHOR_NAME || 'owner', email: env.SIL_AUTHOR_EMAIL || 'owner@localhost' } : undefined;
-  return { dataDir: resolveDataDir(flags.data, env), host: flags.host ?? env.SIL_HOST ?? '127.0.0.1', port, ...(author ? { author } : {}) };
+  return { dataDir: resolveDataDir(flags.data, env), host: flags.host ?? (env.SIL_HOST || '127.0.0.1'), port, ...(author ? { author } : {}) };
 }
 
 export async function startHub(opts: HubOptions): Promise<Hub> {
