@@ -43,13 +43,17 @@ async function ensureAgeIdentity(path: string, now: Date): Promise<string> {
   return recipient;
 }
 
-/** The hook script: runs this installation's `sil hook pre-receive`. Rewritten on every start. */
+/**
+ * The hook script: runs this installation's `sil hook pre-receive` with the Node that installed
+ * it, or the `node` on PATH when that one is gone (an npx cache cleaned). Rewritten on every start.
+ */
 export function hookScript(): string {
-  const flags = (process.features as { typescript?: string }).typescript ? '' : ' --experimental-strip-types';
   return `#!/bin/sh
 # Installed by sil; rewritten by every \`sil start\` / \`sil init\`. Validates pushed commits and
 # rejects the push with the validator's messages when a commit is invalid.
-exec "${process.execPath}"${flags} "${CLI_PATH}" hook pre-receive
+node="${process.execPath}"
+[ -x "$node" ] || node=node
+exec "$node" "${CLI_PATH}" hook pre-receive
 `;
 }
 
