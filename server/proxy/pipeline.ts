@@ -1,6 +1,6 @@
 // The proxy's request pipeline, one stage per file, in this order:
-// authenticate → read body → resolve binding → admit → forward (plan, render, send, classify,
-// respond) — then the request is recorded. Only this middleware reads the live snapshot, once
+// authenticate → read body → resolve binding → admit → forward (plan, render, send, classify)
+// → pass on (answer the caller, record usage) — then the request is logged. Only this middleware reads the live snapshot, once
 // per request, so a reload mid-request changes nothing for it.
 import { randomUUID } from 'node:crypto';
 import type { Context, Next } from 'koa';

@@ -1,11 +1,11 @@
-// Stages 4–7: plan the targets, then for each attempt render the request, send it, classify
-// the outcome (success, fail over, final) and answer. Fails over only before the first byte
-// reaches the caller; a request that is not safe to repeat gets one attempt.
+// Stages 4–6: plan the targets, then for each attempt render the request, send it and classify
+// the outcome (success, fail over, final); the chosen answer is passed on by pass-on.ts. Fails
+// over only before the first byte reaches the caller; a request that is not safe to repeat gets
+// one attempt.
 import type { Context } from 'koa';
 import { compileConditions, parseRetryAfter, shouldFailOver, type AttemptOutcome, type FailoverMatcher } from '../../core/failover-conditions.ts';
-import type { CompiledBinding, CompiledService } from '../../config/snapshot.ts';
+import type { CompiledBinding } from '../../config/snapshot.ts';
 import { delayBeforeAttempt, DEFAULT_MAX_RETRY_AFTER_MS } from '../../core/backoff.ts';
-import { forwardableResponseHeaders } from '../headers.ts';
 import { proxyError } from '../proxy-error.ts';
 import { attemptAdapter, attemptModel, attemptRequest } from '../attempt-request.ts';
 import type { Timeouts, Upstream } from '../upstream.ts';
@@ -13,17 +13,12 @@ import type { ProxyState } from '../proxy-state.ts';
 import { circuitKey } from '../../core/circuit-breaker.ts';
 import type { TargetChoice } from '../target-choice.ts';
 import { invalidateAuth, type AuthDeps } from '../../auth-schemes/async-registry.ts';
-import { readUsage, costOf, type UsageFigures } from '../../observe/usage.ts';
-import { answerMeter, wholeAnswerUsage } from '../answer-meter.ts';
-import { relayAnswer } from '../relay.ts';
-import { failoverReasonHeader } from '../outcome-headers.ts';
-import { adaptedAnswer } from '../adapted-body.ts';
 import { SilError } from '../../errors.ts';
-import { writeAnswer } from '../respond.ts';
 import { RetryBook } from '../retry-book.ts';
 import { discardBody } from '../upstream-body.ts';
-import type { OpenAIChatRequest, ProtocolAdapter } from '../../protocols/types.ts';
 import type { UsageRecorder } from '../../observe/usage-recorder.ts';
+import type { ProtocolAdapter } from '../../protocols/types.ts';
+import { passOn } from './pass-on.ts';
 
 export interface ForwardDeps {
   upstream: Upstream;
@@ -51,37 +46,6 @@ function rulesOf(binding: CompiledBinding): BindingRules {
 function retrySafe(ctx: Context, state: ProxyState): boolean {
   if (state.door === 'unified') return true;
   return SAFE_METHODS.has(ctx.method) || ctx.get('idempotency-key') !== '' || state.binding!.failover.retrySafe === true;
-}
-
-interface UsageContext {
-  deps: ForwardDeps;
-  state: ProxyState;
-  service: CompiledService;
-  provider: string;
-  model: string | undefined;
-  keyId: string;
-  status: number;
-}
-
-/** Records what the answer used and cost (for a stream: once it has ended). */
-function recordUsage(u: UsageContext, used: UsageFigures): void {
-  if (!u.deps.usage) return;
-  const pricing = (u.model ? u.service.models.get(u.model)?.pricing : undefined) ?? u.service.pricing;
-  u.deps.usage.record({
-    requestId: u.state.requestId,
-    at: Date.now(),
-    client: u.state.client!.name,
-    binding: u.state.binding!.name,
-    provider: u.provider,
-    model: u.model,
-    keyId: u.keyId,
-    status: u.status,
-    latencyMs: Math.round(performance.now() - u.state.startedAt),
-    attempts: u.state.attempts.length,
-    usage: used,
-    cost: costOf(used, pricing),
-    currency: pricing?.currency ?? 'USD',
-  });
 }
 
 const describe = (o: AttemptOutcome) => (o.kind === 'response' ? String(o.status) : o.kind === 'timeout' ? `timeout (${o.phase})` : 'connect-error');
@@ -166,42 +130,7 @@ export function forward(deps: ForwardDeps) {
       }
       // This answer goes to the caller: from here on there is no failover.
       if (failing) state.failoverReasons.push(`${provider.id}: ${describe(outcome)}`);
-      const model = attemptModel(state, target);
-      const headers = forwardableResponseHeaders(result.headers);
-      headers['x-sil-request-id'] = state.requestId;
-      headers['x-sil-provider'] = provider.id;
-      if (model) headers['x-sil-model'] = model;
-      headers['x-sil-attempts'] = String(state.attempts.length);
-      const reasons = failoverReasonHeader(state);
-      if (reasons) headers['x-sil-failover-reason'] = reasons;
-      const status = result.status;
-      const usage: UsageContext = { deps, state, service, provider: provider.id, model, keyId: keyId ?? '', status };
-      const answerHeaders = result.headers;
-      if (adapter) {
-        const answer = await adaptedAnswer(adapter, status, result.body, answerHeaders, state.json as unknown as OpenAIChatRequest, model ?? '').catch((err: Error) => {
-          // A whole answer cut while it was read for translation: nothing has reached the caller yet.
-          const timedOut = err?.name === 'TimeoutError';
-          state.failoverReasons.push(`${provider.id}: ${timedOut ? 'timeout (total)' : 'answer cut off'}`);
-          throw proxyError(timedOut ? 'SIL_PROXY_TIMEOUT' : 'SIL_PROXY_UPSTREAM', `the provider's answer ${timedOut ? 'passed the total time limit' : 'was cut off'} while it was read: ${state.failoverReasons.join('; ')}`);
-        });
-        headers['content-type'] = answer.contentType;
-        delete headers['content-encoding']; // the translation is sent as plain text
-        writeAnswer(ctx, status, headers, answer.body);
-        void answer.usage.then((u) => recordUsage(usage, u ?? {}));
-      } else if (result.body.kind === 'bytes') {
-        // Read whole: passed on as it came (still compressed if it was), usage read after.
-        const bytes = result.body.bytes;
-        if (ctx.method === 'HEAD' && answerHeaders['content-length'] !== undefined) headers['content-length'] = String(answerHeaders['content-length']);
-        writeAnswer(ctx, status, headers, bytes);
-        const used = wholeAnswerUsage(service.usage, answerHeaders, bytes);
-        if (used instanceof Promise) void used.then((u) => recordUsage(usage, readUsage(service.usage, u, answerHeaders)));
-        else recordUsage(usage, readUsage(service.usage, used, answerHeaders));
-      } else {
-        if (answerHeaders['content-length'] !== undefined) headers['content-length'] = String(answerHeaders['content-length']);
-        ctx.respond = false;
-        const sse = String(answerHeaders['content-type'] ?? '').includes('text/event-stream');
-        void relayAnswer(ctx.res, status, headers, result.body.stream, answerMeter(service.usage, answerHeaders), sse).then(({ used }) => recordUsage(usage, readUsage(service.usage, used, answerHeaders)));
-      }
+      await passOn(ctx, state, { provider: provider.id, service, model: attemptModel(state, target), keyId: keyId ?? '', adapter, answer: result }, deps.usage);
       return;
     }
     const what = last ? `every attempt failed (${state.attempts.length} sent)` : 'no attempt could be sent';
