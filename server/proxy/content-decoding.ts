@@ -1,8 +1,10 @@
 // Undoes a provider's Content-Encoding for reading what an answer used — never for what the
 // caller gets: the caller receives the provider's bytes as they came, with their encoding.
-// Small bodies are decoded at once (a few microseconds), larger ones in libuv's thread pool.
+// Small bodies are decoded at once (a few microseconds; small gzip bodies together, once per turn
+// of the event loop: gzip-batch.ts), larger ones in libuv's thread pool.
 import { brotliDecompress, brotliDecompressSync, createBrotliDecompress, createGunzip, createInflate, gunzip, gunzipSync, inflate, inflateSync } from 'node:zlib';
 import type { Transform } from 'node:stream';
+import { GzipBatch } from './gzip-batch.ts';
 import * as zlib from 'node:zlib';
 
 const SYNC_BELOW = 64 * 1024;
@@ -39,9 +41,16 @@ export function canDecode(encodings: readonly string[]): boolean {
 
 const OPTIONS = { maxOutputLength: MAX_DECODED };
 
-/** The decoded bytes (undefined when an encoding is unknown or the data is corrupt or too large). */
+const gzipBatch = new GzipBatch(MAX_DECODED);
+const isGzip = (encodings: readonly string[]) => encodings.length === 1 && (encodings[0] === 'gzip' || encodings[0] === 'x-gzip');
+
+/**
+ * The decoded bytes (undefined when an encoding is unknown or the data is corrupt or too large).
+ * Small gzip bodies, the common case, are decoded in a batch at the end of the event loop's turn.
+ */
 export function decodeBody(bytes: Buffer, encodings: readonly string[]): Buffer | Promise<Buffer | undefined> | undefined {
   if (!canDecode(encodings)) return undefined;
+  if (bytes.length < SYNC_BELOW && isGzip(encodings)) return gzipBatch.decode(bytes);
   if (bytes.length < SYNC_BELOW) {
     try {
       let out = bytes;

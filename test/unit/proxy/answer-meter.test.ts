@@ -52,7 +52,8 @@ describe('answer meter', () => {
 
   it('reads whole answers: at once when small, later when a large one must be decoded', async () => {
     expect(wholeAnswerUsage(SPEC, { 'content-type': 'application/json' }, json)).toEqual({ usage });
-    expect(wholeAnswerUsage(SPEC, { 'content-type': 'application/json', 'content-encoding': 'gzip' }, gzipSync(json))).toEqual({ usage });
+    expect(await wholeAnswerUsage(SPEC, { 'content-type': 'application/json', 'content-encoding': 'gzip' }, gzipSync(json))).toEqual({ usage });
+    expect(wholeAnswerUsage(SPEC, { 'content-type': 'application/json', 'content-encoding': 'br' }, brotliCompressSync(json))).toEqual({ usage });
     expect(wholeAnswerUsage(HEADERS_ONLY, { 'content-type': 'application/json' }, json)).toBeUndefined();
     expect(wholeAnswerUsage(SPEC, { 'content-type': 'text/plain' }, json)).toBeUndefined();
     const { randomBytes } = await import('node:crypto');

@@ -17,9 +17,11 @@ describe('content decoding', () => {
     expect(canDecode(['compress'])).toBe(false);
   });
 
-  it('decodes small bodies at once and large ones in the thread pool', async () => {
+  it('decodes small bodies at once (gzip in the batch of this turn) and large ones in the thread pool', async () => {
     const small = Buffer.from('{"a":1}');
-    expect(decodeBody(gzipSync(small), ['gzip'])).toEqual(small);
+    const batched = decodeBody(gzipSync(small), ['gzip']);
+    expect(batched).toBeInstanceOf(Promise);
+    expect(await batched).toEqual(small);
     expect(decodeBody(brotliCompressSync(small), ['br'])).toEqual(small);
     expect(decodeBody(deflateSync(small), ['deflate'])).toEqual(small);
     // Random bytes do not compress: the encoded body stays above the size decoded at once.
@@ -31,7 +33,8 @@ describe('content decoding', () => {
   });
 
   it('answers undefined for corrupt data and unknown encodings', async () => {
-    expect(decodeBody(Buffer.from('not gzip'), ['gzip'])).toBeUndefined();
+    expect(await decodeBody(Buffer.from('not gzip'), ['gzip'])).toBeUndefined();
+    expect(decodeBody(Buffer.from('not brotli at all'), ['br'])).toBeUndefined();
     expect(decodeBody(gzipSync(text), ['compress'])).toBeUndefined();
     expect(await decodeBody(Buffer.alloc(70_000, 1), ['gzip'])).toBeUndefined();
   });
