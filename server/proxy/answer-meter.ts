@@ -40,27 +40,49 @@ class JsonCollector implements AnswerMeter {
   }
 }
 
-const patterns = new WeakMap<ReadonlySet<string>, RegExp>();
-/** Matches `"usage": {` for each key: an event whose usage member is an object, not null. */
-function patternOf(keys: ReadonlySet<string>): RegExp {
+interface SsePattern {
+  /** Matches `"usage": {` for each key: an event whose usage member is an object, not null (global). */
+  member: RegExp;
+  /** `"usage"` for each key, to look for in the bytes before any text is made of them. */
+  quoted: string[];
+}
+const patterns = new WeakMap<ReadonlySet<string>, SsePattern>();
+function patternOf(keys: ReadonlySet<string>): SsePattern {
   let p = patterns.get(keys);
   if (!p) {
-    p = new RegExp(`"(?:${[...keys].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})"\\s*:\\s*\\{`);
+    p = {
+      member: new RegExp(`"(?:${[...keys].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})"\\s*:\\s*\\{`, 'g'),
+      quoted: [...keys].map((k) => JSON.stringify(k)),
+    };
     patterns.set(keys, p);
   }
   return p;
 }
 
+const CR = 0x0d;
+
 class SseScanner implements AnswerMeter {
   #pending = '';
   #last: unknown;
   readonly #keys: ReadonlySet<string>;
-  readonly #pattern: RegExp;
+  readonly #pattern: SsePattern;
   constructor(keys: ReadonlySet<string>) {
     this.#keys = keys;
     this.#pattern = patternOf(keys);
   }
   tap(chunk: Buffer): void {
+    // Most chunks hold whole events without usage: look at the bytes first, make text only of
+    // the events that may have it and of a partial event at the end.
+    if (this.#pending === '' && chunk.indexOf(CR) < 0) {
+      const end = chunk.lastIndexOf('\n\n');
+      if (end < 0) {
+        this.#pending = chunk.length > MAX_EVENT ? '' : chunk.toString('utf8');
+        return;
+      }
+      if (this.#pattern.quoted.some((q) => { const at = chunk.indexOf(q); return at >= 0 && at < end; })) this.#scan(chunk.toString('utf8', 0, end));
+      if (end + 2 < chunk.length) this.#pending = chunk.toString('utf8', end + 2);
+      return;
+    }
     let text = this.#pending + chunk.toString('utf8');
     if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
     const end = text.lastIndexOf('\n\n');
@@ -76,18 +98,26 @@ class SseScanner implements AnswerMeter {
     this.#pending = '';
     return this.#last;
   }
+  /** Parses the events of `events` (complete ones, separated by blank lines) whose usage is an object. */
   #scan(events: string): void {
-    if (!this.#pattern.test(events)) return;
-    for (const event of events.split('\n\n')) {
-      if (!this.#pattern.test(event)) continue;
-      for (const line of event.split('\n')) {
-        if (!line.startsWith('data:')) continue;
-        try {
-          const parsed = JSON.parse(line.slice(5)) as Record<string, unknown> | null;
-          if (parsed && typeof parsed === 'object' && [...this.#keys].some((k) => parsed[k] !== null && typeof parsed[k] === 'object')) this.#last = parsed;
-        } catch {
-          // Not JSON: passed on untouched.
-        }
+    const re = this.#pattern.member;
+    re.lastIndex = 0;
+    for (let m = re.exec(events); m; m = re.exec(events)) {
+      const before = events.lastIndexOf('\n\n', m.index);
+      let end = events.indexOf('\n\n', m.index);
+      if (end < 0) end = events.length;
+      this.#read(events.slice(before < 0 ? 0 : before + 2, end));
+      re.lastIndex = end;
+    }
+  }
+  #read(event: string): void {
+    for (const line of event.split('\n')) {
+      if (!line.startsWith('data:')) continue;
+      try {
+        const parsed = JSON.parse(line.slice(5)) as Record<string, unknown> | null;
+        if (parsed && typeof parsed === 'object' && [...this.#keys].some((k) => parsed[k] !== null && typeof parsed[k] === 'object')) this.#last = parsed;
+      } catch {
+        // Not JSON: passed on untouched.
       }
     }
   }

@@ -84,6 +84,11 @@ export class AnswerStream {
     this.#queued = 0;
   }
 
+  /** The sink cannot take more for now (it calls resume() when it can). */
+  pause(): void {
+    if (!this.#done) this.#flow.pause();
+  }
+
   /** The sink can take more. */
   resume(): void {
     if (!this.#done) this.#flow.resume();

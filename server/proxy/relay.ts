@@ -13,6 +13,9 @@ export function streamCutEvent(reason: Error): string {
   return `event: error\ndata: ${JSON.stringify({ error: { message, type: 'api_error', code: 'SIL_PROXY_STREAM_CUT' } })}\n\n`;
 }
 
+/** Chunks at least this large are written as they come, not gathered into a burst (no copy). */
+const DIRECT_WRITE = 16 * 1024;
+
 export interface Relayed {
   /** What the meter read (undefined without one). */
   used: unknown;
@@ -47,21 +50,44 @@ export function relayAnswer(res: ServerResponse, status: number, headers: Record
       void settle(true);
     };
     res.on('close', onClose);
+    const write = (out: Buffer) => {
+      if (!res.write(out) && !waitingForDrain) {
+        waitingForDrain = true;
+        stream.pause();
+        res.once('drain', onDrain);
+      }
+    };
+    // Small chunks that arrive in one burst (one socket read often holds many SSE events) go out
+    // as one write, framed once, at the end of the burst; nothing waits longer than that.
+    let burst: Buffer[] = [];
+    let burstBytes = 0;
+    const flush = () => {
+      if (burst.length === 0) return;
+      const out = burst.length === 1 ? burst[0] : Buffer.concat(burst, burstBytes);
+      burst = [];
+      burstBytes = 0;
+      if (!res.destroyed) write(out);
+    };
     stream.pipeTo({
       data(chunk) {
         meter?.tap(chunk);
-        const ok = res.write(chunk);
-        if (!ok && !waitingForDrain) {
-          waitingForDrain = true;
-          res.once('drain', onDrain);
+        if (chunk.length >= DIRECT_WRITE) {
+          flush();
+          write(chunk);
+        } else {
+          if (burst.length === 0) queueMicrotask(flush);
+          burst.push(chunk);
+          burstBytes += chunk.length;
         }
-        return ok;
+        return true;
       },
       end() {
+        flush();
         res.end();
         void settle(false);
       },
       error(err) {
+        flush();
         if (sse) res.end(streamCutEvent(err));
         else res.destroy();
         void settle(true);

@@ -4,6 +4,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createServer, request, type Server, type IncomingHttpHeaders } from 'node:http';
 import { gzipSync, brotliCompressSync, deflateSync } from 'node:zlib';
+import { connect } from 'node:net';
 import { startProxyHub, type ProxyHub } from '../../helpers/proxy-hub.ts';
 
 const usage = { prompt_tokens: 9, completion_tokens: 5, total_tokens: 14 };
@@ -41,6 +42,13 @@ beforeAll(async () => {
       res.on('close', () => {
         if (!res.writableFinished) closedEarly.push(name);
       });
+      if (name === 'burst') {
+        // Twelve events written in one turn: Node sends them in one segment.
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        for (let i = 0; i < 12; i++) res.write(`data: {"n":${i}}\n\n`);
+        res.end(`data: ${JSON.stringify({ choices: [], usage })}\n\ndata: [DONE]\n\n`);
+        return;
+      }
       if (name === 'ndjson' || name === 'drip') {
         // A line now, the next one later: the caller must get the first before the provider ends.
         res.writeHead(200, { 'content-type': name === 'ndjson' ? 'application/x-ndjson' : 'text/event-stream' });
@@ -65,11 +73,11 @@ beforeAll(async () => {
   await new Promise<void>((ok) => upstream.listen(0, '127.0.0.1', () => ok()));
   base = `http://127.0.0.1:${(upstream.address() as { port: number }).port}`;
   const files: Record<string, string> = { 'sil.yaml': 'version: 1\nenvironments: [prod]\n' };
-  for (const name of [...Object.keys(SHAPES), 'ndjson', 'drip']) {
+  for (const name of [...Object.keys(SHAPES), 'ndjson', 'drip', 'burst']) {
     files[`providers/p-${name}.yaml`] = `id: p-${name}\ntemplate: openai\nname: ${name}\nenvironment: prod\nconnection:\n  baseUrl: ${base}/${name}/v1\n`;
     files[`bindings/chat-${name}.yaml`] = `name: chat-${name}\nenvironment: prod\nprotocol: openai-chat\ntargets:\n  - { provider: p-${name}, model: gpt-4o-mini }\nfailover:\n  timeoutMs: 5000\n`;
   }
-  const keys = Object.fromEntries([...Object.keys(SHAPES), 'ndjson', 'drip'].map((n) => [`p-${n}`, { apiKey: `sk-proj-${'k'.repeat(40)}` }]));
+  const keys = Object.fromEntries([...Object.keys(SHAPES), 'ndjson', 'drip', 'burst'].map((n) => [`p-${n}`, { apiKey: `sk-proj-${'k'.repeat(40)}` }]));
   proxy = await startProxyHub(files, keys);
 }, 60_000);
 
@@ -144,6 +152,37 @@ describe('answer shapes through the proxy', () => {
     expect(r.body.toString()).toBe('{"line":1}\n{"line":2}\n');
     expect(r.totalMs).toBeGreaterThan(350);
     expect(r.firstChunkMs).toBeLessThan(r.totalMs - 250);
+  });
+
+  it('sends the events that arrive in one burst in one chunk, not one chunk each', async () => {
+    const { port } = new URL(proxy.hub.url);
+    const body = JSON.stringify({ model: 'chat-burst', stream: true, messages: [] });
+    const rawText = await new Promise<string>((ok, fail) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: hub\r\nAuthorization: Bearer ${proxy.token}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`));
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+      socket.on('end', () => ok(text));
+      socket.on('error', fail);
+      socket.setTimeout(5000, () => socket.destroy(new Error('timed out')));
+    });
+    const [head, chunked] = rawText.split('\r\n\r\n', 2).length === 2 ? [rawText.slice(0, rawText.indexOf('\r\n\r\n')), rawText.slice(rawText.indexOf('\r\n\r\n') + 4)] : ['', ''];
+    expect(head).toMatch(/transfer-encoding: chunked/i);
+    // Undo the chunked framing, counting the chunks.
+    let rest = chunked;
+    let text = '';
+    let frames = 0;
+    for (;;) {
+      const eol = rest.indexOf('\r\n');
+      const size = parseInt(rest.slice(0, eol), 16);
+      if (!size) break;
+      text += rest.slice(eol + 2, eol + 2 + size);
+      rest = rest.slice(eol + 2 + size + 2);
+      frames++;
+    }
+    expect(text.match(/^data: \{"n":\d+\}$/gm)).toHaveLength(12);
+    expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+    expect(frames).toBeLessThanOrEqual(3);
+    expect(await recorded('burst')).toEqual({ requests: 1, inputTokens: 9, outputTokens: 5 });
   });
 
   it("answers a HEAD on /bind/ with the provider's Content-Length", async () => {

@@ -38,6 +38,19 @@ describe('answer meter', () => {
     expect(await meter(SPEC, { 'content-type': 'text/event-stream' }, Buffer.from(chunk('a') + chunk('b')))).toBeUndefined();
   });
 
+  it('reads SSE chunks that hold whole events (the usual case) without missing usage at a chunk edge', async () => {
+    const first = `data: ${JSON.stringify({ usage: { prompt_tokens: 1, completion_tokens: 1 } })}\n\n`;
+    const last = `data: ${JSON.stringify({ choices: [], usage })}\n\n`;
+    const m = answerMeter(SPEC, { 'content-type': 'text/event-stream' })!;
+    m.tap(Buffer.from(chunk('a') + chunk('b')));
+    m.tap(Buffer.from(first + chunk('c') + last.slice(0, 30))); // the last usage event begins here…
+    m.tap(Buffer.from(last.slice(30) + 'data: [DONE]\n\n')); // …and ends here
+    expect(((await m.finish()) as { usage: unknown }).usage).toEqual(usage);
+    const nulls = answerMeter(SPEC, { 'content-type': 'text/event-stream' })!;
+    nulls.tap(Buffer.from(chunk('x') + first + chunk('y')));
+    expect(((await nulls.finish()) as { usage: unknown }).usage).toEqual({ prompt_tokens: 1, completion_tokens: 1 });
+  });
+
   it('keeps nothing when the template reads headers only or the answer is neither JSON nor SSE', async () => {
     expect(await meter(HEADERS_ONLY, { 'content-type': 'application/json' }, json)).toBe('no meter');
     expect(await meter(SPEC, { 'content-type': 'application/octet-stream' }, json)).toBe('no meter');
