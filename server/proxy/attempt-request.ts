@@ -4,6 +4,8 @@ import { renderRequestWithAuth, type AuthDeps } from '../auth-schemes/async-regi
 import type { RequestParts } from '../auth-schemes/types.ts';
 import { canPrepare, completeRequest, preparedRequest, type UpstreamRequest } from './prepared-request.ts';
 import { forwardableRequestHeaders } from './headers.ts';
+import { upstreamAcceptEncoding } from './accept-encoding.ts';
+import { bodyKeysOf } from '../observe/usage.ts';
 import { proxyError } from './proxy-error.ts';
 import type { CompiledProvider, CompiledService, CompiledTarget } from '../config/snapshot.ts';
 import type { ProxyState } from './proxy-state.ts';
@@ -61,12 +63,17 @@ export function attemptRequest(input: AttemptInput, adapter: ProtocolAdapter | n
       body = withModel(state, model);
       callerHeaders = { 'content-type': 'application/json', accept: String(input.headers.accept ?? 'application/json') };
       // The provider may compress for a caller that can take it: the answer is passed on as it comes.
-      const acceptEncoding = input.headers['accept-encoding'];
-      if (acceptEncoding) callerHeaders['accept-encoding'] = String(acceptEncoding);
+      const acceptEncoding = upstreamAcceptEncoding(input.headers['accept-encoding'] as string | undefined, bodyKeysOf(service.usage).size > 0);
+      if (acceptEncoding) callerHeaders['accept-encoding'] = acceptEncoding;
     }
   } else {
     body = state.body.length > 0 ? state.body : undefined;
     callerHeaders = forwardableRequestHeaders(input.headers);
+    if (callerHeaders['accept-encoding']) {
+      const acceptEncoding = upstreamAcceptEncoding(callerHeaders['accept-encoding'], bodyKeysOf(service.usage).size > 0);
+      if (acceptEncoding) callerHeaders['accept-encoding'] = acceptEncoding;
+      else delete callerHeaders['accept-encoding'];
+    }
   }
   const ctx = { connection: input.provider.connection, secret: input.secret, model, keyId: input.keyId, now: input.now, providerId: input.provider.id };
   if (canPrepare(service)) {

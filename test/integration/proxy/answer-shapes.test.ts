@@ -77,6 +77,8 @@ beforeAll(async () => {
     files[`providers/p-${name}.yaml`] = `id: p-${name}\ntemplate: openai\nname: ${name}\nenvironment: prod\nconnection:\n  baseUrl: ${base}/${name}/v1\n`;
     files[`bindings/chat-${name}.yaml`] = `name: chat-${name}\nenvironment: prod\nprotocol: openai-chat\ntargets:\n  - { provider: p-${name}, model: gpt-4o-mini }\nfailover:\n  timeoutMs: 5000\n`;
   }
+  // The pass-through service reads no usage: the caller's encodings go on untouched.
+  files['bindings/raw-gzip.yaml'] = `name: raw-gzip\nenvironment: prod\nprotocol: http\ntargets:\n  - { provider: p-gzip, service: api }\n`;
   const keys = Object.fromEntries([...Object.keys(SHAPES), 'ndjson', 'drip', 'burst'].map((n) => [`p-${n}`, { apiKey: `sk-proj-${'k'.repeat(40)}` }]));
   proxy = await startProxyHub(files, keys);
 }, 60_000);
@@ -140,11 +142,12 @@ describe('answer shapes through the proxy', () => {
     });
   }
 
-  it("passes the caller's Accept-Encoding on to the provider (unified door and /bind/)", async () => {
+  it("passes the caller's Accept-Encoding on, narrowed to gzip where the hub reads the body for usage", async () => {
     seen.length = 0;
     await chat('gzip', { 'accept-encoding': 'br;q=1, gzip;q=0.5' });
     await raw('POST', '/bind/chat-gzip/', '{}', { 'accept-encoding': 'zstd' });
-    expect(seen.map((s) => s.headers['accept-encoding'])).toEqual(['br;q=1, gzip;q=0.5', 'zstd']);
+    await raw('GET', '/bind/raw-gzip/gzip/v1/chat/completions', null, { 'accept-encoding': 'zstd, br' });
+    expect(seen.map((s) => s.headers['accept-encoding'])).toEqual(['gzip;q=0.5', undefined, 'zstd, br']);
   });
 
   it('streams an NDJSON answer of unknown length as it comes instead of collecting it', async () => {
