@@ -7,7 +7,8 @@
 //  - sil's p99 at 50 connections at most a quarter of Portkey's,
 //  - sil's added latency over the direct path at 1 connection at most 0.3 ms (medians),
 //  - sil's RSS flat across rounds (none more than 10 % above the first) and below Portkey's;
-// and at the end one table of the goals per shape. Rounds of the targets are interleaved
+// and at the end one table of the goals per shape. Every target first runs every shape once (a
+// warm-up), then each shape is measured after a warm-up of its own. Rounds of the targets are interleaved
 // (direct, sil, portkey, direct, ...) so that the noise of a shared machine falls on all alike.
 // Bounded: every run stops after --duration seconds or 60,000 requests per second of it,
 // whichever comes first, and is abandoned if it overruns; every child is stopped at the end.
@@ -121,8 +122,7 @@ async function main(): Promise<void> {
       });
     const usageOf = async (child: ChildProcess, binding: string) => (await ask(child, 'usage', 'usage'))?.byBinding[binding] ?? { requests: 0, inputTokens: 0, outputTokens: 0 };
 
-    const goals: Goals[] = [];
-    for (const shape of shapes) {
+    const targetsOf = async (shape: Shape): Promise<Target[]> => {
       const candidates: Target[] = [
         { name: 'direct', url: `${mockUrl}/${shape.name}/v1/chat/completions`, headers: { ...CALLER_HEADERS, authorization: 'Bearer sk-direct' }, body: requestBody(shape, 'gpt-4o-mini'), pid: mock.child.pid, runs: new Map() },
         { name: 'sil', url: `${sil.ready.url}/v1/chat/completions`, headers: { ...CALLER_HEADERS, authorization: `Bearer ${sil.ready.token}` }, body: requestBody(shape, `chat-${shape.name}`), pid: sil.child.pid, runs: new Map() },
@@ -130,9 +130,27 @@ async function main(): Promise<void> {
       if (portkey) {
         candidates.push({ name: 'portkey', url: `${portkey.base}/v1/chat/completions`, headers: { ...CALLER_HEADERS, authorization: `Bearer sk-proj-${'p'.repeat(40)}`, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${mockUrl}/${shape.name}/v1` }, body: requestBody(shape, 'gpt-4o-mini'), pid: portkey.pid, runs: new Map() });
       }
+      const out: Target[] = [];
+      for (const t of candidates) if (await smoke(t, shape)) out.push(t);
+      return out;
+    };
+    const targetsByShape = new Map<string, Target[]>();
+    for (const shape of shapes) targetsByShape.set(shape.name, await targetsOf(shape));
+    // Every target goes through every shape once before anything is measured, so that the first
+    // shape is not measured on a colder process (JIT, heap, connection pools) than the last.
+    if (WARMUP > 0 && shapes.length > 1) {
+      for (const shape of shapes) {
+        for (const t of targetsByShape.get(shape.name)!) {
+          const r = await drive(t, CONNS, WARMUP);
+          console.log(`first warm-up ${shape.name.padEnd(8)} ${t.name.padEnd(7)} ${f(r.rps, 0)} req/s (${codes(r)}), rss ${f(rssMb(t.pid), 1)} MB`);
+        }
+      }
+    }
+
+    const goals: Goals[] = [];
+    for (const shape of shapes) {
       console.log(`\n=== upstream shape "${shape.name}": ${shape.what}`);
-      const targets: Target[] = [];
-      for (const t of candidates) if (await smoke(t, shape)) targets.push(t);
+      const targets = targetsByShape.get(shape.name)!;
       const usageBefore = await usageOf(sil.child, `chat-${shape.name}`);
       if (WARMUP > 0) {
         for (const t of targets) {
