@@ -42,6 +42,15 @@ describe('providers that trickle', () => {
     expect(ms).toBeLessThan(LIMIT_MS + SLACK_MS);
   };
 
+  /** The caller gets 504 SIL_PROXY_TIMEOUT at the limit, and the provider's side is let go at the limit too. */
+  const expectTimeoutAtLimit = async (model: string) => {
+    const { res, started } = await call(model);
+    expect(res.status).toBe(504);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SIL_PROXY_TIMEOUT');
+    expectCutAtLimit(performance.now() - started);
+    expectCutAtLimit(await released);
+  };
+
   beforeAll(async () => {
     slow = await startRawUpstream();
     good = await startRawUpstream();
@@ -86,11 +95,7 @@ describe('providers that trickle', () => {
 
   it('a provider that trickles its status line and headers: 504 at the limit', async () => {
     slowly((_req, res) => trickle(slow, res.socket!, `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-pad: ${FOREVER}`, 200));
-    const { res, started } = await call('chat');
-    expect(res.status).toBe(504);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SIL_PROXY_TIMEOUT');
-    expectCutAtLimit(performance.now() - started);
-    expectCutAtLimit(await released);
+    await expectTimeoutAtLimit('chat');
   });
 
   it('a small JSON answer whose body trickles (read whole before answering): 504 at the limit', async () => {
@@ -98,11 +103,7 @@ describe('providers that trickle', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(FOREVER.length) });
       trickle(slow, res, FOREVER, 200);
     });
-    const { res, started } = await call('chat');
-    expect(res.status).toBe(504);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SIL_PROXY_TIMEOUT');
-    expectCutAtLimit(performance.now() - started);
-    expectCutAtLimit(await released);
+    await expectTimeoutAtLimit('chat');
   });
 
   it('a JSON answer of unknown length whose body trickles (collected before answering): 504 at the limit', async () => {
@@ -111,11 +112,7 @@ describe('providers that trickle', () => {
       res.write('{"id":"slow","pad":"');
       trickle(slow, res, FOREVER, 200);
     });
-    const { res, started } = await call('chat');
-    expect(res.status).toBe(504);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SIL_PROXY_TIMEOUT');
-    expectCutAtLimit(performance.now() - started);
-    expectCutAtLimit(await released);
+    await expectTimeoutAtLimit('chat');
   });
 
   it('fails over from a trickling provider to the next target within one limit', async () => {
