@@ -37,11 +37,13 @@ function sourcesOf(spec: Usage): readonly Source[] {
   return sources;
 }
 
+const bodyKeys = new WeakMap<Usage, ReadonlySet<string>>();
+const NO_KEYS: ReadonlySet<string> = new Set();
+
 /**
  * The top-level members of a JSON answer that `spec` reads figures from (`usage` for
  * `body:usage.prompt_tokens`); empty when it reads only headers, so the body need not be kept.
  */
-const bodyKeys = new WeakMap<Usage, ReadonlySet<string>>();
 export function bodyKeysOf(spec: Usage | undefined): ReadonlySet<string> {
   if (!spec) return NO_KEYS;
   let keys = bodyKeys.get(spec);
@@ -51,8 +53,6 @@ export function bodyKeysOf(spec: Usage | undefined): ReadonlySet<string> {
   }
   return keys;
 }
-const NO_KEYS: ReadonlySet<string> = new Set();
-
 /** Reads the figures a template's `usage` names from a JSON answer and its headers. */
 export function readUsage(spec: Usage | undefined, body: unknown, headers: Readonly<Record<string, string | string[] | undefined>>): UsageFigures {
   const out: UsageFigures = {};

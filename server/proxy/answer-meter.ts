@@ -6,6 +6,7 @@ import type { Usage } from '../../schemas/types.gen.ts';
 import { bodyKeysOf } from '../observe/usage.ts';
 import { pickMembers } from '../observe/json-pick.ts';
 import { decodeBody, encodingsOf, streamDecoder } from './content-decoding.ts';
+import { contentTypeOf, isJsonDocument, isSse } from './media-type.ts';
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -20,8 +21,6 @@ export interface AnswerMeter {
   finish(): unknown | Promise<unknown>;
 }
 
-const isJson = (type: string) => type.includes('json') && !type.includes('ndjson') && !type.includes('jsonl') && !type.includes('json-seq');
-const typeOf = (headers: Headers) => String(headers['content-type'] ?? '').toLowerCase();
 
 class JsonCollector implements AnswerMeter {
   #chunks: Buffer[] = [];
@@ -127,8 +126,8 @@ class SseScanner implements AnswerMeter {
 export function answerMeter(spec: Usage | undefined, headers: Headers): AnswerMeter | null {
   const keys = bodyKeysOf(spec);
   if (keys.size === 0) return null;
-  const type = typeOf(headers);
-  const inner: AnswerMeter | null = type.includes('text/event-stream') ? new SseScanner(keys) : isJson(type) ? new JsonCollector(keys) : null;
+  const type = contentTypeOf(headers);
+  const inner: AnswerMeter | null = isSse(type) ? new SseScanner(keys) : isJsonDocument(type) ? new JsonCollector(keys) : null;
   const encodings = encodingsOf(headers['content-encoding']);
   if (!inner || encodings.length === 0) return inner;
   const decoder = streamDecoder(encodings, (c) => inner.tap(c));
@@ -139,7 +138,7 @@ export function answerMeter(spec: Usage | undefined, headers: Headers): AnswerMe
 /** What usage is read from in a whole answer: its JSON members (decoded first when encoded). */
 export function wholeAnswerUsage(spec: Usage | undefined, headers: Headers, bytes: Buffer): unknown | Promise<unknown> {
   const keys = bodyKeysOf(spec);
-  if (keys.size === 0 || !isJson(typeOf(headers))) return undefined;
+  if (keys.size === 0 || !isJsonDocument(contentTypeOf(headers))) return undefined;
   const encodings = encodingsOf(headers['content-encoding']);
   if (encodings.length === 0) return pickMembers(bytes, keys);
   const decoded = decodeBody(bytes, encodings);

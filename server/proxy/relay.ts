@@ -16,23 +16,17 @@ export function streamCutEvent(reason: Error): string {
 /** Chunks at least this large are written as they come, not gathered into a burst (no copy). */
 const DIRECT_WRITE = 16 * 1024;
 
-export interface Relayed {
-  /** What the meter read (undefined without one). */
-  used: unknown;
-  cut: boolean;
-}
-
-/** Writes the head and relays `stream`; resolves when the answer has ended or was cut. */
-export function relayAnswer(res: ServerResponse, status: number, headers: Record<string, string | string[]>, stream: AnswerStream, meter: AnswerMeter | null, sse: boolean): Promise<Relayed> {
+/** Writes the head and relays `stream`; resolves, once the answer has ended or was cut, with what the meter read (undefined without one). */
+export function relayAnswer(res: ServerResponse, status: number, headers: Record<string, string | string[]>, stream: AnswerStream, meter: AnswerMeter | null, sse: boolean): Promise<unknown> {
   res.writeHead(status, headers);
-  return new Promise<Relayed>((resolve) => {
+  return new Promise<unknown>((resolve) => {
     let waitingForDrain = false;
     let finished = false;
     const onDrain = () => {
       waitingForDrain = false;
       stream.resume();
     };
-    const settle = async (cut: boolean) => {
+    const settle = async () => {
       if (finished) return;
       finished = true;
       res.removeListener('close', onClose);
@@ -42,12 +36,12 @@ export function relayAnswer(res: ServerResponse, status: number, headers: Record
       } catch {
         used = undefined;
       }
-      resolve({ used, cut });
+      resolve(used);
     };
     const onClose = () => {
       if (finished) return;
       stream.destroy(new Error('the caller went away'));
-      void settle(true);
+      void settle();
     };
     res.on('close', onClose);
     const write = (out: Buffer) => {
@@ -84,13 +78,13 @@ export function relayAnswer(res: ServerResponse, status: number, headers: Record
       end() {
         flush();
         res.end();
-        void settle(false);
+        void settle();
       },
       error(err) {
         flush();
         if (sse) res.end(streamCutEvent(err));
         else res.destroy();
-        void settle(true);
+        void settle();
       },
     });
   });

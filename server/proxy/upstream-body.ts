@@ -2,6 +2,7 @@
 // (a small answer, or a JSON answer of unknown length that turns out small), else as a stream
 // passed on as it arrives (answer-stream.ts).
 import type { AnswerStream } from './answer-stream.ts';
+import { contentTypeOf, isJsonDocument, isJsonStream, isSse } from './media-type.ts';
 
 export type UpstreamBody =
   | { kind: 'bytes'; bytes: Buffer }
@@ -16,19 +17,17 @@ export const SMALL_ANSWER = 256 * 1024;
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
-/** Bodies that are streams by nature: passed on as they come, whatever their size. */
-const isStream = (type: string) => type.includes('text/event-stream') || type.includes('ndjson') || type.includes('jsonl') || type.includes('json-seq');
-
 /**
  * How an answer with these headers is read: 'whole' (its length is known and small),
  * 'collect' (JSON of unknown length: read whole unless it grows past SMALL_ANSWER) or 'stream'.
  */
 export function readingOf(headers: Headers): 'whole' | 'collect' | 'stream' {
-  const type = String(headers['content-type'] ?? '').toLowerCase();
-  if (isStream(type)) return 'stream';
+  const type = contentTypeOf(headers);
+  // Streams by nature are passed on as they come, whatever their size.
+  if (isSse(type) || isJsonStream(type)) return 'stream';
   const lengthHeader = headers['content-length'];
   if (lengthHeader !== undefined) return Number(lengthHeader) <= SMALL_ANSWER ? 'whole' : 'stream';
-  return type.includes('json') ? 'collect' : 'stream';
+  return isJsonDocument(type) ? 'collect' : 'stream';
 }
 
 /** Throws the answer away (a failed attempt): a stream is stopped, which frees its connection. */

@@ -8,6 +8,7 @@ import { proxyError } from '../proxy-error.ts';
 import { readUsage, costOf, type UsageFigures } from '../../observe/usage.ts';
 import { answerMeter, wholeAnswerUsage } from '../answer-meter.ts';
 import { relayAnswer } from '../relay.ts';
+import { contentTypeOf, isSse } from '../media-type.ts';
 import { failoverReasonHeader } from '../outcome-headers.ts';
 import { adaptedAnswer } from '../adapted-body.ts';
 import { writeAnswer } from '../respond.ts';
@@ -80,7 +81,6 @@ export async function passOn(ctx: Context, state: ProxyState, chosen: Chosen, re
   } else {
     if (answerHeaders['content-length'] !== undefined) headers['content-length'] = String(answerHeaders['content-length']);
     ctx.respond = false;
-    const sse = String(answerHeaders['content-type'] ?? '').includes('text/event-stream');
-    void relayAnswer(ctx.res, status, headers, body.stream, answerMeter(service.usage, answerHeaders), sse).then(({ used }) => recordUsed(used));
+    void relayAnswer(ctx.res, status, headers, body.stream, answerMeter(service.usage, answerHeaders), isSse(contentTypeOf(answerHeaders))).then(recordUsed);
   }
 }
