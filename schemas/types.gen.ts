@@ -60,6 +60,10 @@ export interface HubSettings {
   version: 1;
   name?: string;
   /**
+   * The owner's IANA time zone (e.g. Asia/Riyadh, Europe/Berlin): day and month periods of quotas, budgets and analytics start at midnight there.
+   */
+  timeZone?: string;
+  /**
    * @minItems 1
    */
   environments: [string, ...string[]];
@@ -89,6 +93,19 @@ export interface HubSettings {
     allowPrivateBaseUrls?: boolean;
     sessionIdleMinutes?: number;
     sessionMaxHours?: number;
+  };
+  /**
+   * Who may scrape GET /metrics (Prometheus text format). Without this block only loopback callers may.
+   */
+  metrics?: {
+    /**
+     * Addresses or CIDR ranges (v4 and v6) that may scrape without a token.
+     */
+    allowlist?: string[];
+    /**
+     * SHA-256 (hex) of a bearer token that may scrape from any address: `printf %s "$TOKEN" | sha256sum`. The token itself never goes into the repository.
+     */
+    scrapeTokenSha256?: string;
   };
   notifications?: {
     channels?: {
@@ -562,6 +579,10 @@ export interface ProviderInstance {
    */
   environment: string;
   enabled?: boolean;
+  /**
+   * A policy in policies/ that limits the requests sent to this provider (every client and binding together); a target whose provider is at its limit is passed over.
+   */
+  policy?: string;
   tags?: string[];
   authOption?: string;
   /**

@@ -3,11 +3,13 @@ import { fullFormats as formats } from 'ajv-formats/dist/formats.js';
 import runtime_ucs2length_module from 'ajv/dist/runtime/ucs2length.js';
 const runtime_ucs2length = runtime_ucs2length_module.default ?? runtime_ucs2length_module;
 export const settings = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"sil.schema.json","title":"HubSettings","description":"Hub settings (sil.yaml at the root of the config repository).","type":"object","additionalProperties":false,"required":["version","environments"],"properties":{"version":{"const":1},"name":{"type":"string","maxLength":120},"environments":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"}},"defaults":{"type":"object","additionalProperties":false,"properties":{"keyRotationDays":{"type":"integer","minimum":1,"maximum":3650,"default":90},"keyRotationGraceDays":{"type":"integer","minimum":0,"maximum":365,"default":7},"timeoutMs":{"type":"integer","minimum":100,"maximum":600000,"default":30000},"maxBodyBytes":{"type":"integer","minimum":1024,"maximum":1073741824,"default":10485760}}},"vault":{"type":"object","additionalProperties":false,"properties":{"recipients":{"type":"array","description":"Extra age recipients (the owner's offline keys) every secrets file is encrypted to, besides the server's own.","uniqueItems":true,"items":{"type":"string","pattern":"^age1[02-9ac-hj-np-z]{58}$"}}}},"security":{"type":"object","additionalProperties":false,"properties":{"requireSignedCommits":{"type":"boolean","default":false},"allowedSigners":{"type":"array","items":{"type":"string"},"description":"Lines of git's allowed-signers format: `email ssh-ed25519 AAAA...`."},"consoleIpAllowlist":{"type":"array","items":{"type":"string","minLength":2,"maxLength":64}},"trustedProxies":{"type":"array","items":{"type":"string","minLength":2,"maxLength":64}},"allowPrivateBaseUrls":{"type":"boolean","default":false,"description":"Let provider base URLs point at link-local or metadata addresses."},"sessionIdleMinutes":{"type":"integer","minimum":1,"maximum":1440},"sessionMaxHours":{"type":"integer","minimum":1,"maximum":720}}},"notifications":{"type":"object","additionalProperties":false,"properties":{"channels":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"type":{"type":"string","enum":["console","webhook","email","sms","telegram"]},"binding":{"type":"string","description":"The hub binding that sends it (email / sms / telegram)."},"to":{"type":"string"}}}}}}}};
-const func1 = runtime_ucs2length;
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"sil.schema.json","title":"HubSettings","description":"Hub settings (sil.yaml at the root of the config repository).","type":"object","additionalProperties":false,"required":["version","environments"],"properties":{"version":{"const":1},"name":{"type":"string","maxLength":120},"timeZone":{"type":"string","minLength":1,"maxLength":64,"default":"UTC","description":"The owner's IANA time zone (e.g. Asia/Riyadh, Europe/Berlin): day and month periods of quotas, budgets and analytics start at midnight there."},"environments":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"}},"defaults":{"type":"object","additionalProperties":false,"properties":{"keyRotationDays":{"type":"integer","minimum":1,"maximum":3650,"default":90},"keyRotationGraceDays":{"type":"integer","minimum":0,"maximum":365,"default":7},"timeoutMs":{"type":"integer","minimum":100,"maximum":600000,"default":30000},"maxBodyBytes":{"type":"integer","minimum":1024,"maximum":1073741824,"default":10485760}}},"vault":{"type":"object","additionalProperties":false,"properties":{"recipients":{"type":"array","description":"Extra age recipients (the owner's offline keys) every secrets file is encrypted to, besides the server's own.","uniqueItems":true,"items":{"type":"string","pattern":"^age1[02-9ac-hj-np-z]{58}$"}}}},"security":{"type":"object","additionalProperties":false,"properties":{"requireSignedCommits":{"type":"boolean","default":false},"allowedSigners":{"type":"array","items":{"type":"string"},"description":"Lines of git's allowed-signers format: `email ssh-ed25519 AAAA...`."},"consoleIpAllowlist":{"type":"array","items":{"type":"string","minLength":2,"maxLength":64}},"trustedProxies":{"type":"array","items":{"type":"string","minLength":2,"maxLength":64}},"allowPrivateBaseUrls":{"type":"boolean","default":false,"description":"Let provider base URLs point at link-local or metadata addresses."},"sessionIdleMinutes":{"type":"integer","minimum":1,"maximum":1440},"sessionMaxHours":{"type":"integer","minimum":1,"maximum":720}}},"metrics":{"type":"object","additionalProperties":false,"description":"Who may scrape GET /metrics (Prometheus text format). Without this block only loopback callers may.","properties":{"allowlist":{"type":"array","description":"Addresses or CIDR ranges (v4 and v6) that may scrape without a token.","items":{"type":"string","minLength":2,"maxLength":64}},"scrapeTokenSha256":{"type":"string","pattern":"^[0-9a-f]{64}$","description":"SHA-256 (hex) of a bearer token that may scrape from any address: `printf %s \"$TOKEN\" | sha256sum`. The token itself never goes into the repository."}}},"notifications":{"type":"object","additionalProperties":false,"properties":{"channels":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"type":{"type":"string","enum":["console","webhook","email","sms","telegram"]},"binding":{"type":"string","description":"The hub binding that sends it (email / sms / telegram)."},"to":{"type":"string"}}}}}}}};
+const func1 = Object.prototype.hasOwnProperty;
+const func2 = runtime_ucs2length;
 const pattern4 = new RegExp("^[a-z][a-z0-9-]{0,31}$", "u");
 const pattern5 = new RegExp("^age1[02-9ac-hj-np-z]{58}$", "u");
-const pattern6 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$", "u");
+const pattern6 = new RegExp("^[0-9a-f]{64}$", "u");
+const pattern7 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="sil.schema.json" */;
@@ -42,7 +44,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(((((((key0 === "version") || (key0 === "name")) || (key0 === "environments")) || (key0 === "defaults")) || (key0 === "vault")) || (key0 === "security")) || (key0 === "notifications"))){
+if(!(func1.call(schema31.properties, key0))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -68,7 +70,7 @@ errors++;
 if(data.name !== undefined){
 let data1 = data.name;
 if(typeof data1 === "string"){
-if(func1(data1) > 120){
+if(func2(data1) > 120){
 const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 120},message:"must NOT have more than 120 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -90,11 +92,11 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.environments !== undefined){
-let data2 = data.environments;
-if(Array.isArray(data2)){
-if(data2.length < 1){
-const err6 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data.timeZone !== undefined){
+let data2 = data.timeZone;
+if(typeof data2 === "string"){
+if(func2(data2) > 64){
+const err6 = {instancePath:instancePath+"/timeZone",schemaPath:"#/properties/timeZone/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -103,12 +105,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-let data3 = data2[i0];
-if(typeof data3 === "string"){
-if(!pattern4.test(data3)){
-const err7 = {instancePath:instancePath+"/environments/" + i0,schemaPath:"#/properties/environments/items/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{0,31}$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{0,31}$"+"\""};
+if(func2(data2) < 1){
+const err7 = {instancePath:instancePath+"/timeZone",schemaPath:"#/properties/timeZone/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -119,7 +117,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/environments/" + i0,schemaPath:"#/properties/environments/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/timeZone",schemaPath:"#/properties/timeZone/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -129,18 +127,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-let i1 = data2.length;
-let j0;
-if(i1 > 1){
-const indices0 = {};
-for(;i1--;){
-let item0 = data2[i1];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err9 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(data.environments !== undefined){
+let data3 = data.environments;
+if(Array.isArray(data3)){
+if(data3.length < 1){
+const err9 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -148,14 +139,13 @@ else {
 vErrors.push(err9);
 }
 errors++;
-break;
 }
-indices0[item0] = i1;
-}
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+if(typeof data4 === "string"){
+if(!pattern4.test(data4)){
+const err10 = {instancePath:instancePath+"/environments/" + i0,schemaPath:"#/properties/environments/items/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{0,31}$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -165,12 +155,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.defaults !== undefined){
-let data4 = data.defaults;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-for(const key1 in data4){
-if(!((((key1 === "keyRotationDays") || (key1 === "keyRotationGraceDays")) || (key1 === "timeoutMs")) || (key1 === "maxBodyBytes"))){
-const err11 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+else {
+const err11 = {instancePath:instancePath+"/environments/" + i0,schemaPath:"#/properties/environments/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -180,10 +166,18 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data4.keyRotationDays !== undefined){
-let data5 = data4.keyRotationDays;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err12 = {instancePath:instancePath+"/defaults/keyRotationDays",schemaPath:"#/properties/defaults/properties/keyRotationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let i1 = data3.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data3[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err12 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -191,10 +185,14 @@ else {
 vErrors.push(err12);
 }
 errors++;
+break;
 }
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 3650 || isNaN(data5)){
-const err13 = {instancePath:instancePath+"/defaults/keyRotationDays",schemaPath:"#/properties/defaults/properties/keyRotationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+indices0[item0] = i1;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -203,8 +201,13 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data5 < 1 || isNaN(data5)){
-const err14 = {instancePath:instancePath+"/defaults/keyRotationDays",schemaPath:"#/properties/defaults/properties/keyRotationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.defaults !== undefined){
+let data5 = data.defaults;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+for(const key1 in data5){
+if(!((((key1 === "keyRotationDays") || (key1 === "keyRotationGraceDays")) || (key1 === "timeoutMs")) || (key1 === "maxBodyBytes"))){
+const err14 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -214,11 +217,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-}
-if(data4.keyRotationGraceDays !== undefined){
-let data6 = data4.keyRotationGraceDays;
+if(data5.keyRotationDays !== undefined){
+let data6 = data5.keyRotationDays;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err15 = {instancePath:instancePath+"/defaults/keyRotationGraceDays",schemaPath:"#/properties/defaults/properties/keyRotationGraceDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err15 = {instancePath:instancePath+"/defaults/keyRotationDays",schemaPath:"#/properties/defaults/properties/keyRotationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -228,8 +230,8 @@ vErrors.push(err15);
 errors++;
 }
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 365 || isNaN(data6)){
-const err16 = {instancePath:instancePath+"/defaults/keyRotationGraceDays",schemaPath:"#/properties/defaults/properties/keyRotationGraceDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 365},message:"must be <= 365"};
+if(data6 > 3650 || isNaN(data6)){
+const err16 = {instancePath:instancePath+"/defaults/keyRotationDays",schemaPath:"#/properties/defaults/properties/keyRotationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -238,8 +240,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data6 < 0 || isNaN(data6)){
-const err17 = {instancePath:instancePath+"/defaults/keyRotationGraceDays",schemaPath:"#/properties/defaults/properties/keyRotationGraceDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data6 < 1 || isNaN(data6)){
+const err17 = {instancePath:instancePath+"/defaults/keyRotationDays",schemaPath:"#/properties/defaults/properties/keyRotationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -250,10 +252,10 @@ errors++;
 }
 }
 }
-if(data4.timeoutMs !== undefined){
-let data7 = data4.timeoutMs;
+if(data5.keyRotationGraceDays !== undefined){
+let data7 = data5.keyRotationGraceDays;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err18 = {instancePath:instancePath+"/defaults/timeoutMs",schemaPath:"#/properties/defaults/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err18 = {instancePath:instancePath+"/defaults/keyRotationGraceDays",schemaPath:"#/properties/defaults/properties/keyRotationGraceDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -263,8 +265,8 @@ vErrors.push(err18);
 errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 600000 || isNaN(data7)){
-const err19 = {instancePath:instancePath+"/defaults/timeoutMs",schemaPath:"#/properties/defaults/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000"};
+if(data7 > 365 || isNaN(data7)){
+const err19 = {instancePath:instancePath+"/defaults/keyRotationGraceDays",schemaPath:"#/properties/defaults/properties/keyRotationGraceDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 365},message:"must be <= 365"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -273,8 +275,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data7 < 100 || isNaN(data7)){
-const err20 = {instancePath:instancePath+"/defaults/timeoutMs",schemaPath:"#/properties/defaults/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
+if(data7 < 0 || isNaN(data7)){
+const err20 = {instancePath:instancePath+"/defaults/keyRotationGraceDays",schemaPath:"#/properties/defaults/properties/keyRotationGraceDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -285,10 +287,10 @@ errors++;
 }
 }
 }
-if(data4.maxBodyBytes !== undefined){
-let data8 = data4.maxBodyBytes;
+if(data5.timeoutMs !== undefined){
+let data8 = data5.timeoutMs;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-const err21 = {instancePath:instancePath+"/defaults/maxBodyBytes",schemaPath:"#/properties/defaults/properties/maxBodyBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err21 = {instancePath:instancePath+"/defaults/timeoutMs",schemaPath:"#/properties/defaults/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -298,8 +300,8 @@ vErrors.push(err21);
 errors++;
 }
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 1073741824 || isNaN(data8)){
-const err22 = {instancePath:instancePath+"/defaults/maxBodyBytes",schemaPath:"#/properties/defaults/properties/maxBodyBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1073741824},message:"must be <= 1073741824"};
+if(data8 > 600000 || isNaN(data8)){
+const err22 = {instancePath:instancePath+"/defaults/timeoutMs",schemaPath:"#/properties/defaults/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -308,8 +310,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data8 < 1024 || isNaN(data8)){
-const err23 = {instancePath:instancePath+"/defaults/maxBodyBytes",schemaPath:"#/properties/defaults/properties/maxBodyBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
+if(data8 < 100 || isNaN(data8)){
+const err23 = {instancePath:instancePath+"/defaults/timeoutMs",schemaPath:"#/properties/defaults/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -320,9 +322,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err24 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data5.maxBodyBytes !== undefined){
+let data9 = data5.maxBodyBytes;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err24 = {instancePath:instancePath+"/defaults/maxBodyBytes",schemaPath:"#/properties/defaults/properties/maxBodyBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -331,13 +334,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-if(data.vault !== undefined){
-let data9 = data.vault;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-for(const key2 in data9){
-if(!(key2 === "recipients")){
-const err25 = {instancePath:instancePath+"/vault",schemaPath:"#/properties/vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 > 1073741824 || isNaN(data9)){
+const err25 = {instancePath:instancePath+"/defaults/maxBodyBytes",schemaPath:"#/properties/defaults/properties/maxBodyBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1073741824},message:"must be <= 1073741824"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -346,16 +345,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-if(data9.recipients !== undefined){
-let data10 = data9.recipients;
-if(Array.isArray(data10)){
-const len1 = data10.length;
-for(let i2=0; i2<len1; i2++){
-let data11 = data10[i2];
-if(typeof data11 === "string"){
-if(!pattern5.test(data11)){
-const err26 = {instancePath:instancePath+"/vault/recipients/" + i2,schemaPath:"#/properties/vault/properties/recipients/items/pattern",keyword:"pattern",params:{pattern: "^age1[02-9ac-hj-np-z]{58}$"},message:"must match pattern \""+"^age1[02-9ac-hj-np-z]{58}$"+"\""};
+if(data9 < 1024 || isNaN(data9)){
+const err26 = {instancePath:instancePath+"/defaults/maxBodyBytes",schemaPath:"#/properties/defaults/properties/maxBodyBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -365,8 +356,10 @@ vErrors.push(err26);
 errors++;
 }
 }
+}
+}
 else {
-const err27 = {instancePath:instancePath+"/vault/recipients/" + i2,schemaPath:"#/properties/vault/properties/recipients/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err27 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -376,18 +369,12 @@ vErrors.push(err27);
 errors++;
 }
 }
-let i3 = data10.length;
-let j1;
-if(i3 > 1){
-const indices1 = {};
-for(;i3--;){
-let item1 = data10[i3];
-if(typeof item1 !== "string"){
-continue;
-}
-if(typeof indices1[item1] == "number"){
-j1 = indices1[item1];
-const err28 = {instancePath:instancePath+"/vault/recipients",schemaPath:"#/properties/vault/properties/recipients/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
+if(data.vault !== undefined){
+let data10 = data.vault;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+for(const key2 in data10){
+if(!(key2 === "recipients")){
+const err28 = {instancePath:instancePath+"/vault",schemaPath:"#/properties/vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -395,14 +382,17 @@ else {
 vErrors.push(err28);
 }
 errors++;
-break;
-}
-indices1[item1] = i3;
 }
 }
-}
-else {
-const err29 = {instancePath:instancePath+"/vault/recipients",schemaPath:"#/properties/vault/properties/recipients/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data10.recipients !== undefined){
+let data11 = data10.recipients;
+if(Array.isArray(data11)){
+const len1 = data11.length;
+for(let i2=0; i2<len1; i2++){
+let data12 = data11[i2];
+if(typeof data12 === "string"){
+if(!pattern5.test(data12)){
+const err29 = {instancePath:instancePath+"/vault/recipients/" + i2,schemaPath:"#/properties/vault/properties/recipients/items/pattern",keyword:"pattern",params:{pattern: "^age1[02-9ac-hj-np-z]{58}$"},message:"must match pattern \""+"^age1[02-9ac-hj-np-z]{58}$"+"\""};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -412,9 +402,8 @@ vErrors.push(err29);
 errors++;
 }
 }
-}
 else {
-const err30 = {instancePath:instancePath+"/vault",schemaPath:"#/properties/vault/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err30 = {instancePath:instancePath+"/vault/recipients/" + i2,schemaPath:"#/properties/vault/properties/recipients/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -424,12 +413,18 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data.security !== undefined){
-let data12 = data.security;
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-for(const key3 in data12){
-if(!(((((((key3 === "requireSignedCommits") || (key3 === "allowedSigners")) || (key3 === "consoleIpAllowlist")) || (key3 === "trustedProxies")) || (key3 === "allowPrivateBaseUrls")) || (key3 === "sessionIdleMinutes")) || (key3 === "sessionMaxHours"))){
-const err31 = {instancePath:instancePath+"/security",schemaPath:"#/properties/security/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+let i3 = data11.length;
+let j1;
+if(i3 > 1){
+const indices1 = {};
+for(;i3--;){
+let item1 = data11[i3];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err31 = {instancePath:instancePath+"/vault/recipients",schemaPath:"#/properties/vault/properties/recipients/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -437,11 +432,14 @@ else {
 vErrors.push(err31);
 }
 errors++;
+break;
+}
+indices1[item1] = i3;
 }
 }
-if(data12.requireSignedCommits !== undefined){
-if(typeof data12.requireSignedCommits !== "boolean"){
-const err32 = {instancePath:instancePath+"/security/requireSignedCommits",schemaPath:"#/properties/security/properties/requireSignedCommits/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err32 = {instancePath:instancePath+"/vault/recipients",schemaPath:"#/properties/vault/properties/recipients/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -451,13 +449,9 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data12.allowedSigners !== undefined){
-let data14 = data12.allowedSigners;
-if(Array.isArray(data14)){
-const len2 = data14.length;
-for(let i4=0; i4<len2; i4++){
-if(typeof data14[i4] !== "string"){
-const err33 = {instancePath:instancePath+"/security/allowedSigners/" + i4,schemaPath:"#/properties/security/properties/allowedSigners/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err33 = {instancePath:instancePath+"/vault",schemaPath:"#/properties/vault/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -467,9 +461,12 @@ vErrors.push(err33);
 errors++;
 }
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/security/allowedSigners",schemaPath:"#/properties/security/properties/allowedSigners/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.security !== undefined){
+let data13 = data.security;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+for(const key3 in data13){
+if(!(((((((key3 === "requireSignedCommits") || (key3 === "allowedSigners")) || (key3 === "consoleIpAllowlist")) || (key3 === "trustedProxies")) || (key3 === "allowPrivateBaseUrls")) || (key3 === "sessionIdleMinutes")) || (key3 === "sessionMaxHours"))){
+const err34 = {instancePath:instancePath+"/security",schemaPath:"#/properties/security/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -479,15 +476,9 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data12.consoleIpAllowlist !== undefined){
-let data16 = data12.consoleIpAllowlist;
-if(Array.isArray(data16)){
-const len3 = data16.length;
-for(let i5=0; i5<len3; i5++){
-let data17 = data16[i5];
-if(typeof data17 === "string"){
-if(func1(data17) > 64){
-const err35 = {instancePath:instancePath+"/security/consoleIpAllowlist/" + i5,schemaPath:"#/properties/security/properties/consoleIpAllowlist/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data13.requireSignedCommits !== undefined){
+if(typeof data13.requireSignedCommits !== "boolean"){
+const err35 = {instancePath:instancePath+"/security/requireSignedCommits",schemaPath:"#/properties/security/properties/requireSignedCommits/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -496,8 +487,14 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(func1(data17) < 2){
-const err36 = {instancePath:instancePath+"/security/consoleIpAllowlist/" + i5,schemaPath:"#/properties/security/properties/consoleIpAllowlist/items/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters"};
+}
+if(data13.allowedSigners !== undefined){
+let data15 = data13.allowedSigners;
+if(Array.isArray(data15)){
+const len2 = data15.length;
+for(let i4=0; i4<len2; i4++){
+if(typeof data15[i4] !== "string"){
+const err36 = {instancePath:instancePath+"/security/allowedSigners/" + i4,schemaPath:"#/properties/security/properties/allowedSigners/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -507,8 +504,9 @@ vErrors.push(err36);
 errors++;
 }
 }
+}
 else {
-const err37 = {instancePath:instancePath+"/security/consoleIpAllowlist/" + i5,schemaPath:"#/properties/security/properties/consoleIpAllowlist/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err37 = {instancePath:instancePath+"/security/allowedSigners",schemaPath:"#/properties/security/properties/allowedSigners/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -518,9 +516,15 @@ vErrors.push(err37);
 errors++;
 }
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/security/consoleIpAllowlist",schemaPath:"#/properties/security/properties/consoleIpAllowlist/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data13.consoleIpAllowlist !== undefined){
+let data17 = data13.consoleIpAllowlist;
+if(Array.isArray(data17)){
+const len3 = data17.length;
+for(let i5=0; i5<len3; i5++){
+let data18 = data17[i5];
+if(typeof data18 === "string"){
+if(func2(data18) > 64){
+const err38 = {instancePath:instancePath+"/security/consoleIpAllowlist/" + i5,schemaPath:"#/properties/security/properties/consoleIpAllowlist/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -529,16 +533,8 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-if(data12.trustedProxies !== undefined){
-let data18 = data12.trustedProxies;
-if(Array.isArray(data18)){
-const len4 = data18.length;
-for(let i6=0; i6<len4; i6++){
-let data19 = data18[i6];
-if(typeof data19 === "string"){
-if(func1(data19) > 64){
-const err39 = {instancePath:instancePath+"/security/trustedProxies/" + i6,schemaPath:"#/properties/security/properties/trustedProxies/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(func2(data18) < 2){
+const err39 = {instancePath:instancePath+"/security/consoleIpAllowlist/" + i5,schemaPath:"#/properties/security/properties/consoleIpAllowlist/items/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -547,8 +543,9 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(func1(data19) < 2){
-const err40 = {instancePath:instancePath+"/security/trustedProxies/" + i6,schemaPath:"#/properties/security/properties/trustedProxies/items/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters"};
+}
+else {
+const err40 = {instancePath:instancePath+"/security/consoleIpAllowlist/" + i5,schemaPath:"#/properties/security/properties/consoleIpAllowlist/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -558,8 +555,9 @@ vErrors.push(err40);
 errors++;
 }
 }
+}
 else {
-const err41 = {instancePath:instancePath+"/security/trustedProxies/" + i6,schemaPath:"#/properties/security/properties/trustedProxies/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err41 = {instancePath:instancePath+"/security/consoleIpAllowlist",schemaPath:"#/properties/security/properties/consoleIpAllowlist/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -569,9 +567,15 @@ vErrors.push(err41);
 errors++;
 }
 }
-}
-else {
-const err42 = {instancePath:instancePath+"/security/trustedProxies",schemaPath:"#/properties/security/properties/trustedProxies/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data13.trustedProxies !== undefined){
+let data19 = data13.trustedProxies;
+if(Array.isArray(data19)){
+const len4 = data19.length;
+for(let i6=0; i6<len4; i6++){
+let data20 = data19[i6];
+if(typeof data20 === "string"){
+if(func2(data20) > 64){
+const err42 = {instancePath:instancePath+"/security/trustedProxies/" + i6,schemaPath:"#/properties/security/properties/trustedProxies/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -580,10 +584,8 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-if(data12.allowPrivateBaseUrls !== undefined){
-if(typeof data12.allowPrivateBaseUrls !== "boolean"){
-const err43 = {instancePath:instancePath+"/security/allowPrivateBaseUrls",schemaPath:"#/properties/security/properties/allowPrivateBaseUrls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(func2(data20) < 2){
+const err43 = {instancePath:instancePath+"/security/trustedProxies/" + i6,schemaPath:"#/properties/security/properties/trustedProxies/items/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -593,10 +595,8 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data12.sessionIdleMinutes !== undefined){
-let data21 = data12.sessionIdleMinutes;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err44 = {instancePath:instancePath+"/security/sessionIdleMinutes",schemaPath:"#/properties/security/properties/sessionIdleMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err44 = {instancePath:instancePath+"/security/trustedProxies/" + i6,schemaPath:"#/properties/security/properties/trustedProxies/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -605,9 +605,10 @@ vErrors.push(err44);
 }
 errors++;
 }
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 1440 || isNaN(data21)){
-const err45 = {instancePath:instancePath+"/security/sessionIdleMinutes",schemaPath:"#/properties/security/properties/sessionIdleMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1440},message:"must be <= 1440"};
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/security/trustedProxies",schemaPath:"#/properties/security/properties/trustedProxies/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -616,8 +617,10 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(data21 < 1 || isNaN(data21)){
-const err46 = {instancePath:instancePath+"/security/sessionIdleMinutes",schemaPath:"#/properties/security/properties/sessionIdleMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data13.allowPrivateBaseUrls !== undefined){
+if(typeof data13.allowPrivateBaseUrls !== "boolean"){
+const err46 = {instancePath:instancePath+"/security/allowPrivateBaseUrls",schemaPath:"#/properties/security/properties/allowPrivateBaseUrls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -627,11 +630,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-}
-if(data12.sessionMaxHours !== undefined){
-let data22 = data12.sessionMaxHours;
+if(data13.sessionIdleMinutes !== undefined){
+let data22 = data13.sessionIdleMinutes;
 if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-const err47 = {instancePath:instancePath+"/security/sessionMaxHours",schemaPath:"#/properties/security/properties/sessionMaxHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err47 = {instancePath:instancePath+"/security/sessionIdleMinutes",schemaPath:"#/properties/security/properties/sessionIdleMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -641,8 +643,8 @@ vErrors.push(err47);
 errors++;
 }
 if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 > 720 || isNaN(data22)){
-const err48 = {instancePath:instancePath+"/security/sessionMaxHours",schemaPath:"#/properties/security/properties/sessionMaxHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 720},message:"must be <= 720"};
+if(data22 > 1440 || isNaN(data22)){
+const err48 = {instancePath:instancePath+"/security/sessionIdleMinutes",schemaPath:"#/properties/security/properties/sessionIdleMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1440},message:"must be <= 1440"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -652,7 +654,7 @@ vErrors.push(err48);
 errors++;
 }
 if(data22 < 1 || isNaN(data22)){
-const err49 = {instancePath:instancePath+"/security/sessionMaxHours",schemaPath:"#/properties/security/properties/sessionMaxHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err49 = {instancePath:instancePath+"/security/sessionIdleMinutes",schemaPath:"#/properties/security/properties/sessionIdleMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -663,9 +665,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err50 = {instancePath:instancePath+"/security",schemaPath:"#/properties/security/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data13.sessionMaxHours !== undefined){
+let data23 = data13.sessionMaxHours;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err50 = {instancePath:instancePath+"/security/sessionMaxHours",schemaPath:"#/properties/security/properties/sessionMaxHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -674,13 +677,9 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-if(data.notifications !== undefined){
-let data23 = data.notifications;
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-for(const key4 in data23){
-if(!(key4 === "channels")){
-const err51 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 > 720 || isNaN(data23)){
+const err51 = {instancePath:instancePath+"/security/sessionMaxHours",schemaPath:"#/properties/security/properties/sessionMaxHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 720},message:"must be <= 720"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -689,16 +688,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-if(data23.channels !== undefined){
-let data24 = data23.channels;
-if(Array.isArray(data24)){
-const len5 = data24.length;
-for(let i7=0; i7<len5; i7++){
-let data25 = data24[i7];
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25.name === undefined){
-const err52 = {instancePath:instancePath+"/notifications/channels/" + i7,schemaPath:"#/properties/notifications/properties/channels/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data23 < 1 || isNaN(data23)){
+const err52 = {instancePath:instancePath+"/security/sessionMaxHours",schemaPath:"#/properties/security/properties/sessionMaxHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -707,8 +698,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data25.type === undefined){
-const err53 = {instancePath:instancePath+"/notifications/channels/" + i7,schemaPath:"#/properties/notifications/properties/channels/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/security",schemaPath:"#/properties/security/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -717,9 +711,13 @@ vErrors.push(err53);
 }
 errors++;
 }
-for(const key5 in data25){
-if(!((((key5 === "name") || (key5 === "type")) || (key5 === "binding")) || (key5 === "to"))){
-const err54 = {instancePath:instancePath+"/notifications/channels/" + i7,schemaPath:"#/properties/notifications/properties/channels/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+}
+if(data.metrics !== undefined){
+let data24 = data.metrics;
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+for(const key4 in data24){
+if(!((key4 === "allowlist") || (key4 === "scrapeTokenSha256"))){
+const err54 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -729,11 +727,15 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data25.name !== undefined){
-let data26 = data25.name;
+if(data24.allowlist !== undefined){
+let data25 = data24.allowlist;
+if(Array.isArray(data25)){
+const len5 = data25.length;
+for(let i7=0; i7<len5; i7++){
+let data26 = data25[i7];
 if(typeof data26 === "string"){
-if(!pattern6.test(data26)){
-const err55 = {instancePath:instancePath+"/notifications/channels/" + i7+"/name",schemaPath:"#/properties/notifications/properties/channels/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
+if(func2(data26) > 64){
+const err55 = {instancePath:instancePath+"/metrics/allowlist/" + i7,schemaPath:"#/properties/metrics/properties/allowlist/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -742,9 +744,8 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-else {
-const err56 = {instancePath:instancePath+"/notifications/channels/" + i7+"/name",schemaPath:"#/properties/notifications/properties/channels/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data26) < 2){
+const err56 = {instancePath:instancePath+"/metrics/allowlist/" + i7,schemaPath:"#/properties/metrics/properties/allowlist/items/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -754,10 +755,8 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data25.type !== undefined){
-let data27 = data25.type;
-if(typeof data27 !== "string"){
-const err57 = {instancePath:instancePath+"/notifications/channels/" + i7+"/type",schemaPath:"#/properties/notifications/properties/channels/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err57 = {instancePath:instancePath+"/metrics/allowlist/" + i7,schemaPath:"#/properties/metrics/properties/allowlist/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -766,8 +765,10 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(!(((((data27 === "console") || (data27 === "webhook")) || (data27 === "email")) || (data27 === "sms")) || (data27 === "telegram"))){
-const err58 = {instancePath:instancePath+"/notifications/channels/" + i7+"/type",schemaPath:"#/properties/notifications/properties/channels/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema31.properties.notifications.properties.channels.items.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/metrics/allowlist",schemaPath:"#/properties/metrics/properties/allowlist/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -777,9 +778,11 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data25.binding !== undefined){
-if(typeof data25.binding !== "string"){
-const err59 = {instancePath:instancePath+"/notifications/channels/" + i7+"/binding",schemaPath:"#/properties/notifications/properties/channels/items/properties/binding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data24.scrapeTokenSha256 !== undefined){
+let data27 = data24.scrapeTokenSha256;
+if(typeof data27 === "string"){
+if(!pattern6.test(data27)){
+const err59 = {instancePath:instancePath+"/metrics/scrapeTokenSha256",schemaPath:"#/properties/metrics/properties/scrapeTokenSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -789,9 +792,8 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data25.to !== undefined){
-if(typeof data25.to !== "string"){
-const err60 = {instancePath:instancePath+"/notifications/channels/" + i7+"/to",schemaPath:"#/properties/notifications/properties/channels/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err60 = {instancePath:instancePath+"/metrics/scrapeTokenSha256",schemaPath:"#/properties/metrics/properties/scrapeTokenSha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -803,7 +805,7 @@ errors++;
 }
 }
 else {
-const err61 = {instancePath:instancePath+"/notifications/channels/" + i7,schemaPath:"#/properties/notifications/properties/channels/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err61 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -813,9 +815,12 @@ vErrors.push(err61);
 errors++;
 }
 }
-}
-else {
-const err62 = {instancePath:instancePath+"/notifications/channels",schemaPath:"#/properties/notifications/properties/channels/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.notifications !== undefined){
+let data28 = data.notifications;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+for(const key5 in data28){
+if(!(key5 === "channels")){
+const err62 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -825,9 +830,15 @@ vErrors.push(err62);
 errors++;
 }
 }
-}
-else {
-const err63 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data28.channels !== undefined){
+let data29 = data28.channels;
+if(Array.isArray(data29)){
+const len6 = data29.length;
+for(let i8=0; i8<len6; i8++){
+let data30 = data29[i8];
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+if(data30.name === undefined){
+const err63 = {instancePath:instancePath+"/notifications/channels/" + i8,schemaPath:"#/properties/notifications/properties/channels/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -836,15 +847,144 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-}
-else {
-const err64 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data30.type === undefined){
+const err64 = {instancePath:instancePath+"/notifications/channels/" + i8,schemaPath:"#/properties/notifications/properties/channels/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err64];
 }
 else {
 vErrors.push(err64);
+}
+errors++;
+}
+for(const key6 in data30){
+if(!((((key6 === "name") || (key6 === "type")) || (key6 === "binding")) || (key6 === "to"))){
+const err65 = {instancePath:instancePath+"/notifications/channels/" + i8,schemaPath:"#/properties/notifications/properties/channels/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+if(data30.name !== undefined){
+let data31 = data30.name;
+if(typeof data31 === "string"){
+if(!pattern7.test(data31)){
+const err66 = {instancePath:instancePath+"/notifications/channels/" + i8+"/name",schemaPath:"#/properties/notifications/properties/channels/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+else {
+const err67 = {instancePath:instancePath+"/notifications/channels/" + i8+"/name",schemaPath:"#/properties/notifications/properties/channels/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(data30.type !== undefined){
+let data32 = data30.type;
+if(typeof data32 !== "string"){
+const err68 = {instancePath:instancePath+"/notifications/channels/" + i8+"/type",schemaPath:"#/properties/notifications/properties/channels/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+if(!(((((data32 === "console") || (data32 === "webhook")) || (data32 === "email")) || (data32 === "sms")) || (data32 === "telegram"))){
+const err69 = {instancePath:instancePath+"/notifications/channels/" + i8+"/type",schemaPath:"#/properties/notifications/properties/channels/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema31.properties.notifications.properties.channels.items.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+if(data30.binding !== undefined){
+if(typeof data30.binding !== "string"){
+const err70 = {instancePath:instancePath+"/notifications/channels/" + i8+"/binding",schemaPath:"#/properties/notifications/properties/channels/items/properties/binding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+if(data30.to !== undefined){
+if(typeof data30.to !== "string"){
+const err71 = {instancePath:instancePath+"/notifications/channels/" + i8+"/to",schemaPath:"#/properties/notifications/properties/channels/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+}
+else {
+const err72 = {instancePath:instancePath+"/notifications/channels/" + i8,schemaPath:"#/properties/notifications/properties/channels/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+}
+else {
+const err73 = {instancePath:instancePath+"/notifications/channels",schemaPath:"#/properties/notifications/properties/channels/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+}
+else {
+const err74 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+}
+else {
+const err75 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
 }
 errors++;
 }
@@ -861,9 +1001,8 @@ const schema35 = {"type":"string","pattern":"^(https?://|\\$\\{connection\\.)","
 const schema36 = {"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"};
 const schema37 = {"type":"object","description":"One form field: a small JSON Schema with UI hints.","additionalProperties":false,"properties":{"title":{"type":"string"},"description":{"type":"string"},"type":{"type":"string","enum":["string","integer","number","boolean"],"default":"string"},"pattern":{"type":"string","format":"regex"},"format":{"type":"string","enum":["uri","hostname","email"]},"enum":{"type":"array","minItems":1,"items":{"type":["string","number"]}},"example":{"type":["string","number","boolean"]},"default":{"type":["string","number","boolean"]},"optional":{"type":"boolean","default":false},"multiline":{"type":"boolean","description":"Secret material spanning lines (a PEM key, a service-account JSON)."},"docs":{"type":"string","format":"uri"}}};
 const schema95 = {"type":"object","description":"Headers (and body fields) through which the provider reports its limits.","additionalProperties":false,"properties":{"limit":{"type":"array","items":{"type":"string"}},"remaining":{"type":"array","items":{"type":"string"}},"reset":{"type":"array","items":{"type":"string"}},"resetFormat":{"type":"string","enum":["seconds","unix","rfc3339","duration","milliseconds"]},"retryAfter":{"type":"string","description":"Header with the wait before retrying (retry-after)."},"retryAfterBody":{"type":"string","description":"Dotted path of a retry-after value in the error body (Telegram parameters.retry_after)."},"note":{"type":"string"}}};
-const func6 = Object.prototype.hasOwnProperty;
-const pattern8 = new RegExp("^(https?://|\\$\\{connection\\.)", "u");
-const pattern9 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,62}$", "u");
+const pattern9 = new RegExp("^(https?://|\\$\\{connection\\.)", "u");
+const pattern10 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,62}$", "u");
 const formats0 = formats.uri;
 const formats2 = formats.regex;
 const schema40 = {"description":"One of the built-in auth mechanisms, chosen by `type`.","type":"object","required":["type"],"properties":{"type":{"type":"string","description":"none, bearer, header, authorization, basic, query, body, path, oauth2-client-credentials, aws-sigv4, google-service-account or hmac-signature."}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/authNone"},{"$ref":"#/$defs/authBearer"},{"$ref":"#/$defs/authHeader"},{"$ref":"#/$defs/authAuthorization"},{"$ref":"#/$defs/authBasic"},{"$ref":"#/$defs/authQuery"},{"$ref":"#/$defs/authBody"},{"$ref":"#/$defs/authPath"},{"$ref":"#/$defs/authOAuth2ClientCredentials"},{"$ref":"#/$defs/authAwsSigV4"},{"$ref":"#/$defs/authGoogleServiceAccount"},{"$ref":"#/$defs/authHmacSignature"}]};
@@ -930,7 +1069,7 @@ errors++;
 if(data.token !== undefined){
 let data1 = data.token;
 if(typeof data1 === "string"){
-if(func1(data1) > 4096){
+if(func2(data1) > 4096){
 const err4 = {instancePath:instancePath+"/token",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -985,7 +1124,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 let data0 = data[key0];
 if(typeof data0 === "string"){
-if(func1(data0) > 4096){
+if(func2(data0) > 4096){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1125,7 +1264,7 @@ return errors === 0;
 validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema46 = {"type":"object","description":"Authorization: <scheme> <credentials>, with a custom scheme word (AccessKey, ApiKey, Client-ID, Uploadcare.Simple).","additionalProperties":false,"required":["type","credentials","scheme"],"properties":{"type":{"const":"authorization"},"scheme":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9._-]*$"},"credentials":{"$ref":"#/$defs/templateString"}}};
-const pattern11 = new RegExp("^[A-Za-z][A-Za-z0-9._-]*$", "u");
+const pattern12 = new RegExp("^[A-Za-z][A-Za-z0-9._-]*$", "u");
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1195,7 +1334,7 @@ errors++;
 if(data.scheme !== undefined){
 let data1 = data.scheme;
 if(typeof data1 === "string"){
-if(!pattern11.test(data1)){
+if(!pattern12.test(data1)){
 const err5 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9._-]*$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -1220,7 +1359,7 @@ errors++;
 if(data.credentials !== undefined){
 let data2 = data.credentials;
 if(typeof data2 === "string"){
-if(func1(data2) > 4096){
+if(func2(data2) > 4096){
 const err7 = {instancePath:instancePath+"/credentials",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -1328,7 +1467,7 @@ errors++;
 if(data.username !== undefined){
 let data1 = data.username;
 if(typeof data1 === "string"){
-if(func1(data1) > 4096){
+if(func2(data1) > 4096){
 const err5 = {instancePath:instancePath+"/username",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err5];
@@ -1353,7 +1492,7 @@ errors++;
 if(data.password !== undefined){
 let data2 = data.password;
 if(typeof data2 === "string"){
-if(func1(data2) > 4096){
+if(func2(data2) > 4096){
 const err7 = {instancePath:instancePath+"/password",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -1649,7 +1788,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func6.call(schema53.properties, key0))){
+if(!(func1.call(schema53.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -1675,7 +1814,7 @@ errors++;
 if(data.tokenUrl !== undefined){
 let data1 = data.tokenUrl;
 if(typeof data1 === "string"){
-if(func1(data1) > 2048){
+if(func2(data1) > 2048){
 const err6 = {instancePath:instancePath+"/tokenUrl",schemaPath:"#/$defs/templateUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -1685,7 +1824,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!pattern8.test(data1)){
+if(!pattern9.test(data1)){
 const err7 = {instancePath:instancePath+"/tokenUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -1710,7 +1849,7 @@ errors++;
 if(data.clientId !== undefined){
 let data2 = data.clientId;
 if(typeof data2 === "string"){
-if(func1(data2) > 4096){
+if(func2(data2) > 4096){
 const err9 = {instancePath:instancePath+"/clientId",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -1735,7 +1874,7 @@ errors++;
 if(data.clientSecret !== undefined){
 let data3 = data.clientSecret;
 if(typeof data3 === "string"){
-if(func1(data3) > 4096){
+if(func2(data3) > 4096){
 const err11 = {instancePath:instancePath+"/clientSecret",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -1783,7 +1922,7 @@ errors++;
 if(data.scope !== undefined){
 let data5 = data.scope;
 if(typeof data5 === "string"){
-if(func1(data5) > 4096){
+if(func2(data5) > 4096){
 const err15 = {instancePath:instancePath+"/scope",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err15];
@@ -1989,7 +2128,7 @@ errors++;
 if(data.accessKeyId !== undefined){
 let data1 = data.accessKeyId;
 if(typeof data1 === "string"){
-if(func1(data1) > 4096){
+if(func2(data1) > 4096){
 const err7 = {instancePath:instancePath+"/accessKeyId",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -2014,7 +2153,7 @@ errors++;
 if(data.secretAccessKey !== undefined){
 let data2 = data.secretAccessKey;
 if(typeof data2 === "string"){
-if(func1(data2) > 4096){
+if(func2(data2) > 4096){
 const err9 = {instancePath:instancePath+"/secretAccessKey",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -2039,7 +2178,7 @@ errors++;
 if(data.sessionToken !== undefined){
 let data3 = data.sessionToken;
 if(typeof data3 === "string"){
-if(func1(data3) > 4096){
+if(func2(data3) > 4096){
 const err11 = {instancePath:instancePath+"/sessionToken",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -2064,7 +2203,7 @@ errors++;
 if(data.region !== undefined){
 let data4 = data.region;
 if(typeof data4 === "string"){
-if(func1(data4) > 4096){
+if(func2(data4) > 4096){
 const err13 = {instancePath:instancePath+"/region",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err13];
@@ -2089,7 +2228,7 @@ errors++;
 if(data.service !== undefined){
 let data5 = data.service;
 if(typeof data5 === "string"){
-if(func1(data5) > 4096){
+if(func2(data5) > 4096){
 const err15 = {instancePath:instancePath+"/service",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err15];
@@ -2197,7 +2336,7 @@ errors++;
 if(data.serviceAccountKey !== undefined){
 let data1 = data.serviceAccountKey;
 if(typeof data1 === "string"){
-if(func1(data1) > 4096){
+if(func2(data1) > 4096){
 const err5 = {instancePath:instancePath+"/serviceAccountKey",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err5];
@@ -2236,7 +2375,7 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(typeof data3 === "string"){
-if(func1(data3) < 1){
+if(func2(data3) < 1){
 const err8 = {instancePath:instancePath+"/scopes/" + i0,schemaPath:"#/properties/scopes/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -2273,7 +2412,7 @@ errors++;
 if(data.subject !== undefined){
 let data4 = data.subject;
 if(typeof data4 === "string"){
-if(func1(data4) > 4096){
+if(func2(data4) > 4096){
 const err11 = {instancePath:instancePath+"/subject",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -2298,7 +2437,7 @@ errors++;
 if(data.tokenUrl !== undefined){
 let data5 = data.tokenUrl;
 if(typeof data5 === "string"){
-if(func1(data5) > 2048){
+if(func2(data5) > 2048){
 const err13 = {instancePath:instancePath+"/tokenUrl",schemaPath:"#/$defs/templateUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err13];
@@ -2308,7 +2447,7 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(!pattern8.test(data5)){
+if(!pattern9.test(data5)){
 const err14 = {instancePath:instancePath+"/tokenUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
 if(vErrors === null){
 vErrors = [err14];
@@ -2400,7 +2539,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func6.call(schema68.properties, key0))){
+if(!(func1.call(schema68.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -2472,7 +2611,7 @@ errors++;
 if(data.secret !== undefined){
 let data3 = data.secret;
 if(typeof data3 === "string"){
-if(func1(data3) > 4096){
+if(func2(data3) > 4096){
 const err10 = {instancePath:instancePath+"/secret",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -2567,7 +2706,7 @@ errors++;
 if(data.stringToSign !== undefined){
 let data10 = data.stringToSign;
 if(typeof data10 === "string"){
-if(func1(data10) > 4096){
+if(func2(data10) > 4096){
 const err17 = {instancePath:instancePath+"/stringToSign",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err17];
@@ -2957,7 +3096,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 const _errs8 = errors;
 if(typeof key1 === "string"){
-if(!pattern9.test(key1)){
+if(!pattern10.test(key1)){
 const err4 = {instancePath:instancePath+"/credentials",schemaPath:"#/$defs/fieldName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err4];
@@ -2994,7 +3133,7 @@ for(const key2 in data2){
 let data3 = data2[key2];
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key3 in data3){
-if(!(func6.call(schema37.properties, key3))){
+if(!(func1.call(schema37.properties, key3))){
 const err7 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/field/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
@@ -3263,7 +3402,7 @@ validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 const schema77 = {"type":"object","additionalProperties":false,"required":["id","protocol"],"properties":{"id":{"$ref":"#/$defs/slug"},"name":{"type":"string"},"description":{"type":"string"},"protocol":{"$ref":"#/$defs/protocol"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"When this service lives on another host than the provider's baseUrl."},"path":{"$ref":"#/$defs/templateString","description":"Path below the base URL; may use ${model}."},"auth":{"$ref":"#/$defs/authScheme"},"headers":{"$ref":"#/$defs/stringMap","description":"Merged over the template's headers for this service; a value of \"\" removes one."},"query":{"$ref":"#/$defs/stringMap","description":"Merged over the template's query parameters for this service; a value of \"\" removes one."},"retrySafe":{"type":"boolean","description":"Requests may be retried or failed over without an Idempotency-Key.","default":false},"idempotencyHeader":{"type":"string","description":"Header the provider honours for idempotent retries (Idempotency-Key)."},"models":{"type":"array","items":{"$ref":"#/$defs/model"}},"pricing":{"$ref":"#/$defs/pricing","description":"Price of the service when it is not per model."},"usage":{"$ref":"#/$defs/usage"}},"description":"One thing the provider serves. `auth`, `headers` and `query` here replace the template's for this service only (e.g. an OpenAI-compatible endpoint that takes a Bearer token while the native API takes a query key)."};
 const schema79 = {"title":"Protocol","type":"string","description":"The wire format a service speaks. `http` is a provider's own API, used through /bind/ pass-through.","enum":["openai-chat","openai-embeddings","openai-images","openai-audio-transcriptions","openai-audio-speech","anthropic-messages","gemini-generate-content","gemini-embed-content","cohere-chat","cohere-embed","cohere-rerank","bedrock-converse","bedrock-invoke","http"]};
 const schema83 = {"type":"object","description":"List prices used to estimate cost. Prices per 1M tokens, per image, per minute, per second or per request.","additionalProperties":false,"properties":{"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"inputPer1M":{"type":"number","minimum":0},"cachedInputPer1M":{"type":"number","minimum":0},"outputPer1M":{"type":"number","minimum":0},"perImage":{"type":"number","minimum":0},"perMinute":{"type":"number","minimum":0},"perSecond":{"type":"number","minimum":0},"perRequest":{"type":"number","minimum":0},"asOf":{"type":"string","format":"date"},"unconfirmed":{"type":"boolean","description":"True when the price was not checked against the provider's price list."}}};
-const pattern18 = new RegExp("^[A-Z]{3}$", "u");
+const pattern19 = new RegExp("^[A-Z]{3}$", "u");
 const schema82 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"maxLength":200},"name":{"type":"string"},"pricing":{"$ref":"#/$defs/pricing"},"contextWindow":{"type":"integer","minimum":1},"deprecated":{"type":"boolean"}}};
 const formats14 = formats.date;
 
@@ -3303,7 +3442,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 === "string"){
-if(func1(data0) > 200){
+if(func2(data0) > 200){
 const err2 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err2];
@@ -3313,7 +3452,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(func1(data0) < 1){
+if(func2(data0) < 1){
 const err3 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err3];
@@ -3351,7 +3490,7 @@ if(data.pricing !== undefined){
 let data2 = data.pricing;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
-if(!(func6.call(schema83.properties, key1))){
+if(!(func1.call(schema83.properties, key1))){
 const err6 = {instancePath:instancePath+"/pricing",schemaPath:"#/$defs/pricing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err6];
@@ -3365,7 +3504,7 @@ errors++;
 if(data2.currency !== undefined){
 let data3 = data2.currency;
 if(typeof data3 === "string"){
-if(!pattern18.test(data3)){
+if(!pattern19.test(data3)){
 const err7 = {instancePath:instancePath+"/pricing/currency",schemaPath:"#/$defs/pricing/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -3666,7 +3805,7 @@ validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema85 = {"type":"object","additionalProperties":false,"properties":{"inputTokens":{"$ref":"#/$defs/usageSource"},"outputTokens":{"$ref":"#/$defs/usageSource"},"cachedInputTokens":{"$ref":"#/$defs/usageSource"},"totalTokens":{"$ref":"#/$defs/usageSource"},"seconds":{"$ref":"#/$defs/usageSource"},"units":{"$ref":"#/$defs/usageSource"}}};
 const schema86 = {"type":"string","description":"Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included) or `header:<name>`.","pattern":"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"};
-const pattern20 = new RegExp("^(body|header):[A-Za-z0-9_.\\[\\]-]+$", "u");
+const pattern21 = new RegExp("^(body|header):[A-Za-z0-9_.\\[\\]-]+$", "u");
 
 function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3694,7 +3833,7 @@ errors++;
 if(data.inputTokens !== undefined){
 let data0 = data.inputTokens;
 if(typeof data0 === "string"){
-if(!pattern20.test(data0)){
+if(!pattern21.test(data0)){
 const err1 = {instancePath:instancePath+"/inputTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err1];
@@ -3719,7 +3858,7 @@ errors++;
 if(data.outputTokens !== undefined){
 let data1 = data.outputTokens;
 if(typeof data1 === "string"){
-if(!pattern20.test(data1)){
+if(!pattern21.test(data1)){
 const err3 = {instancePath:instancePath+"/outputTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -3744,7 +3883,7 @@ errors++;
 if(data.cachedInputTokens !== undefined){
 let data2 = data.cachedInputTokens;
 if(typeof data2 === "string"){
-if(!pattern20.test(data2)){
+if(!pattern21.test(data2)){
 const err5 = {instancePath:instancePath+"/cachedInputTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -3769,7 +3908,7 @@ errors++;
 if(data.totalTokens !== undefined){
 let data3 = data.totalTokens;
 if(typeof data3 === "string"){
-if(!pattern20.test(data3)){
+if(!pattern21.test(data3)){
 const err7 = {instancePath:instancePath+"/totalTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -3794,7 +3933,7 @@ errors++;
 if(data.seconds !== undefined){
 let data4 = data.seconds;
 if(typeof data4 === "string"){
-if(!pattern20.test(data4)){
+if(!pattern21.test(data4)){
 const err9 = {instancePath:instancePath+"/seconds",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -3819,7 +3958,7 @@ errors++;
 if(data.units !== undefined){
 let data5 = data.units;
 if(typeof data5 === "string"){
-if(!pattern20.test(data5)){
+if(!pattern21.test(data5)){
 const err11 = {instancePath:instancePath+"/units",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -3890,7 +4029,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func6.call(schema77.properties, key0))){
+if(!(func1.call(schema77.properties, key0))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -3904,7 +4043,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 === "string"){
-if(!pattern6.test(data0)){
+if(!pattern7.test(data0)){
 const err3 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/slug/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -3976,7 +4115,7 @@ errors++;
 if(data.baseUrl !== undefined){
 let data4 = data.baseUrl;
 if(typeof data4 === "string"){
-if(func1(data4) > 2048){
+if(func2(data4) > 2048){
 const err9 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -3986,7 +4125,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!pattern8.test(data4)){
+if(!pattern9.test(data4)){
 const err10 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -4011,7 +4150,7 @@ errors++;
 if(data.path !== undefined){
 let data5 = data.path;
 if(typeof data5 === "string"){
-if(func1(data5) > 4096){
+if(func2(data5) > 4096){
 const err12 = {instancePath:instancePath+"/path",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err12];
@@ -4101,7 +4240,7 @@ if(data.pricing !== undefined){
 let data13 = data.pricing;
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 for(const key1 in data13){
-if(!(func6.call(schema83.properties, key1))){
+if(!(func1.call(schema83.properties, key1))){
 const err17 = {instancePath:instancePath+"/pricing",schemaPath:"#/$defs/pricing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err17];
@@ -4115,7 +4254,7 @@ errors++;
 if(data13.currency !== undefined){
 let data14 = data13.currency;
 if(typeof data14 === "string"){
-if(!pattern18.test(data14)){
+if(!pattern19.test(data14)){
 const err18 = {instancePath:instancePath+"/pricing/currency",schemaPath:"#/$defs/pricing/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -4407,7 +4546,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(func6.call(schema92.properties, key0))){
+if(!(func1.call(schema92.properties, key0))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err1];
@@ -4467,7 +4606,7 @@ errors++;
 if(data.baseUrl !== undefined){
 let data2 = data.baseUrl;
 if(typeof data2 === "string"){
-if(func1(data2) > 2048){
+if(func2(data2) > 2048){
 const err6 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -4477,7 +4616,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!pattern8.test(data2)){
+if(!pattern9.test(data2)){
 const err7 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -4502,7 +4641,7 @@ errors++;
 if(data.path !== undefined){
 let data3 = data.path;
 if(typeof data3 === "string"){
-if(func1(data3) > 4096){
+if(func2(data3) > 4096){
 const err9 = {instancePath:instancePath+"/path",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -4539,7 +4678,7 @@ errors = vErrors.length;
 if(data.body !== undefined){
 let data6 = data.body;
 if(typeof data6 === "string"){
-if(func1(data6) > 65536){
+if(func2(data6) > 65536){
 const err11 = {instancePath:instancePath+"/body",schemaPath:"#/properties/body/maxLength",keyword:"maxLength",params:{limit: 65536},message:"must NOT have more than 65536 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -4880,7 +5019,7 @@ errors++;
 if(data.baseUrl !== undefined){
 let data1 = data.baseUrl;
 if(typeof data1 === "string"){
-if(func1(data1) > 2048){
+if(func2(data1) > 2048){
 const err5 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err5];
@@ -4890,7 +5029,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!pattern8.test(data1)){
+if(!pattern9.test(data1)){
 const err6 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -4915,7 +5054,7 @@ errors++;
 if(data.path !== undefined){
 let data2 = data.path;
 if(typeof data2 === "string"){
-if(func1(data2) > 4096){
+if(func2(data2) > 4096){
 const err8 = {instancePath:instancePath+"/path",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -5062,7 +5201,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key2 in data2){
 let data3 = data2[key2];
 if(typeof data3 === "string"){
-if(!pattern20.test(data3)){
+if(!pattern21.test(data3)){
 const err6 = {instancePath:instancePath+"/create/extract/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -5283,7 +5422,7 @@ errors++;
 if(data.secret !== undefined){
 let data3 = data.secret;
 if(typeof data3 === "string"){
-if(func1(data3) > 4096){
+if(func2(data3) > 4096){
 const err9 = {instancePath:instancePath+"/secret",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -5434,7 +5573,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func6.call(schema32.properties, key0))){
+if(!(func1.call(schema32.properties, key0))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -5448,7 +5587,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 === "string"){
-if(!pattern6.test(data0)){
+if(!pattern7.test(data0)){
 const err6 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/slug/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -5473,7 +5612,7 @@ errors++;
 if(data.name !== undefined){
 let data1 = data.name;
 if(typeof data1 === "string"){
-if(func1(data1) > 120){
+if(func2(data1) > 120){
 const err8 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 120},message:"must NOT have more than 120 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -5483,7 +5622,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(func1(data1) < 1){
+if(func2(data1) < 1){
 const err9 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -5531,7 +5670,7 @@ errors++;
 if(data.description !== undefined){
 let data3 = data.description;
 if(typeof data3 === "string"){
-if(func1(data3) > 2000){
+if(func2(data3) > 2000){
 const err13 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err13];
@@ -5581,7 +5720,7 @@ errors++;
 if(data.baseUrl !== undefined){
 let data5 = data.baseUrl;
 if(typeof data5 === "string"){
-if(func1(data5) > 2048){
+if(func2(data5) > 2048){
 const err17 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err17];
@@ -5591,7 +5730,7 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!pattern8.test(data5)){
+if(!pattern9.test(data5)){
 const err18 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -5619,7 +5758,7 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key1 in data6){
 const _errs19 = errors;
 if(typeof key1 === "string"){
-if(!pattern9.test(key1)){
+if(!pattern10.test(key1)){
 const err20 = {instancePath:instancePath+"/connection",schemaPath:"#/$defs/fieldName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err20];
@@ -5656,7 +5795,7 @@ for(const key2 in data6){
 let data7 = data6[key2];
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key3 in data7){
-if(!(func6.call(schema37.properties, key3))){
+if(!(func1.call(schema37.properties, key3))){
 const err23 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/field/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err23];
@@ -5906,7 +6045,7 @@ if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
 for(const key4 in data20){
 const _errs53 = errors;
 if(typeof key4 === "string"){
-if(!pattern9.test(key4)){
+if(!pattern10.test(key4)){
 const err43 = {instancePath:instancePath+"/credentials",schemaPath:"#/$defs/fieldName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key4};
 if(vErrors === null){
 vErrors = [err43];
@@ -5943,7 +6082,7 @@ for(const key5 in data20){
 let data21 = data20[key5];
 if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
 for(const key6 in data21){
-if(!(func6.call(schema37.properties, key6))){
+if(!(func1.call(schema37.properties, key6))){
 const err46 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/field/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err46];
@@ -6199,7 +6338,7 @@ if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
 for(const key7 in data35){
 const _errs88 = errors;
 if(typeof key7 === "string"){
-if(!pattern6.test(key7)){
+if(!pattern7.test(key7)){
 const err66 = {instancePath:instancePath+"/authOptions",schemaPath:"#/$defs/slug/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\"",propertyName:key7};
 if(vErrors === null){
 vErrors = [err66];
@@ -6489,7 +6628,7 @@ const len6 = data55.length;
 for(let i6=0; i6<len6; i6++){
 let data56 = data55[i6];
 if(typeof data56 === "string"){
-if(func1(data56) < 1){
+if(func2(data56) < 1){
 const err85 = {instancePath:instancePath+"/sources/" + i6,schemaPath:"#/properties/sources/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err85];
@@ -6530,7 +6669,7 @@ const len7 = data57.length;
 for(let i7=0; i7<len7; i7++){
 let data58 = data57[i7];
 if(typeof data58 === "string"){
-if(func1(data58) < 1){
+if(func2(data58) < 1){
 const err88 = {instancePath:instancePath+"/unconfirmed/" + i7,schemaPath:"#/properties/unconfirmed/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err88];
@@ -6581,11 +6720,11 @@ return errors === 0;
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const provider = validate76;
-const schema103 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider.schema.json","title":"ProviderInstance","description":"A provider instance: providers/<id>.yaml in the config repository. Either `template` names a catalog template, or `definition` holds a full custom provider (no code needed). `definition` is a custom provider inline, the same shape as a catalog template.","type":"object","additionalProperties":false,"required":["id","name","environment"],"properties":{"id":{"$ref":"#/$defs/id","description":"Equal to the file name without extension."},"template":{"$ref":"#/$defs/id","description":"A catalog template id (`sil catalog` lists them)."},"definition":{"$ref":"provider-template.schema.json"},"name":{"type":"string","minLength":1,"maxLength":120},"description":{"type":"string","maxLength":2000},"environment":{"$ref":"#/$defs/environment"},"enabled":{"type":"boolean","default":true},"tags":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,31}$"},"uniqueItems":true},"authOption":{"$ref":"#/$defs/id","description":"Pick one of the template's authOptions instead of its default auth."},"connection":{"type":"object","description":"Values for the template's connection fields. `baseUrl` is accepted by every provider: it replaces the template's base URL; a service with a base URL of its own keeps it unless services.<id>.baseUrl is set.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"properties":{"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}},"additionalProperties":{"type":["string","number","boolean"]}},"services":{"type":"object","description":"Per-service switches and overrides, keyed by the template's service id. Services not listed are enabled.","propertyNames":{"pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}}}},"healthCheck":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400}}},"keyRotationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"Overrides defaults.keyRotationDays of sil.yaml."}},"$defs":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."}}};
+const schema103 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider.schema.json","title":"ProviderInstance","description":"A provider instance: providers/<id>.yaml in the config repository. Either `template` names a catalog template, or `definition` holds a full custom provider (no code needed). `definition` is a custom provider inline, the same shape as a catalog template.","type":"object","additionalProperties":false,"required":["id","name","environment"],"properties":{"id":{"$ref":"#/$defs/id","description":"Equal to the file name without extension."},"template":{"$ref":"#/$defs/id","description":"A catalog template id (`sil catalog` lists them)."},"definition":{"$ref":"provider-template.schema.json"},"name":{"type":"string","minLength":1,"maxLength":120},"description":{"type":"string","maxLength":2000},"environment":{"$ref":"#/$defs/environment"},"enabled":{"type":"boolean","default":true},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/ that limits the requests sent to this provider (every client and binding together); a target whose provider is at its limit is passed over."},"tags":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,31}$"},"uniqueItems":true},"authOption":{"$ref":"#/$defs/id","description":"Pick one of the template's authOptions instead of its default auth."},"connection":{"type":"object","description":"Values for the template's connection fields. `baseUrl` is accepted by every provider: it replaces the template's base URL; a service with a base URL of its own keeps it unless services.<id>.baseUrl is set.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"properties":{"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}},"additionalProperties":{"type":["string","number","boolean"]}},"services":{"type":"object","description":"Per-service switches and overrides, keyed by the template's service id. Services not listed are enabled.","propertyNames":{"pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}}}},"healthCheck":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400}}},"keyRotationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"Overrides defaults.keyRotationDays of sil.yaml."}},"$defs":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."}}};
 const schema104 = {"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"};
 const schema106 = {"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."};
-const pattern32 = new RegExp("^[a-z0-9][a-z0-9-]{0,31}$", "u");
-const pattern35 = new RegExp("^https?://", "u");
+const pattern34 = new RegExp("^[a-z0-9][a-z0-9-]{0,31}$", "u");
+const pattern37 = new RegExp("^https?://", "u");
 
 function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="provider.schema.json" */;
@@ -6630,7 +6769,7 @@ vErrors.push(err2);
 errors++;
 }
 for(const key0 in data){
-if(!(func6.call(schema103.properties, key0))){
+if(!(func1.call(schema103.properties, key0))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err3];
@@ -6644,7 +6783,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 === "string"){
-if(!pattern6.test(data0)){
+if(!pattern7.test(data0)){
 const err4 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -6669,7 +6808,7 @@ errors++;
 if(data.template !== undefined){
 let data1 = data.template;
 if(typeof data1 === "string"){
-if(!pattern6.test(data1)){
+if(!pattern7.test(data1)){
 const err6 = {instancePath:instancePath+"/template",schemaPath:"#/$defs/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -6700,7 +6839,7 @@ errors = vErrors.length;
 if(data.name !== undefined){
 let data3 = data.name;
 if(typeof data3 === "string"){
-if(func1(data3) > 120){
+if(func2(data3) > 120){
 const err8 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 120},message:"must NOT have more than 120 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -6710,7 +6849,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(func1(data3) < 1){
+if(func2(data3) < 1){
 const err9 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -6735,7 +6874,7 @@ errors++;
 if(data.description !== undefined){
 let data4 = data.description;
 if(typeof data4 === "string"){
-if(func1(data4) > 2000){
+if(func2(data4) > 2000){
 const err11 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -6794,15 +6933,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.tags !== undefined){
-let data7 = data.tags;
-if(Array.isArray(data7)){
-const len0 = data7.length;
-for(let i0=0; i0<len0; i0++){
-let data8 = data7[i0];
-if(typeof data8 === "string"){
-if(!pattern32.test(data8)){
-const err16 = {instancePath:instancePath+"/tags/" + i0,schemaPath:"#/properties/tags/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,31}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,31}$"+"\""};
+if(data.policy !== undefined){
+let data7 = data.policy;
+if(typeof data7 === "string"){
+if(!pattern7.test(data7)){
+const err16 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -6813,7 +6948,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/tags/" + i0,schemaPath:"#/properties/tags/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -6823,18 +6958,15 @@ vErrors.push(err17);
 errors++;
 }
 }
-let i1 = data7.length;
-let j0;
-if(i1 > 1){
-const indices0 = {};
-for(;i1--;){
-let item0 = data7[i1];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err18 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(data.tags !== undefined){
+let data8 = data.tags;
+if(Array.isArray(data8)){
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+let data9 = data8[i0];
+if(typeof data9 === "string"){
+if(!pattern34.test(data9)){
+const err18 = {instancePath:instancePath+"/tags/" + i0,schemaPath:"#/properties/tags/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,31}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -6842,14 +6974,10 @@ else {
 vErrors.push(err18);
 }
 errors++;
-break;
-}
-indices0[item0] = i1;
-}
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err19 = {instancePath:instancePath+"/tags/" + i0,schemaPath:"#/properties/tags/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -6859,11 +6987,18 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.authOption !== undefined){
-let data9 = data.authOption;
-if(typeof data9 === "string"){
-if(!pattern6.test(data9)){
-const err20 = {instancePath:instancePath+"/authOption",schemaPath:"#/$defs/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
+let i1 = data8.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data8[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err20 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -6871,10 +7006,14 @@ else {
 vErrors.push(err20);
 }
 errors++;
+break;
+}
+indices0[item0] = i1;
+}
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/authOption",schemaPath:"#/$defs/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err21 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -6884,14 +7023,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.connection !== undefined){
-let data10 = data.connection;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-for(const key1 in data10){
-const _errs27 = errors;
-if(typeof key1 === "string"){
-if(!pattern9.test(key1)){
-const err22 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key1};
+if(data.authOption !== undefined){
+let data10 = data.authOption;
+if(typeof data10 === "string"){
+if(!pattern7.test(data10)){
+const err22 = {instancePath:instancePath+"/authOption",schemaPath:"#/$defs/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -6901,9 +7037,8 @@ vErrors.push(err22);
 errors++;
 }
 }
-var valid8 = _errs27 === errors;
-if(!valid8){
-const err23 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+else {
+const err23 = {instancePath:instancePath+"/authOption",schemaPath:"#/$defs/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -6913,11 +7048,14 @@ vErrors.push(err23);
 errors++;
 }
 }
-for(const key2 in data10){
-if(!(key2 === "baseUrl")){
-let data11 = data10[key2];
-if(((typeof data11 !== "string") && (!((typeof data11 == "number") && (isFinite(data11))))) && (typeof data11 !== "boolean")){
-const err24 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/connection/additionalProperties/type",keyword:"type",params:{type: schema103.properties.connection.additionalProperties.type},message:"must be string,number,boolean"};
+if(data.connection !== undefined){
+let data11 = data.connection;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+for(const key1 in data11){
+const _errs29 = errors;
+if(typeof key1 === "string"){
+if(!pattern10.test(key1)){
+const err24 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -6927,12 +7065,9 @@ vErrors.push(err24);
 errors++;
 }
 }
-}
-if(data10.baseUrl !== undefined){
-let data12 = data10.baseUrl;
-if(typeof data12 === "string"){
-if(func1(data12) > 2048){
-const err25 = {instancePath:instancePath+"/connection/baseUrl",schemaPath:"#/properties/connection/properties/baseUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+var valid8 = _errs29 === errors;
+if(!valid8){
+const err25 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -6941,8 +7076,12 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(!pattern35.test(data12)){
-const err26 = {instancePath:instancePath+"/connection/baseUrl",schemaPath:"#/properties/connection/properties/baseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
+}
+for(const key2 in data11){
+if(!(key2 === "baseUrl")){
+let data12 = data11[key2];
+if(((typeof data12 !== "string") && (!((typeof data12 == "number") && (isFinite(data12))))) && (typeof data12 !== "boolean")){
+const err26 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/connection/additionalProperties/type",keyword:"type",params:{type: schema103.properties.connection.additionalProperties.type},message:"must be string,number,boolean"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -6952,8 +7091,12 @@ vErrors.push(err26);
 errors++;
 }
 }
-else {
-const err27 = {instancePath:instancePath+"/connection/baseUrl",schemaPath:"#/properties/connection/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data11.baseUrl !== undefined){
+let data13 = data11.baseUrl;
+if(typeof data13 === "string"){
+if(func2(data13) > 2048){
+const err27 = {instancePath:instancePath+"/connection/baseUrl",schemaPath:"#/properties/connection/properties/baseUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -6962,10 +7105,8 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-}
-else {
-const err28 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern37.test(data13)){
+const err28 = {instancePath:instancePath+"/connection/baseUrl",schemaPath:"#/properties/connection/properties/baseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -6975,14 +7116,8 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data.services !== undefined){
-let data13 = data.services;
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-for(const key3 in data13){
-const _errs35 = errors;
-if(typeof key3 === "string"){
-if(!pattern6.test(key3)){
-const err29 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\"",propertyName:key3};
+else {
+const err29 = {instancePath:instancePath+"/connection/baseUrl",schemaPath:"#/properties/connection/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -6992,9 +7127,9 @@ vErrors.push(err29);
 errors++;
 }
 }
-var valid11 = _errs35 === errors;
-if(!valid11){
-const err30 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid"};
+}
+else {
+const err30 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -7004,12 +7139,14 @@ vErrors.push(err30);
 errors++;
 }
 }
-for(const key4 in data13){
-let data14 = data13[key4];
+if(data.services !== undefined){
+let data14 = data.services;
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-for(const key5 in data14){
-if(!((key5 === "enabled") || (key5 === "baseUrl"))){
-const err31 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/services/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+for(const key3 in data14){
+const _errs37 = errors;
+if(typeof key3 === "string"){
+if(!pattern7.test(key3)){
+const err31 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\"",propertyName:key3};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -7019,9 +7156,9 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data14.enabled !== undefined){
-if(typeof data14.enabled !== "boolean"){
-const err32 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/enabled",schemaPath:"#/properties/services/additionalProperties/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var valid11 = _errs37 === errors;
+if(!valid11){
+const err32 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -7031,11 +7168,12 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data14.baseUrl !== undefined){
-let data16 = data14.baseUrl;
-if(typeof data16 === "string"){
-if(func1(data16) > 2048){
-const err33 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/baseUrl",schemaPath:"#/properties/services/additionalProperties/properties/baseUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+for(const key4 in data14){
+let data15 = data14[key4];
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key5 in data15){
+if(!((key5 === "enabled") || (key5 === "baseUrl"))){
+const err33 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/services/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -7044,8 +7182,10 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(!pattern35.test(data16)){
-const err34 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/baseUrl",schemaPath:"#/properties/services/additionalProperties/properties/baseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
+}
+if(data15.enabled !== undefined){
+if(typeof data15.enabled !== "boolean"){
+const err34 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/enabled",schemaPath:"#/properties/services/additionalProperties/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -7055,8 +7195,11 @@ vErrors.push(err34);
 errors++;
 }
 }
-else {
-const err35 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/baseUrl",schemaPath:"#/properties/services/additionalProperties/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.baseUrl !== undefined){
+let data17 = data15.baseUrl;
+if(typeof data17 === "string"){
+if(func2(data17) > 2048){
+const err35 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/baseUrl",schemaPath:"#/properties/services/additionalProperties/properties/baseUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -7065,10 +7208,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-}
-else {
-const err36 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/services/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern37.test(data17)){
+const err36 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/baseUrl",schemaPath:"#/properties/services/additionalProperties/properties/baseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -7078,9 +7219,8 @@ vErrors.push(err36);
 errors++;
 }
 }
-}
 else {
-const err37 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err37 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/baseUrl",schemaPath:"#/properties/services/additionalProperties/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -7090,12 +7230,9 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data.healthCheck !== undefined){
-let data17 = data.healthCheck;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-for(const key6 in data17){
-if(!((key6 === "enabled") || (key6 === "intervalSeconds"))){
-const err38 = {instancePath:instancePath+"/healthCheck",schemaPath:"#/properties/healthCheck/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+}
+else {
+const err38 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/services/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -7105,9 +7242,9 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data17.enabled !== undefined){
-if(typeof data17.enabled !== "boolean"){
-const err39 = {instancePath:instancePath+"/healthCheck/enabled",schemaPath:"#/properties/healthCheck/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err39 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -7117,10 +7254,12 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data17.intervalSeconds !== undefined){
-let data19 = data17.intervalSeconds;
-if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-const err40 = {instancePath:instancePath+"/healthCheck/intervalSeconds",schemaPath:"#/properties/healthCheck/properties/intervalSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.healthCheck !== undefined){
+let data18 = data.healthCheck;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key6 in data18){
+if(!((key6 === "enabled") || (key6 === "intervalSeconds"))){
+const err40 = {instancePath:instancePath+"/healthCheck",schemaPath:"#/properties/healthCheck/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -7129,9 +7268,10 @@ vErrors.push(err40);
 }
 errors++;
 }
-if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 86400 || isNaN(data19)){
-const err41 = {instancePath:instancePath+"/healthCheck/intervalSeconds",schemaPath:"#/properties/healthCheck/properties/intervalSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"};
+}
+if(data18.enabled !== undefined){
+if(typeof data18.enabled !== "boolean"){
+const err41 = {instancePath:instancePath+"/healthCheck/enabled",schemaPath:"#/properties/healthCheck/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -7140,8 +7280,11 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(data19 < 10 || isNaN(data19)){
-const err42 = {instancePath:instancePath+"/healthCheck/intervalSeconds",schemaPath:"#/properties/healthCheck/properties/intervalSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10"};
+}
+if(data18.intervalSeconds !== undefined){
+let data20 = data18.intervalSeconds;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err42 = {instancePath:instancePath+"/healthCheck/intervalSeconds",schemaPath:"#/properties/healthCheck/properties/intervalSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -7150,11 +7293,9 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err43 = {instancePath:instancePath+"/healthCheck",schemaPath:"#/properties/healthCheck/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 86400 || isNaN(data20)){
+const err43 = {instancePath:instancePath+"/healthCheck/intervalSeconds",schemaPath:"#/properties/healthCheck/properties/intervalSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -7163,11 +7304,8 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-if(data.keyRotationDays !== undefined){
-let data20 = data.keyRotationDays;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-const err44 = {instancePath:instancePath+"/keyRotationDays",schemaPath:"#/properties/keyRotationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data20 < 10 || isNaN(data20)){
+const err44 = {instancePath:instancePath+"/healthCheck/intervalSeconds",schemaPath:"#/properties/healthCheck/properties/intervalSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -7176,9 +7314,11 @@ vErrors.push(err44);
 }
 errors++;
 }
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 3650 || isNaN(data20)){
-const err45 = {instancePath:instancePath+"/keyRotationDays",schemaPath:"#/properties/keyRotationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/healthCheck",schemaPath:"#/properties/healthCheck/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -7187,8 +7327,11 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(data20 < 1 || isNaN(data20)){
-const err46 = {instancePath:instancePath+"/keyRotationDays",schemaPath:"#/properties/keyRotationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.keyRotationDays !== undefined){
+let data21 = data.keyRotationDays;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+const err46 = {instancePath:instancePath+"/keyRotationDays",schemaPath:"#/properties/keyRotationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -7197,16 +7340,37 @@ vErrors.push(err46);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err47 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 > 3650 || isNaN(data21)){
+const err47 = {instancePath:instancePath+"/keyRotationDays",schemaPath:"#/properties/keyRotationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err47];
 }
 else {
 vErrors.push(err47);
+}
+errors++;
+}
+if(data21 < 1 || isNaN(data21)){
+const err48 = {instancePath:instancePath+"/keyRotationDays",schemaPath:"#/properties/keyRotationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err49 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
 }
 errors++;
 }
@@ -7217,7 +7381,7 @@ validate76.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const binding = validate78;
 const schema108 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"binding.schema.json","title":"Binding","description":"A service name applications call (bindings/<name>.yaml): an ordered group of provider targets with failover rules.","type":"object","additionalProperties":false,"required":["name","environment","protocol","targets"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Equal to the file name without extension; what callers put in `model` or /bind/<name>/."},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"protocol":{"$ref":"provider-template.schema.json#/$defs/protocol","description":"What callers speak. Targets must speak it, or speak a protocol sil adapts to it."},"strategy":{"type":"string","enum":["priority","weighted","least-latency","lowest-cost","round-robin"],"default":"priority"},"targets":{"type":"array","minItems":1,"maxItems":32,"items":{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"service":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"The provider service to use when several speak the protocol."},"model":{"type":"string","minLength":1,"maxLength":200},"weight":{"type":"integer","minimum":0,"maximum":1000,"description":"For strategy weighted; a target without one weighs 1, a weight of 0 takes no traffic."},"key":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Use this key of the provider instead of its default."}}}},"failover":{"type":"object","additionalProperties":false,"properties":{"on":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"},"default":["connect-error","timeout","429","5xx"],"description":"What moves a request to the next target: connect-error, timeout, a status class (5xx) or a status code (429)."},"maxAttempts":{"type":"integer","minimum":1,"maximum":10,"description":"Attempts per request across targets. Default: 3, or the number of targets when there are fewer."},"timeoutMs":{"type":"integer","minimum":100,"maximum":600000,"description":"Total time for one attempt."},"connectTimeoutMs":{"type":"integer","minimum":50,"maximum":60000},"firstByteTimeoutMs":{"type":"integer","minimum":100,"maximum":600000},"backoffMs":{"type":"integer","minimum":0,"maximum":60000,"default":0},"maxRetryAfterMs":{"type":"integer","minimum":0,"maximum":60000,"description":"Longest Retry-After the proxy waits before retrying a target; longer waits fail over at once."},"retrySafe":{"type":"boolean","description":"Treat every request of this binding as safe to retry (non-idempotent calls otherwise need an Idempotency-Key)."},"circuitBreaker":{"type":"object","additionalProperties":false,"properties":{"errorRate":{"type":"number","exclusiveMinimum":0,"maximum":1},"minRequests":{"type":"integer","minimum":1},"windowSeconds":{"type":"integer","minimum":1,"maximum":3600},"cooldownSeconds":{"type":"integer","minimum":1,"maximum":3600}}}}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/."}}};
-const pattern43 = new RegExp("^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$", "u");
+const pattern45 = new RegExp("^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$", "u");
 
 function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="binding.schema.json" */;
@@ -7272,7 +7436,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func6.call(schema108.properties, key0))){
+if(!(func1.call(schema108.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -7286,7 +7450,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern6.test(data0)){
+if(!pattern7.test(data0)){
 const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -7311,7 +7475,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 === "string"){
-if(func1(data1) > 2000){
+if(func2(data1) > 2000){
 const err7 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -7468,7 +7632,7 @@ errors++;
 if(data7.provider !== undefined){
 let data8 = data7.provider;
 if(typeof data8 === "string"){
-if(!pattern6.test(data8)){
+if(!pattern7.test(data8)){
 const err20 = {instancePath:instancePath+"/targets/" + i0+"/provider",schemaPath:"#/properties/targets/items/properties/provider/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err20];
@@ -7493,7 +7657,7 @@ errors++;
 if(data7.service !== undefined){
 let data9 = data7.service;
 if(typeof data9 === "string"){
-if(!pattern6.test(data9)){
+if(!pattern7.test(data9)){
 const err22 = {instancePath:instancePath+"/targets/" + i0+"/service",schemaPath:"#/properties/targets/items/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err22];
@@ -7518,7 +7682,7 @@ errors++;
 if(data7.model !== undefined){
 let data10 = data7.model;
 if(typeof data10 === "string"){
-if(func1(data10) > 200){
+if(func2(data10) > 200){
 const err24 = {instancePath:instancePath+"/targets/" + i0+"/model",schemaPath:"#/properties/targets/items/properties/model/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err24];
@@ -7528,7 +7692,7 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(func1(data10) < 1){
+if(func2(data10) < 1){
 const err25 = {instancePath:instancePath+"/targets/" + i0+"/model",schemaPath:"#/properties/targets/items/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err25];
@@ -7588,7 +7752,7 @@ errors++;
 if(data7.key !== undefined){
 let data12 = data7.key;
 if(typeof data12 === "string"){
-if(!pattern6.test(data12)){
+if(!pattern7.test(data12)){
 const err30 = {instancePath:instancePath+"/targets/" + i0+"/key",schemaPath:"#/properties/targets/items/properties/key/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err30];
@@ -7638,7 +7802,7 @@ if(data.failover !== undefined){
 let data13 = data.failover;
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 for(const key2 in data13){
-if(!(func6.call(schema108.properties.failover.properties, key2))){
+if(!(func1.call(schema108.properties.failover.properties, key2))){
 const err34 = {instancePath:instancePath+"/failover",schemaPath:"#/properties/failover/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err34];
@@ -7656,7 +7820,7 @@ const len1 = data14.length;
 for(let i1=0; i1<len1; i1++){
 let data15 = data14[i1];
 if(typeof data15 === "string"){
-if(!pattern43.test(data15)){
+if(!pattern45.test(data15)){
 const err35 = {instancePath:instancePath+"/failover/on/" + i1,schemaPath:"#/properties/failover/properties/on/items/pattern",keyword:"pattern",params:{pattern: "^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"},message:"must match pattern \""+"^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err35];
@@ -8108,7 +8272,7 @@ errors++;
 if(data.policy !== undefined){
 let data28 = data.policy;
 if(typeof data28 === "string"){
-if(!pattern6.test(data28)){
+if(!pattern7.test(data28)){
 const err72 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err72];
@@ -8186,7 +8350,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern6.test(data0)){
+if(!pattern7.test(data0)){
 const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -8211,7 +8375,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 === "string"){
-if(func1(data1) > 2000){
+if(func2(data1) > 2000){
 const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -8549,7 +8713,7 @@ errors++;
 if(data11.currency !== undefined){
 let data13 = data11.currency;
 if(typeof data13 === "string"){
-if(!pattern18.test(data13)){
+if(!pattern19.test(data13)){
 const err32 = {instancePath:instancePath+"/budget/currency",schemaPath:"#/properties/budget/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err32];
@@ -8895,8 +9059,8 @@ validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const client = validate80;
 const schema111 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"client.schema.json","title":"Client","description":"A service that calls the proxy (clients/<name>.yaml): its token hashes, the bindings it may use, its environment and IP allowlist.","type":"object","additionalProperties":false,"required":["name","environment"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"tokens":{"type":"array","description":"Issued tokens, stored only as hashes.","items":{"type":"object","additionalProperties":false,"required":["id","hash","createdAt"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"hash":{"type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"hint":{"type":"string","maxLength":16,"description":"Last characters of the token, to tell tokens apart."},"createdAt":{"type":"string","format":"date-time"},"expiresAt":{"type":"string","format":"date-time"},"revokedAt":{"type":"string","format":"date-time"}}}},"bindings":{"type":"array","uniqueItems":true,"description":"Bindings this client may call; `*` allows every binding of its environment.","items":{"type":"string","pattern":"^(\\*|[a-z0-9][a-z0-9-]{0,62})$"}},"ipAllowlist":{"type":"array","description":"CIDR ranges (IPv4 or IPv6) the client may call from; empty allows any address.","items":{"type":"string","minLength":2,"maxLength":64}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"}}};
-const pattern50 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
-const pattern51 = new RegExp("^(\\*|[a-z0-9][a-z0-9-]{0,62})$", "u");
+const pattern52 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
+const pattern53 = new RegExp("^(\\*|[a-z0-9][a-z0-9-]{0,62})$", "u");
 const formats18 = formats["date-time"];
 
 function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -8946,7 +9110,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern6.test(data0)){
+if(!pattern7.test(data0)){
 const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -8971,7 +9135,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 === "string"){
-if(func1(data1) > 2000){
+if(func2(data1) > 2000){
 const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err5];
@@ -9082,7 +9246,7 @@ errors++;
 if(data5.id !== undefined){
 let data6 = data5.id;
 if(typeof data6 === "string"){
-if(!pattern6.test(data6)){
+if(!pattern7.test(data6)){
 const err14 = {instancePath:instancePath+"/tokens/" + i0+"/id",schemaPath:"#/properties/tokens/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err14];
@@ -9107,7 +9271,7 @@ errors++;
 if(data5.hash !== undefined){
 let data7 = data5.hash;
 if(typeof data7 === "string"){
-if(!pattern50.test(data7)){
+if(!pattern52.test(data7)){
 const err16 = {instancePath:instancePath+"/tokens/" + i0+"/hash",schemaPath:"#/properties/tokens/items/properties/hash/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -9132,7 +9296,7 @@ errors++;
 if(data5.hint !== undefined){
 let data8 = data5.hint;
 if(typeof data8 === "string"){
-if(func1(data8) > 16){
+if(func2(data8) > 16){
 const err18 = {instancePath:instancePath+"/tokens/" + i0+"/hint",schemaPath:"#/properties/tokens/items/properties/hint/maxLength",keyword:"maxLength",params:{limit: 16},message:"must NOT have more than 16 characters"};
 if(vErrors === null){
 vErrors = [err18];
@@ -9260,7 +9424,7 @@ const len1 = data12.length;
 for(let i1=0; i1<len1; i1++){
 let data13 = data12[i1];
 if(typeof data13 === "string"){
-if(!pattern51.test(data13)){
+if(!pattern53.test(data13)){
 const err28 = {instancePath:instancePath+"/bindings/" + i1,schemaPath:"#/properties/bindings/items/pattern",keyword:"pattern",params:{pattern: "^(\\*|[a-z0-9][a-z0-9-]{0,62})$"},message:"must match pattern \""+"^(\\*|[a-z0-9][a-z0-9-]{0,62})$"+"\""};
 if(vErrors === null){
 vErrors = [err28];
@@ -9325,7 +9489,7 @@ const len2 = data14.length;
 for(let i3=0; i3<len2; i3++){
 let data15 = data14[i3];
 if(typeof data15 === "string"){
-if(func1(data15) > 64){
+if(func2(data15) > 64){
 const err32 = {instancePath:instancePath+"/ipAllowlist/" + i3,schemaPath:"#/properties/ipAllowlist/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err32];
@@ -9335,7 +9499,7 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(func1(data15) < 2){
+if(func2(data15) < 2){
 const err33 = {instancePath:instancePath+"/ipAllowlist/" + i3,schemaPath:"#/properties/ipAllowlist/items/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters"};
 if(vErrors === null){
 vErrors = [err33];
@@ -9372,7 +9536,7 @@ errors++;
 if(data.policy !== undefined){
 let data16 = data.policy;
 if(typeof data16 === "string"){
-if(!pattern6.test(data16)){
+if(!pattern7.test(data16)){
 const err36 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err36];
@@ -9412,7 +9576,7 @@ validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const webhook = validate81;
 const schema112 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"webhook.schema.json","title":"WebhookSubscription","description":"An outgoing event subscription (webhooks/<name>.yaml), delivered per the Standard Webhooks spec. Its signing secret lives encrypted in secrets/.","type":"object","additionalProperties":false,"required":["name","url","events"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"url":{"type":"string","pattern":"^https?://","maxLength":2048},"enabled":{"type":"boolean","default":true},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"Only events of this environment; all when left out."},"events":{"type":"array","minItems":1,"uniqueItems":true,"description":"Event types, `*` or a prefix wildcard like `provider.*`.","items":{"type":"string","pattern":"^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"}},"headers":{"type":"object","additionalProperties":{"type":"string","maxLength":1024}},"retry":{"type":"object","additionalProperties":false,"properties":{"scheduleSeconds":{"type":"array","maxItems":20,"items":{"type":"integer","minimum":1,"maximum":604800}},"disableAfterFailures":{"type":"integer","minimum":1}}}}};
-const pattern56 = new RegExp("^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$", "u");
+const pattern58 = new RegExp("^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$", "u");
 
 function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="webhook.schema.json" */;
@@ -9471,7 +9635,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern6.test(data0)){
+if(!pattern7.test(data0)){
 const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -9496,7 +9660,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 === "string"){
-if(func1(data1) > 2000){
+if(func2(data1) > 2000){
 const err6 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -9521,7 +9685,7 @@ errors++;
 if(data.url !== undefined){
 let data2 = data.url;
 if(typeof data2 === "string"){
-if(func1(data2) > 2048){
+if(func2(data2) > 2048){
 const err8 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -9531,7 +9695,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!pattern35.test(data2)){
+if(!pattern37.test(data2)){
 const err9 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -9607,7 +9771,7 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 if(typeof data6 === "string"){
-if(!pattern56.test(data6)){
+if(!pattern58.test(data6)){
 const err15 = {instancePath:instancePath+"/events/" + i0,schemaPath:"#/properties/events/items/pattern",keyword:"pattern",params:{pattern: "^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"},message:"must match pattern \""+"^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -9671,7 +9835,7 @@ if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key1 in data7){
 let data8 = data7[key1];
 if(typeof data8 === "string"){
-if(func1(data8) > 1024){
+if(func2(data8) > 1024){
 const err19 = {instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"};
 if(vErrors === null){
 vErrors = [err19];
@@ -9838,7 +10002,7 @@ export const secrets = validate82;
 const schema113 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"secrets.schema.json","title":"SecretsFile","description":"A provider's keys (secrets/<provider-id>.yaml), SOPS-encrypted: the values under each key's `secret` are encrypted, the metadata stays readable. Written by `sil keys ...` or the `sops` CLI.","type":"object","additionalProperties":false,"required":["keys","sops"],"properties":{"keys":{"type":"array","items":{"$ref":"#/$defs/key"}},"sops":{"type":"object","description":"The SOPS metadata block (age recipients, MAC, rule); maintained by sil and sops."}},"$defs":{"timestamp":{"type":"string","format":"date-time"},"key":{"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}}}};
 const schema114 = {"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}};
 const schema115 = {"type":"string","format":"date-time"};
-const pattern58 = new RegExp("^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$", "u");
+const pattern60 = new RegExp("^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$", "u");
 
 function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -9892,7 +10056,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func6.call(schema114.properties, key0))){
+if(!(func1.call(schema114.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -9906,7 +10070,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 === "string"){
-if(!pattern6.test(data0)){
+if(!pattern7.test(data0)){
 const err5 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -9931,7 +10095,7 @@ errors++;
 if(data.label !== undefined){
 let data1 = data.label;
 if(typeof data1 === "string"){
-if(func1(data1) > 120){
+if(func2(data1) > 120){
 const err7 = {instancePath:instancePath+"/label",schemaPath:"#/properties/label/maxLength",keyword:"maxLength",params:{limit: 120},message:"must NOT have more than 120 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -10153,7 +10317,7 @@ errors++;
 if(data.providerKeyId !== undefined){
 let data11 = data.providerKeyId;
 if(typeof data11 === "string"){
-if(func1(data11) > 200){
+if(func2(data11) > 200){
 const err25 = {instancePath:instancePath+"/providerKeyId",schemaPath:"#/properties/providerKeyId/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err25];
@@ -10178,7 +10342,7 @@ errors++;
 if(data.fingerprint !== undefined){
 let data12 = data.fingerprint;
 if(typeof data12 === "string"){
-if(!pattern58.test(data12)){
+if(!pattern60.test(data12)){
 const err27 = {instancePath:instancePath+"/fingerprint",schemaPath:"#/properties/fingerprint/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$"},message:"must match pattern \""+"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -10206,7 +10370,7 @@ if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 for(const key1 in data13){
 const _errs36 = errors;
 if(typeof key1 === "string"){
-if(!pattern9.test(key1)){
+if(!pattern10.test(key1)){
 const err29 = {instancePath:instancePath+"/secret",schemaPath:"#/properties/secret/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err29];

@@ -60,6 +60,16 @@ export const ERRORS = {
   SIL_PROXY_NO_TARGET: spec(503, 'No target of the binding can take the request now.', 'The message says why each target was passed over (disabled, no usable key, circuit open); check the providers\' keys and state in the console.'),
   SIL_PROXY_TIMEOUT: spec(504, 'Every attempt timed out.', 'The providers did not answer in time (the x-sil-failover-reason header says which); try again, or raise failover.timeoutMs in the binding.'),
   SIL_PROXY_UPSTREAM: spec(502, 'Every attempt failed.', 'The x-sil-failover-reason header says why each attempt failed: the providers answered with errors, answered something unreadable, or did not answer in time.'),
+  // Limits: policies (policies/<name>.yaml) attached to clients, bindings and providers (docs/limits.md).
+  SIL_LIMIT_RATE: spec(429, 'A rate limit of a policy is reached.', 'Wait for the time Retry-After gives (the x-ratelimit-* headers show the limit and when it resets), send fewer requests per period, or raise `rateLimit` in the policy the message names.'),
+  SIL_LIMIT_QUOTA_REQUESTS: spec(429, 'The request quota of a policy for this period is used up.', 'The quota renews when the period (day or month, in sil.yaml\'s timeZone) ends, which Retry-After gives; raise `quota.requests` in the policy the message names to allow more.'),
+  SIL_LIMIT_QUOTA_TOKENS: spec(429, 'The token quota of a policy for this period is used up, or this request could use more tokens than are left.', 'Ask for fewer tokens (`max_tokens`) or wait until the period renews (Retry-After); raise `quota.tokens` in the policy the message names to allow more.'),
+  SIL_LIMIT_BUDGET: spec(429, 'The cost budget of a policy for this period is spent, and the policy blocks requests past it.', 'The budget renews when the period ends (Retry-After); raise `budget.amount` or set `budget.onExceeded: alert` in the policy the message names to go on past it.'),
+  // Analytics, feedback and metrics (docs/analytics.md, docs/metrics.md).
+  SIL_ANALYTICS_QUERY: spec(400, 'The analytics query is not valid.', 'Give period=1h, 24h, 7d or 30d, or period=custom with from and to as ISO 8601 times (from before to, at most 2 years back); the message names the parameter.'),
+  SIL_FEEDBACK_UNKNOWN_REQUEST: spec(404, 'No recent request of this client has that id.', 'Send the x-sil-request-id header of an answer this client received in the last 24 hours, as `{"request_id": "...", "score": 0..1}`.'),
+  SIL_FEEDBACK_INVALID: spec(400, 'The feedback is not valid.', 'Send a JSON object `{"request_id": "<x-sil-request-id>", "score": <number from 0 to 1>}`.'),
+  SIL_METRICS_FORBIDDEN: spec(403, 'This address may not read the metrics.', 'Scrape from an address in sil.yaml `metrics.allowlist`, or send `Authorization: Bearer <token>` whose SHA-256 is `metrics.scrapeTokenSha256` (docs/metrics.md).'),
   // Git store and writer.
   SIL_GIT_CONFLICT: spec(409, 'The config changed since your edit started: a file you touched was changed by someone else.', 'Reload, look at the new version, and apply your change again.'),
   SIL_GIT_REF_MOVED: spec(409, 'The branch moved while the commit was being written.', 'Try again; nothing was written.'),

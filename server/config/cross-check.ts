@@ -8,6 +8,7 @@ import { baseUrlIssues } from './base-url-check.ts';
 import { bindingIssues } from './binding-check.ts';
 import { secretsIssues } from './secrets-check.ts';
 import { cidrIssues } from './cidr-check.ts';
+import { isTimeZone } from '../core/time-zone.ts';
 import { catalogKeyFormats, plaintextSecretIssues } from './plaintext-secret-check.ts';
 import type { ConfigModel } from './config-model.ts';
 import type { Catalog } from './catalog.ts';
@@ -34,6 +35,10 @@ export function crossCheck(model: ConfigModel, catalog: Catalog): CrossCheckResu
       definitions.set(cf.value.id, def);
       issues.push(...baseUrlIssues(cf, def, model.settings?.value.security?.allowPrivateBaseUrls === true));
     }
+    const policy = cf.value.policy;
+    if (policy && !model.policies.has(policy) && !model.broken.has(`policies/${policy}`)) {
+      issues.push(issue(cf.path, cf.file.at(['policy']), 'SIL_CONFIG_REFERENCE', `policy "${policy}" does not exist${didYouMean(policy, model.policies.keys())}`, `create policies/${policy}.yaml or fix the name`));
+    }
   }
   for (const cf of model.bindings.values()) issues.push(...bindingIssues(cf, { model, environments, definitions }));
 
@@ -41,6 +46,10 @@ export function crossCheck(model: ConfigModel, catalog: Catalog): CrossCheckResu
     const { value, file } = model.settings;
     issues.push(...cidrIssues(file, value.security?.consoleIpAllowlist ?? [], ['security', 'consoleIpAllowlist']));
     issues.push(...cidrIssues(file, value.security?.trustedProxies ?? [], ['security', 'trustedProxies']));
+    issues.push(...cidrIssues(file, value.metrics?.allowlist ?? [], ['metrics', 'allowlist']));
+    if (value.timeZone !== undefined && !isTimeZone(value.timeZone)) {
+      issues.push(issue(file.path, file.at(['timeZone']), 'SIL_CONFIG_SCHEMA', `time zone "${value.timeZone}" is not an IANA time zone this Node knows`, 'use a name such as UTC, Europe/Berlin or Asia/Riyadh'));
+    }
   }
   for (const { value: c, file, path } of model.clients.values()) {
     const at = (...s: (string | number)[]) => file.at(s);

@@ -1,6 +1,32 @@
-// Where the proxy records what each request used and cost. In memory here, aggregated per
-// client, binding, provider and model; the analytics issue persists and rolls it up.
+// Where the proxy reports each request: `outcome` once per request when the answer's head has
+// gone out (or the request was refused), `record` once per answered request when its body has
+// ended and what it used and cost is known (for a stream, later than the outcome). Observers
+// (the usage store, the limiter, the metrics, the feedback index) are combined by fanOut().
 import type { UsageFigures } from './usage.ts';
+
+/** Every request the proxy handled, answered or refused. */
+export interface RequestOutcome {
+  requestId: string;
+  /** When the answer's head went out (or the refusal), epoch milliseconds. */
+  at: number;
+  /** '' when the request was refused before these were known. */
+  client: string;
+  binding: string;
+  door: 'unified' | 'bind';
+  /** The last attempt's provider, model and key; absent when no attempt was made. */
+  provider?: string;
+  model?: string;
+  keyId?: string;
+  status: number;
+  /** sil's error code when sil answered with an error (e.g. SIL_LIMIT_RATE), else absent. */
+  errorCode?: string;
+  /** To the answer's head (time to first byte for a stream). */
+  latencyMs: number;
+  attempts: number;
+  failovers: number;
+  /** True when a provider's answer was passed on: `record` follows for this request id. */
+  answered: boolean;
+}
 
 export interface UsageRecord {
   requestId: string;
@@ -21,6 +47,32 @@ export interface UsageRecord {
 
 export interface UsageRecorder {
   record(r: UsageRecord): void;
+  outcome?(r: RequestOutcome): void;
+}
+
+/** One recorder that hands every report to each of `recorders`, in order; one failing does not stop the rest. */
+export function fanOut(recorders: readonly UsageRecorder[], onError: (err: unknown) => void = () => {}): UsageRecorder {
+  const withOutcome = recorders.filter((r) => typeof r.outcome === 'function');
+  return {
+    record(r) {
+      for (const x of recorders) {
+        try {
+          x.record(r);
+        } catch (err) {
+          onError(err);
+        }
+      }
+    },
+    outcome(r) {
+      for (const x of withOutcome) {
+        try {
+          x.outcome!(r);
+        } catch (err) {
+          onError(err);
+        }
+      }
+    },
+  };
 }
 
 export interface UsageTotals { requests: number; inputTokens: number; outputTokens: number; cost: number }

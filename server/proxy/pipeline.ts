@@ -55,12 +55,14 @@ export function proxyMiddleware(deps: ProxyDeps) {
     const requestId = randomUUID();
     const snapshot = deps.live.snapshot;
     // Every field from the start: one object shape for every request.
-    const state: ProxyState = { requestId, startedAt: performance.now(), door, snapshot: snapshot!, client: undefined, binding: undefined, model: undefined, body: EMPTY, json: undefined, subPath: undefined, attempts: [], failoverReasons: [] };
+    const state: ProxyState = { requestId, startedAt: performance.now(), door, snapshot: snapshot!, client: undefined, binding: undefined, model: undefined, body: EMPTY, json: undefined, subPath: undefined, attempts: [], failoverReasons: [], answered: false, admission: undefined };
     ctx.state.proxy = state;
+    let errorCode: string | undefined;
     try {
       if (!snapshot) throw proxyError('SIL_PROXY_NO_TARGET', 'the hub has no valid configuration loaded');
       await run(ctx, state);
     } catch (err) {
+      errorCode = err instanceof SilError ? err.code : 'SIL_INTERNAL';
       if (!(err instanceof SilError) || !err.expose) deps.errorLog?.(`proxy: ${requestId}: ${(err as Error).stack ?? String(err)}`);
       // Set before the error's own headers, which writeHead merges with these.
       if (!ctx.res.headersSent) for (const [name, value] of Object.entries(outcomeHeaders(state))) ctx.res.setHeader(name, value);
@@ -69,9 +71,11 @@ export function proxyMiddleware(deps: ProxyDeps) {
     } finally {
       if (state.failoverReasons.length > 0) deps.audit?.failover(state, ctx.status);
       const lastAttempt = state.attempts[state.attempts.length - 1];
-      deps.log.add({
-        id: requestId,
-        at: Date.now(),
+      const at = Date.now();
+      const latencyMs = Math.round((performance.now() - state.startedAt) * 10) / 10;
+      deps.usage?.outcome?.({
+        requestId,
+        at,
         client: state.client?.name ?? '',
         binding: state.binding?.name ?? '',
         door,
@@ -79,7 +83,23 @@ export function proxyMiddleware(deps: ProxyDeps) {
         model: lastAttempt?.model,
         keyId: lastAttempt?.keyId,
         status: ctx.status,
-        latencyMs: Math.round((performance.now() - state.startedAt) * 10) / 10,
+        errorCode: errorCode,
+        latencyMs,
+        attempts: state.attempts.length,
+        failovers: state.failoverReasons.length,
+        answered: state.answered,
+      });
+      deps.log.add({
+        id: requestId,
+        at,
+        client: state.client?.name ?? '',
+        binding: state.binding?.name ?? '',
+        door,
+        provider: lastAttempt?.provider,
+        model: lastAttempt?.model,
+        keyId: lastAttempt?.keyId,
+        status: ctx.status,
+        latencyMs,
         attempts: state.attempts.length,
         failoverReasons: state.failoverReasons,
       });

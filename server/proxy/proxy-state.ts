@@ -30,4 +30,8 @@ export interface ProxyState {
   subPath?: string;
   attempts: AttemptRecord[];
   failoverReasons: string[];
+  /** Set by pass-on when a provider's answer goes to the caller (usage is recorded for it later). */
+  answered: boolean;
+  /** What admission granted (the limiter's reservation), settled when usage is known; opaque here. */
+  admission: unknown;
 }

@@ -50,6 +50,7 @@ function record(recorder: UsageRecorder | undefined, state: ProxyState, chosen: 
 
 export async function passOn(ctx: Context, state: ProxyState, chosen: Chosen, recorder: UsageRecorder | undefined): Promise<void> {
   const { answer, service, adapter } = chosen;
+  state.answered = true;
   const { status, headers: answerHeaders, body } = answer;
   const headers = forwardableResponseHeaders(answerHeaders);
   headers['x-sil-request-id'] = state.requestId;
