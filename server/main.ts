@@ -20,7 +20,7 @@ import { tokenFetch } from './auth-schemes/token-fetch.ts';
 import { createAuthDeps } from './auth-schemes/async-registry.ts';
 import { createTargetChoice } from './proxy/target-choice.ts';
 import { RequestLog } from './proxy/request-log.ts';
-import { MemoryUsageRecorder } from './observe/usage-recorder.ts';
+import { MemoryUsageRecorder, fanOut, type UsageRecorder } from './observe/usage-recorder.ts';
 import { resolveDataDir } from './config/data-dir.ts';
 import { commitSigner } from './vault/signing-key.ts';
 import { signingSettingsOf } from './config/signing-policy.ts';
@@ -123,6 +123,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const tokens = tokenFetch(lookup);
   const requestLog = new RequestLog();
   const usage = new MemoryUsageRecorder();
+  // Everything that observes each request (usage store, limiter, metrics, feedback index); and
+  // what must be flushed or stopped when the hub closes, in order.
+  const recorders: UsageRecorder[] = [usage];
+  const closers: (() => Promise<void> | void)[] = [];
+  const recorder = fanOut(recorders, (err) => log(`usage: ${(err as Error)?.message ?? String(err)}`));
   const owner: OwnerAuth = ownerAuth({ live, dataDir: opts.dataDir, log, audit });
   const ownerAuthor = opts.author ?? { name: 'owner', email: 'owner@localhost' };
   const admin = adminApi({ live, writer, gitdir, catalog, vault, author: () => ownerAuthor, now: () => new Date(), log, reload: () => reloader.check(), requestLog, usage, auditLog });
@@ -131,7 +136,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     version: VERSION,
     startedAt: Date.now(),
     log,
-    proxy: { upstream, choice: createTargetChoice(), auth: createAuthDeps({ fetch: tokens.fetch }), log: requestLog, usage, now: () => new Date(), audit: new ProxyAudit(audit) },
+    proxy: { upstream, choice: createTargetChoice(), auth: createAuthDeps({ fetch: tokens.fetch }), log: requestLog, usage: recorder, now: () => new Date(), audit: new ProxyAudit(audit) },
     owner,
     admin,
     ...(opts.consoleDir === null ? {} : { console: consoleStatic({ root: opts.consoleDir ?? fileURLToPath(new URL('../admin/dist/', import.meta.url)), log }) }),
@@ -176,6 +181,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       server.closeAllConnections();
       await Promise.all([upstream.close(), tokens.close()]);
       await new Promise<void>((ok) => server.close(() => ok()));
+      for (const close of closers) await close();
       await owner.close();
     },
   };

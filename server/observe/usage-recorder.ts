@@ -50,9 +50,11 @@ export interface UsageRecorder {
   outcome?(r: RequestOutcome): void;
 }
 
-/** One recorder that hands every report to each of `recorders`, in order; one failing does not stop the rest. */
+/**
+ * One recorder that hands every report to each of `recorders`, in order; one failing does not
+ * stop the rest. The array is read on every call, so recorders may be added after this is made.
+ */
 export function fanOut(recorders: readonly UsageRecorder[], onError: (err: unknown) => void = () => {}): UsageRecorder {
-  const withOutcome = recorders.filter((r) => typeof r.outcome === 'function');
   return {
     record(r) {
       for (const x of recorders) {
@@ -64,9 +66,10 @@ export function fanOut(recorders: readonly UsageRecorder[], onError: (err: unkno
       }
     },
     outcome(r) {
-      for (const x of withOutcome) {
+      for (const x of recorders) {
+        if (!x.outcome) continue;
         try {
-          x.outcome!(r);
+          x.outcome(r);
         } catch (err) {
           onError(err);
         }
