@@ -3,6 +3,7 @@
 // ended and what it used and cost is known (for a stream, later than the outcome). Observers
 // (the usage store, the limiter, the metrics, the feedback index) are combined by fanOut().
 import type { UsageFigures } from './usage.ts';
+import type { AttemptRecord } from '../proxy/proxy-state.ts';
 
 /** Every request the proxy handled, answered or refused. */
 export interface RequestOutcome {
@@ -24,6 +25,8 @@ export interface RequestOutcome {
   latencyMs: number;
   attempts: number;
   failovers: number;
+  /** Each attempt in order: provider, service, key, model, outcome, status, ms (read, do not keep). */
+  attemptRecords: readonly AttemptRecord[];
   /** True when a provider's answer was passed on: `record` follows for this request id. */
   answered: boolean;
 }

@@ -87,6 +87,7 @@ export function proxyMiddleware(deps: ProxyDeps) {
         latencyMs,
         attempts: state.attempts.length,
         failovers: state.failoverReasons.length,
+        attemptRecords: state.attempts,
         answered: state.answered,
       });
       deps.log.add({
