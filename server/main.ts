@@ -21,6 +21,7 @@ import { createAuthDeps } from './auth-schemes/async-registry.ts';
 import { createTargetChoice } from './proxy/target-choice.ts';
 import { RequestLog } from './proxy/request-log.ts';
 import { MemoryUsageRecorder, fanOut, type UsageRecorder } from './observe/usage-recorder.ts';
+import { openUsageStore, type DiskUsageStore } from './observe/usage-store/usage-store.ts';
 import { resolveDataDir } from './config/data-dir.ts';
 import { commitSigner } from './vault/signing-key.ts';
 import { signingSettingsOf } from './config/signing-policy.ts';
@@ -47,6 +48,10 @@ export interface HubOptions {
   consoleDir?: string | null;
   /** Overrides of the HTTP server's limits against slow and idle callers (docs/network-limits.md). */
   limits?: Partial<ServerLimits>;
+  /** false runs without the usage store (data/state/usage); for benchmarks. */
+  usageStore?: boolean;
+  /** How often the usage store writes (default 5000 ms; SIL_USAGE_FLUSH_MS). */
+  usageFlushMs?: number;
   log?: (line: string) => void;
 }
 
@@ -60,6 +65,8 @@ export interface Hub {
   keyMaintenance: { stop(): void; runNow(): Promise<string[]> };
   requestLog: RequestLog;
   usage: MemoryUsageRecorder;
+  /** Minute/hour/day usage rollups (docs/usage-store.md); null with `usageStore: false`. */
+  usageStore: DiskUsageStore | null;
   auditLog: AuditLog;
   owner: OwnerAuth;
   catalog: Catalog;
@@ -76,7 +83,11 @@ export function hubOptions(flags: { data?: string; host?: string; port?: string 
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) throw new SilError('SIL_USAGE', `invalid port "${portText}"`, { hint: 'give a number from 0 to 65535 (0 picks a free port)' });
   const author = env.SIL_AUTHOR_NAME || env.SIL_AUTHOR_EMAIL ? { name: env.SIL_AUTHOR_NAME || 'owner', email: env.SIL_AUTHOR_EMAIL || 'owner@localhost' } : undefined;
-  return { dataDir: resolveDataDir(flags.data, env), host: flags.host ?? (env.SIL_HOST || '127.0.0.1'), port, ...(author ? { author } : {}) };
+  const flushText = env.SIL_USAGE_FLUSH_MS || undefined;
+  if (flushText !== undefined && (!/^\d+$/.test(flushText) || Number(flushText) < 100 || Number(flushText) > 3_600_000)) {
+    throw new SilError('SIL_USAGE', `invalid SIL_USAGE_FLUSH_MS "${flushText}"`, { hint: 'give the usage store\'s flush interval in milliseconds, from 100 to 3600000 (default 5000)' });
+  }
+  return { dataDir: resolveDataDir(flags.data, env), host: flags.host ?? (env.SIL_HOST || '127.0.0.1'), port, ...(author ? { author } : {}), ...(flushText ? { usageFlushMs: Number(flushText) } : {}) };
 }
 
 export async function startHub(opts: HubOptions): Promise<Hub> {
@@ -128,6 +139,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const recorders: UsageRecorder[] = [usage];
   const closers: (() => Promise<void> | void)[] = [];
   const recorder = fanOut(recorders, (err) => log(`usage: ${(err as Error)?.message ?? String(err)}`));
+  const usageStore = opts.usageStore === false ? null : await openUsageStore({ dir: join(opts.dataDir, 'state', 'usage'), snapshot: () => live.snapshot, flushMs: opts.usageFlushMs, log });
+  if (usageStore) {
+    recorders.push(usageStore.recorder);
+    closers.push(() => usageStore.close());
+  }
   const owner: OwnerAuth = ownerAuth({ live, dataDir: opts.dataDir, log, audit });
   const ownerAuthor = opts.author ?? { name: 'owner', email: 'owner@localhost' };
   const admin = adminApi({ live, writer, gitdir, catalog, vault, author: () => ownerAuthor, now: () => new Date(), log, reload: () => reloader.check(), requestLog, usage, auditLog });
@@ -148,6 +164,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     const listenFailed = (err: NodeJS.ErrnoException) => {
       reloader.stop();
       keyMaintenance.stop();
+      void usageStore?.close().catch(() => {});
       fail(new SilError('SIL_LISTEN', `cannot listen on ${opts.host}:${opts.port}: ${err.code ?? err.message}`, { cause: err }));
     };
     server.once('error', listenFailed);
@@ -171,6 +188,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     keyMaintenance,
     requestLog,
     usage,
+    usageStore,
     auditLog,
     owner,
     catalog,
