@@ -3,7 +3,7 @@
 // non-zero latency buckets as index,count pairs] — so a row costs a few dozen bytes, not a
 // few hundred.
 import { LATENCY_BUCKETS } from './latency.ts';
-import type { UsageCounters } from './types.ts';
+import type { RollupRow, UsageCounters, UsageDims } from './types.ts';
 
 type Scalar = Exclude<keyof UsageCounters, 'latency'>;
 
@@ -54,4 +54,34 @@ export function isCompactRow(row: unknown, dimsCount: number): row is CompactRow
   if (!Number.isInteger(row[1]) || row[1] < 0 || row[1] >= dimsCount) return false;
   for (let i = LATENCY_AT; i < row.length; i += 2) if (!Number.isInteger(row[i]) || row[i] < 0 || row[i] >= LATENCY_BUCKETS) return false;
   return true;
+}
+
+/** A query's row from a compact one (one object of one shape, no intermediate counters). */
+export function rollupRowOf(dims: UsageDims, row: CompactRow): RollupRow {
+  const latency = new Array<number>(LATENCY_BUCKETS).fill(0);
+  for (let i = LATENCY_AT; i + 1 < row.length; i += 2) latency[row[i]] += row[i + 1];
+  return {
+    t: row[0],
+    client: dims.client,
+    binding: dims.binding,
+    provider: dims.provider,
+    keyId: dims.keyId,
+    fingerprint: dims.fingerprint,
+    model: dims.model,
+    currency: dims.currency,
+    requests: row[2],
+    ok: row[3],
+    clientErrors: row[4],
+    serverErrors: row[5],
+    limited: row[6],
+    attempts: row[7],
+    failovers: row[8],
+    latency,
+    latencySumMs: row[9],
+    inputTokens: row[10],
+    outputTokens: row[11],
+    cost: row[12],
+    scoreSum: row[13],
+    scoreCount: row[14],
+  };
 }

@@ -77,13 +77,14 @@ export class RollupFile {
     return dropped;
   }
 
-  /** Each row of a bucket starting in [from, to) whose dims match `filter`. */
-  collect(from: number, to: number, filter: Partial<UsageDims> | undefined, fn: (t: number, dims: UsageDims, key: string, c: UsageCounters) => void): void {
+  /** Each row of a bucket starting in [from, to) whose dims match `filter` (read, do not keep `row`). */
+  collect(from: number, to: number, filter: Partial<UsageDims> | undefined, fn: (dims: UsageDims, key: string, row: CompactRow) => void): void {
     if (this.start >= to || this.end <= from) return;
     const matches = this.#dims.map((d) => matchesFilter(d, filter));
-    for (const [t, bucket] of this.#buckets) {
+    const ts = [...this.#buckets.keys()].sort((a, b) => a - b);
+    for (const t of ts) {
       if (t < from || t >= to) continue;
-      for (const [d, row] of bucket) if (matches[d]) fn(t, this.#dims[d], this.#keys[d], fromCompact(row));
+      for (const [d, row] of this.#buckets.get(t)!) if (matches[d]) fn(this.#dims[d], this.#keys[d], row);
     }
   }
 

@@ -6,12 +6,12 @@
 import { periodStart } from '../../core/time-zone.ts';
 import type { ConfigSnapshot } from '../../config/snapshot.ts';
 import { UsageAggregator, DEFAULT_MAX_DIMS } from './aggregator.ts';
-import { addCounters } from './counters.ts';
+import { addCounters, rollupRowOf } from './counters.ts';
 import { dimsKey, matchesFilter } from './dims.ts';
 import { GRANULARITIES, fileEndOf, fileStartOf } from './file-layout.ts';
 import { RollupDisk, type FilesByGranularity } from './rollup-disk.ts';
 import { RollupFile } from './rollup-file.ts';
-import { RETENTION_MS, type Granularity, type RollupRow, type UsageCounters, type UsageDims, type UsageStore } from './types.ts';
+import { RETENTION_MS, type Granularity, type RollupRow, type UsageDims, type UsageStore } from './types.ts';
 
 export const DEFAULT_FLUSH_MS = 5_000;
 
@@ -83,17 +83,9 @@ export class DiskUsageStore implements UsageStore {
   }
 
   rows(granularity: Granularity, fromMs: number, toMs: number, filter?: Partial<UsageDims>): RollupRow[] {
-    const byKey = new Map<string, RollupRow>();
-    const out: RollupRow[] = [];
-    const add = (t: number, dims: UsageDims, key: string, c: UsageCounters, fresh: boolean) => {
-      const k = `${t}\u001e${key}`;
-      const had = byKey.get(k);
-      if (had) return addCounters(had, c);
-      const row: RollupRow = { t, ...dims, ...c, latency: fresh ? c.latency.slice() : c.latency };
-      byKey.set(k, row);
-      out.push(row);
-    };
-    for (const file of this.#files[granularity].values()) file.collect(fromMs, toMs, filter, (t, dims, key, c) => add(t, dims, key, c, false));
+    // What is not flushed yet, summed per bucket and dims; few rows (the last seconds).
+    const pending = new Map<string, RollupRow>();
+    const pendingTs = new Set<number>();
     const tz = this.#tz;
     let lastMinute = Number.NaN;
     let lastT = 0;
@@ -103,8 +95,32 @@ export class DiskUsageStore implements UsageStore {
         lastT = granularity === 'minute' ? minute : periodStart(minute, granularity, tz);
       }
       if (lastT < fromMs || lastT >= toMs || !matchesFilter(e.dims, filter)) return;
-      add(lastT, e.dims, dimsKey(e.dims), e.c, true);
+      const k = `${lastT}\u001e${dimsKey(e.dims)}`;
+      const had = pending.get(k);
+      if (had) addCounters(had, e.c);
+      else {
+        pending.set(k, { t: lastT, ...e.dims, ...e.c, latency: e.c.latency.slice() });
+        pendingTs.add(lastT);
+      }
     });
+    const out: RollupRow[] = [];
+    const files = [...this.#files[granularity].values()].sort((a, b) => a.start - b.start);
+    for (const file of files) {
+      file.collect(fromMs, toMs, filter, (dims, key, compact) => {
+        const row = rollupRowOf(dims, compact);
+        if (pendingTs.has(row.t)) {
+          const k = `${row.t}\u001e${key}`;
+          const more = pending.get(k);
+          if (more) {
+            addCounters(row, more);
+            pending.delete(k);
+          }
+        }
+        out.push(row);
+      });
+    }
+    if (pending.size === 0) return out;
+    for (const row of pending.values()) out.push(row);
     return out.sort((a, b) => a.t - b.t);
   }
 
