@@ -1,0 +1,120 @@
+// Adding up rollup rows into a Summary: counters summed, latency histograms merged and read for
+// percentiles, cost kept to one currency. Pure.
+import { LATENCY_BOUNDS_MS, type RollupRow } from '../usage-store/types.ts';
+import type { Summary } from './types.ts';
+
+/** Counters of rows added together (one per point of a series, per breakdown key, ...). */
+export interface Tally {
+  requests: number;
+  ok: number;
+  limited: number;
+  attempts: number;
+  failovers: number;
+  latency: number[];
+  latencySumMs: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Cost in the answer's currency only. */
+  cost: number;
+  scoreSum: number;
+  scoreCount: number;
+}
+
+export function emptyTally(): Tally {
+  return { requests: 0, ok: 0, limited: 0, attempts: 0, failovers: 0, latency: new Array(LATENCY_BOUNDS_MS.length + 1).fill(0), latencySumMs: 0, inputTokens: 0, outputTokens: 0, cost: 0, scoreSum: 0, scoreCount: 0 };
+}
+
+/** Adds a row; its cost counts only when it is in `currency` (or there was none). */
+export function addRow(t: Tally, row: RollupRow, currency: string): void {
+  t.requests += row.requests;
+  t.ok += row.ok;
+  t.limited += row.limited;
+  t.attempts += row.attempts;
+  t.failovers += row.failovers;
+  const n = Math.min(t.latency.length, row.latency.length);
+  for (let i = 0; i < n; i++) t.latency[i] += row.latency[i];
+  t.latencySumMs += row.latencySumMs;
+  t.inputTokens += row.inputTokens;
+  t.outputTokens += row.outputTokens;
+  if (row.cost !== 0 && (row.currency === currency || row.currency === '')) t.cost += row.cost;
+  t.scoreSum += row.scoreSum;
+  t.scoreCount += row.scoreCount;
+}
+
+/**
+ * The latency at or below which a share `p` (0..1) of the requests were answered, from the
+ * histogram's counts: the upper bound of the bucket where the share is reached, interpolated
+ * linearly inside it. Above the last bound the last bound is answered (the histogram knows no
+ * more). null without requests.
+ */
+export function latencyPercentile(counts: readonly number[], p: number, bounds: readonly number[] = LATENCY_BOUNDS_MS): number | null {
+  let total = 0;
+  for (const c of counts) total += c;
+  if (total === 0) return null;
+  const rank = Math.max(p * total, Number.MIN_VALUE);
+  let seen = 0;
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i] === 0) continue;
+    if (seen + counts[i] >= rank) {
+      if (i >= bounds.length) return bounds[bounds.length - 1];
+      const lower = i === 0 ? 0 : bounds[i - 1];
+      const within = (rank - seen) / counts[i];
+      return round(lower + (bounds[i] - lower) * within);
+    }
+    seen += counts[i];
+  }
+  return bounds[bounds.length - 1];
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+/** Rounds away floating-point dust from sums of costs (micro-units). */
+export const roundCost = (n: number) => Math.round(n * 1e6) / 1e6;
+
+export function summarize(t: Tally): Summary {
+  const measured = t.latency.reduce((a, b) => a + b, 0);
+  return {
+    requests: t.requests,
+    ok: t.ok,
+    errors: t.requests - t.ok,
+    limited: t.limited,
+    successRate: t.requests > 0 ? round(t.ok / t.requests, 4) : null,
+    p50Ms: latencyPercentile(t.latency, 0.5),
+    p95Ms: latencyPercentile(t.latency, 0.95),
+    p99Ms: latencyPercentile(t.latency, 0.99),
+    avgLatencyMs: measured > 0 ? round(t.latencySumMs / measured) : null,
+    attempts: t.attempts,
+    failovers: t.failovers,
+    inputTokens: t.inputTokens,
+    outputTokens: t.outputTokens,
+    cost: roundCost(t.cost),
+    score: t.scoreCount > 0 ? round(t.scoreSum / t.scoreCount, 4) : null,
+    scoreCount: t.scoreCount,
+  };
+}
+
+/**
+ * The currency answers report cost in: the one most priced requests were in (amounts of
+ * different currencies do not compare), USD when nothing cost anything. Costs of other
+ * currencies are listed apart and never added to it.
+ */
+export function mainCurrency(rows: readonly RollupRow[]): { currency: string; others: { currency: string; cost: number }[] } {
+  const byCurrency = new Map<string, { requests: number; cost: number }>();
+  for (const r of rows) {
+    if (r.cost === 0 || !r.currency) continue;
+    const c = byCurrency.get(r.currency);
+    if (c) {
+      c.requests += r.requests;
+      c.cost += r.cost;
+    } else byCurrency.set(r.currency, { requests: r.requests, cost: r.cost });
+  }
+  let currency = 'USD';
+  let most = -1;
+  for (const [c, { requests }] of byCurrency) {
+    if (requests > most || (requests === most && c < currency)) {
+      currency = c;
+      most = requests;
+    }
+  }
+  const others = [...byCurrency].filter(([c]) => c !== currency).map(([c, { cost }]) => ({ currency: c, cost: roundCost(cost) })).sort((a, b) => a.currency.localeCompare(b.currency));
+  return { currency, others };
+}
