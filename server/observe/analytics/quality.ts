@@ -15,7 +15,7 @@ export function quality(s: Pick<Summary, 'successRate' | 'score' | 'scoreCount'>
   return Math.round(((1 - w) * s.successRate + w * s.score) * 10_000) / 10_000;
 }
 
-/** Cost of one request on average, null without requests. */
+/** Cost of one request on average (6 significant digits: cheap models cost millionths), null without requests. */
 export function costPerRequest(s: Pick<Summary, 'requests' | 'cost'>): number | null {
-  return s.requests > 0 ? Math.round((s.cost / s.requests) * 1e8) / 1e8 : null;
+  return s.requests > 0 ? Number((s.cost / s.requests).toPrecision(6)) : null;
 }

@@ -1,6 +1,7 @@
 // Adding up rollup rows into a Summary: counters summed, latency histograms merged and read for
 // percentiles, cost kept to one currency. Pure.
 import { LATENCY_BOUNDS_MS, type RollupRow } from '../usage-store/types.ts';
+import { percentile } from '../usage-store/latency.ts';
 import type { Summary } from './types.ts';
 
 /** Counters of rows added together (one per point of a series, per breakdown key, ...). */
@@ -41,34 +42,15 @@ export function addRow(t: Tally, row: RollupRow, currency: string): void {
   t.scoreCount += row.scoreCount;
 }
 
-/**
- * The latency at or below which a share `p` (0..1) of the requests were answered, from the
- * histogram's counts: the upper bound of the bucket where the share is reached, interpolated
- * linearly inside it. Above the last bound the last bound is answered (the histogram knows no
- * more). null without requests.
- */
-export function latencyPercentile(counts: readonly number[], p: number, bounds: readonly number[] = LATENCY_BOUNDS_MS): number | null {
-  let total = 0;
-  for (const c of counts) total += c;
-  if (total === 0) return null;
-  const rank = Math.max(p * total, Number.MIN_VALUE);
-  let seen = 0;
-  for (let i = 0; i < counts.length; i++) {
-    if (counts[i] === 0) continue;
-    if (seen + counts[i] >= rank) {
-      if (i >= bounds.length) return bounds[bounds.length - 1];
-      const lower = i === 0 ? 0 : bounds[i - 1];
-      const within = (rank - seen) / counts[i];
-      return round(lower + (bounds[i] - lower) * within);
-    }
-    seen += counts[i];
-  }
-  return bounds[bounds.length - 1];
+/** The latency (ms) at or below which a share `p` (0..1) of the requests were answered, from the histogram (usage-store/latency.ts), to 0.1 ms. */
+export function latencyPercentile(counts: readonly number[], p: number): number | null {
+  const ms = percentile(counts, p * 100);
+  return ms === null ? null : round(ms);
 }
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-/** Rounds away floating-point dust from sums of costs (micro-units). */
-export const roundCost = (n: number) => Math.round(n * 1e6) / 1e6;
+/** Rounds away floating-point dust from sums of costs (to 1e-8, as prices are: observe/usage.ts). */
+export const roundCost = (n: number) => Math.round(n * 1e8) / 1e8;
 
 export function summarize(t: Tally): Summary {
   const measured = t.latency.reduce((a, b) => a + b, 0);

@@ -45,7 +45,7 @@ export function cheaperTarget(binding: Pick<CompiledBinding, 'name' | 'strategy'
       [`${name(b)}: requests`]: b.requests,
       [`${name(b)}: quality`]: percent(b.quality),
       [`${name(b)}: cost per request (${currency})`]: b.costPerRequest!,
-      [`saving over the period (${currency})`]: Math.round(saving * 1e6) / 1e6,
+      [`saving over the period (${currency})`]: Math.round(saving * 1e8) / 1e8,
     },
     action: { label: `Reorder the targets of ${binding.name}`, href: LINKS.binding(binding.name) },
   };

@@ -54,7 +54,10 @@ function add(into: RollupRow, r: RollupRow): void {
 export class FakeUsage implements UsageQuery {
   readonly minuteRows: RollupRow[] = [];
   readonly calls: { granularity: Granularity; from: number; to: number; filter?: Partial<UsageDims> }[] = [];
-  constructor(readonly zone = 'UTC') {}
+  readonly zone: string;
+  constructor(zone = 'UTC') {
+    this.zone = zone;
+  }
 
   add(...specs: RowSpec[]): this {
     for (const s of specs) this.minuteRows.push(row(s));

@@ -1,0 +1,152 @@
+import { describe, it, expect } from 'vitest';
+import { recommendations } from '../../../../server/observe/analytics/recommendations/index.ts';
+import { budgetBurn, keyQuota } from '../../../../server/observe/analytics/recommendations/limits.ts';
+import { keyRotations } from '../../../../server/observe/analytics/recommendations/key-rotation.ts';
+import type { LimitStatus } from '../../../../server/limits/limit-status.ts';
+import { FakeUsage, snapshotWith, sources, T0, type FakeBinding } from './fake-usage.ts';
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const at = T0 - 2 * HOUR;
+const two: FakeBinding = { name: 'chat', targets: [{ provider: 'a', model: 'm1' }, { provider: 'b', model: 'm2' }] };
+
+function items(usage: FakeUsage, bindings: FakeBinding[] = [two], limits: LimitStatus[] = [], keys = {}) {
+  return recommendations(sources(usage, { snapshot: snapshotWith(bindings, keys), limits }), {}).items;
+}
+const kinds = (list: { kind: string }[]) => list.map((r) => r.kind);
+
+describe('cheaper-target', () => {
+  it('fires when a later target served as well for at least 20 % less', () => {
+    const usage = new FakeUsage().add({ t: at, provider: 'a', model: 'm1', requests: 100, failed: 2, cost: 1 }, { t: at, provider: 'b', model: 'm2', requests: 40, failed: 1, cost: 0.2 });
+    const [r] = items(usage);
+    expect(r).toMatchObject({ id: 'cheaper-target:chat', kind: 'cheaper-target', severity: 'info', action: { href: '/bindings?name=chat' } });
+    expect(r.title).toContain('b/m2 costs 50.0 % less per request than a/m1');
+    expect(r.evidence).toMatchObject({ 'a/m1: requests': 100, 'b/m2: requests': 40, 'a/m1: cost per request (USD)': 0.01, 'b/m2: cost per request (USD)': 0.005, 'saving over the period (USD)': 0.5 });
+    // Found in the 7-day default period.
+    expect(recommendations(sources(usage, { snapshot: snapshotWith([two]) }), {}).period).toBe('7d');
+  });
+
+  it('does not fire on worse quality, too small a saving, too few requests, or when the cheaper one is first already', () => {
+    const base = { t: at, provider: 'a', model: 'm1', requests: 100, cost: 1 };
+    expect(items(new FakeUsage().add(base, { t: at, provider: 'b', model: 'm2', requests: 40, failed: 4, cost: 0.2 }))).toEqual([]); // 90 % vs 100 %
+    expect(items(new FakeUsage().add(base, { t: at, provider: 'b', model: 'm2', requests: 40, cost: 0.35 }))).toEqual([]); // 12.5 % cheaper
+    expect(items(new FakeUsage().add(base, { t: at, provider: 'b', model: 'm2', requests: 19, cost: 0.01 }))).toEqual([]); // 19 requests
+    expect(items(new FakeUsage().add({ ...base, cost: 0.1 }, { t: at, provider: 'b', model: 'm2', requests: 40, cost: 4 }))).toEqual([]);
+    // With callers' scores, quality counts them: b answers but callers rate it low.
+    expect(items(new FakeUsage().add(base, { t: at, provider: 'b', model: 'm2', requests: 40, cost: 0.2, scores: new Array(20).fill(0.5) }))).toEqual([]);
+  });
+
+  it('compares every pair for strategies other than priority', () => {
+    const usage = new FakeUsage().add({ t: at, provider: 'a', model: 'm1', requests: 50, cost: 0.1 }, { t: at, provider: 'b', model: 'm2', requests: 50, cost: 1 });
+    expect(items(usage)).toEqual([]);
+    const [r] = items(usage, [{ ...two, strategy: 'round-robin' }]);
+    expect(r.title).toContain('a/m1 costs 90.0 % less per request than b/m2');
+  });
+});
+
+describe('slow-target', () => {
+  it('fires for a target with p95 at least twice its peers\' and 500 ms above', () => {
+    const usage = new FakeUsage().add({ t: at, provider: 'a', model: 'm1', requests: 30, latencyMs: 4_000 }, { t: at, provider: 'b', model: 'm2', requests: 30, latencyMs: 400 });
+    const list = items(usage);
+    expect(kinds(list)).toEqual(['slow-target']);
+    expect(list[0]).toMatchObject({ id: 'slow-target:chat:a/m1', severity: 'warning', action: { href: '/bindings?name=chat' } });
+    expect(list[0].evidence['p95 (ms)']).toBeGreaterThan(3_000);
+    expect(list[0].evidence["peers' median p95 (ms)"]).toBeLessThanOrEqual(500);
+  });
+
+  it('does not fire below either threshold, without peers, or on few requests', () => {
+    expect(items(new FakeUsage().add({ t: at, provider: 'a', model: 'm1', requests: 30, latencyMs: 40 }, { t: at, provider: 'b', model: 'm2', requests: 30, latencyMs: 4 }))).toEqual([]); // 10× but 36 ms
+    expect(items(new FakeUsage().add({ t: at, provider: 'a', model: 'm1', requests: 30, latencyMs: 5_000 }, { t: at, provider: 'b', model: 'm2', requests: 30, latencyMs: 3_000 }))).toEqual([]); // < 2×
+    expect(items(new FakeUsage().add({ t: at, provider: 'a', model: 'm1', requests: 30, latencyMs: 5_000 }, { t: at, provider: 'b', model: 'm2', requests: 10, latencyMs: 100 }))).toEqual([]);
+  });
+});
+
+describe('no-backup', () => {
+  it('fires for an enabled binding with one target, or every target on one provider', () => {
+    const usage = new FakeUsage().add({ t: at, binding: 'solo', provider: 'a', requests: 7 });
+    const list = items(usage, [two, { name: 'solo', targets: [{ provider: 'a' }] }, { name: 'same', targets: [{ provider: 'a', model: 'm1' }, { provider: 'a', model: 'm2' }] }]);
+    expect(list.map((r) => [r.id, r.action.href])).toEqual([['no-backup:same', '/bindings?name=same'], ['no-backup:solo', '/bindings?name=solo']]);
+    expect(list[1]).toMatchObject({ title: 'solo has no backup target', evidence: { targets: 1, providers: 'a', 'requests in the period': 7 } });
+    expect(list[0].title).toBe('same: every target is on a');
+  });
+
+  it('does not fire for a disabled binding or one with two providers', () => {
+    expect(items(new FakeUsage(), [two, { name: 'off', enabled: false, targets: [{ provider: 'a' }] }])).toEqual([]);
+  });
+});
+
+const status = (s: Partial<LimitStatus>): LimitStatus => ({ policy: 'p', attachedTo: { kind: 'provider', name: 'openai-main' }, scope: 'provider:openai-main', limit: 'quota.requests', used: 0, max: 1000, periodStart: T0 - 12 * HOUR, resetsAt: T0 + 12 * HOUR, ...s });
+
+describe('key-quota', () => {
+  it('fires for a provider\'s quota used at 80 % (warning) or up (critical)', () => {
+    const warn = keyQuota(status({ used: 850 }), 'UTC')!;
+    expect(warn).toMatchObject({ id: 'key-quota:provider:openai-main:quota.requests', kind: 'key-quota', severity: 'warning', action: { href: '/providers/view?id=openai-main' } });
+    expect(warn.title).toBe('openai-main: 85.0 % of the request quota is used');
+    expect(warn.evidence).toMatchObject({ used: 850, quota: 1000, 'renews at': '2026-05-11 00:00 (UTC)' });
+    expect(keyQuota(status({ limit: 'quota.tokens', used: 1000 }), 'UTC')).toMatchObject({ severity: 'critical', title: 'openai-main: the token quota is used up' });
+  });
+
+  it('does not fire under 80 %, for other limits, or for quotas of clients and bindings', () => {
+    expect(keyQuota(status({ used: 799 }), 'UTC')).toBeNull();
+    expect(keyQuota(status({ limit: 'rate', used: 1000 }), 'UTC')).toBeNull();
+    expect(keyQuota(status({ used: 999, attachedTo: { kind: 'client', name: 'web' } }), 'UTC')).toBeNull();
+  });
+});
+
+describe('budget-burn', () => {
+  const budget = (s: Partial<LimitStatus>) => status({ limit: 'budget', currency: 'USD', max: 100, periodStart: Date.UTC(2026, 4, 1), resetsAt: Date.UTC(2026, 5, 1), ...s });
+
+  it('forecasts the date a budget runs out at the rate spent so far', () => {
+    // 9 days 12 h into May, 50 USD of 100 spent: the rest lasts as long, until May 20 00:00.
+    const r = budgetBurn(budget({ used: 50, attachedTo: { kind: 'client', name: 'web' }, scope: 'client:web' }), T0, 'UTC')!;
+    expect(r).toMatchObject({ id: 'budget-burn:client:web', kind: 'budget-burn', severity: 'warning', action: { href: '/clients?name=web' } });
+    expect(r.title).toBe('client web: at this rate the budget runs out 2026-05-20 00:00 (UTC)');
+    expect(r.evidence).toMatchObject({ 'forecast exhaustion': '2026-05-20 00:00 (UTC)', 'burn rate per day (USD)': 5.26, 'period ends': '2026-06-01 00:00 (UTC)' });
+    // In the owner's time zone.
+    expect(budgetBurn(budget({ used: 50 }), T0, 'Asia/Riyadh')!.evidence['forecast exhaustion']).toBe('2026-05-20 03:00 (Asia/Riyadh)');
+  });
+
+  it('is critical when the forecast is within a day, or the budget is spent', () => {
+    expect(budgetBurn(budget({ used: 99 }), T0, 'UTC')!.severity).toBe('critical');
+    const spent = budgetBurn(budget({ used: 120, onExceeded: 'block', attachedTo: { kind: 'binding', name: 'chat' } }), T0, 'UTC')!;
+    expect(spent).toMatchObject({ severity: 'critical', title: 'binding chat: the budget of 100.00 USD is spent', action: { href: '/bindings?name=chat' } });
+    expect(spent.detail).toContain('Requests are refused until then');
+  });
+
+  it('does not fire when the budget lasts, nothing is spent, too little of the period has passed, or for other limits', () => {
+    expect(budgetBurn(budget({ used: 20 }), T0, 'UTC')).toBeNull();
+    expect(budgetBurn(budget({ used: 0 }), T0, 'UTC')).toBeNull();
+    expect(budgetBurn(budget({ used: 10, periodStart: T0 - 30 * 60_000 }), T0, 'UTC')).toBeNull(); // 30 min in
+    expect(budgetBurn(status({ used: 999 }), T0, 'UTC')).toBeNull();
+  });
+
+  it('comes from the limiter\'s status in the answer', () => {
+    const list = items(new FakeUsage(), [two], [budget({ used: 60 }), status({ used: 900 }), status({ limit: 'rate', used: 5 })]);
+    expect(kinds(list)).toEqual(['budget-burn', 'key-quota']);
+  });
+});
+
+describe('key-rotation', () => {
+  const keys = (created: string, rotated?: string, status = 'active') => ({ 'openai-main': [{ id: 'primary', created, ...(rotated ? { rotated } : {}), status }] });
+
+  it('fires 14 days before a key is due (warning) and when overdue (critical)', () => {
+    const soon = keyRotations(snapshotWith([], keys('2026-02-18T00:00:00Z')), T0);
+    expect(soon).toHaveLength(1);
+    expect(soon[0]).toMatchObject({ id: 'key-rotation:openai-main/primary', severity: 'warning', title: 'openai-main/primary: rotation is due in 8 days', action: { href: '/providers/view?id=openai-main' } });
+    expect(soon[0].evidence).toMatchObject({ fingerprint: 'sha256:primary...1234', created: '2026-02-18', 'rotation period (days)': 90, 'days until due': 8 });
+    const late = keyRotations(snapshotWith([], keys('2025-01-01T00:00:00Z', '2026-01-01T00:00:00Z')), T0);
+    expect(late[0]).toMatchObject({ severity: 'critical', title: 'openai-main/primary: rotation is overdue by 40 days' });
+    expect(late[0].evidence.rotated).toBe('2026-01-01');
+  });
+
+  it('does not fire for recent keys or keys not in use', () => {
+    expect(keyRotations(snapshotWith([], keys('2026-04-01T00:00:00Z')), T0)).toEqual([]);
+    expect(keyRotations(snapshotWith([], keys('2025-01-01T00:00:00Z', undefined, 'revoked')), T0)).toEqual([]);
+    expect(keyRotations(snapshotWith([], keys('2025-01-01T00:00:00Z', undefined, 'retiring')), T0)).toEqual([]);
+  });
+
+  it('orders the answer by severity', () => {
+    const list = items(new FakeUsage(), [two, { name: 'solo', targets: [{ provider: 'a' }] }], [], keys('2025-01-01T00:00:00Z'));
+    expect(list.map((r) => [r.severity, r.kind])).toEqual([['critical', 'key-rotation'], ['warning', 'no-backup']]);
+  });
+});
