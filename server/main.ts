@@ -19,6 +19,7 @@ import { guardedLookup } from './proxy/guarded-lookup.ts';
 import { tokenFetch } from './auth-schemes/token-fetch.ts';
 import { createAuthDeps } from './auth-schemes/async-registry.ts';
 import { createTargetChoice } from './proxy/target-choice.ts';
+import { createHubMetrics, type HubMetrics } from './observe/metrics/index.ts';
 import { RequestLog } from './proxy/request-log.ts';
 import { MemoryUsageRecorder, fanOut, type UsageRecorder } from './observe/usage-recorder.ts';
 import { openUsageStore, type DiskUsageStore } from './observe/usage-store/usage-store.ts';
@@ -65,6 +66,8 @@ export interface Hub {
   keyMaintenance: { stop(): void; runNow(): Promise<string[]> };
   requestLog: RequestLog;
   usage: MemoryUsageRecorder;
+  /** What /metrics serves (docs/metrics.md). */
+  metrics: HubMetrics;
   /** Minute/hour/day usage rollups (docs/usage-store.md); null with `usageStore: false`. */
   usageStore: DiskUsageStore | null;
   auditLog: AuditLog;
@@ -114,6 +117,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     for (const i of r.errors) log(`  ${formatIssue(i)}`);
     audit({ type: 'config.rejected', actor: 'system', detail: { commit: r.commit, errors: r.errors.length, first: r.errors[0] ? formatIssue(r.errors[0]).slice(0, 400) : '' } });
   });
+  // Before the first load, so that sil_config_reloads_total counts it.
+  const choice = createTargetChoice();
+  const metrics = createHubMetrics({ live, circuits: () => choice.breakers.states() });
   const hub = await loadHubIdentity(init.paths.ageKey);
   // Signed commits: the requirement and the allowed signers come from the live config (a pushed
   // commit cannot lift them for itself); the hub's own key is always allowed.
@@ -138,6 +144,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   // what must be flushed or stopped when the hub closes, in order.
   const recorders: UsageRecorder[] = [usage];
   const closers: (() => Promise<void> | void)[] = [];
+  recorders.push(metrics.recorder);
+  closers.push(() => metrics.close());
   const recorder = fanOut(recorders, (err) => log(`usage: ${(err as Error)?.message ?? String(err)}`));
   const usageStore = opts.usageStore === false ? null : await openUsageStore({ dir: join(opts.dataDir, 'state', 'usage'), snapshot: () => live.snapshot, flushMs: opts.usageFlushMs, log });
   if (usageStore) {
@@ -152,9 +160,10 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     version: VERSION,
     startedAt: Date.now(),
     log,
-    proxy: { upstream, choice: createTargetChoice(), auth: createAuthDeps({ fetch: tokens.fetch }), log: requestLog, usage: recorder, now: () => new Date(), audit: new ProxyAudit(audit) },
+    proxy: { upstream, choice, auth: createAuthDeps({ fetch: tokens.fetch }), log: requestLog, usage: recorder, now: () => new Date(), audit: new ProxyAudit(audit) },
     owner,
     admin,
+    metrics: metrics.route,
     ...(opts.consoleDir === null ? {} : { console: consoleStatic({ root: opts.consoleDir ?? fileURLToPath(new URL('../admin/dist/', import.meta.url)), log }) }),
   });
   const limits = resolveLimits(opts.limits, openFilesLimit());
@@ -188,6 +197,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     keyMaintenance,
     requestLog,
     usage,
+    metrics,
     usageStore,
     auditLog,
     owner,

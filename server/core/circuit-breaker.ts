@@ -234,6 +234,11 @@ export class CircuitRegistry {
     return this.#entries.get(key)?.breaker.wouldAllow() ?? true;
   }
 
+  /** Each breaker's key and state, for /metrics; reading does not count as use. */
+  *states(): IterableIterator<[key: string, state: CircuitState]> {
+    for (const [key, entry] of this.#entries) yield [key, entry.breaker.state()];
+  }
+
   #dropIdle(now: number): void {
     for (const [key, entry] of this.#entries) {
       if (now - entry.usedAt < this.#idleMs) break;
