@@ -13,7 +13,9 @@
 // Bounded: every run stops after --duration seconds or 60,000 requests per second of it,
 // whichever comes first, and is abandoned if it overruns; every child is stopped at the end.
 // Usage: node scripts/bench-proxy.ts [--upstream length,chunked,gzip,sse] [--rounds N] [--duration S]
-//        [--connections N] [--warmup S] [--vs-portkey] [--profile-dir DIR]
+//        [--connections N] [--warmup S] [--vs-portkey] [--profile-dir DIR] [--usage-store on|off]
+// --usage-store off runs sil without its usage store (docs/usage-store.md): run once with and once
+// without to see what recording costs (the goal: at most 5 % of the throughput).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     'vs-portkey': { type: 'boolean', default: false },
     'profile-dir': { type: 'string' },
+    'usage-store': { type: 'string', default: 'on' },
   },
 });
 
@@ -78,6 +81,7 @@ async function main(): Promise<void> {
   const DURATION = clamp(values.duration, 1, 60, 'duration');
   const CONNS = clamp(values.connections, 2, 500, 'connections');
   const WARMUP = clamp(values.warmup, 0, 30, 'warmup');
+  if (values['usage-store'] !== 'on' && values['usage-store'] !== 'off') throw new Error('--usage-store must be on or off');
   const REQ_CAP_PER_SECOND = 60_000;
   const tmp = mkdtempSync(join(tmpdir(), 'sil-bench-proxy-'));
   const onSignal = (sig: NodeJS.Signals) => {
@@ -88,7 +92,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    console.log(`bench:proxy on ${process.version}, upstream shapes ${shapes.map((s) => s.name).join(', ')}; ${ROUNDS} rounds of ${DURATION} s at ${CONNS} and at 1 connection per shape, warm-up ${WARMUP} s; everything on 127.0.0.1`);
+    console.log(`bench:proxy on ${process.version}, upstream shapes ${shapes.map((s) => s.name).join(', ')}; ${ROUNDS} rounds of ${DURATION} s at ${CONNS} and at 1 connection per shape, warm-up ${WARMUP} s; sil's usage store ${values['usage-store']}; everything on 127.0.0.1`);
     for (const s of shapes) console.log(`  ${s.name.padEnd(8)} ${s.what}`);
     const mock = await forkChild(new URL('./bench/mock-upstream.ts', import.meta.url), []);
     const mockUrl = mock.ready.url!;
@@ -96,7 +100,7 @@ async function main(): Promise<void> {
     const profileDir = values['profile-dir'];
     // sil runs with the V8 flags `sil start` uses (server/runtime-flags.json).
     const hubFlags = (JSON.parse(readFileSync(new URL('../server/runtime-flags.json', import.meta.url), 'utf8')) as { hub: string[] }).hub;
-    const sil = await forkChild(new URL('./bench/sil-role.ts', import.meta.url), ['--dir', join(tmp, 'sil'), '--upstream', mockUrl], [...hubFlags, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])]);
+    const sil = await forkChild(new URL('./bench/sil-role.ts', import.meta.url), ['--dir', join(tmp, 'sil'), '--upstream', mockUrl, '--usage-store', values['usage-store']!], [...hubFlags, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])]);
     console.log(`mock upstream ${mockUrl} (pid ${mock.child.pid}), sil ${sil.ready.url} (pid ${sil.child.pid}), autocannon in pid ${load.child.pid}`);
     const portkey: Portkey | null = values['vs-portkey'] ? await startPortkey(join(tmp, 'portkey')) : null;
     if (portkey) console.log(`portkey ${portkey.base} (pid ${portkey.pid}), @portkey-ai/gateway ${portkey.version}`);

@@ -1,7 +1,8 @@
 // The bench's sil process: a fresh data directory whose config repository has, per answer
 // shape, a provider `openai-<shape>` at the mock's `/<shape>/v1` and a binding `chat-<shape>`,
 // one client with a token, and a key; then the hub. Answers the bench's questions over IPC:
-// memory figures and the usage it recorded per binding.
+// memory figures and the usage it recorded per binding. `--usage-store off` starts the hub without
+// the usage store (data/state/usage), to measure what recording costs.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SHAPES } from './shapes.ts';
@@ -14,7 +15,8 @@ import { addKey } from '../../server/vault/keyring.ts';
 import { generateClientToken, hashToken } from '../../server/vault/client-token.ts';
 import { startHub } from '../../server/main.ts';
 
-const { values } = parseArgs({ options: { dir: { type: 'string' }, upstream: { type: 'string' } } });
+const { values } = parseArgs({ options: { dir: { type: 'string' }, upstream: { type: 'string' }, 'usage-store': { type: 'string', default: 'on' } } });
+if (values['usage-store'] !== 'on' && values['usage-store'] !== 'off') throw new Error('--usage-store must be on or off');
 const dir = values.dir!;
 const upstream = values.upstream!;
 
@@ -35,7 +37,7 @@ for (const s of SHAPES) {
 await writer.commit({ base: null, author, message: 'bench: proxy', changes });
 const vault = { gitdir: paths.gitdir, writer, catalog, hub: await loadHubIdentity(paths.ageKey), author, now: () => new Date() };
 for (const s of SHAPES) await changeKeys(vault, `openai-${s.name}`, (k, kc) => addKey(k, kc, { secret: { apiKey: `sk-proj-${'b'.repeat(40)}` } }));
-const hub = await startHub({ dataDir: data, host: '127.0.0.1', port: 0, log: (l) => process.stderr.write(`${l}\n`) });
+const hub = await startHub({ dataDir: data, host: '127.0.0.1', port: 0, log: (l) => process.stderr.write(`${l}\n`), usageStore: values['usage-store'] === 'on' });
 if ((hub.live.snapshot?.keyrings.size ?? 0) < SHAPES.length) throw new Error('sil started without the keys of the providers');
 
 /** Requests and tokens recorded per binding, from the hub's usage recorder. */
