@@ -23,6 +23,7 @@ import { createHubMetrics, type HubMetrics } from './observe/metrics/index.ts';
 import { RequestLog } from './proxy/request-log.ts';
 import { MemoryUsageRecorder, fanOut, type UsageRecorder } from './observe/usage-recorder.ts';
 import { openUsageStore, type DiskUsageStore } from './observe/usage-store/usage-store.ts';
+import { RecentRequests } from './observe/analytics/recent-requests.ts';
 import { resolveDataDir } from './config/data-dir.ts';
 import { commitSigner } from './vault/signing-key.ts';
 import { signingSettingsOf } from './config/signing-policy.ts';
@@ -152,15 +153,18 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     recorders.push(usageStore.recorder);
     closers.push(() => usageStore.close());
   }
+  // The requests callers may still score (POST /v1/feedback).
+  const recentRequests = new RecentRequests();
+  recorders.push(recentRequests);
   const owner: OwnerAuth = ownerAuth({ live, dataDir: opts.dataDir, log, audit });
   const ownerAuthor = opts.author ?? { name: 'owner', email: 'owner@localhost' };
-  const admin = adminApi({ live, writer, gitdir, catalog, vault, author: () => ownerAuthor, now: () => new Date(), log, reload: () => reloader.check(), requestLog, usage, auditLog });
+  const admin = adminApi({ live, writer, gitdir, catalog, vault, author: () => ownerAuthor, now: () => new Date(), log, reload: () => reloader.check(), requestLog, usage, auditLog, ...(usageStore ? { analytics: { usage: usageStore, snapshot: () => live.snapshot, now: () => Date.now() } } : {}) });
   const app = createApp({
     live,
     version: VERSION,
     startedAt: Date.now(),
     log,
-    proxy: { upstream, choice, auth: createAuthDeps({ fetch: tokens.fetch }), log: requestLog, usage: recorder, now: () => new Date(), audit: new ProxyAudit(audit) },
+    proxy: { upstream, choice, auth: createAuthDeps({ fetch: tokens.fetch }), log: requestLog, usage: recorder, now: () => new Date(), audit: new ProxyAudit(audit), feedback: { recent: recentRequests, ...(usageStore ? { store: usageStore } : {}) } },
     owner,
     admin,
     metrics: metrics.route,

@@ -10,6 +10,7 @@ import { resolveBindingStage, UNIFIED_PATHS } from './stages/resolve-binding.ts'
 import { admit } from './stages/admit.ts';
 import { forward, type ForwardDeps } from './stages/forward.ts';
 import { listModels } from './stages/list-models.ts';
+import { feedbackStage, type FeedbackDeps } from './stages/feedback.ts';
 import { sendError, proxyError } from './proxy-error.ts';
 import { outcomeHeaders } from './outcome-headers.ts';
 import { SilError } from '../errors.ts';
@@ -26,6 +27,8 @@ export interface ProxyDeps extends ForwardDeps {
   errorLog?: (line: string) => void;
   /** The runtime audit log: refused tokens and failovers (throttled). */
   audit?: ProxyAudit;
+  /** POST /v1/feedback: the recent requests callers may score, and where scores go. */
+  feedback?: FeedbackDeps;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -34,6 +37,7 @@ export function proxyMiddleware(deps: ProxyDeps) {
   const authenticateStage = authenticate(deps.now);
   const admitStage = admit(deps.remoteAddress);
   const forwardStage = forward(deps);
+  const feedback = feedbackStage(deps.feedback, deps.now);
 
   // The stages in order; each throws a SilError to stop the request with that answer.
   async function run(ctx: Context, state: ProxyState): Promise<void> {
@@ -41,6 +45,10 @@ export function proxyMiddleware(deps: ProxyDeps) {
     if (state.door === 'unified' && ctx.path === '/v1/models' && ctx.method === 'GET') {
       admitStage(ctx, state);
       return listModels(ctx, state);
+    }
+    if (state.door === 'unified' && ctx.path === '/v1/feedback') {
+      admitStage(ctx, state);
+      return feedback(ctx, state);
     }
     if (state.door === 'unified' && (!UNIFIED_PATHS[ctx.path] || ctx.method !== 'POST')) throw proxyError('SIL_PROXY_BAD_REQUEST', `no route for ${ctx.method} ${ctx.path}`, 'the unified API serves POST /v1/chat/completions, /v1/embeddings, /v1/images/generations, /v1/audio/transcriptions and GET /v1/models');
     await readBodyStage(ctx, state);

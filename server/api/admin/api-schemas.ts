@@ -55,6 +55,65 @@ function historySchemas(): Record<string, Schema> {
   };
 }
 
+/** /api/analytics answers (server/observe/analytics/types.ts; docs/analytics.md). */
+function analyticsSchemas(): Record<string, Schema> {
+  const num = (description?: string): Schema => ({ type: 'number', ...(description ? { description } : {}) });
+  const numOrNull = (description?: string): Schema => ({ type: ['number', 'null'], ...(description ? { description } : {}) });
+  const summaryProps: Record<string, Schema> = {
+    requests: int(), ok: int('Answers with status < 400.'), errors: int('requests − ok.'), limited: int('Refused by a policy limit (SIL_LIMIT_*).'),
+    successRate: numOrNull('ok / requests, 0..1; null without requests.'), p50Ms: numOrNull(), p95Ms: numOrNull(), p99Ms: numOrNull(), avgLatencyMs: numOrNull(),
+    attempts: int(), failovers: int(), inputTokens: int(), outputTokens: int(), cost: num('In `currency`.'),
+    score: numOrNull('Average caller score 0..1 (POST /v1/feedback); null without feedback.'), scoreCount: int(),
+  };
+  const summaryRequired = Object.keys(summaryProps);
+  const windowProps: Record<string, Schema> = {
+    period: { type: 'string', enum: ['1h', '24h', '7d', '30d', 'custom'] },
+    from: int('Start, epoch ms (aligned to the step).'), to: int('End (exclusive), epoch ms.'),
+    step: { type: 'string', enum: ['minute', 'hour', 'day'], description: 'The rollup the figures come from.' }, stepMs: int('Width of one point of a series.'),
+    timeZone: str('Day steps start at midnight in this zone.'), currency: str('The currency of every `cost`.'),
+    filter: obj({ binding: str(), provider: str(), client: str(), model: str() }),
+  };
+  const windowRequired = Object.keys(windowProps);
+  const windowed = (props: Record<string, Schema>, required: string[], description: string): Schema => obj({ ...windowProps, ...props }, [...windowRequired, ...required], description);
+  const nums = arr({ type: 'number' });
+  const nullableNums = arr({ type: ['number', 'null'] });
+  const others = arr(obj({ currency: str(), cost: num() }, ['currency', 'cost']));
+  const breakdownRow = obj({ key: str('The value (`provider/keyId` for keys; empty where unknown).'), label: str(), ...summaryProps }, ['key', 'label', ...summaryRequired]);
+  return {
+    AnalyticsSummary: obj(summaryProps, summaryRequired),
+    AnalyticsOverview: windowed({
+      totals: ref('AnalyticsSummary'),
+      series: obj({ t: nums, requests: nums, errors: nums, successRate: nullableNums, p50Ms: nullableNums, p95Ms: nullableNums, p99Ms: nullableNums, inputTokens: nums, outputTokens: nums, cost: nums }, ['t', 'requests', 'errors', 'successRate', 'p50Ms', 'p95Ms', 'p99Ms', 'inputTokens', 'outputTokens', 'cost'], 'One point per step: `t` its start; null where a figure needs requests.'),
+      otherCurrencies: others,
+    }, ['totals', 'series', 'otherCurrencies'], 'Totals and series of the period; costs in other currencies are listed apart, never added up.'),
+    AnalyticsBreakdown: windowed({ by: { type: 'string', enum: ['provider', 'binding', 'client', 'model', 'key'] }, rows: arr(breakdownRow) }, ['by', 'rows'], 'The figures per value of one dimension, most requests first.'),
+    AnalyticsCompare: windowed({
+      binding: str(),
+      targets: arr(obj({
+        provider: str(), model: str(), order: { type: ['integer', 'null'], description: 'Place in the binding\'s order; null when no longer a target.' }, ...summaryProps,
+        costPerRequest: numOrNull(), quality: numOrNull('Success rate blended with the caller score (docs/analytics.md), 0..1.'),
+      }, ['provider', 'model', 'order', ...summaryRequired, 'costPerRequest', 'quality'])),
+    }, ['binding', 'targets'], 'A binding\'s targets in their order, then providers that served it but are no longer targets.'),
+    AnalyticsRecommendations: windowed({
+      items: arr(obj({
+        id: str('Stable for the same finding.'),
+        kind: { type: 'string', enum: ['cheaper-target', 'slow-target', 'no-backup', 'key-quota', 'budget-burn', 'key-rotation'] },
+        severity: { type: 'string', enum: ['info', 'warning', 'critical'] },
+        title: str(), detail: str(),
+        evidence: { type: 'object', additionalProperties: { type: ['string', 'number'] }, description: 'The figures the finding rests on.' },
+        action: obj({ label: str(), href: str('A console path.') }, ['label', 'href']),
+      }, ['id', 'kind', 'severity', 'title', 'detail', 'evidence', 'action'])),
+    }, ['items'], 'Findings, most severe first.'),
+    AnalyticsReport: {
+      allOf: [ref('AnalyticsOverview')],
+      type: 'object',
+      properties: { generatedAt: int(), breakdowns: obj(Object.fromEntries(['provider', 'binding', 'client', 'model', 'key'].map((k) => [k, arr(breakdownRow)]))) },
+      required: ['generatedAt', 'breakdowns'],
+      description: 'format=json (a file, Content-Disposition attachment). format=csv answers text/csv instead: a header row, then a row for the totals and one per value of each dimension (dimension, key, label, the figures, currency, from, to); text cells starting with = + - @ are prefixed with \'.',
+    },
+  };
+}
+
 export function apiSchemas(): Record<string, Schema> {
   return {
     Error: obj({
@@ -67,6 +126,7 @@ export function apiSchemas(): Record<string, Schema> {
     }, ['error']),
     Issue: issue,
     ...historySchemas(),
+    ...analyticsSchemas(),
     BaseRequest: obj({ base }),
     WriteResult: obj({
       commit: str('The new commit (the base, when `unchanged`).'),

@@ -9,6 +9,7 @@ import type { RequestLog } from '../../proxy/request-log.ts';
 import type { MemoryUsageRecorder } from '../../observe/usage-recorder.ts';
 import type { Resolve } from '../../core/private-address.ts';
 import type { AuditLog } from '../../observe/audit-log.ts';
+import type { AnalyticsSources } from '../../observe/analytics/sources.ts';
 
 export interface AdminDeps {
   live: LiveConfig;
@@ -32,4 +33,6 @@ export interface AdminDeps {
   resolveHost?: Resolve;
   /** The runtime audit log, paged by GET /api/audit. */
   auditLog?: AuditLog;
+  /** What /api/analytics reads: the usage store, the live config, the limiter and the clock. */
+  analytics?: AnalyticsSources;
 }

@@ -21,6 +21,7 @@ import type { AdminDeps } from './context.ts';
 import { historyRoutes } from './history-routes.ts';
 import { bundleRoutes } from './bundle-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
+import { analyticsHandlers, analyticsReportRoute } from './analytics-routes.ts';
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
@@ -70,6 +71,7 @@ export function adminRouter(deps: AdminDeps): Router {
     ...settingsHandlers(repo),
     ...statusHandlers(repo),
     ...openApiHandlers(),
+    ...analyticsHandlers(deps),
   };
   const router = new Router({ prefix: '/api' });
   for (const r of ROUTES) router.register(r.path, [r.method.toUpperCase()], adapt(repo, handlers[r.op]), { name: r.op });
@@ -78,6 +80,7 @@ export function adminRouter(deps: AdminDeps): Router {
   historyRoutes(router, deps);
   bundleRoutes(router, deps);
   auditRoutes(router, deps);
+  analyticsReportRoute(router, deps);
   return router;
 }
 

@@ -22,6 +22,16 @@ export interface RouteSpec {
 }
 
 const BASE_QUERY = [{ name: 'base', description: 'The commit the change is based on (instead of a body field or If-Match).' }] as const;
+/** The period and filters every /analytics route takes (docs/analytics.md). */
+const ANALYTICS_QUERY = [
+  { name: 'period', description: '1h, 24h (default), 7d, 30d or custom.' },
+  { name: 'from', description: 'period=custom: the start, ISO 8601 with a zone (e.g. 2026-05-01T00:00:00Z).' },
+  { name: 'to', description: 'period=custom: the end (exclusive), ISO 8601 with a zone.' },
+  { name: 'binding', description: 'Only this binding (required by /analytics/compare).' },
+  { name: 'provider', description: 'Only this provider.' },
+  { name: 'client', description: 'Only this client.' },
+  { name: 'model', description: 'Only this model.' },
+] as const;
 const FORCE = [...BASE_QUERY, { name: 'force', description: 'Delete a key that is not revoked.', type: 'boolean' }] as const;
 
 export const ROUTES = [
@@ -78,6 +88,10 @@ export const ROUTES = [
   { op: 'status.get', method: 'get', path: '/status', tag: 'status', summary: 'Config status: live commit, rejected commit with its errors, warnings', response: 'ConfigStatus' },
   { op: 'requests.list', method: 'get', path: '/requests', tag: 'status', summary: 'The proxy\'s recent requests, newest first', response: 'RequestPage', query: [{ name: 'limit', description: 'At most this many (1-500, default 50).', type: 'integer' }, { name: 'before', description: 'Page back from this request id.' }] },
   { op: 'usage.get', method: 'get', path: '/usage', tag: 'status', summary: 'Usage totals per client, binding, provider and model', response: 'UsageTotals' },
+  { op: 'analytics.overview', method: 'get', path: '/analytics/overview', tag: 'analytics', summary: 'Totals and a series per step: requests, success, latency percentiles, tokens, cost', response: 'AnalyticsOverview', query: ANALYTICS_QUERY },
+  { op: 'analytics.breakdown', method: 'get', path: '/analytics/breakdown', tag: 'analytics', summary: 'The period\'s figures per provider, binding, client, model or key', response: 'AnalyticsBreakdown', query: [{ name: 'by', description: 'provider, binding, client, model or key (required).' }, ...ANALYTICS_QUERY] },
+  { op: 'analytics.compare', method: 'get', path: '/analytics/compare', tag: 'analytics', summary: 'A binding\'s targets side by side: cost per request, latency, success and quality', response: 'AnalyticsCompare', query: ANALYTICS_QUERY },
+  { op: 'analytics.recommendations', method: 'get', path: '/analytics/recommendations', tag: 'analytics', summary: 'Findings with their evidence and one action each (default period 7d)', response: 'AnalyticsRecommendations', query: ANALYTICS_QUERY },
   { op: 'openapi.get', method: 'get', path: '/openapi.json', tag: 'meta', summary: 'This API, described in OpenAPI 3.1', response: 'OpenApiDocument' },
 ] as const satisfies readonly RouteSpec[];
 
@@ -96,6 +110,7 @@ export const EXTERNAL_ROUTES: readonly RouteSpec[] = [
   { op: 'audit.list', method: 'get', path: '/audit', tag: 'audit', summary: 'Runtime audit events (logins, refused tokens, failovers, rejected config), newest first', response: 'AuditPage', query: [{ name: 'limit', description: 'At most this many (1–500, default 50).', type: 'integer' }, { name: 'before', description: 'Only entries with a seq below this (the `next` of the previous page).', type: 'integer' }, { name: 'type', description: 'Only this event type.' }] },
   { op: 'audit.verify', method: 'get', path: '/audit/verify', tag: 'audit', summary: 'Checks the hash chain of the audit log and names the first broken entry', response: 'AuditVerify' },
   { op: 'import', method: 'post', path: '/import', tag: 'bundles', summary: 'Applies a bundle as one commit, or nothing and every error (422)', request: 'Bundle', response: 'ImportResult', status: 201, query: [{ name: 'mode', description: 'merge (default) or replace.' }, ...BASE_QUERY] },
+  { op: 'analytics.report', method: 'get', path: '/analytics/report', tag: 'analytics', summary: 'The period\'s analytics as a download: JSON (totals, series, every breakdown) or CSV (one row for the totals and one per value of each dimension)', response: 'AnalyticsReport', query: [{ name: 'format', description: 'json (default) or csv.' }, ...ANALYTICS_QUERY] },
 ];
 
 /** Every route the admin API serves, for the OpenAPI document. */
