@@ -21,6 +21,8 @@ import { createAuthDeps } from './auth-schemes/async-registry.ts';
 import { createTargetChoice } from './proxy/target-choice.ts';
 import { createHubMetrics, type HubMetrics } from './observe/metrics/index.ts';
 import { RequestLog } from './proxy/request-log.ts';
+import { startLimits } from './limits/limits-runtime.ts';
+import type { Limiter } from './limits/limiter.ts';
 import { MemoryUsageRecorder, fanOut, type UsageRecorder } from './observe/usage-recorder.ts';
 import { openUsageStore, type DiskUsageStore } from './observe/usage-store/usage-store.ts';
 import { RecentRequests } from './observe/analytics/recent-requests.ts';
@@ -67,6 +69,8 @@ export interface Hub {
   keyMaintenance: { stop(): void; runNow(): Promise<string[]> };
   requestLog: RequestLog;
   usage: MemoryUsageRecorder;
+  /** Policies enforced: counters, status, budget alerts (docs/limits.md). */
+  limiter: Limiter;
   /** What /metrics serves (docs/metrics.md). */
   metrics: HubMetrics;
   /** Minute/hour/day usage rollups (docs/usage-store.md); null with `usageStore: false`. */
@@ -120,7 +124,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   });
   // Before the first load, so that sil_config_reloads_total counts it.
   const choice = createTargetChoice();
-  const metrics = createHubMetrics({ live, circuits: () => choice.breakers.states() });
+  // The limiter is made further down; /metrics reads it at scrape time, once the hub listens.
+  const metrics = createHubMetrics({ live, circuits: () => choice.breakers.states(), limiter: () => limitsRuntime.limiter });
   const hub = await loadHubIdentity(init.paths.ageKey);
   // Signed commits: the requirement and the allowed signers come from the live config (a pushed
   // commit cannot lift them for itself); the hub's own key is always allowed.
@@ -156,15 +161,19 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   // The requests callers may still score (POST /v1/feedback).
   const recentRequests = new RecentRequests();
   recorders.push(recentRequests);
+  // Policies (rate limits, quotas, budgets; docs/limits.md), counters kept in data/state/limits.json.
+  const limitsRuntime = await startLimits({ dataDir: opts.dataDir, live, log, audit });
+  recorders.push(limitsRuntime.limiter);
+  closers.push(() => limitsRuntime.close());
   const owner: OwnerAuth = ownerAuth({ live, dataDir: opts.dataDir, log, audit });
   const ownerAuthor = opts.author ?? { name: 'owner', email: 'owner@localhost' };
-  const admin = adminApi({ live, writer, gitdir, catalog, vault, author: () => ownerAuthor, now: () => new Date(), log, reload: () => reloader.check(), requestLog, usage, auditLog, ...(usageStore ? { analytics: { usage: usageStore, snapshot: () => live.snapshot, now: () => Date.now() } } : {}) });
+  const admin = adminApi({ live, writer, gitdir, catalog, vault, author: () => ownerAuthor, now: () => new Date(), log, reload: () => reloader.check(), requestLog, usage, auditLog, limits: limitsRuntime.limiter, ...(usageStore ? { analytics: { usage: usageStore, snapshot: () => live.snapshot, limits: limitsRuntime.limiter, now: () => Date.now() } } : {}) });
   const app = createApp({
     live,
     version: VERSION,
     startedAt: Date.now(),
     log,
-    proxy: { upstream, choice, auth: createAuthDeps({ fetch: tokens.fetch }), log: requestLog, usage: recorder, now: () => new Date(), audit: new ProxyAudit(audit), feedback: { recent: recentRequests, ...(usageStore ? { store: usageStore } : {}) } },
+    proxy: { upstream, choice, auth: createAuthDeps({ fetch: tokens.fetch }), log: requestLog, usage: recorder, now: () => new Date(), audit: new ProxyAudit(audit), limits: limitsRuntime.limiter, feedback: { recent: recentRequests, ...(usageStore ? { store: usageStore } : {}) } },
     owner,
     admin,
     metrics: metrics.route,
@@ -201,6 +210,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     keyMaintenance,
     requestLog,
     usage,
+    limiter: limitsRuntime.limiter,
     metrics,
     usageStore,
     auditLog,

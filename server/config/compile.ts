@@ -61,6 +61,7 @@ function compileProvider(p: ProviderInstance, def: ProviderTemplate, settings: S
     services,
     healthCheck: def.healthCheck,
     rateLimit: def.rateLimit,
+    ...(p.policy ? { policy: p.policy } : {}),
     tags: p.tags ?? [],
     keyRotationDays: p.keyRotationDays ?? settings.defaults.keyRotationDays,
   };

@@ -41,6 +41,8 @@ export interface CompiledProvider {
   services: readonly CompiledService[];
   healthCheck?: HealthCheck;
   rateLimit?: RateLimit;
+  /** A policy of policies/ limiting every request sent to this provider (server/limits). */
+  policy?: string;
   tags: readonly string[];
   keyRotationDays: number;
 }

@@ -27,6 +27,7 @@ export const AUDIT_EVENT_TYPES = [
   'token.denied',
   'key.reveal.refused',
   'proxy.failover',
+  'limit.budget-alert',
   'config.loaded',
   'config.rejected',
   'audit.anchor.mismatch',

@@ -13,6 +13,7 @@ import { listModels } from './stages/list-models.ts';
 import { feedbackStage, type FeedbackDeps } from './stages/feedback.ts';
 import { sendError, proxyError } from './proxy-error.ts';
 import { outcomeHeaders } from './outcome-headers.ts';
+import { limitHeaders } from '../limits/admission.ts';
 import { SilError } from '../errors.ts';
 import type { RequestLog } from './request-log.ts';
 import type { LiveConfig } from '../config/live-config.ts';
@@ -35,7 +36,7 @@ const EMPTY = Buffer.alloc(0);
 
 export function proxyMiddleware(deps: ProxyDeps) {
   const authenticateStage = authenticate(deps.now);
-  const admitStage = admit(deps.remoteAddress);
+  const admitStage = admit(deps.remoteAddress, deps.limits);
   const forwardStage = forward(deps);
   const feedback = feedbackStage(deps.feedback, deps.now);
 
@@ -43,17 +44,19 @@ export function proxyMiddleware(deps: ProxyDeps) {
   async function run(ctx: Context, state: ProxyState): Promise<void> {
     authenticateStage(ctx, state);
     if (state.door === 'unified' && ctx.path === '/v1/models' && ctx.method === 'GET') {
-      admitStage(ctx, state);
+      await admitStage(ctx, state);
       return listModels(ctx, state);
     }
     if (state.door === 'unified' && ctx.path === '/v1/feedback') {
-      admitStage(ctx, state);
+      await admitStage(ctx, state);
       return feedback(ctx, state);
     }
     if (state.door === 'unified' && (!UNIFIED_PATHS[ctx.path] || ctx.method !== 'POST')) throw proxyError('SIL_PROXY_BAD_REQUEST', `no route for ${ctx.method} ${ctx.path}`, 'the unified API serves POST /v1/chat/completions, /v1/embeddings, /v1/images/generations, /v1/audio/transcriptions and GET /v1/models');
     await readBodyStage(ctx, state);
     resolveBindingStage(ctx, state);
-    admitStage(ctx, state);
+    // Synchronous with in-memory counters: awaited only when the counter store answered later.
+    const admitted = admitStage(ctx, state);
+    if (admitted) await admitted;
     await forwardStage(ctx, state);
   }
 
@@ -73,7 +76,10 @@ export function proxyMiddleware(deps: ProxyDeps) {
       errorCode = err instanceof SilError ? err.code : 'SIL_INTERNAL';
       if (!(err instanceof SilError) || !err.expose) deps.errorLog?.(`proxy: ${requestId}: ${(err as Error).stack ?? String(err)}`);
       // Set before the error's own headers, which writeHead merges with these.
-      if (!ctx.res.headersSent) for (const [name, value] of Object.entries(outcomeHeaders(state))) ctx.res.setHeader(name, value);
+      if (!ctx.res.headersSent) {
+        for (const [name, value] of Object.entries(outcomeHeaders(state))) ctx.res.setHeader(name, value);
+        if (state.admission) for (const [name, value] of Object.entries(limitHeaders(state.admission))) ctx.res.setHeader(name, value);
+      }
       sendError(ctx, door, err, requestId);
       deps.audit?.refused(err, state, deps.remoteAddress(ctx));
     } finally {

@@ -1,6 +1,7 @@
 // What the proxy stages hand on to each other for one request (ctx.state.proxy).
 import type { Client } from '../../schemas/types.gen.ts';
 import type { CompiledBinding, ConfigSnapshot } from '../config/snapshot.ts';
+import type { Admission } from '../limits/admission.ts';
 
 export type Door = 'unified' | 'bind';
 
@@ -32,6 +33,6 @@ export interface ProxyState {
   failoverReasons: string[];
   /** Set by pass-on when a provider's answer goes to the caller (usage is recorded for it later). */
   answered: boolean;
-  /** What admission granted (the limiter's reservation), settled when usage is known; opaque here. */
-  admission: unknown;
+  /** What the limiter decided (x-ratelimit figures, Retry-After, token reservations); undefined when no policy applies. */
+  admission: Admission | undefined;
 }

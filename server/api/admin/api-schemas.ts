@@ -114,6 +114,29 @@ function analyticsSchemas(): Record<string, Schema> {
   };
 }
 
+/** GET /api/limits (server/limits/limit-status.ts; docs/limits.md). */
+function limitsSchema(): Schema {
+  const num = (description?: string): Schema => ({ type: 'number', ...(description ? { description } : {}) });
+  const kind = { type: 'string', enum: ['rate', 'quota.requests', 'quota.tokens', 'budget'] };
+  return obj({
+    at: int('When these figures were read, epoch ms.'),
+    limits: arr(obj({
+      policy: str(),
+      attachedTo: obj({ kind: { type: 'string', enum: ['client', 'binding', 'provider'] }, name: str('For client-binding counters both names, client/binding.') }, ['kind', 'name']),
+      scope: str('The counter: client:<name>, binding:<name>, client-binding:<client>/<binding> or provider:<id>.'),
+      limit: kind,
+      used: num('Requests, tokens (reserved included) or cost spent in this period.'),
+      max: num(),
+      currency: str('Budgets: the currency of used and max.'),
+      periodStart: int('Epoch ms (rate: the last admitted request).'),
+      resetsAt: int('Epoch ms: the period ends (rate: the bucket is empty again).'),
+      onExceeded: { type: 'string', enum: ['alert', 'block'] },
+    }, ['policy', 'attachedTo', 'scope', 'limit', 'used', 'max', 'periodStart', 'resetsAt'])),
+    rejections: arr(obj({ policy: str(), limit: kind, count: int() }, ['policy', 'limit', 'count'], 'Requests refused since the hub started.')),
+    alerts: arr(obj({ policy: str(), scope: str(), percent: int(), spent: num(), amount: num(), currency: str(), periodStart: int(), at: int() }, ['policy', 'scope', 'percent', 'spent', 'amount', 'currency', 'periodStart', 'at'], 'A budget mark (alertAtPercent) crossed.')),
+  }, ['at', 'limits', 'rejections', 'alerts']);
+}
+
 export function apiSchemas(): Record<string, Schema> {
   return {
     Error: obj({
@@ -204,6 +227,7 @@ export function apiSchemas(): Record<string, Schema> {
       next: { type: ['string', 'null'], description: 'Pass as `before` for the next page; null at the end.' },
     }, ['requests', 'next']),
     UsageTotals: obj({ totals: arr(obj({ client: str(), binding: str(), provider: str(), model: str(), requests: int(), inputTokens: int(), outputTokens: int(), cost: { type: 'number' } })) }, ['totals']),
+    LimitsStatus: limitsSchema(),
     OpenApiDocument: { type: 'object', description: 'An OpenAPI 3.1 document.' },
   };
 }

@@ -9,6 +9,7 @@ import type { RequestLog } from '../../proxy/request-log.ts';
 import type { MemoryUsageRecorder } from '../../observe/usage-recorder.ts';
 import type { Resolve } from '../../core/private-address.ts';
 import type { AuditLog } from '../../observe/audit-log.ts';
+import type { LimitsView } from '../../limits/limits-view.ts';
 import type { AnalyticsSources } from '../../observe/analytics/sources.ts';
 
 export interface AdminDeps {
@@ -33,6 +34,8 @@ export interface AdminDeps {
   resolveHost?: Resolve;
   /** The runtime audit log, paged by GET /api/audit. */
   auditLog?: AuditLog;
+  /** The limiter's counters and budget alerts, for GET /api/limits. */
+  limits?: LimitsView;
   /** What /api/analytics reads: the usage store, the live config, the limiter and the clock. */
   analytics?: AnalyticsSources;
 }

@@ -21,6 +21,7 @@ import type { AdminDeps } from './context.ts';
 import { historyRoutes } from './history-routes.ts';
 import { bundleRoutes } from './bundle-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
+import { limitHandlers } from './limit-routes.ts';
 import { analyticsHandlers, analyticsReportRoute } from './analytics-routes.ts';
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
@@ -71,6 +72,7 @@ export function adminRouter(deps: AdminDeps): Router {
     ...settingsHandlers(repo),
     ...statusHandlers(repo),
     ...openApiHandlers(),
+    ...limitHandlers(deps),
     ...analyticsHandlers(deps),
   };
   const router = new Router({ prefix: '/api' });

@@ -19,6 +19,7 @@ import { discardBody } from '../upstream-body.ts';
 import type { UsageRecorder } from '../../observe/usage-recorder.ts';
 import type { ProtocolAdapter } from '../../protocols/types.ts';
 import { passOn } from './pass-on.ts';
+import type { ProxyLimits, Refusal } from '../../limits/limiter.ts';
 
 export interface ForwardDeps {
   upstream: Upstream;
@@ -27,6 +28,8 @@ export interface ForwardDeps {
   auth: AuthDeps;
   usage?: UsageRecorder;
   now: () => Date;
+  /** Policies of clients, bindings and providers (server/limits); none: nothing is limited. */
+  limits?: ProxyLimits;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -48,6 +51,8 @@ function retrySafe(ctx: Context, state: ProxyState): boolean {
   return SAFE_METHODS.has(ctx.method) || ctx.get('idempotency-key') !== '' || state.binding!.failover.retrySafe === true;
 }
 
+const LIMIT_REASON: Record<Refusal['kind'], string> = { rate: 'rate limit', 'quota.requests': 'request quota', 'quota.tokens': 'token quota', budget: 'budget' };
+
 const describe = (o: AttemptOutcome) => (o.kind === 'response' ? String(o.status) : o.kind === 'timeout' ? `timeout (${o.phase})` : 'connect-error');
 
 export function forward(deps: ForwardDeps) {
@@ -64,6 +69,8 @@ export function forward(deps: ForwardDeps) {
     const maxRetryAfterMs = binding.failover.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
     /** Whether an attempt after `i` will really be sent (a repeat behind a long Retry-After will not). */
     const hasNextAttempt = (i: number) => i < attempts.length - 1 && (retries === null || attempts.slice(i + 1).some((a) => retries!.willSend(a, maxRetryAfterMs)));
+    // Providers passed over because their policy is at a limit (a repeat of one is not tried again).
+    let limited: Map<string, Refusal> | null = null;
 
     for (let i = 0; i < attempts.length; i++) {
       const { target, keyId } = attempts[i];
@@ -84,6 +91,16 @@ export function forward(deps: ForwardDeps) {
       if (!breaker.allow()) {
         state.failoverReasons.push(`${provider.id}: circuit open`);
         continue;
+      }
+      if (limited?.has(provider.id)) continue;
+      if (deps.limits) {
+        const pending = deps.limits.admitProvider(state, provider.id);
+        const refusal = pending instanceof Promise ? await pending : pending;
+        if (refusal) {
+          state.failoverReasons.push(`${provider.id}: ${LIMIT_REASON[refusal.kind]} (policy ${refusal.policy})`);
+          (limited ??= new Map()).set(provider.id, refusal);
+          continue;
+        }
       }
       let adapter: ProtocolAdapter | null;
       let request;
@@ -132,6 +149,11 @@ export function forward(deps: ForwardDeps) {
       if (failing) state.failoverReasons.push(`${provider.id}: ${describe(outcome)}`);
       await passOn(ctx, state, { provider: provider.id, service, model: attemptModel(state, target), keyId: keyId ?? '', adapter, answer: result }, deps.usage);
       return;
+    }
+    // Every target passed over for its provider's limits: the caller is told which and when to retry.
+    if (!last && limited && state.failoverReasons.length === plan.skipped.length + limited.size) {
+      const soonest = [...limited.values()].reduce((a, b) => (b.retryAfterMs < a.retryAfterMs ? b : a));
+      throw deps.limits!.refuse(state, soonest);
     }
     const what = last ? `every attempt failed (${state.attempts.length} sent)` : 'no attempt could be sent';
     throw proxyError(last?.kind === 'timeout' ? 'SIL_PROXY_TIMEOUT' : 'SIL_PROXY_UPSTREAM', `${what}: ${state.failoverReasons.join('; ') || 'no target was usable'}`);

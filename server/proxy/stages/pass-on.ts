@@ -4,6 +4,7 @@
 import type { Context } from 'koa';
 import type { CompiledService } from '../../config/snapshot.ts';
 import { forwardableResponseHeaders } from '../headers.ts';
+import { applyLimitHeaders } from '../../limits/admission.ts';
 import { proxyError } from '../proxy-error.ts';
 import { readUsage, costOf, type UsageFigures } from '../../observe/usage.ts';
 import { answerMeter, wholeAnswerUsage } from '../answer-meter.ts';
@@ -53,6 +54,8 @@ export async function passOn(ctx: Context, state: ProxyState, chosen: Chosen, re
   state.answered = true;
   const { status, headers: answerHeaders, body } = answer;
   const headers = forwardableResponseHeaders(answerHeaders);
+  // sil's own x-ratelimit-* trios (a policy applied) replace the provider's.
+  if (state.admission) applyLimitHeaders(headers, state.admission);
   headers['x-sil-request-id'] = state.requestId;
   headers['x-sil-provider'] = chosen.provider;
   if (chosen.model) headers['x-sil-model'] = chosen.model;

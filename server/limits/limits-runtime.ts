@@ -1,0 +1,45 @@
+// The limits as the hub runs them: the in-memory counter store loaded from
+// data/state/limits.json, the limiter over the live config, and the writer that keeps the file
+// up to date. server/main.ts makes one at start and closes it at hub close.
+import { join } from 'node:path';
+import type { LiveConfig } from '../config/live-config.ts';
+import type { AuditEvent } from '../observe/audit-log.ts';
+import { MemoryCounterStore } from './memory-counter-store.ts';
+import { CounterFlusher, readCounterFile } from './counter-file.ts';
+import { Limiter } from './limiter.ts';
+
+export interface LimitsRuntimeOptions {
+  dataDir: string;
+  live: LiveConfig;
+  log: (line: string) => void;
+  audit?: (event: AuditEvent) => void;
+  now?: () => number;
+  flushMs?: number;
+}
+
+export interface LimitsRuntime {
+  limiter: Limiter;
+  /** Writes the counters now (when changed). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startLimits(opts: LimitsRuntimeOptions): Promise<LimitsRuntime> {
+  const now = opts.now ?? Date.now;
+  const path = join(opts.dataDir, 'state', 'limits.json');
+  const store = new MemoryCounterStore();
+  store.load(await readCounterFile(path, opts.log), now());
+  const limiter = new Limiter({
+    store,
+    now,
+    snapshot: () => opts.live.snapshot,
+    onBudgetAlert: (a) => opts.audit?.({
+      type: 'limit.budget-alert',
+      actor: 'system',
+      detail: { policy: a.policy, scope: a.scope, percent: a.percent, spent: Math.round(a.spent * 1e6) / 1e6, amount: a.amount, currency: a.currency, periodStart: new Date(a.periodStart).toISOString() },
+    }),
+  });
+  const flusher = new CounterFlusher(store, { path, now, log: opts.log, intervalMs: opts.flushMs, onTick: (t) => limiter.sweep(t) });
+  flusher.start();
+  return { limiter, flush: () => flusher.flush(), close: () => flusher.close() };
+}
