@@ -34,6 +34,7 @@ export default {
   'analytics.chart.latency': 'مئينات زمن الاستجابة',
   'analytics.chart.cost': 'التكلفة ({currency})',
   'analytics.chart.tokens': 'الرموز الداخلة والخارجة',
+  'analytics.series.time': 'الوقت',
   'analytics.series.requests': 'الطلبات',
   'analytics.series.errors': 'الأخطاء',
   'analytics.series.successRate': 'معدل النجاح',

@@ -34,6 +34,7 @@ export default {
   'analytics.chart.latency': 'Latency percentiles',
   'analytics.chart.cost': 'Cost ({currency})',
   'analytics.chart.tokens': 'Tokens in and out',
+  'analytics.series.time': 'Time',
   'analytics.series.requests': 'Requests',
   'analytics.series.errors': 'Errors',
   'analytics.series.successRate': 'Success rate',

@@ -55,9 +55,8 @@ export function formats(locale: string): Formats {
     },
     money: (n, currency) => {
       if (!ok(n)) return DASH;
-      // Small sums (a request costs fractions of a cent) keep their significant digits.
-      const digits = n !== 0 && Math.abs(n) < 1 ? 4 : 2;
-      return nf(`c${currency}${digits}`, { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: digits }).format(n);
+      // A request costs fractions of a cent: two significant digits where two decimals show nothing.
+      return nf(`c${currency}`, { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2, minimumSignificantDigits: 2, maximumSignificantDigits: 2, roundingPriority: 'morePrecision' }).format(n);
     },
     compact: (n) => (ok(n) ? nf('compact', { notation: 'compact', maximumFractionDigits: 1 }).format(n) : DASH),
     time: (ms, step, timeZone) => {

@@ -76,6 +76,10 @@ describe('analytics formats', () => {
     expect(f.ms(1530)).toBe('1.53 sec');
     expect(f.money(12.5, 'USD')).toBe('$12.50');
     expect(f.money(0.00123, 'USD')).toBe('$0.0012');
+    expect(f.money(0.0000075, 'USD')).toBe('$0.0000075');
+    expect(f.money(0.5, 'USD')).toBe('$0.50');
+    expect(f.money(1234.567, 'EUR')).toBe('€1,234.57');
+    expect(f.money(0, 'USD')).toBe('$0.00');
     expect(f.compact(12_300)).toBe('12.3K');
   });
 

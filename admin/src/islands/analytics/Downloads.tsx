@@ -6,8 +6,8 @@ import { paths, type AnalyticsQuery } from '../../lib/analytics.ts';
 export default function Downloads({ q }: { q: AnalyticsQuery }) {
   return (
     <div class="an-downloads" role="group" aria-label={t('analytics.report')}>
-      <a class="button button-quiet" href={paths.report(q, 'csv')} download data-download="csv">{t('analytics.download.csv')}</a>
-      <a class="button button-quiet" href={paths.report(q, 'json')} download data-download="json">{t('analytics.download.json')}</a>
+      <a class="button button-quiet" href={paths.report(q, 'csv')} download="" data-download="csv">{t('analytics.download.csv')}</a>
+      <a class="button button-quiet" href={paths.report(q, 'json')} download="" data-download="json">{t('analytics.download.json')}</a>
       <a class="button button-quiet" href={paths.printable(q)} data-printable>{t('analytics.printable')}</a>
     </div>
   );

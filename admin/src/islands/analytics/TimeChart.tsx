@@ -7,7 +7,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { ChartSpec } from '../../lib/analytics-charts.ts';
 import type { Formats } from '../../lib/analytics-format.ts';
-import { dir } from '../../i18n/index.ts';
+import { dir, t } from '../../i18n/index.ts';
 
 export interface TimeChartProps {
   spec: ChartSpec;
@@ -16,6 +16,12 @@ export interface TimeChartProps {
   timeZone: string;
   height?: number;
 }
+
+/** Points are drawn where a line alone would not show: a series with few values (or lone ones between gaps). */
+const few = (values: (number | null)[]) => values.filter((v) => v !== null).length <= 48;
+
+/** Room for the longest value label (money with many decimals is wide), estimated from its length. */
+const labelWidth = (values: string[] | null) => Math.max(48, Math.max(0, ...(values ?? []).map((v) => v.length)) * 7 + 18);
 
 function options(p: TimeChartProps, width: number, ink: string, grid: string): uPlot.Options {
   const { spec, f, step, timeZone } = p;
@@ -30,11 +36,11 @@ function options(p: TimeChartProps, width: number, ink: string, grid: string): u
     scales: { x: { time: true }, y: { range: spec.range ?? ((_u, _min, max) => [0, max > 0 ? max * 1.1 : 1]) } },
     axes: [
       { ...axis, values: (_u, splits) => splits.map((v) => f.time(v, step, timeZone)) },
-      { ...axis, side: dir() === 'rtl' ? 1 : 3, size: 76, values: (_u, splits) => splits.map((v) => spec.format(v)) },
+      { ...axis, side: dir() === 'rtl' ? 1 : 3, size: (_u, values) => labelWidth(values), values: (_u, splits) => splits.map((v) => spec.format(v)) },
     ],
     series: [
-      { value: (_u, v) => (v === null ? '—' : f.dateTime(v, timeZone)) },
-      ...spec.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, value, ...(s.fill ? { fill: `${s.color}26` } : {}), points: { show: spec.t.length <= 48 } })),
+      { label: t('analytics.series.time'), value: (_u, v) => (v === null ? '—' : f.dateTime(v, timeZone)) },
+      ...spec.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, value, ...(s.fill ? { fill: `${s.color}26` } : {}), points: { show: few(s.values) } })),
     ],
   };
 }
