@@ -42,6 +42,9 @@ export class UsageAggregator implements UsageRecorder {
   }
 
   outcome(r: RequestOutcome): void {
+    // GET /v1/models and POST /v1/feedback answered well are not traffic to a binding; refusals
+    // before a binding was known (a bad token) are counted.
+    if (r.binding === '' && r.status < 400) return;
     const c = this.#entry(r.at, r.client, r.binding, r.provider ?? '', r.keyId ?? '', r.model ?? '', undefined).c;
     c.requests++;
     if (r.status < 400) c.ok++;
