@@ -19,6 +19,16 @@ function pending(agg: UsageAggregator): { t: number; e: PendingEntry }[] {
 describe('usage aggregator', () => {
   const snap = fakeSnapshot({ openai: { keys: { k1: 'sha256:aaaaaaaaaaaa...1111', k2: 'sha256:bbbbbbbbbbbb...2222' }, models: { 'gpt-4o': undefined, 'gpt-eur': 'EUR' } } });
 
+  it('leaves out answered requests without a binding (model lists, feedback) but counts refusals without one', () => {
+    const agg = new UsageAggregator({ snapshot: () => snap });
+    agg.outcome(outcome({ client: 'web', binding: '', provider: undefined, model: undefined, keyId: undefined, attempts: 0 }));
+    expect(pending(agg)).toHaveLength(0);
+    agg.outcome(outcome({ client: '', binding: '', provider: undefined, model: undefined, keyId: undefined, status: 401, errorCode: 'SIL_PROXY_UNAUTHENTICATED', attempts: 0 }));
+    const rows = pending(agg);
+    expect(rows).toHaveLength(1);
+    expect([rows[0]!.e.c.requests, rows[0]!.e.c.clientErrors]).toEqual([1, 1]);
+  });
+
   it('counts requests, outcomes by class, limits, attempts, failovers and latency per minute and dims', () => {
     const agg = new UsageAggregator({ snapshot: () => snap });
     agg.outcome(outcome());
