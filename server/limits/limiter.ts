@@ -93,7 +93,9 @@ export class Limiter implements ProxyLimits, UsageRecorder, LimitStatusSource {
     const metas: OpMeta[] = [];
     for (const a of applied) pushOps(ops, metas, a, tokens, now, timeZone, this.#windows);
     if (ops.length === 0) return null;
-    return andThen(this.#deps.store.checkAndAdd(ops, now), (r) => this.#decide(state, ops, metas, r, now, provider));
+    const r = this.#deps.store.checkAndAdd(ops, now);
+    // No closure on the in-memory path.
+    return r instanceof Promise ? r.then((x) => this.#decide(state, ops, metas, x, now, provider)) : this.#decide(state, ops, metas, r, now, provider);
   }
 
   #decide(state: ProxyState, ops: readonly CounterOp[], metas: readonly OpMeta[], r: CheckResult, now: number, provider: string | undefined): Refusal | null {
