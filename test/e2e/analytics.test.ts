@@ -1,11 +1,11 @@
 // The analytics screens end to end, in Debian's Chromium against a real `sil start`: a provider
 // on a mock upstream on 127.0.0.1, a binding with one target and a client, known traffic through
 // /v1/chat/completions (successes and provider errors); then the tiles, the breakdown row, drawn
-// chart canvases, the comparison, the "no backup target" recommendation, the period picker's
-// queries, the empty state, Arabic (right to left, Arabic-Indic digits), a phone without
-// sideways overflow, the printable report (its print media hides the console's frame) and the
-// CSV download. axe-core on each screen; screenshots in docs/screenshots/. Skipped, saying so,
-// when /usr/bin/chromium is missing.
+// chart canvases, the comparison, the "no backup target" recommendation, the client's quota in
+// the limits table, the period picker's queries, the refused and the empty period, Arabic (right
+// to left, Arabic-Indic digits), a phone without sideways overflow, the printable report (its
+// print media hides the console's frame) and the CSV download. axe-core on each screen;
+// screenshots in docs/screenshots/. Skipped, saying so, when /usr/bin/chromium is missing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -98,7 +98,8 @@ describe.skipIf(!hasChromium)('analytics screens and the printable report in Chr
     base = await change('POST', '/api/providers', { provider: { id: 'openai-main', template: 'openai', environment: 'prod', connection: { baseUrl: upstream.url } } }, base);
     base = await change('POST', '/api/providers/openai-main/keys', { secret: `sk-proj-${'a'.repeat(40)}` }, base);
     base = await change('POST', '/api/bindings', { binding: { name: 'chat', environment: 'prod', protocol: 'openai-chat', targets: [{ provider: 'openai-main', model: 'gpt-4o-mini' }] } }, base);
-    base = await change('POST', '/api/clients', { client: { name: 'web', environment: 'prod', bindings: ['chat'] } }, base);
+    base = await change('POST', '/api/policies', { policy: { name: 'web-daily', quota: { requests: 1000, period: 'day' } } }, base);
+    base = await change('POST', '/api/clients', { client: { name: 'web', environment: 'prod', bindings: ['chat'], policy: 'web-daily' } }, base);
     const issued = await api(page, 'POST', '/api/clients/web/tokens', { base });
     expect(issued.status).toBe(201);
     const clientToken = issued.body.token as string;
@@ -135,6 +136,11 @@ describe.skipIf(!hasChromium)('analytics screens and the printable report in Chr
     await expect.poll(() => rec.count()).toBeGreaterThan(0);
     expect(await rec.first().locator('.an-rec-kind').innerText()).toContain('No backup target');
     expect(await rec.first().locator('a.an-rec-action').getAttribute('href')).toMatch(/^\/bindings/);
+    // The client's daily request quota, as the limiter counts it.
+    const quota = page.locator('tr[data-limit="web-daily|quota.requests"]');
+    await expect.poll(() => quota.count()).toBe(1);
+    expect(await quota.locator('td').nth(0).innerText()).toBe('Client web');
+    expect((await quota.locator('td').nth(2).innerText()).trim()).toMatch(/^\d+ \/ 1,000$/);
     expect(await seriousViolations(page)).toEqual([]);
     await shot(page, 'analytics.png');
   });

@@ -11,7 +11,7 @@ export default function CompareTable({ c, f }: { c: CompareAnswer; f: Formats })
     <div class="an-table-wrap" tabindex={0} role="region" aria-label={t('analytics.compare.table', { binding: c.binding })}>
       <table class="an-table" data-compare={c.binding}>
         <thead>
-          <tr>{cols.map((x) => <th scope="col" key={x}>{t(`analytics.col.${x}`)}</th>)}</tr>
+          <tr>{cols.map((x) => <th scope="col" key={x} class={x === 'target' ? 'an-start' : undefined}>{t(`analytics.col.${x}`)}</th>)}</tr>
         </thead>
         <tbody>
           {rows.map((x) => (

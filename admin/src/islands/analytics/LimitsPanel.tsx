@@ -23,14 +23,14 @@ export default function LimitsPanel({ f }: { f: Formats }) {
         <div class="an-table-wrap" tabindex={0} role="region" aria-label={t('analytics.limits')}>
           <table class="an-table">
             <thead>
-              <tr>{['policy', 'attachedTo', 'limit', 'used', 'resets'].map((c) => <th scope="col" key={c}>{t(`analytics.limits.${c}`)}</th>)}</tr>
+              <tr>{['policy', 'attachedTo', 'limit', 'used', 'resets'].map((c) => <th scope="col" key={c} class={c === 'attachedTo' || c === 'limit' ? 'an-start' : undefined}>{t(`analytics.limits.${c}`)}</th>)}</tr>
             </thead>
             <tbody>
               {data.map((l) => (
-                <tr key={`${l.policy}|${l.scope}|${l.limit}`}>
+                <tr key={`${l.policy}|${l.scope}|${l.limit}`} data-limit={`${l.policy}|${l.limit}`}>
                   <th scope="row"><code dir="ltr">{l.policy}</code></th>
-                  <td>{t(`analytics.limits.kind.${l.attachedTo.kind}`)} <code dir="ltr">{l.attachedTo.name}</code></td>
-                  <td>{t(`analytics.limits.limit.${l.limit}`)}</td>
+                  <td class="an-start">{t(`analytics.limits.kind.${l.attachedTo.kind}`)} <code dir="ltr">{l.attachedTo.name}</code></td>
+                  <td class="an-start">{t(`analytics.limits.limit.${l.limit}`)}</td>
                   <td>
                     <meter min={0} max={l.max} value={Math.min(l.used, l.max)} aria-hidden="true" /> {amount(l, l.used)} / {amount(l, l.max)}
                   </td>
