@@ -13,9 +13,9 @@
 // Bounded: every run stops after --duration seconds or 60,000 requests per second of it,
 // whichever comes first, and is abandoned if it overruns; every child is stopped at the end.
 // Usage: node scripts/bench-proxy.ts [--upstream length,chunked,gzip,sse] [--rounds N] [--duration S]
-//        [--connections N] [--warmup S] [--vs-portkey] [--profile-dir DIR] [--usage-store on|off]
-// --usage-store off runs sil without its usage store (docs/usage-store.md): run once with and once
-// without to see what recording costs (the goal: at most 5 % of the throughput).
+//        [--connections N] [--warmup S] [--vs-portkey] [--profile-dir DIR] [--usage-store on|off|both]
+// --usage-store off runs sil without its usage store (docs/usage-store.md); `both` runs a second
+// sil without it in the same rounds and prints what recording costs (goal: at most 5 % of throughput).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ import type { ChildProcess } from 'node:child_process';
 import { DEFAULT_SHAPES, SHAPES, CALLER_HEADERS, USAGE, requestBody, shapesOf, type Shape } from './bench/shapes.ts';
 import { children, forkChild, ask, stopChild, rssMb, cpuMs } from './bench/children.ts';
 import { startPortkey, type Portkey } from './bench/portkey.ts';
-import { report, summaryTable, codes, f, type Goals, type Measured } from './bench/report.ts';
+import { report, recordingCost, summaryTable, codes, f, type Goals, type Measured } from './bench/report.ts';
 import type { ChildMessage, LoadRequest, RunResult } from './bench/messages.ts';
 
 const { values } = parseArgs({
@@ -81,7 +81,8 @@ async function main(): Promise<void> {
   const DURATION = clamp(values.duration, 1, 60, 'duration');
   const CONNS = clamp(values.connections, 2, 500, 'connections');
   const WARMUP = clamp(values.warmup, 0, 30, 'warmup');
-  if (values['usage-store'] !== 'on' && values['usage-store'] !== 'off') throw new Error('--usage-store must be on or off');
+  const store = values['usage-store']!;
+  if (store !== 'on' && store !== 'off' && store !== 'both') throw new Error('--usage-store must be on, off or both');
   const REQ_CAP_PER_SECOND = 60_000;
   const tmp = mkdtempSync(join(tmpdir(), 'sil-bench-proxy-'));
   const onSignal = (sig: NodeJS.Signals) => {
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    console.log(`bench:proxy on ${process.version}, upstream shapes ${shapes.map((s) => s.name).join(', ')}; ${ROUNDS} rounds of ${DURATION} s at ${CONNS} and at 1 connection per shape, warm-up ${WARMUP} s; sil's usage store ${values['usage-store']}; everything on 127.0.0.1`);
+    console.log(`bench:proxy on ${process.version}, upstream shapes ${shapes.map((s) => s.name).join(', ')}; ${ROUNDS} rounds of ${DURATION} s at ${CONNS} and at 1 connection per shape, warm-up ${WARMUP} s; sil's usage store ${store === 'both' ? 'on, and a second sil with it off' : store}; everything on 127.0.0.1`);
     for (const s of shapes) console.log(`  ${s.name.padEnd(8)} ${s.what}`);
     const mock = await forkChild(new URL('./bench/mock-upstream.ts', import.meta.url), []);
     const mockUrl = mock.ready.url!;
@@ -100,8 +101,11 @@ async function main(): Promise<void> {
     const profileDir = values['profile-dir'];
     // sil runs with the V8 flags `sil start` uses (server/runtime-flags.json).
     const hubFlags = (JSON.parse(readFileSync(new URL('../server/runtime-flags.json', import.meta.url), 'utf8')) as { hub: string[] }).hub;
-    const sil = await forkChild(new URL('./bench/sil-role.ts', import.meta.url), ['--dir', join(tmp, 'sil'), '--upstream', mockUrl, '--usage-store', values['usage-store']!], [...hubFlags, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])]);
+    const sil = await forkChild(new URL('./bench/sil-role.ts', import.meta.url), ['--dir', join(tmp, 'sil'), '--upstream', mockUrl, '--usage-store', store === 'off' ? 'off' : 'on'], [...hubFlags, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])]);
     console.log(`mock upstream ${mockUrl} (pid ${mock.child.pid}), sil ${sil.ready.url} (pid ${sil.child.pid}), autocannon in pid ${load.child.pid}`);
+    // --usage-store both: a second sil without its usage store, measured in the same rounds.
+    const silOff = store === 'both' ? await forkChild(new URL('./bench/sil-role.ts', import.meta.url), ['--dir', join(tmp, 'sil-off'), '--upstream', mockUrl, '--usage-store', 'off'], hubFlags) : null;
+    if (silOff) console.log(`sil-off ${silOff.ready.url} (pid ${silOff.child.pid}): the same hub without its usage store`);
     const portkey: Portkey | null = values['vs-portkey'] ? await startPortkey(join(tmp, 'portkey')) : null;
     if (portkey) console.log(`portkey ${portkey.base} (pid ${portkey.pid}), @portkey-ai/gateway ${portkey.version}`);
 
@@ -131,6 +135,7 @@ async function main(): Promise<void> {
         { name: 'direct', url: `${mockUrl}/${shape.name}/v1/chat/completions`, headers: { ...CALLER_HEADERS, authorization: 'Bearer sk-direct' }, body: requestBody(shape, 'gpt-4o-mini'), pid: mock.child.pid, runs: new Map() },
         { name: 'sil', url: `${sil.ready.url}/v1/chat/completions`, headers: { ...CALLER_HEADERS, authorization: `Bearer ${sil.ready.token}` }, body: requestBody(shape, `chat-${shape.name}`), pid: sil.child.pid, runs: new Map() },
       ];
+      if (silOff) candidates.push({ name: 'sil-off', url: `${silOff.ready.url}/v1/chat/completions`, headers: { ...CALLER_HEADERS, authorization: `Bearer ${silOff.ready.token}` }, body: requestBody(shape, `chat-${shape.name}`), pid: silOff.child.pid, runs: new Map() });
       if (portkey) {
         candidates.push({ name: 'portkey', url: `${portkey.base}/v1/chat/completions`, headers: { ...CALLER_HEADERS, authorization: `Bearer sk-proj-${'p'.repeat(40)}`, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${mockUrl}/${shape.name}/v1` }, body: requestBody(shape, 'gpt-4o-mini'), pid: portkey.pid, runs: new Map() });
       }
@@ -181,6 +186,7 @@ async function main(): Promise<void> {
         }
       }
       goals.push(report(shape.name, targets, CONNS, ROUNDS, DURATION));
+      if (silOff) recordingCost(shape.name, targets, CONNS);
       // Usage: every answer sil passed on must have been metered, whatever its framing or encoding.
       await new Promise((r) => setTimeout(r, 200));
       const after = await usageOf(sil.child, `chat-${shape.name}`);

@@ -31,6 +31,24 @@ export const codes = (r: RunResult) => {
 type Key = 'rps' | 'p50' | 'p99' | 'cpu';
 const med = (t: Measured | undefined, c: number, k: Key) => (t ? median((t.runs.get(c) ?? []).map((x) => (k === 'cpu' ? x.cpuUsPerReq : x.result[k]))) : NaN);
 
+/**
+ * --usage-store both: what recording into the usage store costs, from the same rounds of sil
+ * with it and sil without it (goal: at most 5 % of throughput).
+ */
+export function recordingCost(shape: string, targets: Measured[], conns: number): boolean | null {
+  const on = targets.find((t) => t.name === 'sil');
+  const off = targets.find((t) => t.name === 'sil-off');
+  if (!on || !off) return null;
+  const loss = 1 - med(on, conns, 'rps') / med(off, conns, 'rps');
+  const perRound = (on.runs.get(conns) ?? []).map((x, i) => 1 - x.result.rps / (off.runs.get(conns)?.[i]?.result.rps ?? NaN));
+  const met = loss <= 0.05;
+  console.log(
+    `  ${met ? 'MET ' : 'MISS'} [${shape}] usage store's cost ≤ 5 % of throughput: ${f(100 * loss, 1)} % (${f(med(on, conns, 'rps'), 0)} vs ${f(med(off, conns, 'rps'), 0)} req/s without it; per round ${perRound.map((x) => f(100 * x, 1)).join(', ')} %); ` +
+      `cpu ${f(med(on, conns, 'cpu'), 0)} vs ${f(med(off, conns, 'cpu'), 0)} µs/req`,
+  );
+  return met;
+}
+
 /** Prints the shape's report and returns its goals. `conns` is the many-connection count. */
 export function report(shape: string, targets: Measured[], conns: number, rounds: number, duration: number): Goals {
   console.log(`\n[${shape}] medians of ${rounds} rounds of ${duration} s`);
