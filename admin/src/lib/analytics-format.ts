@@ -27,6 +27,10 @@ export interface Formats {
   time(ms: number, step: 'minute' | 'hour' | 'day', timeZone: string): string;
   /** A full date and time (report headers, tooltips). */
   dateTime(ms: number, timeZone: string): string;
+  /** A calendar day (15 March 2026). */
+  date(ms: number, timeZone: string): string;
+  /** A count of days with its noun in the language's plural form (8 days, ٨ أيام). */
+  days(n: number | null | undefined): string;
 }
 
 const DASH = '—';
@@ -65,5 +69,7 @@ export function formats(locale: string): Formats {
       return df(`t${step}${timeZone}`, o).format(ms);
     },
     dateTime: (ms, timeZone) => df(`dt${timeZone}`, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(ms),
+    date: (ms, timeZone) => df(`d${timeZone}`, { year: 'numeric', month: 'long', day: 'numeric', timeZone }).format(ms),
+    days: (n) => (ok(n) ? nf('days', { style: 'unit', unit: 'day', unitDisplay: 'long' }).format(n) : DASH),
   };
 }

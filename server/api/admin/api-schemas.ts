@@ -1,6 +1,7 @@
 // JSON Schemas of the admin API's own shapes (requests, answers, errors). The config documents
 // inside them refer to the config schemas of schemas/, which openapi.ts adds as components.
 import { readSchema } from '../../config/schemas.ts';
+import { RECOMMENDATION_ACTION_IDS, RECOMMENDATION_TEXT_IDS } from '../../observe/analytics/types.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -99,10 +100,14 @@ function analyticsSchemas(): Record<string, Schema> {
         id: str('Stable for the same finding.'),
         kind: { type: 'string', enum: ['cheaper-target', 'slow-target', 'no-backup', 'key-quota', 'budget-burn', 'key-rotation'] },
         severity: { type: 'string', enum: ['info', 'warning', 'critical'] },
-        title: str(), detail: str(),
-        evidence: { type: 'object', additionalProperties: { type: ['string', 'number'] }, description: 'The figures the finding rests on.' },
-        action: obj({ label: str(), href: str('A console path.') }, ['label', 'href']),
-      }, ['id', 'kind', 'severity', 'title', 'detail', 'evidence', 'action'])),
+        title: str('In English.'), detail: str('In English.'),
+        text: obj({
+          id: { type: 'string', enum: [...RECOMMENDATION_TEXT_IDS], description: 'The sentence form of title and detail (one per variant), to write them in another language.' },
+          params: { type: 'object', additionalProperties: { type: ['string', 'number'] }, description: 'Its raw values: names, numbers, shares 0..1, times in epoch ms (with timeZone), amounts with currency.' },
+        }, ['id', 'params'], 'title and detail in a machine-readable form (docs/analytics.md).'),
+        evidence: { type: 'object', additionalProperties: { type: ['string', 'number'] }, description: 'The figures the finding rests on, by stable id; an id that is also in text.params has its raw value there.' },
+        action: obj({ id: { type: 'string', enum: [...RECOMMENDATION_ACTION_IDS], description: 'The label\'s form (its values in text.params).' }, label: str('In English.'), href: str('A console path.') }, ['id', 'label', 'href']),
+      }, ['id', 'kind', 'severity', 'title', 'detail', 'text', 'evidence', 'action'])),
     }, ['items'], 'Findings, most severe first.'),
     AnalyticsReport: {
       allOf: [ref('AnalyticsOverview')],

@@ -78,18 +78,56 @@ export interface CompareAnswer extends Window {
 
 export type RecommendationKind = 'cheaper-target' | 'slow-target' | 'no-backup' | 'key-quota' | 'budget-burn' | 'key-rotation';
 
+/**
+ * One id per sentence form of a recommendation's title and detail: with `params` a client writes
+ * them in its own language (the console does, admin/src/i18n/analytics.*.ts).
+ */
+export const RECOMMENDATION_TEXT_IDS = [
+  'cheaper-target',
+  'slow-target',
+  'no-backup.single',
+  'no-backup.same-provider',
+  'key-quota.requests.used',
+  'key-quota.requests.spent',
+  'key-quota.tokens.used',
+  'key-quota.tokens.spent',
+  'budget-burn.spent',
+  'budget-burn.forecast',
+  'key-rotation.due',
+  'key-rotation.due-today',
+  'key-rotation.overdue',
+] as const;
+export type RecommendationTextId = (typeof RECOMMENDATION_TEXT_IDS)[number];
+
+/** One id per action label form (its params are the recommendation's `text.params`). */
+export const RECOMMENDATION_ACTION_IDS = ['reorder-targets', 'edit-binding', 'add-target', 'open-provider', 'open-subject', 'rotate-key'] as const;
+export type RecommendationActionId = (typeof RECOMMENDATION_ACTION_IDS)[number];
+
+/**
+ * The machine-readable form of a recommendation's texts: raw values, never formatted — names as
+ * they are, counts and amounts as numbers, shares as 0..1, times as epoch ms (with `timeZone`),
+ * amounts with their `currency`; a few params are words from a closed set (e.g. `onExceeded`:
+ * block | alert). An evidence entry whose id is also a param has its raw value there.
+ */
+export interface RecommendationText {
+  id: RecommendationTextId;
+  params: Record<string, string | number>;
+}
+
 /** GET /api/analytics/recommendations */
 export interface Recommendation {
   /** Stable for the same finding (kind + subject), so the console can key on it. */
   id: string;
   kind: RecommendationKind;
   severity: 'info' | 'warning' | 'critical';
+  /** English texts, for API users; `text` is the same in a form to translate. */
   title: string;
   detail: string;
-  /** The figures the finding rests on, label → value (shown as a small table). */
+  text: RecommendationText;
+  /** The figures the finding rests on, stable id (e.g. requestsInPeriod) → value (a small table). */
   evidence: Record<string, string | number>;
-  /** One action: a console path (e.g. /bindings?edit=chat) with a label. */
-  action: { label: string; href: string };
+  /** One action: a console path (e.g. /bindings?edit=chat) with a label (English) and its id. */
+  action: { id: RecommendationActionId; label: string; href: string };
 }
 
 export interface RecommendationsAnswer extends Window {

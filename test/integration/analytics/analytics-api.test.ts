@@ -170,7 +170,9 @@ describe('analytics API through a real hub', () => {
     const r = await api('/api/analytics/recommendations');
     expect(r.period).toBe('7d');
     const solo = r.items.find((x: any) => x.id === 'no-backup:solo');
-    expect(solo).toMatchObject({ kind: 'no-backup', severity: 'warning', action: { href: '/bindings?name=solo' }, evidence: { targets: 1, providers: 'openai-b' } });
+    expect(solo).toMatchObject({ kind: 'no-backup', severity: 'warning', title: 'solo has no backup target', action: { id: 'add-target', label: 'Add a target to solo', href: '/bindings?name=solo' }, evidence: { targets: 1, providers: 'openai-b' } });
+    // The same finding in a form to translate: the sentence's id and its raw values.
+    expect(solo.text).toEqual({ id: 'no-backup.single', params: { binding: 'solo', provider: 'openai-b', targets: 1, requestsInPeriod: solo.evidence.requestsInPeriod } });
     expect(r.items.some((x: any) => x.id === 'no-backup:chat')).toBe(false);
   });
 

@@ -19,14 +19,20 @@ export function keyRotations(snapshot: Pick<ConfigSnapshot, 'providers' | 'keyri
       const due = rotationDueInDays(key as ProviderKey, period, new Date(now));
       if (!Number.isFinite(due) || due > THRESHOLDS.rotationWarnDays) continue;
       const since = key.rotated ?? key.created;
+      const sinceEvent = key.rotated ? 'rotated' : 'created';
+      const name = `${id}/${key.id}`;
       out.push({
         id: `key-rotation:${id}/${key.id}`,
         kind: 'key-rotation',
         severity: due < 0 ? 'critical' : 'warning',
         title: due < 0 ? `${id}/${key.id}: rotation is overdue by ${-due} day${due === -1 ? '' : 's'}` : `${id}/${key.id}: rotation is due ${due === 0 ? 'today' : `in ${due} day${due === 1 ? '' : 's'}`}`,
         detail: `The key was ${key.rotated ? 'last rotated' : 'created'} ${since.slice(0, 10)}; ${id} rotates keys every ${period} days. Rotate it (the old key keeps working through the grace period) or stage a new one.`,
-        evidence: { key: `${id}/${key.id}`, fingerprint: key.fingerprint, [key.rotated ? 'rotated' : 'created']: since.slice(0, 10), 'rotation period (days)': period, 'days until due': due },
-        action: { label: `Rotate ${key.id}`, href: LINKS.provider(id) },
+        text: {
+          id: due < 0 ? 'key-rotation.overdue' : due === 0 ? 'key-rotation.due-today' : 'key-rotation.due',
+          params: { key: name, provider: id, keyId: key.id, sinceEvent, [sinceEvent]: Date.parse(since), rotationDays: period, ...(due < 0 ? { daysOverdue: -due } : { daysUntilDue: due }) },
+        },
+        evidence: { key: name, fingerprint: key.fingerprint, [sinceEvent]: since.slice(0, 10), rotationDays: period, daysUntilDue: due },
+        action: { id: 'rotate-key', label: `Rotate ${key.id}`, href: LINKS.provider(id) },
       });
     }
   }

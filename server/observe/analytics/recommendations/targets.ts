@@ -32,22 +32,32 @@ export function cheaperTarget(binding: Pick<CompiledBinding, 'name' | 'strategy'
   if (!best) return null;
   const { a, b, saving } = best;
   const less = 1 - b.costPerRequest! / a.costPerRequest!;
+  const [preferred, cheaper] = [name(a), name(b)];
   return {
     id: `cheaper-target:${binding.name}`,
     kind: 'cheaper-target',
     severity: 'info',
-    title: `${binding.name}: ${name(b)} costs ${percent(less)} less per request than ${name(a)} with the same quality`,
-    detail: `Over the period ${name(b)} answered with a quality of ${percent(b.quality)} against ${percent(a.quality)} for ${name(a)}, at ${money(b.costPerRequest!, currency)} per request instead of ${money(a.costPerRequest!, currency)}. Moving it ahead of ${name(a)} would have saved about ${money(saving, currency)}.`,
-    evidence: {
-      [`${name(a)}: requests`]: a.requests,
-      [`${name(a)}: quality`]: percent(a.quality),
-      [`${name(a)}: cost per request (${currency})`]: a.costPerRequest!,
-      [`${name(b)}: requests`]: b.requests,
-      [`${name(b)}: quality`]: percent(b.quality),
-      [`${name(b)}: cost per request (${currency})`]: b.costPerRequest!,
-      [`saving over the period (${currency})`]: Math.round(saving * 1e8) / 1e8,
+    title: `${binding.name}: ${cheaper} costs ${percent(less)} less per request than ${preferred} with the same quality`,
+    detail: `Over the period ${cheaper} answered with a quality of ${percent(b.quality)} against ${percent(a.quality)} for ${preferred}, at ${money(b.costPerRequest!, currency)} per request instead of ${money(a.costPerRequest!, currency)}. Moving it ahead of ${preferred} would have saved about ${money(saving, currency)}.`,
+    text: {
+      id: 'cheaper-target',
+      params: {
+        binding: binding.name, preferred, cheaper, less, currency,
+        preferredRequests: a.requests, preferredQuality: a.quality!, preferredCostPerRequest: a.costPerRequest!,
+        cheaperRequests: b.requests, cheaperQuality: b.quality!, cheaperCostPerRequest: b.costPerRequest!,
+        saving,
+      },
     },
-    action: { label: `Reorder the targets of ${binding.name}`, href: LINKS.binding(binding.name) },
+    evidence: {
+      preferredRequests: a.requests,
+      preferredQuality: percent(a.quality),
+      preferredCostPerRequest: a.costPerRequest!,
+      cheaperRequests: b.requests,
+      cheaperQuality: percent(b.quality),
+      cheaperCostPerRequest: b.costPerRequest!,
+      saving: Math.round(saving * 1e8) / 1e8,
+    },
+    action: { id: 'reorder-targets', label: `Reorder the targets of ${binding.name}`, href: LINKS.binding(binding.name) },
   };
 }
 
@@ -66,14 +76,19 @@ export function slowTargets(binding: Pick<CompiledBinding, 'name'>, targets: rea
     if (peers.length === 0) continue;
     const peerP95 = median(peers);
     if (t.p95Ms! < THRESHOLDS.slowRatio * peerP95 || t.p95Ms! - peerP95 < THRESHOLDS.slowGapMs) continue;
+    const ratio = Math.round((t.p95Ms! / Math.max(peerP95, 1)) * 10) / 10;
+    const params: Record<string, string | number> = { binding: binding.name, target: name(t), requests: t.requests, p95Ms: t.p95Ms!, peerP95Ms: peerP95, ratio };
+    if (t.p50Ms !== null) params.p50Ms = t.p50Ms;
+    if (t.successRate !== null) params.successRate = t.successRate;
     out.push({
       id: `slow-target:${binding.name}:${name(t)}`,
       kind: 'slow-target',
       severity: 'warning',
       title: `${binding.name}: ${name(t)} is much slower than the other targets`,
-      detail: `Its p95 latency was ${Math.round(t.p95Ms!)} ms over the period; the other targets' median p95 was ${Math.round(peerP95)} ms (${(t.p95Ms! / Math.max(peerP95, 1)).toFixed(1)}×). Consider moving it back in the order or choosing the least-latency strategy.`,
-      evidence: { requests: t.requests, 'p95 (ms)': t.p95Ms!, "peers' median p95 (ms)": peerP95, 'p50 (ms)': t.p50Ms ?? '—', 'success rate': percent(t.successRate) },
-      action: { label: `Edit ${binding.name}`, href: LINKS.binding(binding.name) },
+      detail: `Its p95 latency was ${Math.round(t.p95Ms!)} ms over the period; the other targets' median p95 was ${Math.round(peerP95)} ms (${ratio.toFixed(1)}×). Consider moving it back in the order or choosing the least-latency strategy.`,
+      text: { id: 'slow-target', params },
+      evidence: { requests: t.requests, p95Ms: t.p95Ms!, peerP95Ms: peerP95, p50Ms: t.p50Ms ?? '—', successRate: percent(t.successRate) },
+      action: { id: 'edit-binding', label: `Edit ${binding.name}`, href: LINKS.binding(binding.name) },
     });
   }
   return out;
@@ -91,7 +106,8 @@ export function noBackup(binding: Pick<CompiledBinding, 'name' | 'enabled' | 'ta
     severity: 'warning',
     title: one ? `${binding.name} has no backup target` : `${binding.name}: every target is on ${providers[0]}`,
     detail: `${one ? 'Its only target is' : 'All its targets use'} ${providers[0]}: when that provider fails or refuses, requests fail too. Add a target on another provider to fail over to.`,
-    evidence: { targets: binding.targets.length, providers: providers[0], 'requests in the period': requests },
-    action: { label: `Add a target to ${binding.name}`, href: LINKS.binding(binding.name) },
+    text: { id: one ? 'no-backup.single' : 'no-backup.same-provider', params: { binding: binding.name, provider: providers[0], targets: binding.targets.length, requestsInPeriod: requests } },
+    evidence: { targets: binding.targets.length, providers: providers[0], requestsInPeriod: requests },
+    action: { id: 'add-target', label: `Add a target to ${binding.name}`, href: LINKS.binding(binding.name) },
   };
 }

@@ -21,7 +21,13 @@ describe('cheaper-target', () => {
     const [r] = items(usage);
     expect(r).toMatchObject({ id: 'cheaper-target:chat', kind: 'cheaper-target', severity: 'info', action: { href: '/bindings?name=chat' } });
     expect(r.title).toContain('b/m2 costs 50.0 % less per request than a/m1');
-    expect(r.evidence).toMatchObject({ 'a/m1: requests': 100, 'b/m2: requests': 40, 'a/m1: cost per request (USD)': 0.01, 'b/m2: cost per request (USD)': 0.005, 'saving over the period (USD)': 0.5 });
+    expect(r.evidence).toMatchObject({ preferredRequests: 100, cheaperRequests: 40, preferredCostPerRequest: 0.01, cheaperCostPerRequest: 0.005, saving: 0.5, cheaperQuality: '97.5 %' });
+    // The same in raw values, for a client to write in its language.
+    expect(r.text.id).toBe('cheaper-target');
+    expect(r.text.params).toMatchObject({ binding: 'chat', preferred: 'a/m1', cheaper: 'b/m2', currency: 'USD', preferredRequests: 100, cheaperRequests: 40, preferredCostPerRequest: 0.01, cheaperCostPerRequest: 0.005, preferredQuality: 0.98, cheaperQuality: 0.975 });
+    expect(r.text.params.less).toBeCloseTo(0.5, 10);
+    expect(r.text.params.saving).toBeCloseTo(0.5, 10);
+    expect(r.action).toMatchObject({ id: 'reorder-targets', label: 'Reorder the targets of chat' });
     // Found in the 7-day default period.
     expect(recommendations(sources(usage, { snapshot: snapshotWith([two]) }), {}).period).toBe('7d');
   });
@@ -50,8 +56,15 @@ describe('slow-target', () => {
     const list = items(usage);
     expect(kinds(list)).toEqual(['slow-target']);
     expect(list[0]).toMatchObject({ id: 'slow-target:chat:a/m1', severity: 'warning', action: { href: '/bindings?name=chat' } });
-    expect(list[0].evidence['p95 (ms)']).toBeGreaterThan(3_000);
-    expect(list[0].evidence["peers' median p95 (ms)"]).toBeLessThanOrEqual(500);
+    expect(list[0].evidence.p95Ms).toBeGreaterThan(3_000);
+    expect(list[0].evidence.peerP95Ms).toBeLessThanOrEqual(500);
+    expect(list[0].evidence).toMatchObject({ requests: 30, successRate: '100.0 %' });
+    const { id, params } = list[0].text;
+    expect(id).toBe('slow-target');
+    expect(params).toMatchObject({ binding: 'chat', target: 'a/m1', requests: 30, p95Ms: list[0].evidence.p95Ms, peerP95Ms: list[0].evidence.peerP95Ms, successRate: 1 });
+    expect(params.ratio).toBeGreaterThan(6);
+    expect(list[0].detail).toContain(`(${(params.ratio as number).toFixed(1)}×)`);
+    expect(list[0].action).toMatchObject({ id: 'edit-binding', label: 'Edit chat' });
   });
 
   it('does not fire below either threshold, without peers, or on few requests', () => {
@@ -66,8 +79,11 @@ describe('no-backup', () => {
     const usage = new FakeUsage().add({ t: at, binding: 'solo', provider: 'a', requests: 7 });
     const list = items(usage, [two, { name: 'solo', targets: [{ provider: 'a' }] }, { name: 'same', targets: [{ provider: 'a', model: 'm1' }, { provider: 'a', model: 'm2' }] }]);
     expect(list.map((r) => [r.id, r.action.href])).toEqual([['no-backup:same', '/bindings?name=same'], ['no-backup:solo', '/bindings?name=solo']]);
-    expect(list[1]).toMatchObject({ title: 'solo has no backup target', evidence: { targets: 1, providers: 'a', 'requests in the period': 7 } });
+    expect(list[1]).toMatchObject({ title: 'solo has no backup target', evidence: { targets: 1, providers: 'a', requestsInPeriod: 7 } });
+    expect(list[1].text).toEqual({ id: 'no-backup.single', params: { binding: 'solo', provider: 'a', targets: 1, requestsInPeriod: 7 } });
+    expect(list[1].action).toEqual({ id: 'add-target', label: 'Add a target to solo', href: '/bindings?name=solo' });
     expect(list[0].title).toBe('same: every target is on a');
+    expect(list[0].text).toEqual({ id: 'no-backup.same-provider', params: { binding: 'same', provider: 'a', targets: 2, requestsInPeriod: 0 } });
   });
 
   it('does not fire for a disabled binding or one with two providers', () => {
@@ -82,8 +98,13 @@ describe('key-quota', () => {
     const warn = keyQuota(status({ used: 850 }), 'UTC')!;
     expect(warn).toMatchObject({ id: 'key-quota:provider:openai-main:quota.requests', kind: 'key-quota', severity: 'warning', action: { href: '/providers/view?id=openai-main' } });
     expect(warn.title).toBe('openai-main: 85.0 % of the request quota is used');
-    expect(warn.evidence).toMatchObject({ used: 850, quota: 1000, 'renews at': '2026-05-11 00:00 (UTC)' });
-    expect(keyQuota(status({ limit: 'quota.tokens', used: 1000 }), 'UTC')).toMatchObject({ severity: 'critical', title: 'openai-main: the token quota is used up' });
+    expect(warn.evidence).toMatchObject({ used: 850, quota: 1000, share: '85.0 %', renewsAt: '2026-05-11 00:00 (UTC)' });
+    expect(warn.text).toEqual({ id: 'key-quota.requests.used', params: { provider: 'openai-main', policy: 'p', used: 850, quota: 1000, share: 0.85, renewsAt: T0 + 12 * HOUR, timeZone: 'UTC' } });
+    expect(warn.action).toMatchObject({ id: 'open-provider', label: 'Open openai-main' });
+    const spent = keyQuota(status({ limit: 'quota.tokens', used: 1000 }), 'UTC')!;
+    expect(spent).toMatchObject({ severity: 'critical', title: 'openai-main: the token quota is used up', text: { id: 'key-quota.tokens.spent', params: { used: 1000, share: 1 } } });
+    expect(keyQuota(status({ limit: 'quota.tokens', used: 900 }), 'Asia/Riyadh')!.text).toMatchObject({ id: 'key-quota.tokens.used', params: { timeZone: 'Asia/Riyadh' } });
+    expect(keyQuota(status({ used: 1200 }), 'UTC')!.text.id).toBe('key-quota.requests.spent');
   });
 
   it('does not fire under 80 %, for other limits, or for quotas of clients and bindings', () => {
@@ -101,9 +122,16 @@ describe('budget-burn', () => {
     const r = budgetBurn(budget({ used: 50, attachedTo: { kind: 'client', name: 'web' }, scope: 'client:web' }), T0, 'UTC')!;
     expect(r).toMatchObject({ id: 'budget-burn:client:web', kind: 'budget-burn', severity: 'warning', action: { href: '/clients?name=web' } });
     expect(r.title).toBe('client web: at this rate the budget runs out 2026-05-20 00:00 (UTC)');
-    expect(r.evidence).toMatchObject({ 'forecast exhaustion': '2026-05-20 00:00 (UTC)', 'burn rate per day (USD)': 5.26, 'period ends': '2026-06-01 00:00 (UTC)' });
+    expect(r.evidence).toMatchObject({ exhaustAt: '2026-05-20 00:00 (UTC)', perDay: 5.26, periodEndsAt: '2026-06-01 00:00 (UTC)', spent: '50.00 USD', spentShare: '50.0 %' });
+    expect(r.text.id).toBe('budget-burn.forecast');
+    expect(r.text.params).toMatchObject({ subjectKind: 'client', subject: 'web', policy: 'p', currency: 'USD', timeZone: 'UTC', spent: 50, budget: 100, spentShare: 0.5, periodEndsAt: Date.UTC(2026, 5, 1), exhaustAt: Date.UTC(2026, 4, 20) });
+    expect(r.text.params.perDay).toBeCloseTo(50 / 9.5, 10);
+    expect(r.text.params.periodPassed).toBeCloseTo(9.5 / 31, 10);
+    expect(r.action).toMatchObject({ id: 'open-subject', label: 'Open web' });
     // In the owner's time zone.
-    expect(budgetBurn(budget({ used: 50 }), T0, 'Asia/Riyadh')!.evidence['forecast exhaustion']).toBe('2026-05-20 03:00 (Asia/Riyadh)');
+    const riyadh = budgetBurn(budget({ used: 50 }), T0, 'Asia/Riyadh')!;
+    expect(riyadh.evidence.exhaustAt).toBe('2026-05-20 03:00 (Asia/Riyadh)');
+    expect(riyadh.text.params).toMatchObject({ exhaustAt: Date.UTC(2026, 4, 20), timeZone: 'Asia/Riyadh' });
   });
 
   it('is critical when the forecast is within a day, or the budget is spent', () => {
@@ -111,6 +139,8 @@ describe('budget-burn', () => {
     const spent = budgetBurn(budget({ used: 120, onExceeded: 'block', attachedTo: { kind: 'binding', name: 'chat' } }), T0, 'UTC')!;
     expect(spent).toMatchObject({ severity: 'critical', title: 'binding chat: the budget of 100.00 USD is spent', action: { href: '/bindings?name=chat' } });
     expect(spent.detail).toContain('Requests are refused until then');
+    expect(spent.text).toEqual({ id: 'budget-burn.spent', params: { subjectKind: 'binding', subject: 'chat', policy: 'p', currency: 'USD', timeZone: 'UTC', spent: 120, budget: 100, spentShare: 1.2, periodEndsAt: Date.UTC(2026, 5, 1), onExceeded: 'block' } });
+    expect(budgetBurn(budget({ used: 100 }), T0, 'UTC')!.text.params.onExceeded).toBe('alert');
   });
 
   it('does not fire when the budget lasts, nothing is spent, too little of the period has passed, or for other limits', () => {
@@ -133,10 +163,16 @@ describe('key-rotation', () => {
     const soon = keyRotations(snapshotWith([], keys('2026-02-18T00:00:00Z')), T0);
     expect(soon).toHaveLength(1);
     expect(soon[0]).toMatchObject({ id: 'key-rotation:openai-main/primary', severity: 'warning', title: 'openai-main/primary: rotation is due in 8 days', action: { href: '/providers/view?id=openai-main' } });
-    expect(soon[0].evidence).toMatchObject({ fingerprint: 'sha256:primary...1234', created: '2026-02-18', 'rotation period (days)': 90, 'days until due': 8 });
+    expect(soon[0].evidence).toMatchObject({ key: 'openai-main/primary', fingerprint: 'sha256:primary...1234', created: '2026-02-18', rotationDays: 90, daysUntilDue: 8 });
+    expect(soon[0].text).toEqual({ id: 'key-rotation.due', params: { key: 'openai-main/primary', provider: 'openai-main', keyId: 'primary', sinceEvent: 'created', created: Date.UTC(2026, 1, 18), rotationDays: 90, daysUntilDue: 8 } });
+    expect(soon[0].action).toMatchObject({ id: 'rotate-key', label: 'Rotate primary' });
     const late = keyRotations(snapshotWith([], keys('2025-01-01T00:00:00Z', '2026-01-01T00:00:00Z')), T0);
     expect(late[0]).toMatchObject({ severity: 'critical', title: 'openai-main/primary: rotation is overdue by 40 days' });
-    expect(late[0].evidence.rotated).toBe('2026-01-01');
+    expect(late[0].evidence).toMatchObject({ rotated: '2026-01-01', daysUntilDue: -40 });
+    expect(late[0].text).toEqual({ id: 'key-rotation.overdue', params: { key: 'openai-main/primary', provider: 'openai-main', keyId: 'primary', sinceEvent: 'rotated', rotated: Date.UTC(2026, 0, 1), rotationDays: 90, daysOverdue: 40 } });
+    // Due on the day: a sentence of its own.
+    const today = keyRotations(snapshotWith([], keys('2026-02-10T00:00:00Z')), T0);
+    expect(today[0]).toMatchObject({ title: 'openai-main/primary: rotation is due today', text: { id: 'key-rotation.due-today', params: { daysUntilDue: 0 } } });
   });
 
   it('does not fire for recent keys or keys not in use', () => {
