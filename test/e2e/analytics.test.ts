@@ -1,11 +1,12 @@
-// The analytics screens end to end, in Debian's Chromium against a real `sil start`: a provider
-// on a mock upstream on 127.0.0.1, a binding with one target and a client, known traffic through
+// The analytics screens end to end, in Debian's Chromium against a real `sil start`: a provider on
+// a mock upstream on 127.0.0.1, a binding with one target and a client, known traffic through
 // /v1/chat/completions (successes and provider errors); then the tiles, the breakdown row, drawn
-// chart canvases, the comparison, the "no backup target" recommendation, the client's quota in
-// the limits table, the period picker's queries, the refused and the empty period, Arabic (right
-// to left, Arabic-Indic digits), a phone without sideways overflow, the printable report (its
-// print media hides the console's frame) and the CSV download. axe-core on each screen;
-// screenshots in docs/screenshots/. Skipped, saying so, when /usr/bin/chromium is missing.
+// chart canvases, the comparison, the "no backup target" recommendation, the client's quota in the
+// limits table, the period picker's queries, the refused and the empty period, Arabic (right to
+// left, Arabic-Indic digits, the recommendation written in Arabic), a phone without sideways
+// overflow, the printable report (its print media hides the console's frame) and the CSV download.
+// axe-core on each screen; screenshots in docs/screenshots/. Skipped, saying so, when
+// /usr/bin/chromium is missing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -136,6 +137,9 @@ describe.skipIf(!hasChromium)('analytics screens and the printable report in Chr
     await expect.poll(() => rec.count()).toBeGreaterThan(0);
     expect(await rec.first().locator('.an-rec-kind').innerText()).toContain('No backup target');
     expect(await rec.first().locator('a.an-rec-action').getAttribute('href')).toMatch(/^\/bindings/);
+    expect(await rec.first().locator('.an-rec-title').innerText()).toBe('chat has no backup target');
+    expect(await rec.first().locator('a.an-rec-action').innerText()).toBe('Add a target to chat');
+    expect(await rec.first().locator('[data-evidence=requestsInPeriod] th').innerText()).toBe('Requests in the period');
     // The client's daily request quota, as the limiter counts it.
     const quota = page.locator('tr[data-limit="web-daily|quota.requests"]');
     await expect.poll(() => quota.count()).toBe(1);
@@ -208,6 +212,17 @@ describe.skipIf(!hasChromium)('analytics screens and the printable report in Chr
     expect(await p.locator('[data-chart=tokens] .u-legend').innerText()).toContain('الوقت');
     await p.mouse.move(0, 0);
     await expect.poll(() => p.locator('.an-rec[data-kind=no-backup] .an-rec-kind').first().innerText()).toContain('لا هدف احتياطي');
+    // The recommendation itself in Arabic (from the hub's text id and figures), the binding's name as it is.
+    const rec = p.locator('.an-rec[data-kind=no-backup]').first();
+    expect(await rec.getAttribute('data-text')).toBe('no-backup.single');
+    expect(await rec.locator('.an-rec-title').innerText()).toContain('لا يوجد هدف احتياطي للارتباط');
+    expect(await rec.locator('.an-rec-title').innerText()).toContain('chat');
+    expect(await rec.locator('.an-rec-title').getAttribute('lang')).toBeNull();
+    expect(await rec.locator('.an-rec-detail').innerText()).toContain('openai-main');
+    expect(await rec.locator('[data-evidence=requestsInPeriod] th').innerText()).toBe('الطلبات في الفترة');
+    expect(await rec.locator('[data-evidence=requestsInPeriod] td').innerText()).toBe('٨');
+    expect(await rec.locator('[data-evidence=targets] td').innerText()).toMatch(ARABIC_INDIC);
+    expect(await rec.locator('a.an-rec-action').innerText()).toContain('إضافة هدف إلى');
     expect(await seriousViolations(p)).toEqual([]);
     await shot(p, 'analytics-ar.png');
     expect(arProblems).toEqual({ csp: [], errors: [] });
