@@ -16,6 +16,7 @@ import { outcomeHeaders } from './outcome-headers.ts';
 import { limitHeaders } from '../limits/admission.ts';
 import { SilError } from '../errors.ts';
 import type { RequestLog } from './request-log.ts';
+import type { RequestOutcome } from '../observe/usage-recorder.ts';
 import type { LiveConfig } from '../config/live-config.ts';
 import type { ProxyState, Door } from './proxy-state.ts';
 import type { ProxyAudit } from './proxy-audit.ts';
@@ -87,7 +88,7 @@ export function proxyMiddleware(deps: ProxyDeps) {
       const lastAttempt = state.attempts[state.attempts.length - 1];
       const at = Date.now();
       const latencyMs = Math.round((performance.now() - state.startedAt) * 10) / 10;
-      deps.usage?.outcome?.({
+      const outcome: RequestOutcome = {
         requestId,
         at,
         client: state.client?.name ?? '',
@@ -97,27 +98,15 @@ export function proxyMiddleware(deps: ProxyDeps) {
         model: lastAttempt?.model,
         keyId: lastAttempt?.keyId,
         status: ctx.status,
-        errorCode: errorCode,
+        errorCode,
         latencyMs,
         attempts: state.attempts.length,
         failovers: state.failoverReasons.length,
         attemptRecords: state.attempts,
         answered: state.answered,
-      });
-      deps.log.add({
-        id: requestId,
-        at,
-        client: state.client?.name ?? '',
-        binding: state.binding?.name ?? '',
-        door,
-        provider: lastAttempt?.provider,
-        model: lastAttempt?.model,
-        keyId: lastAttempt?.keyId,
-        status: ctx.status,
-        latencyMs,
-        attempts: state.attempts.length,
-        failoverReasons: state.failoverReasons,
-      });
+      };
+      deps.usage?.outcome?.(outcome);
+      deps.log.add({ ...outcome, id: requestId, failoverReasons: state.failoverReasons });
     }
   };
 }

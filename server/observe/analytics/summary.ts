@@ -1,45 +1,20 @@
 // Adding up rollup rows into a Summary: counters summed, latency histograms merged and read for
 // percentiles, cost kept to one currency. Pure.
-import { LATENCY_BOUNDS_MS, type RollupRow } from '../usage-store/types.ts';
+import type { RollupRow, UsageCounters } from '../usage-store/types.ts';
+import { addCounters, emptyCounters } from '../usage-store/counters.ts';
 import { percentile } from '../usage-store/latency.ts';
 import type { Summary } from './types.ts';
 
-/** Counters of rows added together (one per point of a series, per breakdown key, ...). */
-export interface Tally {
-  requests: number;
-  ok: number;
-  limited: number;
-  attempts: number;
-  failovers: number;
-  latency: number[];
-  latencySumMs: number;
-  inputTokens: number;
-  outputTokens: number;
-  /** Cost in the answer's currency only. */
-  cost: number;
-  scoreSum: number;
-  scoreCount: number;
-}
+/** Counters of rows added together (one per point of a series, per breakdown key, ...); cost in one currency only. */
+export type Tally = UsageCounters;
 
-export function emptyTally(): Tally {
-  return { requests: 0, ok: 0, limited: 0, attempts: 0, failovers: 0, latency: new Array(LATENCY_BOUNDS_MS.length + 1).fill(0), latencySumMs: 0, inputTokens: 0, outputTokens: 0, cost: 0, scoreSum: 0, scoreCount: 0 };
-}
+export const emptyTally: () => Tally = emptyCounters;
 
 /** Adds a row; its cost counts only when it is in `currency` (or there was none). */
 export function addRow(t: Tally, row: RollupRow, currency: string): void {
-  t.requests += row.requests;
-  t.ok += row.ok;
-  t.limited += row.limited;
-  t.attempts += row.attempts;
-  t.failovers += row.failovers;
-  const n = Math.min(t.latency.length, row.latency.length);
-  for (let i = 0; i < n; i++) t.latency[i] += row.latency[i];
-  t.latencySumMs += row.latencySumMs;
-  t.inputTokens += row.inputTokens;
-  t.outputTokens += row.outputTokens;
-  if (row.cost !== 0 && (row.currency === currency || row.currency === '')) t.cost += row.cost;
-  t.scoreSum += row.scoreSum;
-  t.scoreCount += row.scoreCount;
+  const cost = t.cost;
+  addCounters(t, row);
+  if (row.cost !== 0 && row.currency !== currency && row.currency !== '') t.cost = cost;
 }
 
 /** The latency (ms) at or below which a share `p` (0..1) of the requests were answered, from the histogram (usage-store/latency.ts), to 0.1 ms. */
