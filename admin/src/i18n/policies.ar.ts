@@ -43,6 +43,7 @@ export default {
   'policies.sum.blocks': '، تحظر',
   'policies.sum.alerts': '، تنبيه فقط',
   'policies.sum.alertAt': ' (تنبيه عند {percents} ٪)',
+  'policies.sum.listSep': '، ',
   'policies.sum.alertRules': '{count} قواعد تنبيه',
   'policies.sum.nothing': 'لا تحدّ شيئًا',
   'policies.general': 'عام',

@@ -43,6 +43,7 @@ export default {
   'policies.sum.blocks': ', blocks',
   'policies.sum.alerts': ', alerts only',
   'policies.sum.alertAt': ' (alerts at {percents} %)',
+  'policies.sum.listSep': ', ',
   'policies.sum.alertRules': '{count} alert rules',
   'policies.sum.nothing': 'Limits nothing',
   'policies.general': 'General',

@@ -40,7 +40,7 @@ export function policyParts(p: Policy, f: Pick<Formats, 'number'>, t: Translate)
     const b = p.budget;
     let text = t('policies.sum.budget', { amount: f.number(b.amount, 2), currency: b.currency ?? 'USD', per: per(b.period) });
     text += t(b.onExceeded === 'block' ? 'policies.sum.blocks' : 'policies.sum.alerts');
-    if (b.alertAtPercent?.length) text += t('policies.sum.alertAt', { percents: b.alertAtPercent.map((n) => f.number(n)).join(', ') });
+    if (b.alertAtPercent?.length) text += t('policies.sum.alertAt', { percents: b.alertAtPercent.map((n) => f.number(n)).join(t('policies.sum.listSep')) });
     out.push(text);
   }
   if (p.alerts?.length) out.push(t('policies.sum.alertRules', { count: f.number(p.alerts.length) }));

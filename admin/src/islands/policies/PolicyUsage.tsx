@@ -25,7 +25,7 @@ export default function PolicyUsage({ policy, live, f, timeZone }: Props) {
             <li key={`${l.scope}|${l.limit}`} data-counter={`${l.limit}|${l.scope}`}>
               <span class="po-counter-head">
                 <span>{t(`policies.limit.${l.limit}`)} · {scopeOf(l)}</span>
-                <span class="po-used" dir="ltr">{used}</span>
+                <span class="po-used">{used}</span>
               </span>
               <meter class="po-bar" min={0} max={l.max} low={l.max * 0.8} high={l.max * 0.95} optimum={0} value={Math.min(l.used, l.max)}
                 aria-label={t('policies.use.label', { limit: t(`policies.limit.${l.limit}`), scope: scopeOf(l), used })} />
