@@ -23,6 +23,8 @@ export interface ProviderSummary {
   services: ServiceSummary[];
   keys: KeyCounts;
   tags: string[];
+  /** The policy limiting requests to this provider (docs/limits.md). */
+  policy?: string;
 }
 
 export type KeyStatus = ProviderKey['status'];

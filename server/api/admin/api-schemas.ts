@@ -183,6 +183,7 @@ export function apiSchemas(): Record<string, Schema> {
       services: arr(obj({ id: str(), name: str(), protocol: str(), enabled: bool() }, ['id', 'protocol', 'enabled'])),
       keys: ref('KeyCounts'),
       tags: arr(str()),
+      policy: str(),
     }, ['id', 'name', 'environment', 'enabled', 'status', 'problems', 'services', 'keys']),
     ProviderList: obj({ commit, providers: arr(ref('ProviderSummary')) }, ['commit', 'providers']),
     ProviderDetail: obj({ commit, path: str(), provider: ref('ProviderInstance'), summary: ref('ProviderSummary') }, ['commit', 'path', 'provider', 'summary']),

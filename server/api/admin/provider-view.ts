@@ -41,10 +41,11 @@ export function providerSummary(
     services: (def?.services ?? []).map((s) => ({ id: s.id, ...(s.name ? { name: s.name } : {}), protocol: s.protocol, enabled: p.services?.[s.id]?.enabled !== false })),
     keys: counts,
     tags: p.tags ?? [],
+    ...(p.policy ? { policy: p.policy } : {}),
   };
 }
 
-const PROVIDER_ORDER = ['id', 'template', 'definition', 'name', 'description', 'environment', 'enabled', 'tags', 'authOption', 'connection', 'services', 'healthCheck', 'keyRotationDays'];
+const PROVIDER_ORDER = ['id', 'template', 'definition', 'name', 'description', 'environment', 'enabled', 'tags', 'authOption', 'connection', 'services', 'healthCheck', 'keyRotationDays', 'policy'];
 
 /** A new provider's file content from the API input: name defaults to the template's name. */
 export function newProvider(input: JsonObject, templateName: string | undefined): JsonObject {

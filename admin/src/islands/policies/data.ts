@@ -1,6 +1,5 @@
-// What the policies screen reads: the policies, what names each (clients, bindings, and providers,
-// whose list has no `policy`, so each provider file is read), the hub's time zone, and the
-// limiter's live counters (GET /api/limits), read again every few seconds while the list is open.
+// What the policies screen reads: the policies, what names each (clients, bindings, providers),
+// the hub's time zone, and the limiter's live counters (GET /api/limits), read again every few seconds while the list is open.
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../bindings/data.ts';
 import { lang } from '../../i18n/index.ts';
@@ -19,17 +18,16 @@ export async function loadOverview(): Promise<Overview> {
     get<{ commit: string; policies: Policy[] }>('/api/policies'),
     get<{ clients: { name: string; policy?: string }[] }>('/api/clients'),
     get<{ bindings: { name: string; policy?: string }[] }>('/api/bindings'),
-    get<{ providers: { id: string }[] }>('/api/providers'),
+    get<{ providers: { id: string; policy?: string }[] }>('/api/providers'),
     get<{ settings: { timeZone?: string } }>('/api/settings').catch(() => ({ settings: {} as { timeZone?: string } })),
   ]);
-  const files = await Promise.all(providers.providers.map((p) => get<{ provider: { id: string; policy?: string } }>(`/api/providers/${encodeURIComponent(p.id)}`).then((r) => r.provider, () => ({ id: p.id }))));
-  const from = { clients: clients.clients, bindings: bindings.bindings, providers: files };
+  const from = { clients: clients.clients, bindings: bindings.bindings, providers: providers.providers };
   const list = [...policies.policies].sort((a, b) => (a.name < b.name ? -1 : 1));
   return {
     commit: policies.commit,
     policies: list,
     attached: new Map(list.map((p) => [p.name, attachmentsOf(p.name, from)])),
-    timeZone: settings.settings.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    timeZone: settings.settings.timeZone ?? 'UTC', // sil.yaml's default
   };
 }
 
