@@ -22,7 +22,7 @@ export default {
   'policies.use.none': 'لم يُحسب شيء بعد.',
   'policies.use.refused': 'رُفض {count} منذ بدء تشغيل المركز',
   'policies.use.resets': 'يُعاد الضبط {time}',
-  'policies.use.empties': 'يفرغ الدلو خلال {duration}',
+  'policies.use.empties': 'يتاح الحد كاملًا خلال {duration}',
   'policies.use.label': '{limit} لـ {scope}: {used}',
   'policies.limit.rate': 'المعدل',
   'policies.limit.quota.requests': 'الطلبات',

@@ -22,7 +22,7 @@ export default {
   'policies.use.none': 'Nothing counted yet.',
   'policies.use.refused': '{count} refused since the hub started',
   'policies.use.resets': 'resets {time}',
-  'policies.use.empties': 'bucket empty in {duration}',
+  'policies.use.empties': 'all free again in {duration}',
   'policies.use.label': '{limit} of {scope}: {used}',
   'policies.limit.rate': 'Rate',
   'policies.limit.quota.requests': 'Requests',
