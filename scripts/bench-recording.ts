@@ -71,7 +71,7 @@ try {
     await store.flush();
     flushes.push(performance.now() - t0);
   }
-  const rows = store.rows('minute', 0, Number.MAX_SAFE_INTEGER).length;
+  const rows = (await store.rows('minute', 0, Number.MAX_SAFE_INTEGER)).length;
   console.log(`  usage store flush after ${N.toLocaleString('en')} requests (${rows} minute rows held): ${flushes.map((x) => x.toFixed(1)).join(', ')} ms (every 5 s by default, off the request path)`);
   await hub.close();
 } finally {

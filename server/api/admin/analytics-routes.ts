@@ -25,25 +25,25 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 export function analyticsHandlers(deps: AdminDeps): Record<Extract<OpId, AnalyticsOp>, Handler> {
   return {
     async 'analytics.overview'(call) {
-      return { body: overview(sourcesOf(deps), call.query) };
+      return { body: await overview(sourcesOf(deps), call.query) };
     },
     async 'analytics.breakdown'(call) {
-      return { body: breakdown(sourcesOf(deps), call.query) };
+      return { body: await breakdown(sourcesOf(deps), call.query) };
     },
     async 'analytics.compare'(call) {
-      return { body: compare(sourcesOf(deps), call.query) };
+      return { body: await compare(sourcesOf(deps), call.query) };
     },
     async 'analytics.recommendations'(call) {
-      return { body: recommendations(sourcesOf(deps), call.query) };
+      return { body: await recommendations(sourcesOf(deps), call.query) };
     },
   };
 }
 
 /** GET /analytics/report?format=csv|json&period=...: the period's analytics as a file to save. */
 export function analyticsReportRoute(router: Router, deps: AdminDeps): void {
-  router.get('/analytics/report', (ctx) => {
+  router.get('/analytics/report', async (ctx) => {
     const query: AnalyticsQuery = Object.fromEntries(Object.entries(ctx.query).map(([k, v]) => [k, first(v)]));
-    const file = reportFile(sourcesOf(deps), query);
+    const file = await reportFile(sourcesOf(deps), query);
     ctx.set('Content-Type', file.contentType);
     ctx.set('Content-Disposition', `attachment; filename="${file.fileName}"`);
     ctx.body = file.body;

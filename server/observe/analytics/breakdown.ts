@@ -43,8 +43,8 @@ export function breakdownRows(rows: readonly RollupRow[], by: BreakdownBy, curre
   return out.sort((a, b) => b.requests - a.requests || a.key.localeCompare(b.key));
 }
 
-export function breakdown(sources: AnalyticsSources, query: AnalyticsQuery): BreakdownAnswer {
+export async function breakdown(sources: AnalyticsSources, query: AnalyticsQuery): Promise<BreakdownAnswer> {
   const by = parseBy(query.by);
-  const { rows, currency, window } = select(sources, query);
+  const { rows, currency, window } = await select(sources, query);
   return { ...window, by, rows: breakdownRows(rows, by, currency) };
 }

@@ -50,11 +50,11 @@ export function compareTargets(binding: Pick<CompiledBinding, 'targets'> | undef
   });
 }
 
-export function compare(sources: AnalyticsSources, query: AnalyticsQuery): CompareAnswer {
+export async function compare(sources: AnalyticsSources, query: AnalyticsQuery): Promise<CompareAnswer> {
   const name = query.binding;
   if (!name) throw new SilError('SIL_ANALYTICS_QUERY', 'binding: name the binding whose targets to compare (?binding=chat)');
   const binding = sources.snapshot()?.bindings.get(name);
-  const { rows, currency, window } = select(sources, query);
+  const { rows, currency, window } = await select(sources, query);
   if (!binding && rows.length === 0) throw new SilError('SIL_ANALYTICS_QUERY', `binding: there is no binding "${name.slice(0, 63)}" and it served nothing in the period`);
   return { ...window, binding: name, targets: compareTargets(binding, rows, currency) };
 }

@@ -6,8 +6,8 @@ import { pointIndex } from './period.ts';
 import { addRow, emptyTally, summarize, roundCost, type Tally } from './summary.ts';
 import { select, type AnalyticsQuery, type AnalyticsSources, type Selection } from './sources.ts';
 
-export function overview(sources: AnalyticsSources, query: AnalyticsQuery): OverviewAnswer {
-  return overviewOf(select(sources, query));
+export async function overview(sources: AnalyticsSources, query: AnalyticsQuery): Promise<OverviewAnswer> {
+  return overviewOf(await select(sources, query));
 }
 
 export function overviewOf({ period, rows, currency, otherCurrencies, window }: Selection): OverviewAnswer {

@@ -15,8 +15,8 @@ export interface ReportAnswer extends OverviewAnswer {
 
 export interface ReportFile { fileName: string; contentType: string; body: string }
 
-export function report(sources: AnalyticsSources, query: AnalyticsQuery): ReportAnswer {
-  const selection = select(sources, query);
+export async function report(sources: AnalyticsSources, query: AnalyticsQuery): Promise<ReportAnswer> {
+  const selection = await select(sources, query);
   const answer = overviewOf(selection);
   const { rows, currency } = selection;
   const breakdowns = Object.fromEntries(BREAKDOWN_BY.map((by) => [by, breakdownRows(rows, by, currency)])) as Record<BreakdownBy, BreakdownRow[]>;
@@ -39,10 +39,10 @@ export function reportCsv(r: ReportAnswer): string {
 /** `20260501T1200Z`: a compact UTC time for file names. */
 const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z').replace(/00Z$/, 'Z');
 
-export function reportFile(sources: AnalyticsSources, query: AnalyticsQuery): ReportFile {
+export async function reportFile(sources: AnalyticsSources, query: AnalyticsQuery): Promise<ReportFile> {
   const format = query.format ?? 'json';
   if (format !== 'json' && format !== 'csv') throw new SilError('SIL_ANALYTICS_QUERY', `format: "${format.slice(0, 20)}" is not csv or json`);
-  const r = report(sources, query);
+  const r = await report(sources, query);
   const fileName = `sil-analytics-${stamp(r.from)}-${stamp(r.to)}.${format}`;
   return format === 'csv'
     ? { fileName, contentType: 'text/csv; charset=utf-8; header=present', body: reportCsv(r) }

@@ -26,9 +26,9 @@ export interface Selection {
 }
 
 /** Parses the query and reads the period's rows (filtered) from the usage store. */
-export function select(sources: AnalyticsSources, query: AnalyticsQuery, fallback: Exclude<PeriodName, 'custom'> = '24h'): Selection {
+export async function select(sources: AnalyticsSources, query: AnalyticsQuery, fallback: Exclude<PeriodName, 'custom'> = '24h'): Promise<Selection> {
   const period = parsePeriod(query, sources.now(), sources.usage.timeZone(), fallback);
-  const rows = sources.usage.rows(period.step, period.from, period.to, period.filter);
+  const rows = await sources.usage.rows(period.step, period.from, period.to, period.filter);
   const { currency, others } = mainCurrency(rows);
   const { starts: _starts, ...fields } = period;
   return { period, rows, currency, otherCurrencies: others, window: { ...fields, currency } };

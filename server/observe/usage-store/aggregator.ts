@@ -72,13 +72,26 @@ export class UsageAggregator implements UsageRecorder {
     c.scoreCount++;
   }
 
-  /** The buckets counted since the last take, oldest first; counting goes on in fresh ones. */
-  take(): MinuteBucket[] {
-    const out = [...this.#buckets.values()].sort((a, b) => a.t - b.t);
-    this.#buckets = new Map();
+  /**
+   * The buckets counted since the last take, oldest first; counting goes on in fresh ones. With
+   * `ready`, only the buckets of the minutes it accepts; the others stay for a later take.
+   */
+  take(ready?: (minute: number) => boolean): MinuteBucket[] {
+    const out: MinuteBucket[] = [];
+    const kept = new Map<number, MinuteBucket>();
+    for (const [t, b] of this.#buckets) {
+      if (ready === undefined || ready(t)) out.push(b);
+      else kept.set(t, b);
+    }
+    this.#buckets = kept;
     this.#lastT = Number.NaN;
     this.#last = undefined;
-    return out;
+    return out.sort((a, b) => a.t - b.t);
+  }
+
+  /** The minutes of the buckets not taken yet. */
+  pendingMinutes(): number[] {
+    return [...this.#buckets.keys()];
   }
 
   /** Each entry not yet taken, with its bucket's minute. */

@@ -58,10 +58,15 @@ export function isCompactRow(row: unknown, dimsCount: number): row is CompactRow
 
 /** A query's row from a compact one (one object of one shape, no intermediate counters). */
 export function rollupRowOf(dims: UsageDims, row: CompactRow): RollupRow {
+  return rollupRowAt(dims, row, 0, row.length);
+}
+
+/** A query's row from the compact row stored in `data` at [at, end) (a list or a typed array). */
+export function rollupRowAt(dims: UsageDims, data: ArrayLike<number>, at: number, end: number): RollupRow {
   const latency = new Array<number>(LATENCY_BUCKETS).fill(0);
-  for (let i = LATENCY_AT; i + 1 < row.length; i += 2) latency[row[i]] += row[i + 1];
+  for (let i = at + LATENCY_AT; i + 1 < end; i += 2) latency[data[i]] += data[i + 1];
   return {
-    t: row[0],
+    t: data[at],
     client: dims.client,
     binding: dims.binding,
     provider: dims.provider,
@@ -69,19 +74,19 @@ export function rollupRowOf(dims: UsageDims, row: CompactRow): RollupRow {
     fingerprint: dims.fingerprint,
     model: dims.model,
     currency: dims.currency,
-    requests: row[2],
-    ok: row[3],
-    clientErrors: row[4],
-    serverErrors: row[5],
-    limited: row[6],
-    attempts: row[7],
-    failovers: row[8],
+    requests: data[at + 2],
+    ok: data[at + 3],
+    clientErrors: data[at + 4],
+    serverErrors: data[at + 5],
+    limited: data[at + 6],
+    attempts: data[at + 7],
+    failovers: data[at + 8],
     latency,
-    latencySumMs: row[9],
-    inputTokens: row[10],
-    outputTokens: row[11],
-    cost: row[12],
-    scoreSum: row[13],
-    scoreCount: row[14],
+    latencySumMs: data[at + 9],
+    inputTokens: data[at + 10],
+    outputTokens: data[at + 11],
+    cost: data[at + 12],
+    scoreSum: data[at + 13],
+    scoreCount: data[at + 14],
   };
 }

@@ -1,9 +1,10 @@
-// One rollup file in memory: the rows of the buckets starting in [start, end) of one
-// granularity, compact (a dims table and number arrays, as on disk). Adds counts, drops rows past
-// retention, answers queries, and turns into the JSON the file holds. Pure: no I/O.
-import { addToCompact, fromCompact, isCompactRow, toCompact, type CompactRow } from './counters.ts';
+// One rollup file that may still change (a resident file, usage-store.ts): the rows of the
+// buckets starting in [start, end) of one granularity, compact (a dims table and number arrays,
+// as on disk). Adds counts, drops rows past retention, answers queries, and turns into the JSON
+// the file holds. Pure: no I/O. Files that no longer change are held as FrozenRollup.
+import { addToCompact, fromCompact, isCompactRow, rollupRowOf, toCompact, type CompactRow } from './counters.ts';
 import { dimsKey, fromCompactDims, isCompactDims, matchesFilter, placeDims, toCompactDims, type CompactDims } from './dims.ts';
-import type { UsageCounters, UsageDims } from './types.ts';
+import type { RollupRow, UsageCounters, UsageDims } from './types.ts';
 
 /** What a file holds on disk (`v` is the format's version). */
 export interface RollupFileData { v: 1; dims: CompactDims[]; rows: CompactRow[] }
@@ -77,14 +78,21 @@ export class RollupFile {
     return dropped;
   }
 
-  /** Each row of a bucket starting in [from, to) whose dims match `filter` (read, do not keep `row`). */
-  collect(from: number, to: number, filter: Partial<UsageDims> | undefined, fn: (dims: UsageDims, key: string, row: CompactRow) => void): void {
+  /** The start of the last bucket it holds (NaN when empty). */
+  get lastT(): number {
+    let last = Number.NaN;
+    for (const t of this.#buckets.keys()) if (!(t <= last)) last = t;
+    return last;
+  }
+
+  /** Each row of a bucket starting in [from, to) whose dims match `filter`, in time order, with its dims key. */
+  collect(from: number, to: number, filter: Partial<UsageDims> | undefined, fn: (key: string, row: RollupRow) => void): void {
     if (this.start >= to || this.end <= from) return;
     const matches = this.#dims.map((d) => matchesFilter(d, filter));
     const ts = [...this.#buckets.keys()].sort((a, b) => a - b);
     for (const t of ts) {
       if (t < from || t >= to) continue;
-      for (const [d, row] of this.#buckets.get(t)!) if (matches[d]) fn(this.#dims[d], this.#keys[d], row);
+      for (const [d, row] of this.#buckets.get(t)!) if (matches[d]) fn(this.#keys[d], rollupRowOf(this.#dims[d], row));
     }
   }
 

@@ -55,9 +55,10 @@ export interface RollupRow extends UsageDims, UsageCounters {
 export interface UsageQuery {
   /**
    * Rows whose bucket starts in [fromMs, toMs), including what is still in memory and not yet
-   * flushed. Sorted by t. `filter` keeps rows whose dims equal each given value.
+   * flushed. Sorted by t. `filter` keeps rows whose dims equal each given value. Async: older
+   * rows are read from disk when asked for (only the files that may still change stay in memory).
    */
-  rows(granularity: Granularity, fromMs: number, toMs: number, filter?: Partial<UsageDims>): RollupRow[];
+  rows(granularity: Granularity, fromMs: number, toMs: number, filter?: Partial<UsageDims>): Promise<RollupRow[]>;
   /** The time zone day buckets were cut in (sil.yaml timeZone when the store was opened / last flushed). */
   timeZone(): string;
 }

@@ -1,16 +1,17 @@
 // The usage store: the aggregator's minute buckets, merged at each flush into minute, hour and
-// day rollups (hour and day cut in sil.yaml's timeZone) held in memory and written to
-// <dataDir>/state/usage by lowdb, only the files that changed. Flushes never overlap; a failed
-// write stays in memory and is written at the next flush. Queries read the rollups plus what the
-// aggregator holds that was not flushed yet.
-import { periodStart } from '../../core/time-zone.ts';
+// day rollups (hour and day cut in sil.yaml's timeZone) and written to <dataDir>/state/usage by
+// lowdb, only the files that changed. Flushes never overlap; a failed write stays in memory and is
+// written at the next flush. Only the files that may still change are held in memory (resident);
+// older ones are read when a query needs them, through a cache bounded in bytes (rollup-files.ts,
+// docs/usage-store.md "Memory"). Queries read the files plus what the aggregator holds that was
+// not flushed yet.
 import type { ConfigSnapshot } from '../../config/snapshot.ts';
 import { UsageAggregator, DEFAULT_MAX_DIMS } from './aggregator.ts';
-import { addCounters, rollupRowOf } from './counters.ts';
-import { dimsKey, matchesFilter } from './dims.ts';
-import { GRANULARITIES, fileEndOf, fileStartOf } from './file-layout.ts';
-import { RollupDisk, type FilesByGranularity } from './rollup-disk.ts';
-import { RollupFile } from './rollup-file.ts';
+import { GRANULARITIES } from './file-layout.ts';
+import { PendingRows } from './pending-rows.ts';
+import { LATE_MS, targetsOf } from './residency.ts';
+import { RollupDisk } from './rollup-disk.ts';
+import { RollupFiles } from './rollup-files.ts';
 import { RETENTION_MS, type Granularity, type RollupRow, type UsageDims, type UsageStore } from './types.ts';
 
 export const DEFAULT_FLUSH_MS = 5_000;
@@ -24,15 +25,22 @@ export interface UsageStoreOptions {
   flushMs?: number;
   /** Distinct dims per bucket before models fold into "(other)" (default 500). */
   maxDims?: number;
+  /** Bound of the cache of files read for queries, in bytes (default 16 MiB). */
+  cacheBytes?: number;
   now?: () => number;
   log?: (line: string) => void;
 }
 
 export async function openUsageStore(opts: UsageStoreOptions): Promise<DiskUsageStore> {
   const now = opts.now ?? Date.now;
-  const disk = new RollupDisk(opts.dir, opts.log ?? (() => {}));
-  const files = await disk.loadAll(cutoffsAt(now()), now());
-  return new DiskUsageStore(opts, disk, files);
+  const files = new RollupFiles(new RollupDisk(opts.dir, opts.log ?? (() => {}), now), opts.cacheBytes);
+  await files.open(cutoffsAt(now()), now(), graceOf(opts.flushMs ?? DEFAULT_FLUSH_MS));
+  return new DiskUsageStore(opts, files);
+}
+
+/** How late counts may come and still find their file resident: LATE_MS plus a flush interval. */
+function graceOf(flushMs: number): number {
+  return LATE_MS + flushMs;
 }
 
 function cutoffsAt(now: number): Record<Granularity, number> {
@@ -43,8 +51,8 @@ export class DiskUsageStore implements UsageStore {
   /** What the proxy reports to (push it into main's recorders). */
   readonly recorder: UsageAggregator;
   readonly dir: string;
-  readonly #disk: RollupDisk;
-  readonly #files: FilesByGranularity;
+  readonly #files: RollupFiles;
+  readonly #graceMs: number;
   readonly #snapshot: () => ConfigSnapshot | null | undefined;
   readonly #maxDims: number;
   readonly #now: () => number;
@@ -55,10 +63,10 @@ export class DiskUsageStore implements UsageStore {
   #flushing = false;
   #closed = false;
 
-  constructor(opts: UsageStoreOptions, disk: RollupDisk, files: FilesByGranularity) {
+  constructor(opts: UsageStoreOptions, files: RollupFiles) {
     this.dir = opts.dir;
-    this.#disk = disk;
     this.#files = files;
+    this.#graceMs = graceOf(opts.flushMs ?? DEFAULT_FLUSH_MS);
     this.#snapshot = opts.snapshot;
     this.#maxDims = opts.maxDims ?? DEFAULT_MAX_DIMS;
     this.#now = opts.now ?? Date.now;
@@ -82,46 +90,34 @@ export class DiskUsageStore implements UsageStore {
     this.recorder.addScore(dims, score, at);
   }
 
-  rows(granularity: Granularity, fromMs: number, toMs: number, filter?: Partial<UsageDims>): RollupRow[] {
-    // What is not flushed yet, summed per bucket and dims; few rows (the last seconds).
-    const pending = new Map<string, RollupRow>();
-    const pendingTs = new Set<number>();
-    const tz = this.#tz;
-    let lastMinute = Number.NaN;
-    let lastT = 0;
-    this.recorder.forEachPending((minute, e) => {
-      if (minute !== lastMinute) {
-        lastMinute = minute;
-        lastT = granularity === 'minute' ? minute : periodStart(minute, granularity, tz);
-      }
-      if (lastT < fromMs || lastT >= toMs || !matchesFilter(e.dims, filter)) return;
-      const k = `${lastT}\u001e${dimsKey(e.dims)}`;
-      const had = pending.get(k);
-      if (had) addCounters(had, e.c);
-      else {
-        pending.set(k, { t: lastT, ...e.dims, ...e.c, latency: e.c.latency.slice() });
-        pendingTs.add(lastT);
-      }
-    });
-    const out: RollupRow[] = [];
-    const files = [...this.#files[granularity].values()].sort((a, b) => a.start - b.start);
-    for (const file of files) {
-      file.collect(fromMs, toMs, filter, (dims, key, compact) => {
-        const row = rollupRowOf(dims, compact);
-        if (pendingTs.has(row.t)) {
-          const k = `${row.t}\u001e${key}`;
-          const more = pending.get(k);
-          if (more) {
-            addCounters(row, more);
-            pending.delete(k);
-          }
-        }
+  /** How many rollup files are held in memory to be added to (the others are on disk). */
+  residentFiles(): number {
+    return this.#files.residentCount();
+  }
+
+  /** The query cache: how many files it holds and their size in bytes, and its bound. */
+  cacheStats(): { files: number; bytes: number; maxBytes: number } {
+    const c = this.#files.cache;
+    return { files: c.size, bytes: c.bytes, maxBytes: c.maxBytes };
+  }
+
+  async rows(granularity: Granularity, fromMs: number, toMs: number, filter?: Partial<UsageDims>): Promise<RollupRow[]> {
+    // Rows past retention are not answered, also from a file on disk not deleted yet.
+    const from = Math.max(fromMs, this.#now() - RETENTION_MS[granularity]);
+    for (let attempt = 1; ; attempt++) {
+      const prepared = await this.#files.prepare(granularity, from, toMs);
+      // From here on no await: the pending counts and the files are read at one instant.
+      const pending = new PendingRows(this.recorder, granularity, from, toMs, filter, this.#tz);
+      const out: RollupRow[] = [];
+      const complete = this.#files.collect(prepared, from, toMs, filter, attempt === 3, (key, row) => {
+        pending.addInto(key, row);
         out.push(row);
       });
+      if (!complete) continue;
+      if (pending.rows.size === 0) return out;
+      for (const row of pending.rows.values()) out.push(row);
+      return out.sort((a, b) => a.t - b.t);
     }
-    if (pending.size === 0) return out;
-    for (const row of pending.values()) out.push(row);
-    return out.sort((a, b) => a.t - b.t);
   }
 
   /** Merges what is in memory into the rollups and writes the changed files; one at a time. */
@@ -143,66 +139,46 @@ export class DiskUsageStore implements UsageStore {
     try {
       const now = this.#now();
       this.#tz = this.#currentTimeZone();
-      this.#merge();
-      const expired = this.#retain(now);
+      const tz = this.#tz;
+      // Late counts for a file no longer resident: read it back first.
+      for (const minute of this.recorder.pendingMinutes()) {
+        for (const [g, , start] of targetsOf(minute, tz)) await this.#files.makeResident(g, start);
+      }
+      this.#merge(tz);
+      const expired = this.#files.expire(cutoffsAt(now));
       for (const g of GRANULARITIES) {
-        for (const file of this.#files[g].values()) {
+        for (const file of this.#files.resident(g)) {
           if (!file.dirty) continue;
           file.dirty = false;
           try {
-            await this.#disk.write(g, file);
+            await this.#files.write(g, file);
           } catch (err) {
             file.dirty = true;
-            this.#log(`usage: cannot write ${this.#disk.pathOf(g, file.start)}: ${(err as Error).message}; the counts stay in memory and are written at the next flush`);
+            this.#log(`usage: cannot write ${this.#files.pathOf(g, file.start)}: ${(err as Error).message}; the counts stay in memory and are written at the next flush`);
           }
         }
       }
-      for (const [g, start] of expired) await this.#disk.remove(g, start).catch((err: Error) => this.#log(`usage: cannot delete expired ${this.#disk.pathOf(g, start)}: ${err.message}`));
+      this.#files.settle(now, this.#graceMs);
+      for (const [g, start] of expired) await this.#files.remove(g, start).catch((err: Error) => this.#log(`usage: cannot delete expired ${this.#files.pathOf(g, start)}: ${err.message}`));
     } finally {
       this.#flushing = false;
     }
   }
 
-  /** The aggregator's buckets into the minute, hour and day rollups (synchronous: no count is ever in neither). */
-  #merge(): void {
-    const tz = this.#tz;
-    for (const bucket of this.recorder.take()) {
-      const hourT = periodStart(bucket.t, 'hour', tz);
-      const dayT = periodStart(bucket.t, 'day', tz);
-      const targets: [Granularity, number][] = [['minute', bucket.t], ['hour', hourT], ['day', dayT]];
-      for (const [g, t] of targets) {
-        const file = this.#fileFor(g, t);
+  /**
+   * The aggregator's buckets into the minute, hour and day rollups, synchronously: no count is
+   * ever in neither. A bucket whose file was not read back yet (counts that came during this
+   * flush's reads) waits for the next flush.
+   */
+  #merge(tz: string): void {
+    const ready = (minute: number) => targetsOf(minute, tz).every(([g, , start]) => this.#files.isReady(g, start));
+    for (const bucket of this.recorder.take(ready)) {
+      for (const [g, t, start] of targetsOf(bucket.t, tz)) {
+        const file = this.#files.fileFor(g, start);
         for (const e of bucket.entries.values()) file.add(t, e.dims, e.c, this.#maxDims);
         for (const e of bucket.retired) file.add(t, e.dims, e.c, this.#maxDims);
       }
     }
-  }
-
-  /** Drops rows past retention; answers the files that are now empty or entirely expired. */
-  #retain(now: number): [Granularity, number][] {
-    const cutoffs = cutoffsAt(now);
-    const gone: [Granularity, number][] = [];
-    for (const g of GRANULARITIES) {
-      for (const [start, file] of this.#files[g]) {
-        if (start >= cutoffs[g]) continue;
-        file.prune(cutoffs[g]);
-        if (file.end <= cutoffs[g] || file.isEmpty) {
-          this.#files[g].delete(start);
-          gone.push([g, start]);
-        }
-      }
-    }
-    return gone;
-  }
-
-  #fileFor(g: Granularity, t: number): RollupFile {
-    const start = fileStartOf(g, t);
-    let file = this.#files[g].get(start);
-    if (!file) {
-      file = new RollupFile(start, fileEndOf(g, start));
-      this.#files[g].set(start, file);
-    }
-    return file;
   }
 
   #currentTimeZone(): string {

@@ -38,10 +38,10 @@ describe('usage store under kill -9', () => {
 
   const persisted = async (usageDir: string) => {
     const store = await openUsageStore({ dir: usageDir, snapshot: () => null, flushMs: 0 });
-    const out = Object.fromEntries(GRANULARITIES.map((g) => {
-      const rows = store.rows(g, 0, Date.now() + 86_400_000, { binding: 'chat' });
+    const out = Object.fromEntries(await Promise.all(GRANULARITIES.map(async (g) => {
+      const rows = await store.rows(g, 0, Date.now() + 86_400_000, { binding: 'chat' });
       return [g, { requests: rows.reduce((n, r) => n + r.requests, 0), inputTokens: rows.reduce((n, r) => n + r.inputTokens, 0) }];
-    }));
+    })));
     await store.close();
     return out as Record<'minute' | 'hour' | 'day', { requests: number; inputTokens: number }>;
   };

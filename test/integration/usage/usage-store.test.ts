@@ -70,12 +70,12 @@ describe('usage store in the hub', () => {
       expect(new Set(goodRows.map((r) => `${r.client}/${r.keyId ? 'key' : ''}/${r.fingerprint}/${r.model}/${r.currency}`))).toEqual(new Set([`web/key/${fingerprint}/gpt-4o-mini/USD`]));
     };
     // before any flush: from memory
-    check(store.rows('minute', from, to));
-    check(store.rows('hour', from - 3_600_000, to));
-    check(store.rows('day', from - 86_400_000, to));
+    check((await store.rows('minute', from, to)));
+    check((await store.rows('hour', from - 3_600_000, to)));
+    check((await store.rows('day', from - 86_400_000, to)));
     await store.flush();
-    check(store.rows('minute', from, to));
-    check(store.rows('day', from - 86_400_000, to));
+    check((await store.rows('minute', from, to)));
+    check((await store.rows('day', from - 86_400_000, to)));
     // the admin API's totals (MemoryUsageRecorder) still count the same answers
     const totals = [...hub.usage.totals.values()].reduce((n, t) => n + t.requests, 0);
     expect(totals).toBe(11);
@@ -84,7 +84,7 @@ describe('usage store in the hub', () => {
     expect((await chat('chat')).status).toBe(200);
     await hub.close();
     hub = await start();
-    const after = hub.usageStore!.rows('minute', from, to);
+    const after = await hub.usageStore!.rows('minute', from, to);
     expect(sum(after, (r) => r.binding === 'chat').requests).toBe(9);
     expect(sum(after).requests).toBe(13);
     expect(logs.join('\n')).not.toMatch(/usage: /);

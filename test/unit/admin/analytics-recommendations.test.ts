@@ -3,7 +3,7 @@
 // action id the hub's recommendation rules produce has a template in English and in Arabic, and
 // renders with its params — no placeholder left, figures through Intl (Arabic-Indic digits in
 // Arabic), names kept as they are; an id the console does not know shows the hub's English.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { recommendations } from '../../../server/observe/analytics/recommendations/index.ts';
 import { budgetBurn, keyQuota } from '../../../server/observe/analytics/recommendations/limits.ts';
 import { keyRotations } from '../../../server/observe/analytics/recommendations/key-rotation.ts';
@@ -22,7 +22,7 @@ const ARABIC_LETTER = /[\u0621-\u064A]/;
 const at = T0 - 2 * HOUR;
 
 /** One recommendation of every sentence form, from the hub's own rules. */
-function everyForm(): Recommendation[] {
+async function everyForm(): Promise<Recommendation[]> {
   const two = { name: 'chat', targets: [{ provider: 'a', model: 'm1' }, { provider: 'b', model: 'm2' }] };
   const cheaper = new FakeUsage().add({ t: at, provider: 'a', model: 'm1', requests: 100, failed: 2, cost: 1 }, { t: at, provider: 'b', model: 'm2', requests: 40, failed: 1, cost: 0.2 });
   const slow = new FakeUsage().add({ t: at, provider: 'a', model: 'm1', requests: 30, latencyMs: 4_000 }, { t: at, provider: 'b', model: 'm2', requests: 30, latencyMs: 400 });
@@ -31,9 +31,9 @@ function everyForm(): Recommendation[] {
   const budget = (s: Partial<LimitStatus>) => status({ limit: 'budget', currency: 'USD', max: 100, periodStart: Date.UTC(2026, 4, 1), resetsAt: Date.UTC(2026, 5, 1), attachedTo: { kind: 'client', name: 'web' }, scope: 'client:web', ...s });
   const keys = (created: string, rotated?: string) => snapshotWith([], { 'openai-main': [{ id: 'primary', created, ...(rotated ? { rotated } : {}) }] });
   return [
-    ...recommendations(sources(cheaper, { snapshot: snapshotWith([two]) }), {}).items,
-    ...recommendations(sources(slow, { snapshot: snapshotWith([two]) }), {}).items,
-    ...recommendations(sources(lonely, { snapshot: snapshotWith([{ name: 'solo', targets: [{ provider: 'openai-main' }] }, { name: 'same', targets: [{ provider: 'a', model: 'm1' }, { provider: 'a', model: 'm2' }] }]) }), {}).items,
+    ...(await recommendations(sources(cheaper, { snapshot: snapshotWith([two]) }), {})).items,
+    ...(await recommendations(sources(slow, { snapshot: snapshotWith([two]) }), {})).items,
+    ...(await recommendations(sources(lonely, { snapshot: snapshotWith([{ name: 'solo', targets: [{ provider: 'openai-main' }] }, { name: 'same', targets: [{ provider: 'a', model: 'm1' }, { provider: 'a', model: 'm2' }] }]) }), {})).items,
     keyQuota(status({ used: 850 }), 'UTC')!,
     keyQuota(status({ used: 1000 }), 'UTC')!,
     keyQuota(status({ limit: 'quota.tokens', used: 90_000, max: 100_000 }), 'Asia/Riyadh')!,
@@ -53,7 +53,10 @@ const render = (r: Recommendation, l: 'en' | 'ar') => recommendationView(r, look
 const NAMES = /openai-main\/primary|openai-main|[ab]\/m[12]|primary|solo|same|chat|web|sha256:\S+|\bp\b/g;
 
 describe('recommendations in the console\'s languages', () => {
-  const all = everyForm();
+  let all: Recommendation[] = [];
+  beforeAll(async () => {
+    all = await everyForm();
+  });
 
   it('the fixtures cover every text id and action id the hub declares', () => {
     expect([...new Set(all.map((r) => r.text.id))].sort()).toEqual([...RECOMMENDATION_TEXT_IDS].sort());

@@ -10,8 +10,8 @@ import { keyRotations } from './key-rotation.ts';
 
 const SEVERITY = { critical: 0, warning: 1, info: 2 } as const;
 
-export function recommendations(sources: AnalyticsSources, query: AnalyticsQuery): RecommendationsAnswer {
-  const { rows, currency, window } = select(sources, query, '7d');
+export async function recommendations(sources: AnalyticsSources, query: AnalyticsQuery): Promise<RecommendationsAnswer> {
+  const { rows, currency, window } = await select(sources, query, '7d');
   const now = sources.now();
   const snapshot = sources.snapshot();
   const items: Recommendation[] = [];

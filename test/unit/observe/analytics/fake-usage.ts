@@ -64,7 +64,7 @@ export class FakeUsage implements UsageQuery {
     return this;
   }
 
-  rows(granularity: Granularity, fromMs: number, toMs: number, filter?: Partial<UsageDims>): RollupRow[] {
+  async rows(granularity: Granularity, fromMs: number, toMs: number, filter?: Partial<UsageDims>): Promise<RollupRow[]> {
     this.calls.push({ granularity, from: fromMs, to: toMs, filter });
     const out = new Map<string, RollupRow>();
     for (const r of this.minuteRows) {

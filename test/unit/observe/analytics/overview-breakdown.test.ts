@@ -18,9 +18,9 @@ function traffic(): FakeUsage {
 }
 
 describe('GET /api/analytics/overview', () => {
-  it('answers the totals of the period and a point per step, zeros and nulls where nothing happened', () => {
+  it('answers the totals of the period and a point per step, zeros and nulls where nothing happened', async () => {
     const usage = traffic();
-    const a = overview(sources(usage), { period: '1h' });
+    const a = await overview(sources(usage), { period: '1h' });
     expect(a).toMatchObject({ period: '1h', step: 'minute', stepMs: MIN, timeZone: 'UTC', currency: 'USD', filter: {}, otherCurrencies: [{ currency: 'EUR', cost: 9 }] });
     expect(a.totals).toMatchObject({ requests: 27, ok: 20, errors: 7, limited: 2, successRate: 0.7407, inputTokens: 83, outputTokens: 49, cost: 0.32 });
     expect(a.series.t).toHaveLength(60);
@@ -39,9 +39,9 @@ describe('GET /api/analytics/overview', () => {
     for (const k of Object.keys(a.series) as (keyof typeof a.series)[]) expect(a.series[k], k).toHaveLength(60);
   });
 
-  it('reads the rollup of the step and passes the filters to the store', () => {
+  it('reads the rollup of the step and passes the filters to the store', async () => {
     const usage = traffic();
-    const a = overview(sources(usage), { period: '7d', provider: 'a' });
+    const a = await overview(sources(usage), { period: '7d', provider: 'a' });
     expect(usage.calls.at(-1)).toMatchObject({ granularity: 'hour', filter: { provider: 'a' } });
     expect(a.totals.requests).toBe(120);
     expect(a.series.t).toHaveLength(168);
@@ -49,8 +49,8 @@ describe('GET /api/analytics/overview', () => {
 });
 
 describe('GET /api/analytics/breakdown', () => {
-  it('per provider, most requests first; unknown values are (none)', () => {
-    const a = breakdown(sources(traffic()), { period: '1h', by: 'provider' });
+  it('per provider, most requests first; unknown values are (none)', async () => {
+    const a = await breakdown(sources(traffic()), { period: '1h', by: 'provider' });
     expect(a.by).toBe('provider');
     expect(a.rows.map((r) => [r.key, r.label, r.requests, r.ok, r.cost])).toEqual([
       ['a', 'a', 20, 15, 0.3],
@@ -60,8 +60,8 @@ describe('GET /api/analytics/breakdown', () => {
     ]);
   });
 
-  it('per key: provider/keyId labelled with the fingerprint', () => {
-    const a = breakdown(sources(traffic()), { period: '1h', by: 'key' });
+  it('per key: provider/keyId labelled with the fingerprint', async () => {
+    const a = await breakdown(sources(traffic()), { period: '1h', by: 'key' });
     expect(a.rows.map((r) => [r.key, r.label])).toEqual([
       ['a/k1', 'a/k1 (sha256:aaaa...1111)'],
       ['b/k9', 'b/k9 (sha256:bbbb...2222)'],
@@ -70,18 +70,18 @@ describe('GET /api/analytics/breakdown', () => {
     ]);
   });
 
-  it('per client, binding and model', () => {
+  it('per client, binding and model', async () => {
     const s = sources(traffic());
-    expect(breakdown(s, { period: '1h', by: 'client' }).rows.map((r) => [r.key, r.requests])).toEqual([['web', 21], ['batch', 6]]);
-    expect(breakdown(s, { period: '1h', by: 'binding' }).rows.map((r) => [r.key, r.requests])).toEqual([['chat', 27]]);
-    expect(breakdown(s, { period: '1h', by: 'model' }).rows.map((r) => [r.key, r.requests])).toEqual([['m1', 20], ['m2', 4], ['', 2], ['m3', 1]]);
+    expect((await breakdown(s, { period: '1h', by: 'client' })).rows.map((r) => [r.key, r.requests])).toEqual([['web', 21], ['batch', 6]]);
+    expect((await breakdown(s, { period: '1h', by: 'binding' })).rows.map((r) => [r.key, r.requests])).toEqual([['chat', 27]]);
+    expect((await breakdown(s, { period: '1h', by: 'model' })).rows.map((r) => [r.key, r.requests])).toEqual([['m1', 20], ['m2', 4], ['', 2], ['m3', 1]]);
   });
 
-  it('refuses a missing or unknown dimension', () => {
+  it('refuses a missing or unknown dimension', async () => {
     for (const by of [undefined, 'region']) {
-      expect(() => breakdown(sources(traffic()), { period: '1h', by })).toThrow(SilError);
+      await expect(breakdown(sources(traffic()), { period: '1h', by })).rejects.toThrow(SilError);
       try {
-        breakdown(sources(traffic()), { period: '1h', by });
+        await breakdown(sources(traffic()), { period: '1h', by });
       } catch (e) {
         expect((e as SilError).code).toBe('SIL_ANALYTICS_QUERY');
         expect((e as SilError).message).toMatch(/^by: /);

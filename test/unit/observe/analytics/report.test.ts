@@ -5,7 +5,7 @@ import { SilError } from '../../../../server/errors.ts';
 import { FakeUsage, sources, T0 } from './fake-usage.ts';
 
 describe('CSV cells', () => {
-  it('quotes as RFC 4180 says', () => {
+  it('quotes as RFC 4180 says', async () => {
     expect(csvCell('plain')).toBe('plain');
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
@@ -17,7 +17,7 @@ describe('CSV cells', () => {
     expect(csv(['a', 'b'], [[1, 'x'], [null, 'y,z']])).toBe('a,b\r\n1,x\r\n,"y,z"\r\n');
   });
 
-  it('keeps text from being read as a formula', () => {
+  it('keeps text from being read as a formula', async () => {
     expect(csvCell('=HYPERLINK("http://evil.test","x")')).toBe('"\'=HYPERLINK(""http://evil.test"",""x"")"');
     expect(csvCell('+1')).toBe("'+1");
     expect(csvCell('-2+3')).toBe("'-2+3");
@@ -33,20 +33,20 @@ describe('GET /api/analytics/report', () => {
     { t: T0 - 60_000, client: '=cmd|calc', provider: '@evil', keyId: 'k,2', fingerprint: 'sha256:x"y...1', requests: 1, failed: 1 },
   );
 
-  it('JSON: the totals, the series and every breakdown of the period', () => {
-    const r = report(sources(usage()), { period: '1h' });
+  it('JSON: the totals, the series and every breakdown of the period', async () => {
+    const r = await report(sources(usage()), { period: '1h' });
     expect(r).toMatchObject({ period: '1h', generatedAt: T0, totals: { requests: 4, ok: 3, cost: 0.03 } });
     expect(r.series.t).toHaveLength(60);
     expect(Object.keys(r.breakdowns)).toEqual(['provider', 'binding', 'client', 'model', 'key']);
     expect(r.breakdowns.provider.map((x) => [x.key, x.requests])).toEqual([['openai-a', 3], ['@evil', 1]]);
-    const file = reportFile(sources(usage()), { period: '1h' });
+    const file = await reportFile(sources(usage()), { period: '1h' });
     expect(file.contentType).toBe('application/json; charset=utf-8');
     expect(file.fileName).toBe('sil-analytics-20260510T1101Z-20260510T1201Z.json');
     expect(JSON.parse(file.body)).toEqual(JSON.parse(JSON.stringify(r)));
   });
 
-  it('CSV: a header row, the totals, a row per value of each dimension; cells escaped', () => {
-    const file = reportFile(sources(usage()), { period: '1h', format: 'csv' });
+  it('CSV: a header row, the totals, a row per value of each dimension; cells escaped', async () => {
+    const file = await reportFile(sources(usage()), { period: '1h', format: 'csv' });
     expect(file.contentType).toBe('text/csv; charset=utf-8; header=present');
     expect(file.fileName).toBe('sil-analytics-20260510T1101Z-20260510T1201Z.csv');
     const lines = file.body.split('\r\n');
@@ -61,7 +61,7 @@ describe('GET /api/analytics/report', () => {
     expect(lines.length - 1).toBe(1 + 9);
   });
 
-  it('refuses an unknown format', () => {
-    expect(() => reportFile(sources(usage()), { format: 'xlsx' })).toThrow(SilError);
+  it('refuses an unknown format', async () => {
+    await expect(reportFile(sources(usage()), { format: 'xlsx' })).rejects.toThrow(SilError);
   });
 });

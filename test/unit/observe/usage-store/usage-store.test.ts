@@ -44,24 +44,24 @@ describe('usage store', () => {
     traffic(s, T0 + 1_000, 3);
     traffic(s, T0 + 61_000, 2);
     traffic(s, T0 + HOUR + 5, 1);
-    const before = s.rows('minute', T0, T0 + DAY);
+    const before = await s.rows('minute', T0, T0 + DAY);
     expect(before.map((r) => [r.t, r.requests, r.inputTokens, r.cost])).toEqual([[T0, 3, 30, 0.75], [T0 + 60_000, 2, 20, 0.5], [T0 + HOUR, 1, 10, 0.25]]);
     expect(before[0]).toMatchObject({ client: 'web', binding: 'chat', provider: 'openai', keyId: 'k1', fingerprint: 'sha256:aaaaaaaaaaaa...1111', model: 'gpt-4o', currency: 'USD', ok: 3, attempts: 3 });
     await s.flush();
-    expect(s.rows('minute', T0, T0 + DAY)).toEqual(before);
-    expect(s.rows('hour', 0, T0 + DAY).map((r) => [r.t, r.requests])).toEqual([[T0, 5], [T0 + HOUR, 1]]);
-    expect(s.rows('day', 0, T0 + DAY).map((r) => [r.t, r.requests, r.outputTokens])).toEqual([[Date.UTC(2026, 0, 15), 6, 24]]);
+    expect((await s.rows('minute', T0, T0 + DAY))).toEqual(before);
+    expect((await s.rows('hour', 0, T0 + DAY)).map((r) => [r.t, r.requests])).toEqual([[T0, 5], [T0 + HOUR, 1]]);
+    expect((await s.rows('day', 0, T0 + DAY)).map((r) => [r.t, r.requests, r.outputTokens])).toEqual([[Date.UTC(2026, 0, 15), 6, 24]]);
     // more in memory adds to the flushed rows, not beside them
     traffic(s, T0 + 2_000, 1);
-    expect(s.rows('minute', T0, T0 + 60_000).map((r) => r.requests)).toEqual([4]);
-    expect(s.rows('day', 0, T0 + DAY).map((r) => r.requests)).toEqual([7]);
+    expect((await s.rows('minute', T0, T0 + 60_000)).map((r) => r.requests)).toEqual([4]);
+    expect((await s.rows('day', 0, T0 + DAY)).map((r) => r.requests)).toEqual([7]);
     await s.close();
     expect(readdirSync(join(dir, 'minute')).sort()).toEqual(['2026-01-15T10.json', '2026-01-15T11.json']);
     expect(readdirSync(join(dir, 'hour'))).toEqual(['2026-01-15.json']);
     expect(readdirSync(join(dir, 'day'))).toEqual(['2026-01.json']);
     const again = await open();
-    expect(again.rows('minute', T0, T0 + DAY).map((r) => r.requests)).toEqual([4, 2, 1]);
-    expect(again.rows('day', 0, T0 + DAY)[0]).toMatchObject({ requests: 7, inputTokens: 70, cost: 7 * 0.25, latencySumMs: 7 * 40 });
+    expect((await again.rows('minute', T0, T0 + DAY)).map((r) => r.requests)).toEqual([4, 2, 1]);
+    expect((await again.rows('day', 0, T0 + DAY))[0]).toMatchObject({ requests: 7, inputTokens: 70, cost: 7 * 0.25, latencySumMs: 7 * 40 });
   });
 
   it('filters by dims and keeps the query window [from, to)', async () => {
@@ -70,9 +70,9 @@ describe('usage store', () => {
     s.recorder.outcome(outcome({ client: 'batch', at: T0 + 120_000 }));
     await s.flush();
     s.recorder.outcome(outcome({ client: 'batch', at: T0 + 180_000 }));
-    expect(s.rows('minute', T0, T0 + HOUR, { client: 'batch' }).map((r) => r.t)).toEqual([T0 + 120_000, T0 + 180_000]);
-    expect(s.rows('minute', T0 + 60_000, T0 + 180_000).map((r) => r.t)).toEqual([T0 + 120_000]);
-    expect(s.rows('minute', T0, T0 + HOUR, { client: 'none' })).toEqual([]);
+    expect((await s.rows('minute', T0, T0 + HOUR, { client: 'batch' })).map((r) => r.t)).toEqual([T0 + 120_000, T0 + 180_000]);
+    expect((await s.rows('minute', T0 + 60_000, T0 + 180_000)).map((r) => r.t)).toEqual([T0 + 120_000]);
+    expect((await s.rows('minute', T0, T0 + HOUR, { client: 'none' }))).toEqual([]);
   });
 
   it("cuts hour and day rows in sil.yaml's time zone (Asia/Kolkata: midnight is 18:30 UTC)", async () => {
@@ -84,11 +84,11 @@ describe('usage store', () => {
     traffic(s, beforeMidnight, 2);
     traffic(s, afterMidnight, 3);
     const days = [Date.UTC(2026, 0, 14, 18, 30), Date.UTC(2026, 0, 15, 18, 30)];
-    expect(s.rows('day', 0, T0 + 2 * DAY).map((r) => [r.t, r.requests])).toEqual([[days[0], 2], [days[1], 3]]);
+    expect((await s.rows('day', 0, T0 + 2 * DAY)).map((r) => [r.t, r.requests])).toEqual([[days[0], 2], [days[1], 3]]);
     await s.flush();
-    expect(s.rows('day', 0, T0 + 2 * DAY).map((r) => [r.t, r.requests])).toEqual([[days[0], 2], [days[1], 3]]);
-    expect(s.rows('hour', 0, T0 + 2 * DAY).map((r) => [r.t, r.requests])).toEqual([[Date.UTC(2026, 0, 15, 17, 30), 2], [Date.UTC(2026, 0, 15, 18, 30), 3]]);
-    expect(s.rows('minute', 0, T0 + 2 * DAY).map((r) => [r.t, r.requests])).toEqual([[Date.UTC(2026, 0, 15, 18, 29), 2], [Date.UTC(2026, 0, 15, 18, 30), 3]]);
+    expect((await s.rows('day', 0, T0 + 2 * DAY)).map((r) => [r.t, r.requests])).toEqual([[days[0], 2], [days[1], 3]]);
+    expect((await s.rows('hour', 0, T0 + 2 * DAY)).map((r) => [r.t, r.requests])).toEqual([[Date.UTC(2026, 0, 15, 17, 30), 2], [Date.UTC(2026, 0, 15, 18, 30), 3]]);
+    expect((await s.rows('minute', 0, T0 + 2 * DAY)).map((r) => [r.t, r.requests])).toEqual([[Date.UTC(2026, 0, 15, 18, 29), 2], [Date.UTC(2026, 0, 15, 18, 30), 3]]);
   });
 
   it('drops minute rows after 48 h, hour rows after 90 days, day rows after 2 years, deleting whole files', async () => {
@@ -98,21 +98,21 @@ describe('usage store', () => {
     await s.flush();
     clock = T0 + 48 * HOUR + 30 * 60_000;
     await s.flush();
-    expect(s.rows('minute', 0, clock).map((r) => r.t)).toEqual([T0 + 3 * HOUR]);
+    expect((await s.rows('minute', 0, clock)).map((r) => r.t)).toEqual([T0 + 3 * HOUR]);
     expect(readdirSync(join(dir, 'minute'))).toEqual(['2026-01-15T13.json']);
-    expect(s.rows('hour', 0, clock)).toHaveLength(2);
+    expect((await s.rows('hour', 0, clock))).toHaveLength(2);
     clock = T0 + 91 * DAY;
     await s.flush();
     expect(readdirSync(join(dir, 'minute'))).toEqual([]);
     expect(readdirSync(join(dir, 'hour'))).toEqual([]);
-    expect(s.rows('day', 0, clock).map((r) => r.requests)).toEqual([2]);
+    expect((await s.rows('day', 0, clock)).map((r) => r.requests)).toEqual([2]);
     clock = T0 + 732 * DAY;
     await s.flush();
     expect(readdirSync(join(dir, 'day'))).toEqual([]);
-    expect(s.rows('day', 0, clock)).toEqual([]);
+    expect((await s.rows('day', 0, clock))).toEqual([]);
   });
 
-  it('on start, deletes expired files and leftovers of a write, and moves a corrupt file aside with a log line', async () => {
+  it('on start, deletes expired files and leftovers of a write, and moves a corrupt file aside with a log line (at start, or when a query first reads it)', async () => {
     const s = await open();
     traffic(s, T0, 1);
     traffic(s, T0 + HOUR, 1);
@@ -122,14 +122,20 @@ describe('usage store', () => {
     writeFileSync(join(dir, 'minute', '2025-01-01T00.json'), '{"v":1,"dims":[],"rows":[]}');
     writeFileSync(join(dir, 'hour', '2026-01-15.json'), '{"v":1,"dims":[],"rows":[[1,0,1,1,0,0,0,1,0,40,10,4,0.25,0,0]]}');
     const again = await open();
+    // the current hour's day file is resident, so read (and found corrupt) at start
+    expect(readdirSync(join(dir, 'hour')).filter((n) => n.startsWith('2026-01-15.json.corrupt-'))).toHaveLength(1);
+    expect(logs.join('\n')).toMatch(/2026-01-15\.json is not a valid usage file \(.+\); moved aside .*\(found at start\)/);
+    // the next hour's minute file is not resident: read, and found corrupt, by the first query over it
+    expect(readdirSync(join(dir, 'minute')).sort()).toEqual(['2026-01-15T10.json', '2026-01-15T11.json']);
+    expect((await again.rows('minute', 0, T0 + DAY)).map((r) => r.t)).toEqual([T0]);
     const minute = readdirSync(join(dir, 'minute')).sort();
     expect(minute.filter((n) => !n.includes('.corrupt-'))).toEqual(['2026-01-15T10.json']);
     expect(minute.filter((n) => n.startsWith('2026-01-15T11.json.corrupt-'))).toHaveLength(1);
-    expect(readdirSync(join(dir, 'hour')).filter((n) => n.startsWith('2026-01-15.json.corrupt-'))).toHaveLength(1);
     expect(logs.filter((l) => l.includes('is not a valid usage file'))).toHaveLength(2);
-    expect(logs.join('\n')).toMatch(/2026-01-15T11\.json is not a valid usage file \(.+\); moved aside/);
-    expect(again.rows('minute', 0, T0 + DAY).map((r) => r.t)).toEqual([T0]);
-    expect(again.rows('day', 0, T0 + DAY).map((r) => r.requests)).toEqual([2]);
+    expect(logs.join('\n')).toMatch(/2026-01-15T11\.json is not a valid usage file \(.+\); moved aside .*\(found by a query, which went on without them\)/);
+    expect((await again.rows('minute', 0, T0 + DAY)).map((r) => r.t)).toEqual([T0]);
+    expect(logs.filter((l) => l.includes('is not a valid usage file'))).toHaveLength(2);
+    expect((await again.rows('day', 0, T0 + DAY)).map((r) => r.requests)).toEqual([2]);
   });
 
   it('keeps the counts of a failed write in memory and writes them at the next flush', async () => {
@@ -140,7 +146,7 @@ describe('usage store', () => {
     writeFileSync(minuteDir, 'not a folder');
     await s.flush();
     expect(logs.join('\n')).toMatch(/cannot write .*2026-01-15T10\.json: .*written at the next flush/);
-    expect(s.rows('minute', 0, T0 + DAY).map((r) => r.requests)).toEqual([2]);
+    expect((await s.rows('minute', 0, T0 + DAY)).map((r) => r.requests)).toEqual([2]);
     rmSync(minuteDir);
     mkdirSync(minuteDir);
     traffic(s, T0, 1);
@@ -167,7 +173,7 @@ describe('usage store', () => {
     const s = await open(2);
     for (let i = 0; i < 20; i++) s.recorder.outcome(outcome({ at: T0 + i * 60_000, model: `m${i}` }));
     await s.flush();
-    const hour = s.rows('hour', 0, T0 + DAY);
+    const hour = await s.rows('hour', 0, T0 + DAY);
     expect(hour.length).toBeLessThanOrEqual(2 * 2 + 1);
     expect(hour.reduce((n, r) => n + r.requests, 0)).toBe(20);
   });
@@ -183,10 +189,10 @@ describe('usage store', () => {
     traffic(s, T0, 1);
     // The best of 5: the cost of the query, not the noise of a machine busy with other tests.
     let ms = Infinity;
-    let rows = s.rows('hour', start, T0 + HOUR);
+    let rows = await s.rows('hour', start, T0 + HOUR);
     for (let i = 0; i < 5; i++) {
       const began = performance.now();
-      rows = s.rows('hour', start, T0 + HOUR);
+      rows = (await s.rows('hour', start, T0 + HOUR));
       ms = Math.min(ms, performance.now() - began);
     }
     expect(rows.length).toBe(30 * 24 * 36 + 1);
