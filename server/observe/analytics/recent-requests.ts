@@ -1,8 +1,11 @@
 // The requests callers may still score (POST /v1/feedback): a bounded index of recent answered
 // requests, request id → who made it and what served it. A ring of fixed capacity (the oldest
-// entry is overwritten) whose entries also expire after maxAgeMs. Memory per entry: the id
-// string (shared with the Map key), an interned dims string and a few typed-array slots; no
-// object per entry.
+// entry is overwritten) whose entries also expire after maxAgeMs.
+//
+// Recording is on every answered request, a lookup only on each feedback call, so the ring is
+// kept as columns of references to strings the request already holds (ids, config names) and a
+// lookup scans it from the newest entry back: no Map to update and no string built per request
+// (a Map of 50,000 ids cost more per request than the rest of the usage recording).
 import type { UsageRecord, UsageRecorder } from '../usage-recorder.ts';
 
 export interface RecentRequest {
@@ -18,27 +21,32 @@ export interface RecentRequest {
   scored: boolean;
 }
 
-const SEP = '\u001f';
-const FIELDS = 6;
-/** Distinct dims strings kept for sharing; past this, entries keep their own string. */
-const MAX_INTERNED = 4_096;
-
 export class RecentRequests implements UsageRecorder {
   readonly capacity: number;
   readonly maxAgeMs: number;
-  readonly #ids: (string | undefined)[];
-  readonly #dims: (string | undefined)[];
+  readonly #ids: string[];
+  readonly #client: string[];
+  readonly #binding: string[];
+  readonly #provider: string[];
+  readonly #keyId: string[];
+  readonly #model: string[];
+  readonly #currency: string[];
   readonly #at: Float64Array;
   readonly #scored: Uint8Array;
-  readonly #slotOf = new Map<string, number>();
-  readonly #interned = new Map<string, string>();
   #next = 0;
+  #count = 0;
 
   constructor(capacity = 50_000, maxAgeMs = 24 * 3_600_000) {
     this.capacity = capacity;
     this.maxAgeMs = maxAgeMs;
-    this.#ids = new Array(capacity).fill(undefined);
-    this.#dims = new Array(capacity).fill(undefined);
+    const column = () => new Array<string>(capacity).fill('');
+    this.#ids = column();
+    this.#client = column();
+    this.#binding = column();
+    this.#provider = column();
+    this.#keyId = column();
+    this.#model = column();
+    this.#currency = column();
     this.#at = new Float64Array(capacity);
     this.#scored = new Uint8Array(capacity);
   }
@@ -48,40 +56,44 @@ export class RecentRequests implements UsageRecorder {
     if (!r.requestId || !r.binding) return;
     const slot = this.#next;
     this.#next = slot + 1 === this.capacity ? 0 : slot + 1;
-    const old = this.#ids[slot];
-    if (old !== undefined && this.#slotOf.get(old) === slot) this.#slotOf.delete(old);
-    const dims = `${r.client}${SEP}${r.binding}${SEP}${r.provider}${SEP}${r.keyId}${SEP}${r.model ?? ''}${SEP}${r.currency ?? ''}`;
-    let shared = this.#interned.get(dims);
-    if (shared === undefined) {
-      shared = dims;
-      if (this.#interned.size < MAX_INTERNED) this.#interned.set(dims, dims);
-    }
+    if (this.#count < this.capacity) this.#count++;
     this.#ids[slot] = r.requestId;
-    this.#dims[slot] = shared;
+    this.#client[slot] = r.client;
+    this.#binding[slot] = r.binding;
+    this.#provider[slot] = r.provider;
+    this.#keyId[slot] = r.keyId;
+    this.#model[slot] = r.model ?? '';
+    this.#currency[slot] = r.currency ?? '';
     this.#at[slot] = r.at;
     this.#scored[slot] = 0;
-    this.#slotOf.set(r.requestId, slot);
   }
 
   /** The request with this id if it is still held and younger than maxAgeMs at `now`. */
   find(requestId: string, now: number): RecentRequest | undefined {
-    const slot = this.#slotOf.get(requestId);
-    if (slot === undefined || now - this.#at[slot] > this.maxAgeMs) return undefined;
-    const parts = this.#dims[slot]!.split(SEP);
-    if (parts.length !== FIELDS) return undefined;
-    const [client, binding, provider, keyId, model, currency] = parts;
-    return { client, binding, provider, keyId, model, currency, at: this.#at[slot], scored: this.#scored[slot] === 1 };
+    const slot = this.#slotOf(requestId);
+    if (slot < 0 || now - this.#at[slot]! > this.maxAgeMs) return undefined;
+    return { client: this.#client[slot]!, binding: this.#binding[slot]!, provider: this.#provider[slot]!, keyId: this.#keyId[slot]!, model: this.#model[slot]!, currency: this.#currency[slot]!, at: this.#at[slot]!, scored: this.#scored[slot] === 1 };
   }
 
   /** Marks the request scored; false when it was already (or is no longer held). */
   markScored(requestId: string): boolean {
-    const slot = this.#slotOf.get(requestId);
-    if (slot === undefined || this.#scored[slot] === 1) return false;
+    const slot = this.#slotOf(requestId);
+    if (slot < 0 || this.#scored[slot] === 1) return false;
     this.#scored[slot] = 1;
     return true;
   }
 
   get size(): number {
-    return this.#slotOf.size;
+    return this.#count;
+  }
+
+  /** The newest slot holding this id, or -1 (a scan of at most `capacity` references). */
+  #slotOf(requestId: string): number {
+    if (!requestId) return -1;
+    for (let n = 1, slot = this.#next - 1; n <= this.#count; n++, slot--) {
+      if (slot < 0) slot = this.capacity - 1;
+      if (this.#ids[slot] === requestId) return slot;
+    }
+    return -1;
   }
 }
