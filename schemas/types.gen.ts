@@ -703,6 +703,10 @@ export interface Binding {
 export interface Policy {
   name: string;
   description?: string;
+  /**
+   * How every limit of the policy is counted: per client (default), per binding, or per client on each binding (docs/limits.md). rateLimit.scope says the same for policies written before this field; when both are given they must agree.
+   */
+  scope?: 'client' | 'binding' | 'client-binding';
   rateLimit?: {
     requests: number;
     per: 'second' | 'minute' | 'hour' | 'day';

@@ -8311,7 +8311,7 @@ return errors === 0;
 validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const policy = validate79;
-const schema110 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"policy.schema.json","title":"Policy","description":"Rate limits, quotas, budgets and alert rules (policies/<name>.yaml), attached by name to bindings and clients.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"rateLimit":{"type":"object","additionalProperties":false,"required":["requests","per"],"properties":{"requests":{"type":"integer","minimum":1},"per":{"type":"string","enum":["second","minute","hour","day"]},"burst":{"type":"integer","minimum":1},"scope":{"type":"string","enum":["client","binding","client-binding"],"default":"client"}}},"quota":{"type":"object","additionalProperties":false,"required":["period"],"properties":{"requests":{"type":"integer","minimum":1},"tokens":{"type":"integer","minimum":1},"period":{"type":"string","enum":["day","month"]}}},"budget":{"type":"object","additionalProperties":false,"required":["amount","period"],"properties":{"amount":{"type":"number","exclusiveMinimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"period":{"type":"string","enum":["day","month"]},"onExceeded":{"type":"string","enum":["alert","block"],"default":"alert"},"alertAtPercent":{"type":"array","items":{"type":"integer","minimum":1,"maximum":100}}}},"alerts":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["metric","threshold"],"properties":{"metric":{"type":"string","enum":["latency-p95-ms","error-rate","cost","quota-percent","failovers"]},"threshold":{"type":"number","minimum":0},"windowMinutes":{"type":"integer","minimum":1,"maximum":1440,"default":5},"severity":{"type":"string","enum":["info","warning","critical"],"default":"warning"},"channels":{"type":"array","items":{"type":"string"}}}}}}};
+const schema110 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"policy.schema.json","title":"Policy","description":"Rate limits, quotas, budgets and alert rules (policies/<name>.yaml), attached by name to bindings and clients.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"scope":{"type":"string","enum":["client","binding","client-binding"],"description":"How every limit of the policy is counted: per client (default), per binding, or per client on each binding (docs/limits.md). rateLimit.scope says the same for policies written before this field; when both are given they must agree."},"rateLimit":{"type":"object","additionalProperties":false,"required":["requests","per"],"properties":{"requests":{"type":"integer","minimum":1},"per":{"type":"string","enum":["second","minute","hour","day"]},"burst":{"type":"integer","minimum":1},"scope":{"type":"string","enum":["client","binding","client-binding"],"default":"client"}}},"quota":{"type":"object","additionalProperties":false,"required":["period"],"properties":{"requests":{"type":"integer","minimum":1},"tokens":{"type":"integer","minimum":1},"period":{"type":"string","enum":["day","month"]}}},"budget":{"type":"object","additionalProperties":false,"required":["amount","period"],"properties":{"amount":{"type":"number","exclusiveMinimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"period":{"type":"string","enum":["day","month"]},"onExceeded":{"type":"string","enum":["alert","block"],"default":"alert"},"alertAtPercent":{"type":"array","items":{"type":"integer","minimum":1,"maximum":100}}}},"alerts":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["metric","threshold"],"properties":{"metric":{"type":"string","enum":["latency-p95-ms","error-rate","cost","quota-percent","failovers"]},"threshold":{"type":"number","minimum":0},"windowMinutes":{"type":"integer","minimum":1,"maximum":1440,"default":5},"severity":{"type":"string","enum":["info","warning","critical"],"default":"warning"},"channels":{"type":"array","items":{"type":"string"}}}}}}};
 
 function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="policy.schema.json" */;
@@ -8336,7 +8336,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!((((((key0 === "name") || (key0 === "description")) || (key0 === "rateLimit")) || (key0 === "quota")) || (key0 === "budget")) || (key0 === "alerts"))){
+if(!(((((((key0 === "name") || (key0 === "description")) || (key0 === "scope")) || (key0 === "rateLimit")) || (key0 === "quota")) || (key0 === "budget")) || (key0 === "alerts"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err1];
@@ -8397,11 +8397,10 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.rateLimit !== undefined){
-let data2 = data.rateLimit;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.requests === undefined){
-const err6 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/properties/rateLimit/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data.scope !== undefined){
+let data2 = data.scope;
+if(typeof data2 !== "string"){
+const err6 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -8410,8 +8409,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data2.per === undefined){
-const err7 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/properties/rateLimit/required",keyword:"required",params:{missingProperty: "per"},message:"must have required property '"+"per"+"'"};
+if(!(((data2 === "client") || (data2 === "binding")) || (data2 === "client-binding"))){
+const err7 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/enum",keyword:"enum",params:{allowedValues: schema110.properties.scope.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8420,9 +8419,12 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key1 in data2){
-if(!((((key1 === "requests") || (key1 === "per")) || (key1 === "burst")) || (key1 === "scope"))){
-const err8 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+if(data.rateLimit !== undefined){
+let data3 = data.rateLimit;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.requests === undefined){
+const err8 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/properties/rateLimit/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8431,11 +8433,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-if(data2.requests !== undefined){
-let data3 = data2.requests;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err9 = {instancePath:instancePath+"/rateLimit/requests",schemaPath:"#/properties/rateLimit/properties/requests/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data3.per === undefined){
+const err9 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/properties/rateLimit/required",keyword:"required",params:{missingProperty: "per"},message:"must have required property '"+"per"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8444,9 +8443,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 1 || isNaN(data3)){
-const err10 = {instancePath:instancePath+"/rateLimit/requests",schemaPath:"#/properties/rateLimit/properties/requests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+for(const key1 in data3){
+if(!((((key1 === "requests") || (key1 === "per")) || (key1 === "burst")) || (key1 === "scope"))){
+const err10 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -8456,11 +8455,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-}
-if(data2.per !== undefined){
-let data4 = data2.per;
-if(typeof data4 !== "string"){
-const err11 = {instancePath:instancePath+"/rateLimit/per",schemaPath:"#/properties/rateLimit/properties/per/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.requests !== undefined){
+let data4 = data3.requests;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err11 = {instancePath:instancePath+"/rateLimit/requests",schemaPath:"#/properties/rateLimit/properties/requests/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8469,8 +8467,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!((((data4 === "second") || (data4 === "minute")) || (data4 === "hour")) || (data4 === "day"))){
-const err12 = {instancePath:instancePath+"/rateLimit/per",schemaPath:"#/properties/rateLimit/properties/per/enum",keyword:"enum",params:{allowedValues: schema110.properties.rateLimit.properties.per.enum},message:"must be equal to one of the allowed values"};
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 1 || isNaN(data4)){
+const err12 = {instancePath:instancePath+"/rateLimit/requests",schemaPath:"#/properties/rateLimit/properties/requests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -8480,10 +8479,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data2.burst !== undefined){
-let data5 = data2.burst;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err13 = {instancePath:instancePath+"/rateLimit/burst",schemaPath:"#/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data3.per !== undefined){
+let data5 = data3.per;
+if(typeof data5 !== "string"){
+const err13 = {instancePath:instancePath+"/rateLimit/per",schemaPath:"#/properties/rateLimit/properties/per/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -8492,9 +8492,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 1 || isNaN(data5)){
-const err14 = {instancePath:instancePath+"/rateLimit/burst",schemaPath:"#/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(!((((data5 === "second") || (data5 === "minute")) || (data5 === "hour")) || (data5 === "day"))){
+const err14 = {instancePath:instancePath+"/rateLimit/per",schemaPath:"#/properties/rateLimit/properties/per/enum",keyword:"enum",params:{allowedValues: schema110.properties.rateLimit.properties.per.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -8504,11 +8503,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-}
-if(data2.scope !== undefined){
-let data6 = data2.scope;
-if(typeof data6 !== "string"){
-const err15 = {instancePath:instancePath+"/rateLimit/scope",schemaPath:"#/properties/rateLimit/properties/scope/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.burst !== undefined){
+let data6 = data3.burst;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err15 = {instancePath:instancePath+"/rateLimit/burst",schemaPath:"#/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -8517,8 +8515,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!(((data6 === "client") || (data6 === "binding")) || (data6 === "client-binding"))){
-const err16 = {instancePath:instancePath+"/rateLimit/scope",schemaPath:"#/properties/rateLimit/properties/scope/enum",keyword:"enum",params:{allowedValues: schema110.properties.rateLimit.properties.scope.enum},message:"must be equal to one of the allowed values"};
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 1 || isNaN(data6)){
+const err16 = {instancePath:instancePath+"/rateLimit/burst",schemaPath:"#/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -8529,8 +8528,10 @@ errors++;
 }
 }
 }
-else {
-const err17 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data3.scope !== undefined){
+let data7 = data3.scope;
+if(typeof data7 !== "string"){
+const err17 = {instancePath:instancePath+"/rateLimit/scope",schemaPath:"#/properties/rateLimit/properties/scope/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -8539,12 +8540,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-if(data.quota !== undefined){
-let data7 = data.quota;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.period === undefined){
-const err18 = {instancePath:instancePath+"/quota",schemaPath:"#/properties/quota/required",keyword:"required",params:{missingProperty: "period"},message:"must have required property '"+"period"+"'"};
+if(!(((data7 === "client") || (data7 === "binding")) || (data7 === "client-binding"))){
+const err18 = {instancePath:instancePath+"/rateLimit/scope",schemaPath:"#/properties/rateLimit/properties/scope/enum",keyword:"enum",params:{allowedValues: schema110.properties.rateLimit.properties.scope.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -8553,9 +8550,10 @@ vErrors.push(err18);
 }
 errors++;
 }
-for(const key2 in data7){
-if(!(((key2 === "requests") || (key2 === "tokens")) || (key2 === "period"))){
-const err19 = {instancePath:instancePath+"/quota",schemaPath:"#/properties/quota/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -8565,10 +8563,11 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data7.requests !== undefined){
-let data8 = data7.requests;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-const err20 = {instancePath:instancePath+"/quota/requests",schemaPath:"#/properties/quota/properties/requests/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.quota !== undefined){
+let data8 = data.quota;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.period === undefined){
+const err20 = {instancePath:instancePath+"/quota",schemaPath:"#/properties/quota/required",keyword:"required",params:{missingProperty: "period"},message:"must have required property '"+"period"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -8577,9 +8576,9 @@ vErrors.push(err20);
 }
 errors++;
 }
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 < 1 || isNaN(data8)){
-const err21 = {instancePath:instancePath+"/quota/requests",schemaPath:"#/properties/quota/properties/requests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+for(const key2 in data8){
+if(!(((key2 === "requests") || (key2 === "tokens")) || (key2 === "period"))){
+const err21 = {instancePath:instancePath+"/quota",schemaPath:"#/properties/quota/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -8589,11 +8588,10 @@ vErrors.push(err21);
 errors++;
 }
 }
-}
-if(data7.tokens !== undefined){
-let data9 = data7.tokens;
+if(data8.requests !== undefined){
+let data9 = data8.requests;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err22 = {instancePath:instancePath+"/quota/tokens",schemaPath:"#/properties/quota/properties/tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err22 = {instancePath:instancePath+"/quota/requests",schemaPath:"#/properties/quota/properties/requests/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -8604,7 +8602,7 @@ errors++;
 }
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 < 1 || isNaN(data9)){
-const err23 = {instancePath:instancePath+"/quota/tokens",schemaPath:"#/properties/quota/properties/tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err23 = {instancePath:instancePath+"/quota/requests",schemaPath:"#/properties/quota/properties/requests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -8615,10 +8613,10 @@ errors++;
 }
 }
 }
-if(data7.period !== undefined){
-let data10 = data7.period;
-if(typeof data10 !== "string"){
-const err24 = {instancePath:instancePath+"/quota/period",schemaPath:"#/properties/quota/properties/period/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data8.tokens !== undefined){
+let data10 = data8.tokens;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err24 = {instancePath:instancePath+"/quota/tokens",schemaPath:"#/properties/quota/properties/tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -8627,8 +8625,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(!((data10 === "day") || (data10 === "month"))){
-const err25 = {instancePath:instancePath+"/quota/period",schemaPath:"#/properties/quota/properties/period/enum",keyword:"enum",params:{allowedValues: schema110.properties.quota.properties.period.enum},message:"must be equal to one of the allowed values"};
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 < 1 || isNaN(data10)){
+const err25 = {instancePath:instancePath+"/quota/tokens",schemaPath:"#/properties/quota/properties/tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -8639,8 +8638,10 @@ errors++;
 }
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/quota",schemaPath:"#/properties/quota/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data8.period !== undefined){
+let data11 = data8.period;
+if(typeof data11 !== "string"){
+const err26 = {instancePath:instancePath+"/quota/period",schemaPath:"#/properties/quota/properties/period/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -8649,12 +8650,8 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-if(data.budget !== undefined){
-let data11 = data.budget;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.amount === undefined){
-const err27 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+if(!((data11 === "day") || (data11 === "month"))){
+const err27 = {instancePath:instancePath+"/quota/period",schemaPath:"#/properties/quota/properties/period/enum",keyword:"enum",params:{allowedValues: schema110.properties.quota.properties.period.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -8663,8 +8660,10 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(data11.period === undefined){
-const err28 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/required",keyword:"required",params:{missingProperty: "period"},message:"must have required property '"+"period"+"'"};
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/quota",schemaPath:"#/properties/quota/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -8673,9 +8672,12 @@ vErrors.push(err28);
 }
 errors++;
 }
-for(const key3 in data11){
-if(!(((((key3 === "amount") || (key3 === "currency")) || (key3 === "period")) || (key3 === "onExceeded")) || (key3 === "alertAtPercent"))){
-const err29 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+}
+if(data.budget !== undefined){
+let data12 = data.budget;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.amount === undefined){
+const err29 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -8684,12 +8686,8 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-if(data11.amount !== undefined){
-let data12 = data11.amount;
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 <= 0 || isNaN(data12)){
-const err30 = {instancePath:instancePath+"/budget/amount",schemaPath:"#/properties/budget/properties/amount/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(data12.period === undefined){
+const err30 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/required",keyword:"required",params:{missingProperty: "period"},message:"must have required property '"+"period"+"'"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -8698,9 +8696,9 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-else {
-const err31 = {instancePath:instancePath+"/budget/amount",schemaPath:"#/properties/budget/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"};
+for(const key3 in data12){
+if(!(((((key3 === "amount") || (key3 === "currency")) || (key3 === "period")) || (key3 === "onExceeded")) || (key3 === "alertAtPercent"))){
+const err31 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -8710,11 +8708,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data11.currency !== undefined){
-let data13 = data11.currency;
-if(typeof data13 === "string"){
-if(!pattern19.test(data13)){
-const err32 = {instancePath:instancePath+"/budget/currency",schemaPath:"#/properties/budget/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(data12.amount !== undefined){
+let data13 = data12.amount;
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 <= 0 || isNaN(data13)){
+const err32 = {instancePath:instancePath+"/budget/amount",schemaPath:"#/properties/budget/properties/amount/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -8725,7 +8723,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/budget/currency",schemaPath:"#/properties/budget/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err33 = {instancePath:instancePath+"/budget/amount",schemaPath:"#/properties/budget/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -8735,10 +8733,11 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data11.period !== undefined){
-let data14 = data11.period;
-if(typeof data14 !== "string"){
-const err34 = {instancePath:instancePath+"/budget/period",schemaPath:"#/properties/budget/properties/period/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data12.currency !== undefined){
+let data14 = data12.currency;
+if(typeof data14 === "string"){
+if(!pattern19.test(data14)){
+const err34 = {instancePath:instancePath+"/budget/currency",schemaPath:"#/properties/budget/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -8747,8 +8746,9 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(!((data14 === "day") || (data14 === "month"))){
-const err35 = {instancePath:instancePath+"/budget/period",schemaPath:"#/properties/budget/properties/period/enum",keyword:"enum",params:{allowedValues: schema110.properties.budget.properties.period.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err35 = {instancePath:instancePath+"/budget/currency",schemaPath:"#/properties/budget/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -8758,10 +8758,10 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data11.onExceeded !== undefined){
-let data15 = data11.onExceeded;
+if(data12.period !== undefined){
+let data15 = data12.period;
 if(typeof data15 !== "string"){
-const err36 = {instancePath:instancePath+"/budget/onExceeded",schemaPath:"#/properties/budget/properties/onExceeded/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err36 = {instancePath:instancePath+"/budget/period",schemaPath:"#/properties/budget/properties/period/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -8770,8 +8770,8 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(!((data15 === "alert") || (data15 === "block"))){
-const err37 = {instancePath:instancePath+"/budget/onExceeded",schemaPath:"#/properties/budget/properties/onExceeded/enum",keyword:"enum",params:{allowedValues: schema110.properties.budget.properties.onExceeded.enum},message:"must be equal to one of the allowed values"};
+if(!((data15 === "day") || (data15 === "month"))){
+const err37 = {instancePath:instancePath+"/budget/period",schemaPath:"#/properties/budget/properties/period/enum",keyword:"enum",params:{allowedValues: schema110.properties.budget.properties.period.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -8781,14 +8781,10 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data11.alertAtPercent !== undefined){
-let data16 = data11.alertAtPercent;
-if(Array.isArray(data16)){
-const len0 = data16.length;
-for(let i0=0; i0<len0; i0++){
-let data17 = data16[i0];
-if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err38 = {instancePath:instancePath+"/budget/alertAtPercent/" + i0,schemaPath:"#/properties/budget/properties/alertAtPercent/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data12.onExceeded !== undefined){
+let data16 = data12.onExceeded;
+if(typeof data16 !== "string"){
+const err38 = {instancePath:instancePath+"/budget/onExceeded",schemaPath:"#/properties/budget/properties/onExceeded/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -8797,9 +8793,8 @@ vErrors.push(err38);
 }
 errors++;
 }
-if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 100 || isNaN(data17)){
-const err39 = {instancePath:instancePath+"/budget/alertAtPercent/" + i0,schemaPath:"#/properties/budget/properties/alertAtPercent/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(!((data16 === "alert") || (data16 === "block"))){
+const err39 = {instancePath:instancePath+"/budget/onExceeded",schemaPath:"#/properties/budget/properties/onExceeded/enum",keyword:"enum",params:{allowedValues: schema110.properties.budget.properties.onExceeded.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -8808,8 +8803,15 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(data17 < 1 || isNaN(data17)){
-const err40 = {instancePath:instancePath+"/budget/alertAtPercent/" + i0,schemaPath:"#/properties/budget/properties/alertAtPercent/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data12.alertAtPercent !== undefined){
+let data17 = data12.alertAtPercent;
+if(Array.isArray(data17)){
+const len0 = data17.length;
+for(let i0=0; i0<len0; i0++){
+let data18 = data17[i0];
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err40 = {instancePath:instancePath+"/budget/alertAtPercent/" + i0,schemaPath:"#/properties/budget/properties/alertAtPercent/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -8818,11 +8820,9 @@ vErrors.push(err40);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err41 = {instancePath:instancePath+"/budget/alertAtPercent",schemaPath:"#/properties/budget/properties/alertAtPercent/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 100 || isNaN(data18)){
+const err41 = {instancePath:instancePath+"/budget/alertAtPercent/" + i0,schemaPath:"#/properties/budget/properties/alertAtPercent/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -8831,10 +8831,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-}
-else {
-const err42 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data18 < 1 || isNaN(data18)){
+const err42 = {instancePath:instancePath+"/budget/alertAtPercent/" + i0,schemaPath:"#/properties/budget/properties/alertAtPercent/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -8844,15 +8842,10 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data.alerts !== undefined){
-let data18 = data.alerts;
-if(Array.isArray(data18)){
-const len1 = data18.length;
-for(let i1=0; i1<len1; i1++){
-let data19 = data18[i1];
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-if(data19.metric === undefined){
-const err43 = {instancePath:instancePath+"/alerts/" + i1,schemaPath:"#/properties/alerts/items/required",keyword:"required",params:{missingProperty: "metric"},message:"must have required property '"+"metric"+"'"};
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/budget/alertAtPercent",schemaPath:"#/properties/budget/properties/alertAtPercent/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -8861,8 +8854,10 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(data19.threshold === undefined){
-const err44 = {instancePath:instancePath+"/alerts/" + i1,schemaPath:"#/properties/alerts/items/required",keyword:"required",params:{missingProperty: "threshold"},message:"must have required property '"+"threshold"+"'"};
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -8871,9 +8866,16 @@ vErrors.push(err44);
 }
 errors++;
 }
-for(const key4 in data19){
-if(!(((((key4 === "metric") || (key4 === "threshold")) || (key4 === "windowMinutes")) || (key4 === "severity")) || (key4 === "channels"))){
-const err45 = {instancePath:instancePath+"/alerts/" + i1,schemaPath:"#/properties/alerts/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+}
+if(data.alerts !== undefined){
+let data19 = data.alerts;
+if(Array.isArray(data19)){
+const len1 = data19.length;
+for(let i1=0; i1<len1; i1++){
+let data20 = data19[i1];
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.metric === undefined){
+const err45 = {instancePath:instancePath+"/alerts/" + i1,schemaPath:"#/properties/alerts/items/required",keyword:"required",params:{missingProperty: "metric"},message:"must have required property '"+"metric"+"'"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -8882,11 +8884,8 @@ vErrors.push(err45);
 }
 errors++;
 }
-}
-if(data19.metric !== undefined){
-let data20 = data19.metric;
-if(typeof data20 !== "string"){
-const err46 = {instancePath:instancePath+"/alerts/" + i1+"/metric",schemaPath:"#/properties/alerts/items/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data20.threshold === undefined){
+const err46 = {instancePath:instancePath+"/alerts/" + i1,schemaPath:"#/properties/alerts/items/required",keyword:"required",params:{missingProperty: "threshold"},message:"must have required property '"+"threshold"+"'"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -8895,8 +8894,9 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(!(((((data20 === "latency-p95-ms") || (data20 === "error-rate")) || (data20 === "cost")) || (data20 === "quota-percent")) || (data20 === "failovers"))){
-const err47 = {instancePath:instancePath+"/alerts/" + i1+"/metric",schemaPath:"#/properties/alerts/items/properties/metric/enum",keyword:"enum",params:{allowedValues: schema110.properties.alerts.items.properties.metric.enum},message:"must be equal to one of the allowed values"};
+for(const key4 in data20){
+if(!(((((key4 === "metric") || (key4 === "threshold")) || (key4 === "windowMinutes")) || (key4 === "severity")) || (key4 === "channels"))){
+const err47 = {instancePath:instancePath+"/alerts/" + i1,schemaPath:"#/properties/alerts/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -8906,11 +8906,10 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data19.threshold !== undefined){
-let data21 = data19.threshold;
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 < 0 || isNaN(data21)){
-const err48 = {instancePath:instancePath+"/alerts/" + i1+"/threshold",schemaPath:"#/properties/alerts/items/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data20.metric !== undefined){
+let data21 = data20.metric;
+if(typeof data21 !== "string"){
+const err48 = {instancePath:instancePath+"/alerts/" + i1+"/metric",schemaPath:"#/properties/alerts/items/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -8919,9 +8918,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-else {
-const err49 = {instancePath:instancePath+"/alerts/" + i1+"/threshold",schemaPath:"#/properties/alerts/items/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(!(((((data21 === "latency-p95-ms") || (data21 === "error-rate")) || (data21 === "cost")) || (data21 === "quota-percent")) || (data21 === "failovers"))){
+const err49 = {instancePath:instancePath+"/alerts/" + i1+"/metric",schemaPath:"#/properties/alerts/items/properties/metric/enum",keyword:"enum",params:{allowedValues: schema110.properties.alerts.items.properties.metric.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -8931,10 +8929,11 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data19.windowMinutes !== undefined){
-let data22 = data19.windowMinutes;
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-const err50 = {instancePath:instancePath+"/alerts/" + i1+"/windowMinutes",schemaPath:"#/properties/alerts/items/properties/windowMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data20.threshold !== undefined){
+let data22 = data20.threshold;
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 < 0 || isNaN(data22)){
+const err50 = {instancePath:instancePath+"/alerts/" + i1+"/threshold",schemaPath:"#/properties/alerts/items/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -8943,9 +8942,9 @@ vErrors.push(err50);
 }
 errors++;
 }
-if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 > 1440 || isNaN(data22)){
-const err51 = {instancePath:instancePath+"/alerts/" + i1+"/windowMinutes",schemaPath:"#/properties/alerts/items/properties/windowMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1440},message:"must be <= 1440"};
+}
+else {
+const err51 = {instancePath:instancePath+"/alerts/" + i1+"/threshold",schemaPath:"#/properties/alerts/items/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -8954,8 +8953,11 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(data22 < 1 || isNaN(data22)){
-const err52 = {instancePath:instancePath+"/alerts/" + i1+"/windowMinutes",schemaPath:"#/properties/alerts/items/properties/windowMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data20.windowMinutes !== undefined){
+let data23 = data20.windowMinutes;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err52 = {instancePath:instancePath+"/alerts/" + i1+"/windowMinutes",schemaPath:"#/properties/alerts/items/properties/windowMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -8964,12 +8966,9 @@ vErrors.push(err52);
 }
 errors++;
 }
-}
-}
-if(data19.severity !== undefined){
-let data23 = data19.severity;
-if(typeof data23 !== "string"){
-const err53 = {instancePath:instancePath+"/alerts/" + i1+"/severity",schemaPath:"#/properties/alerts/items/properties/severity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 > 1440 || isNaN(data23)){
+const err53 = {instancePath:instancePath+"/alerts/" + i1+"/windowMinutes",schemaPath:"#/properties/alerts/items/properties/windowMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1440},message:"must be <= 1440"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -8978,8 +8977,8 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(!(((data23 === "info") || (data23 === "warning")) || (data23 === "critical"))){
-const err54 = {instancePath:instancePath+"/alerts/" + i1+"/severity",schemaPath:"#/properties/alerts/items/properties/severity/enum",keyword:"enum",params:{allowedValues: schema110.properties.alerts.items.properties.severity.enum},message:"must be equal to one of the allowed values"};
+if(data23 < 1 || isNaN(data23)){
+const err54 = {instancePath:instancePath+"/alerts/" + i1+"/windowMinutes",schemaPath:"#/properties/alerts/items/properties/windowMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -8989,13 +8988,11 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data19.channels !== undefined){
-let data24 = data19.channels;
-if(Array.isArray(data24)){
-const len2 = data24.length;
-for(let i2=0; i2<len2; i2++){
-if(typeof data24[i2] !== "string"){
-const err55 = {instancePath:instancePath+"/alerts/" + i1+"/channels/" + i2,schemaPath:"#/properties/alerts/items/properties/channels/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data20.severity !== undefined){
+let data24 = data20.severity;
+if(typeof data24 !== "string"){
+const err55 = {instancePath:instancePath+"/alerts/" + i1+"/severity",schemaPath:"#/properties/alerts/items/properties/severity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -9004,10 +9001,8 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-}
-else {
-const err56 = {instancePath:instancePath+"/alerts/" + i1+"/channels",schemaPath:"#/properties/alerts/items/properties/channels/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(!(((data24 === "info") || (data24 === "warning")) || (data24 === "critical"))){
+const err56 = {instancePath:instancePath+"/alerts/" + i1+"/severity",schemaPath:"#/properties/alerts/items/properties/severity/enum",keyword:"enum",params:{allowedValues: schema110.properties.alerts.items.properties.severity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -9017,9 +9012,13 @@ vErrors.push(err56);
 errors++;
 }
 }
-}
-else {
-const err57 = {instancePath:instancePath+"/alerts/" + i1,schemaPath:"#/properties/alerts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data20.channels !== undefined){
+let data25 = data20.channels;
+if(Array.isArray(data25)){
+const len2 = data25.length;
+for(let i2=0; i2<len2; i2++){
+if(typeof data25[i2] !== "string"){
+const err57 = {instancePath:instancePath+"/alerts/" + i1+"/channels/" + i2,schemaPath:"#/properties/alerts/items/properties/channels/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -9031,7 +9030,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/alerts",schemaPath:"#/properties/alerts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err58 = {instancePath:instancePath+"/alerts/" + i1+"/channels",schemaPath:"#/properties/alerts/items/properties/channels/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -9043,12 +9042,36 @@ errors++;
 }
 }
 else {
-const err59 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err59 = {instancePath:instancePath+"/alerts/" + i1,schemaPath:"#/properties/alerts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err59];
 }
 else {
 vErrors.push(err59);
+}
+errors++;
+}
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/alerts",schemaPath:"#/properties/alerts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+}
+else {
+const err61 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
 }
 errors++;
 }

@@ -70,6 +70,11 @@ export function crossCheck(model: ConfigModel, catalog: Catalog): CrossCheckResu
       }
     });
   }
+  for (const { value: p, file, path } of model.policies.values()) {
+    if (p.scope && p.rateLimit?.scope && p.scope !== p.rateLimit.scope) {
+      issues.push(issue(path, file.at(['rateLimit', 'scope']), 'SIL_CONFIG_SCHEMA', `rateLimit.scope "${p.rateLimit.scope}" differs from the policy's scope "${p.scope}"`, 'the scope applies to every limit of the policy: keep one of the two (scope: at the top)'));
+    }
+  }
   for (const { value: w, file, path } of model.webhooks.values()) {
     if (w.environment && !environments.includes(w.environment)) {
       issues.push(issue(path, file.at(['environment']), 'SIL_CONFIG_ENVIRONMENT', `environment "${w.environment}" is not declared in sil.yaml`));

@@ -9,7 +9,7 @@ export type PolicyScope = 'client' | 'binding' | 'client-binding';
 
 export interface CompiledPolicy {
   name: string;
-  /** How the policy's counters are divided (rateLimit.scope, default client); see scopeOf(). */
+  /** How the policy's counters are divided (scope, or rateLimit.scope; default client); see scopeOf(). */
   scope: PolicyScope;
   rate?: { requests: number; per: RatePer; shape: BucketShape };
   requests?: { max: number; period: WindowPeriod };
@@ -22,7 +22,7 @@ const compiled = new WeakMap<object, CompiledPolicy>();
 export function compilePolicy(p: Readonly<Policy>): CompiledPolicy {
   let c = compiled.get(p);
   if (c) return c;
-  c = { name: p.name, scope: p.rateLimit?.scope ?? 'client' };
+  c = { name: p.name, scope: p.scope ?? p.rateLimit?.scope ?? 'client' };
   if (p.rateLimit) c.rate = { requests: p.rateLimit.requests, per: p.rateLimit.per, shape: bucketShape(p.rateLimit.requests, p.rateLimit.per, p.rateLimit.burst) };
   if (p.quota?.requests) c.requests = { max: p.quota.requests, period: p.quota.period };
   if (p.quota?.tokens) c.tokens = { max: p.quota.tokens, period: p.quota.period };

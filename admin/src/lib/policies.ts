@@ -28,7 +28,6 @@ export function policyParts(p: Policy, f: Pick<Formats, 'number'>, t: Translate)
     const r = p.rateLimit;
     let text = t('policies.sum.rate', { requests: f.number(r.requests), per: per(r.per) });
     if (r.burst !== undefined) text += t('policies.sum.burst', { burst: f.number(r.burst) });
-    if (r.scope && r.scope !== 'client') text += t(`policies.sum.scope.${r.scope}`);
     out.push(text);
   }
   if (p.quota) {
@@ -44,6 +43,8 @@ export function policyParts(p: Policy, f: Pick<Formats, 'number'>, t: Translate)
     out.push(text);
   }
   if (p.alerts?.length) out.push(t('policies.sum.alertRules', { count: f.number(p.alerts.length) }));
+  const scope = p.scope ?? p.rateLimit?.scope;
+  if (scope && scope !== 'client' && out.length > 0) out[0] += t(`policies.sum.scope.${scope}`);
   return out;
 }
 
@@ -91,7 +92,9 @@ export function refusedCount(policy: string, rejections: readonly { policy: stri
 export interface PolicyForm {
   name: string;
   description: string;
-  rate: { on: boolean; requests: string; per: string; burst: string; scope: string };
+  /** How every limit is counted: client, binding, client-binding (the policy's `scope`). */
+  scope: string;
+  rate: { on: boolean; requests: string; per: string; burst: string };
   quota: { on: boolean; period: string; requests: string; tokens: string };
   budget: { on: boolean; amount: string; currency: string; period: string; onExceeded: string; alertAtPercent: string };
 }
@@ -105,7 +108,8 @@ export function policyFormOf(p: Policy | null): PolicyForm {
   return {
     name: p?.name ?? '',
     description: p?.description ?? '',
-    rate: { on: !!r, requests: str(r?.requests), per: r?.per ?? 'minute', burst: str(r?.burst), scope: r?.scope ?? 'client' },
+    scope: p?.scope ?? r?.scope ?? 'client',
+    rate: { on: !!r, requests: str(r?.requests), per: r?.per ?? 'minute', burst: str(r?.burst) },
     quota: { on: !!q, period: q?.period ?? 'month', requests: str(q?.requests), tokens: str(q?.tokens) },
     budget: { on: !!b, amount: str(b?.amount), currency: b?.currency ?? 'USD', period: b?.period ?? 'month', onExceeded: b?.onExceeded ?? 'alert', alertAtPercent: (b?.alertAtPercent ?? []).join(', ') },
   };
@@ -123,18 +127,22 @@ type Json = Record<string, unknown>;
 /**
  * The document to PUT/POST: the original's other fields kept (alerts), each section written when
  * it is on, a default (scope client, currency USD, onExceeded alert) only when the original had it.
+ * The scope goes to the top level; a `rateLimit.scope` the original had is kept equal to it.
  */
 export function policyOf(form: PolicyForm, original: Policy | null = null): Policy {
   const out: Json = { ...(original ?? {}), name: form.name.trim() };
   const set = (o: Json, key: string, value: unknown, keep: boolean) => (keep ? (o[key] = value) : delete o[key]);
   set(out, 'description', form.description.trim(), form.description.trim() !== '');
+  const hadRateScope = original?.rateLimit?.scope !== undefined;
+  const inRate = hadRateScope && form.rate.on;
+  set(out, 'scope', form.scope, (form.scope !== 'client' && !inRate) || original?.scope !== undefined);
   const num = (v: string) => Number(v.trim());
   const given = (v: string) => v.trim() !== '';
 
   const r = form.rate;
   const rate: Json = { requests: num(r.requests), per: r.per };
   if (given(r.burst)) rate.burst = num(r.burst);
-  set(rate, 'scope', r.scope, r.scope !== 'client' || original?.rateLimit?.scope !== undefined);
+  set(rate, 'scope', form.scope, hadRateScope);
   set(out, 'rateLimit', rate, r.on);
 
   const q = form.quota;

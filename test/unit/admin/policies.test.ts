@@ -94,7 +94,8 @@ describe('where a policy is attached and what it counts', () => {
 describe('the policy form', () => {
   it('round-trips a full policy without writing defaults it did not have', () => {
     const form = policyFormOf(full);
-    expect(form.rate).toEqual({ on: true, requests: '60', per: 'minute', burst: '10', scope: 'client' });
+    expect(form.rate).toEqual({ on: true, requests: '60', per: 'minute', burst: '10' });
+    expect(form.scope).toBe('client');
     expect(form.budget.alertAtPercent).toBe('');
     expect(policyOf(form, full)).toEqual(full);
     expect(validate(policyOf(form, full))).toBe(true);
@@ -107,11 +108,27 @@ describe('the policy form', () => {
     form.quota = { ...form.quota, on: true, requests: '500', period: 'day' };
     expect(policyOf(form)).toEqual({ name: 'team', quota: { requests: 500, period: 'day' } });
     form.budget = { ...form.budget, on: true, amount: '20', currency: 'eur', onExceeded: 'block', alertAtPercent: '80, 50 50' };
-    form.rate = { ...form.rate, on: true, requests: '10', scope: 'binding' };
+    form.rate = { ...form.rate, on: true, requests: '10' };
+    form.scope = 'binding';
     const p = policyOf(form);
     expect(p.budget).toEqual({ amount: 20, currency: 'EUR', period: 'month', onExceeded: 'block', alertAtPercent: [50, 80] });
-    expect(p.rateLimit).toEqual({ requests: 10, per: 'minute', scope: 'binding' });
+    expect(p.rateLimit).toEqual({ requests: 10, per: 'minute' });
+    expect(p.scope).toBe('binding');
     expect(validate(p)).toBe(true);
+  });
+
+  it('writes the scope at the top, keeping an older rateLimit.scope equal to it, so a budget-only policy can count a binding whole', () => {
+    const budgetOnly = policyFormOf(null);
+    budgetOnly.name = 'chat-budget';
+    budgetOnly.scope = 'binding';
+    budgetOnly.budget = { ...budgetOnly.budget, on: true, amount: '100' };
+    expect(policyOf(budgetOnly)).toEqual({ name: 'chat-budget', scope: 'binding', budget: { amount: 100, period: 'month' } });
+    const older: Policy = { name: 'o', rateLimit: { requests: 1, per: 'second', scope: 'binding' } };
+    const form = policyFormOf(older);
+    expect(form.scope).toBe('binding');
+    form.scope = 'client-binding';
+    expect(policyOf(form, older)).toEqual({ name: 'o', rateLimit: { requests: 1, per: 'second', scope: 'client-binding' } });
+    expect(policyParts({ name: 'b', scope: 'binding', budget: { amount: 5, period: 'day' } }, fEn, tEn)[0]).toMatch(/, counted per binding$/);
   });
 
   it('keeps alert rules and explicit defaults of the original, and drops a section turned off', () => {

@@ -24,6 +24,12 @@ describe('validator: settings and references of issue 12', () => {
     expect(token[0]).toMatch(/scrapeTokenSha256.*\[SIL_CONFIG_SCHEMA\]/);
   });
 
+  it('takes a policy-level scope and refuses a rateLimit.scope that differs from it', async () => {
+    expect(await lines({ ...MINIMAL, 'policies/p.yaml': 'name: p\nscope: binding\nbudget: { amount: 5, period: day }\nrateLimit: { requests: 1, per: second, scope: binding }\n' })).toEqual([]);
+    const out = await lines({ ...MINIMAL, 'policies/p.yaml': 'name: p\nscope: binding\nrateLimit: { requests: 1, per: second, scope: client }\n' });
+    expect(out).toEqual([expect.stringMatching(/^policies\/p\.yaml:3:\d+: rateLimit\.scope "client" differs from the policy's scope "binding" \[SIL_CONFIG_SCHEMA\]/)]);
+  });
+
   it('checks that a provider\'s policy exists', async () => {
     const policy = 'name: strict\nrateLimit: { requests: 10, per: minute }\n';
     expect(await lines({ ...MINIMAL, 'providers/openai-main.yaml': `${OPENAI_MAIN}policy: strict\n`, 'policies/strict.yaml': policy })).toEqual([]);

@@ -121,6 +121,9 @@ describe('counter names and scopes', () => {
     expect(scopeOf(byBinding, 'client', 'web', 'chat').scope).toBe('client-binding:web/chat');
     expect(scopeOf(byClient, 'binding', 'web', 'chat').scope).toBe('client-binding:web/chat');
     expect(scopeOf(noRate, 'client', 'web', 'chat').scope).toBe('client:web');
+    // The policy-level scope: a budget-only policy on a binding counts the binding whole.
+    const bindingBudget = compilePolicy({ name: 't', scope: 'binding', budget: { amount: 100, period: 'month' } });
+    expect(scopeOf(bindingBudget, 'binding', 'web', 'chat')).toMatchObject({ scope: 'binding:chat', who: 'binding chat' });
   });
   it('compiles a policy once per object and alerts an alerting budget when spent', () => {
     const file = { name: 'b', budget: { amount: 10, period: 'month' as const, alertAtPercent: [80, 50] } };

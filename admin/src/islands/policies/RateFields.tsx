@@ -1,7 +1,6 @@
-// The rate limit: requests per second / minute / hour / day, the burst, and what it is counted
-// per (client, binding, or each client and binding pair).
+// The rate limit: requests per second / minute / hour / day and the burst.
 import { t } from '../../i18n/index.ts';
-import { RATE_PERIODS, SCOPES, type PolicyForm } from '../../lib/policies.ts';
+import { RATE_PERIODS, type PolicyForm } from '../../lib/policies.ts';
 import Section from './Section.tsx';
 import { Choice, Field } from './FormFields.tsx';
 
@@ -16,7 +15,6 @@ export default function RateFields({ rate, set, problems }: Props) {
         <Field id="po-rate-requests" label={t('policies.rate.requests')} value={rate.requests} numeric placeholder="60" problem={problem('rateRequests')} onInput={(requests) => set({ requests })} />
         <Choice id="po-rate-per" label={t('policies.rate.per')} value={rate.per} options={RATE_PERIODS} optionKey="policies.per" onChange={(per) => set({ per })} />
         <Field id="po-rate-burst" label={t('policies.rate.burst')} value={rate.burst} numeric help={t('policies.rate.burst.help')} problem={problem('rateBurst')} onInput={(burst) => set({ burst })} />
-        <Choice id="po-rate-scope" label={t('policies.rate.scope')} value={rate.scope} options={SCOPES} optionKey="policies.scope" help={t('policies.scope.help')} onChange={(scope) => set({ scope })} />
       </div>
     </Section>
   );
