@@ -15,7 +15,7 @@ import { ensureConsoleBuilt } from '../../scripts/build-console.ts';
 import { fieldValue } from '../../admin/src/lib/analytics.ts';
 import { startMockUpstream, chatCompletion, type MockUpstream } from '../helpers/mock-upstream.ts';
 import { startSil, type E2eHub } from './hub.ts';
-import { hasChromium, launchBrowser, newContext, saveScreenshot, seriousViolations, type PageProblems } from './browser.ts';
+import { hasChromium, launchBrowser, newContext, arabicContext, saveScreenshot, seriousViolations, type PageProblems } from './browser.ts';
 
 // Browser globals of the functions passed to page.evaluate (the root tsconfig has no DOM library).
 declare const document: any;
@@ -188,15 +188,7 @@ describe.skipIf(!hasChromium)('analytics screens and the printable report in Chr
   });
 
   it('lays out right to left in Arabic with Arabic-Indic digits', async () => {
-    const { context: ar, problems: arProblems } = await newContext(browser, { locale: 'ar' });
-    await ar.addInitScript(() => {
-      try {
-        localStorage.setItem('sil.lang', 'ar');
-      } catch {
-        // about:blank has no storage
-      }
-    });
-    await ar.addCookies(await context.cookies());
+    const { context: ar, problems: arProblems } = await arabicContext(browser, context);
     const p = await ar.newPage();
     await open(p, '/analytics');
     expect(await p.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);

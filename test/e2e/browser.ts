@@ -55,6 +55,20 @@ export async function newContext(browser: Browser, options: BrowserContextOption
   return { context, problems };
 }
 
+/** A context in Arabic (locale and the console's saved language) signed in with the cookies of `signedIn`. */
+export async function arabicContext(browser: Browser, signedIn: BrowserContext): Promise<{ context: BrowserContext; problems: PageProblems }> {
+  const made = await newContext(browser, { locale: 'ar' });
+  await made.context.addInitScript(() => {
+    try {
+      localStorage.setItem('sil.lang', 'ar');
+    } catch {
+      // about:blank has no storage
+    }
+  });
+  await made.context.addCookies(await signedIn.cookies());
+  return made;
+}
+
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 

@@ -11,7 +11,7 @@ import { totpCode } from '../../server/api/owner/totp.ts';
 import { ensureConsoleBuilt } from '../../scripts/build-console.ts';
 import { startMockUpstream, chatCompletion, type MockUpstream } from '../helpers/mock-upstream.ts';
 import { startSil, type E2eHub } from './hub.ts';
-import { hasChromium, launchBrowser, newContext, saveScreenshot, seriousViolations, type PageProblems } from './browser.ts';
+import { hasChromium, launchBrowser, newContext, arabicContext, saveScreenshot, seriousViolations, type PageProblems } from './browser.ts';
 
 // Browser globals of the functions passed to page.evaluate (the root tsconfig has no DOM library).
 declare const document: any;
@@ -217,15 +217,7 @@ describe.skipIf(!hasChromium)('policies screen in Chromium (e2e)', { timeout: 90
   });
 
   it('lays out right to left in Arabic with Arabic-Indic digits, and fits a phone', async () => {
-    const { context: ar, problems: arProblems } = await newContext(browser, { locale: 'ar' });
-    await ar.addInitScript(() => {
-      try {
-        localStorage.setItem('sil.lang', 'ar');
-      } catch {
-        // about:blank has no storage
-      }
-    });
-    await ar.addCookies(await context.cookies());
+    const { context: ar, problems: arProblems } = await arabicContext(browser, context);
     const p = await ar.newPage();
     await open(p, '/policies');
     expect(await p.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);

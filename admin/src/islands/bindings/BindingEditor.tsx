@@ -4,7 +4,7 @@
 // a conflict (409) offers a reload. Delete asks first.
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n/index.ts';
-import { api } from '../../lib/api.ts';
+import { deleteNamedFile, saveNamedFile } from '../../lib/named-file-write.ts';
 import { issuesOf, asApiError } from '../../lib/api-error.ts';
 import { bindingOf, formOf, formProblems, issuesByProvider, type Binding, type BindingForm } from '../../lib/bindings.ts';
 import ApiErrorView from '../ApiErrorView.tsx';
@@ -41,18 +41,12 @@ export default function BindingEditor({ name }: { name: string | null }) {
     if (Object.keys(found).length) return;
     void act(async () => {
       const binding = bindingOf(form, data.original);
-      const r = data.original
-        ? await api.send<{ commit: string }>('PUT', `/api/bindings/${data.original.name}`, { base: data.commit, binding })
-        : await api.send<{ commit: string }>('POST', '/api/bindings', { base: data.commit, binding });
-      if (!data.original) history.replaceState(null, '', `/bindings?name=${binding.name}`);
+      const commit = await saveNamedFile('bindings', 'binding', binding.name, !!data.original, data.commit, binding);
       await load(binding.name);
-      setSaved(t('bindings.saved', { commit: r.commit.slice(0, 7) }));
+      setSaved(t('bindings.saved', { commit: commit.slice(0, 7) }));
     });
   };
-  const remove = () => act(async () => {
-    await api.send('DELETE', `/api/bindings/${data.original!.name}`, { base: data.commit });
-    location.assign('/bindings');
-  });
+  const remove = () => act(() => deleteNamedFile('bindings', data.original!.name, data.commit));
   const flagged = error ? issuesByProvider(issuesOf(asApiError(error))) : new Map<string, string[]>();
   const list = Object.keys(problems).filter((k) => k !== 'name' && k !== 'timeoutMs' && k !== 'maxAttempts');
 

@@ -4,7 +4,7 @@
 // are shown in place. Delete asks first; the hub refuses while something names the policy.
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n/index.ts';
-import { api } from '../../lib/api.ts';
+import { deleteNamedFile, saveNamedFile } from '../../lib/named-file-write.ts';
 import { formProblems, policyFormOf, policyOf, type Policy, type PolicyForm } from '../../lib/policies.ts';
 import ApiErrorView from '../ApiErrorView.tsx';
 import ConfirmDialog from '../bindings/ConfirmDialog.tsx';
@@ -42,18 +42,12 @@ export default function PolicyEditor({ name }: { name: string | null }) {
     if (Object.keys(found).length) return;
     void act(async () => {
       const policy = policyOf(form, data.original);
-      const r = data.original
-        ? await api.send<{ commit: string }>('PUT', `/api/policies/${data.original.name}`, { base: data.commit, policy })
-        : await api.send<{ commit: string }>('POST', '/api/policies', { base: data.commit, policy });
-      if (!data.original) history.replaceState(null, '', `/policies?name=${policy.name}`);
+      const commit = await saveNamedFile('policies', 'policy', policy.name, !!data.original, data.commit, policy);
       await load(policy.name);
-      setSaved(t('policies.saved', { commit: r.commit.slice(0, 7) }));
+      setSaved(t('policies.saved', { commit: commit.slice(0, 7) }));
     });
   };
-  const remove = () => act(async () => {
-    await api.send('DELETE', `/api/policies/${data.original!.name}`, { base: data.commit });
-    location.assign('/policies');
-  });
+  const remove = () => act(() => deleteNamedFile('policies', data.original!.name, data.commit));
   const alerts = data.original?.alerts?.length ?? 0;
 
   return (
