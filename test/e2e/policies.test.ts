@@ -216,6 +216,23 @@ describe.skipIf(!hasChromium)('policies screen in Chromium (e2e)', { timeout: 90
     expect((await api('GET', '/api/policies/web-limits')).status).toBe(200);
   });
 
+  it('attaches it to a provider on the provider\'s page, and shows that attachment', async () => {
+    await open(page, '/providers/view?id=openai-main');
+    await expect.poll(() => page.locator('#pv-policy option', { hasText: 'web-limits' }).count()).toBe(1);
+    await page.selectOption('#pv-policy', 'web-limits');
+    await page.locator('section[aria-labelledby=pv-policy-title]').getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await api('GET', '/api/providers/openai-main')).body.provider.policy).toBe('web-limits');
+    expect(await seriousViolations(page)).toEqual([]);
+    await open(page, '/policies');
+    await expect.poll(() => row(page).locator('[data-attached]').evaluateAll((els) => els.map((e: any) => e.getAttribute('data-attached')))).toEqual(['client:web', 'provider:openai-main']);
+    // Taken off again: the provider's file no longer names it.
+    await open(page, '/providers/view?id=openai-main');
+    await expect.poll(() => page.locator('#pv-policy').inputValue()).toBe('web-limits');
+    await page.selectOption('#pv-policy', '');
+    await page.locator('section[aria-labelledby=pv-policy-title]').getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await api('GET', '/api/providers/openai-main')).body.provider.policy).toBeUndefined();
+  });
+
   it('lays out right to left in Arabic with Arabic-Indic digits, and fits a phone', async () => {
     const { context: ar, problems: arProblems } = await arabicContext(browser, context);
     const p = await ar.newPage();

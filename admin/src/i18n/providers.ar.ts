@@ -12,6 +12,11 @@ export default {
   'providers.done': 'تم',
   'providers.custom': 'مخصص',
   'providers.services': 'الخدمات',
+  'providers.policy': 'الحدود',
+  'providers.policy.label': 'السياسة',
+  'providers.policy.none': 'بلا سياسة',
+  'providers.policy.help': 'تحدّ كل طلب يُرسل إلى هذا المزوّد من أي عميل أو ارتباط؛ ويُتخطّى الهدف الذي بلغ حدّه إلى الهدف التالي.',
+  'providers.policy.manage': 'إدارة السياسات',
   'providers.connection': 'إعدادات الاتصال',
   'providers.health': 'الحالة الصحية',
 

@@ -12,6 +12,11 @@ export default {
   'providers.done': 'Done',
   'providers.custom': 'custom',
   'providers.services': 'Services',
+  'providers.policy': 'Limits',
+  'providers.policy.label': 'Policy',
+  'providers.policy.none': 'None',
+  'providers.policy.help': 'Limits every request sent to this provider, from any client or binding; a target at its limit is passed over to the next one.',
+  'providers.policy.manage': 'Manage policies',
   'providers.connection': 'Connection settings',
   'providers.health': 'Health',
 

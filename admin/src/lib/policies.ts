@@ -59,10 +59,10 @@ export type AttachKind = 'client' | 'binding' | 'provider';
 export interface Attachment { kind: AttachKind; name: string }
 interface Named { name?: string; id?: string; policy?: string }
 
-/** Everything that names `policy`: clients, then bindings, then providers, each by name. */
+/** Everything that names `policy`: clients, then bindings, then providers (by id: their `name` is a display name). */
 export function attachmentsOf(policy: string, from: { clients: Named[]; bindings: Named[]; providers: Named[] }): Attachment[] {
   const pick = (kind: AttachKind, list: Named[]) =>
-    list.filter((x) => x.policy === policy).map((x) => ({ kind, name: x.name ?? x.id ?? '' })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    list.filter((x) => x.policy === policy).map((x) => ({ kind, name: (kind === 'provider' ? x.id : x.name) ?? x.name ?? x.id ?? '' })).sort((a, b) => (a.name < b.name ? -1 : 1));
   return [...pick('client', from.clients), ...pick('binding', from.bindings), ...pick('provider', from.providers)];
 }
 

@@ -60,7 +60,7 @@ describe('where a policy is attached and what it counts', () => {
     const from = {
       clients: [{ name: 'web', policy: 'p' }, { name: 'app', policy: 'p' }, { name: 'cli' }],
       bindings: [{ name: 'chat', policy: 'q' }, { name: 'embed', policy: 'p' }],
-      providers: [{ id: 'openai-main', policy: 'p' }, { id: 'anthropic' }],
+      providers: [{ id: 'openai-main', name: 'OpenAI (main)', policy: 'p' }, { id: 'anthropic', name: 'Anthropic' }],
     };
     expect(attachmentsOf('p', from)).toEqual([
       { kind: 'client', name: 'app' }, { kind: 'client', name: 'web' }, { kind: 'binding', name: 'embed' }, { kind: 'provider', name: 'openai-main' },

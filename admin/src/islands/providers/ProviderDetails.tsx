@@ -11,6 +11,7 @@ import ProviderHeader from './ProviderHeader.tsx';
 import { problemText } from './ProviderCard.tsx';
 import ServicesToggle from './ServicesToggle.tsx';
 import ConnectionSettings from './ConnectionSettings.tsx';
+import ProviderPolicy from './ProviderPolicy.tsx';
 import KeyList from './KeyList.tsx';
 import HealthPanel from './HealthPanel.tsx';
 
@@ -59,6 +60,7 @@ export default function ProviderDetails() {
       <div class="pv-d-grid">
         <ServicesToggle id={summary.id} services={summary.services} template={data.template} change={change} />
         <ConnectionSettings data={data} change={change} />
+        <ProviderPolicy data={data} change={change} />
         <KeyList data={data} change={change} />
         <HealthPanel id={summary.id} summary={summary} check={data.template?.healthCheck} />
       </div>
