@@ -14,6 +14,9 @@ import { applyServerLimits, logServerErrors, openFilesLimit } from './http/apply
 import { SilError } from './errors.ts';
 import { loadHubIdentity } from './vault/identity.ts';
 import { startKeyMaintenance } from './vault/key-maintenance.ts';
+import { HubEvents } from './events/hub-events.ts';
+import { rotatedKeys } from './events/config-events.ts';
+import type { ConfigSnapshot } from './config/snapshot.ts';
 import { createUpstream } from './proxy/upstream.ts';
 import { guardedLookup } from './proxy/guarded-lookup.ts';
 import { tokenFetch } from './auth-schemes/token-fetch.ts';
@@ -73,6 +76,8 @@ export interface Hub {
   limiter: Limiter;
   /** What /metrics serves (docs/metrics.md). */
   metrics: HubMetrics;
+  /** The runtime events bus (docs/events.md). */
+  events: HubEvents;
   /** Minute/hour/day usage rollups (docs/usage-store.md); null with `usageStore: false`. */
   usageStore: DiskUsageStore | null;
   auditLog: AuditLog;
@@ -112,15 +117,23 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   };
   audit({ type: 'hub.started', actor: 'system', detail: { version: VERSION } });
 
+  // The runtime events (docs/events.md): health, alerts, limits, config, keys, inbound webhooks.
+  const events = new HubEvents({ onError: (err, e) => log(`events: a listener of ${e.type} failed: ${(err as Error)?.message ?? String(err)}`) });
   const live = new LiveConfig();
+  let previous: ConfigSnapshot | null = null;
   live.on('loaded', (s) => {
     log(`config: live at ${s.commit.slice(0, 7)} (${s.providers.size} providers, ${s.bindings.size} bindings)`);
     audit({ type: 'config.loaded', actor: 'system', detail: { commit: s.commit, providers: s.providers.size, bindings: s.bindings.size } });
+    events.emit('config.applied', { commit: s.commit, providers: s.providers.size, bindings: s.bindings.size });
+    for (const k of rotatedKeys(previous, s)) events.emit('key.rotated', { ...k }, k.environment || undefined);
+    previous = s;
   });
   live.on('rejected', (r) => {
     log(`config: rejected commit ${r.commit.slice(0, 7)}; still serving the last good config`);
     for (const i of r.errors) log(`  ${formatIssue(i)}`);
-    audit({ type: 'config.rejected', actor: 'system', detail: { commit: r.commit, errors: r.errors.length, first: r.errors[0] ? formatIssue(r.errors[0]).slice(0, 400) : '' } });
+    const first = r.errors[0] ? formatIssue(r.errors[0]).slice(0, 400) : '';
+    audit({ type: 'config.rejected', actor: 'system', detail: { commit: r.commit, errors: r.errors.length, first } });
+    events.emit('config.rejected', { commit: r.commit, errors: r.errors.length, first });
   });
   // Before the first load, so that sil_config_reloads_total counts it.
   const choice = createTargetChoice();
@@ -162,7 +175,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const recentRequests = new RecentRequests();
   recorders.push(recentRequests);
   // Policies (rate limits, quotas, budgets; docs/limits.md), counters kept in data/state/limits.json.
-  const limitsRuntime = await startLimits({ dataDir: opts.dataDir, live, log, audit });
+  const limitsRuntime = await startLimits({ dataDir: opts.dataDir, live, log, audit, onBudgetAlert: (a) => events.emit('budget.threshold', { ...a, spent: Math.round(a.spent * 1e6) / 1e6 }) });
   recorders.push(limitsRuntime.limiter);
   closers.push(() => limitsRuntime.close());
   const owner: OwnerAuth = ownerAuth({ live, dataDir: opts.dataDir, log, audit });
@@ -213,6 +226,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     limiter: limitsRuntime.limiter,
     metrics,
     usageStore,
+    events,
     auditLog,
     owner,
     catalog,

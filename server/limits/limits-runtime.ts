@@ -7,12 +7,15 @@ import type { AuditEvent } from '../observe/audit-log.ts';
 import { MemoryCounterStore } from './memory-counter-store.ts';
 import { CounterFlusher, readCounterFile } from './counter-file.ts';
 import { Limiter } from './limiter.ts';
+import type { BudgetAlert } from './budget-alerts.ts';
 
 export interface LimitsRuntimeOptions {
   dataDir: string;
   live: LiveConfig;
   log: (line: string) => void;
   audit?: (event: AuditEvent) => void;
+  /** Told of each budget mark crossed (the hub emits `budget.threshold` for it). */
+  onBudgetAlert?: (alert: BudgetAlert) => void;
   now?: () => number;
   flushMs?: number;
 }
@@ -33,11 +36,14 @@ export async function startLimits(opts: LimitsRuntimeOptions): Promise<LimitsRun
     store,
     now,
     snapshot: () => opts.live.snapshot,
-    onBudgetAlert: (a) => opts.audit?.({
-      type: 'limit.budget-alert',
-      actor: 'system',
-      detail: { policy: a.policy, scope: a.scope, percent: a.percent, spent: Math.round(a.spent * 1e6) / 1e6, amount: a.amount, currency: a.currency, periodStart: new Date(a.periodStart).toISOString() },
-    }),
+    onBudgetAlert: (a) => {
+      opts.audit?.({
+        type: 'limit.budget-alert',
+        actor: 'system',
+        detail: { policy: a.policy, scope: a.scope, percent: a.percent, spent: Math.round(a.spent * 1e6) / 1e6, amount: a.amount, currency: a.currency, periodStart: new Date(a.periodStart).toISOString() },
+      });
+      opts.onBudgetAlert?.(a);
+    },
   });
   const flusher = new CounterFlusher(store, { path, now, log: opts.log, intervalMs: opts.flushMs, onTick: (t) => limiter.sweep(t) });
   flusher.start();
