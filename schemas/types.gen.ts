@@ -115,8 +115,19 @@ export interface HubSettings {
        * The hub binding that sends it (email / sms / telegram).
        */
       binding?: string;
+      /**
+       * The recipient: email addresses, phone numbers (E.164) or a Telegram chat id; several separated by commas (at most 10).
+       */
       to?: string;
+      /**
+       * The sender: a verified email address, a phone number or sender id (SMS). Not used by Telegram.
+       */
+      from?: string;
     }[];
+    /**
+     * The URL at which the owner reaches this hub's console; messages then link to its alerts page. Left out: messages carry no link.
+     */
+    consoleUrl?: string;
   };
 }
 /**

@@ -3,13 +3,14 @@ import { fullFormats as formats } from 'ajv-formats/dist/formats.js';
 import runtime_ucs2length_module from 'ajv/dist/runtime/ucs2length.js';
 const runtime_ucs2length = runtime_ucs2length_module.default ?? runtime_ucs2length_module;
 export const settings = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"sil.schema.json","title":"HubSettings","description":"Hub settings (sil.yaml at the root of the config repository).","type":"object","additionalProperties":false,"required":["version","environments"],"properties":{"version":{"const":1},"name":{"type":"string","maxLength":120},"timeZone":{"type":"string","minLength":1,"maxLength":64,"default":"UTC","description":"The owner's IANA time zone (e.g. Asia/Riyadh, Europe/Berlin): day and month periods of quotas, budgets and analytics start at midnight there."},"environments":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"}},"defaults":{"type":"object","additionalProperties":false,"properties":{"keyRotationDays":{"type":"integer","minimum":1,"maximum":3650,"default":90},"keyRotationGraceDays":{"type":"integer","minimum":0,"maximum":365,"default":7},"timeoutMs":{"type":"integer","minimum":100,"maximum":600000,"default":30000},"maxBodyBytes":{"type":"integer","minimum":1024,"maximum":1073741824,"default":10485760}}},"vault":{"type":"object","additionalProperties":false,"properties":{"recipients":{"type":"array","description":"Extra age recipients (the owner's offline keys) every secrets file is encrypted to, besides the server's own.","uniqueItems":true,"items":{"type":"string","pattern":"^age1[02-9ac-hj-np-z]{58}$"}}}},"security":{"type":"object","additionalProperties":false,"properties":{"requireSignedCommits":{"type":"boolean","default":false},"allowedSigners":{"type":"array","items":{"type":"string"},"description":"Lines of git's allowed-signers format: `email ssh-ed25519 AAAA...`."},"consoleIpAllowlist":{"type":"array","items":{"type":"string","minLength":2,"maxLength":64}},"trustedProxies":{"type":"array","items":{"type":"string","minLength":2,"maxLength":64}},"allowPrivateBaseUrls":{"type":"boolean","default":false,"description":"Let provider base URLs point at link-local or metadata addresses."},"sessionIdleMinutes":{"type":"integer","minimum":1,"maximum":1440},"sessionMaxHours":{"type":"integer","minimum":1,"maximum":720}}},"metrics":{"type":"object","additionalProperties":false,"description":"Who may scrape GET /metrics (Prometheus text format). Without this block only loopback callers may.","properties":{"allowlist":{"type":"array","description":"Addresses or CIDR ranges (v4 and v6) that may scrape without a token.","items":{"type":"string","minLength":2,"maxLength":64}},"scrapeTokenSha256":{"type":"string","pattern":"^[0-9a-f]{64}$","description":"SHA-256 (hex) of a bearer token that may scrape from any address: `printf %s \"$TOKEN\" | sha256sum`. The token itself never goes into the repository."}}},"notifications":{"type":"object","additionalProperties":false,"properties":{"channels":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"type":{"type":"string","enum":["console","webhook","email","sms","telegram"]},"binding":{"type":"string","description":"The hub binding that sends it (email / sms / telegram)."},"to":{"type":"string"}}}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"sil.schema.json","title":"HubSettings","description":"Hub settings (sil.yaml at the root of the config repository).","type":"object","additionalProperties":false,"required":["version","environments"],"properties":{"version":{"const":1},"name":{"type":"string","maxLength":120},"timeZone":{"type":"string","minLength":1,"maxLength":64,"default":"UTC","description":"The owner's IANA time zone (e.g. Asia/Riyadh, Europe/Berlin): day and month periods of quotas, budgets and analytics start at midnight there."},"environments":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"}},"defaults":{"type":"object","additionalProperties":false,"properties":{"keyRotationDays":{"type":"integer","minimum":1,"maximum":3650,"default":90},"keyRotationGraceDays":{"type":"integer","minimum":0,"maximum":365,"default":7},"timeoutMs":{"type":"integer","minimum":100,"maximum":600000,"default":30000},"maxBodyBytes":{"type":"integer","minimum":1024,"maximum":1073741824,"default":10485760}}},"vault":{"type":"object","additionalProperties":false,"properties":{"recipients":{"type":"array","description":"Extra age recipients (the owner's offline keys) every secrets file is encrypted to, besides the server's own.","uniqueItems":true,"items":{"type":"string","pattern":"^age1[02-9ac-hj-np-z]{58}$"}}}},"security":{"type":"object","additionalProperties":false,"properties":{"requireSignedCommits":{"type":"boolean","default":false},"allowedSigners":{"type":"array","items":{"type":"string"},"description":"Lines of git's allowed-signers format: `email ssh-ed25519 AAAA...`."},"consoleIpAllowlist":{"type":"array","items":{"type":"string","minLength":2,"maxLength":64}},"trustedProxies":{"type":"array","items":{"type":"string","minLength":2,"maxLength":64}},"allowPrivateBaseUrls":{"type":"boolean","default":false,"description":"Let provider base URLs point at link-local or metadata addresses."},"sessionIdleMinutes":{"type":"integer","minimum":1,"maximum":1440},"sessionMaxHours":{"type":"integer","minimum":1,"maximum":720}}},"metrics":{"type":"object","additionalProperties":false,"description":"Who may scrape GET /metrics (Prometheus text format). Without this block only loopback callers may.","properties":{"allowlist":{"type":"array","description":"Addresses or CIDR ranges (v4 and v6) that may scrape without a token.","items":{"type":"string","minLength":2,"maxLength":64}},"scrapeTokenSha256":{"type":"string","pattern":"^[0-9a-f]{64}$","description":"SHA-256 (hex) of a bearer token that may scrape from any address: `printf %s \"$TOKEN\" | sha256sum`. The token itself never goes into the repository."}}},"notifications":{"type":"object","additionalProperties":false,"properties":{"channels":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"type":{"type":"string","enum":["console","webhook","email","sms","telegram"]},"binding":{"type":"string","description":"The hub binding that sends it (email / sms / telegram)."},"to":{"type":"string","maxLength":1000,"description":"The recipient: email addresses, phone numbers (E.164) or a Telegram chat id; several separated by commas (at most 10)."},"from":{"type":"string","maxLength":200,"description":"The sender: a verified email address, a phone number or sender id (SMS). Not used by Telegram."}}}},"consoleUrl":{"type":"string","pattern":"^https?://[^\\s]+$","maxLength":500,"description":"The URL at which the owner reaches this hub's console; messages then link to its alerts page. Left out: messages carry no link."}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = runtime_ucs2length;
 const pattern4 = new RegExp("^[a-z][a-z0-9-]{0,31}$", "u");
 const pattern5 = new RegExp("^age1[02-9ac-hj-np-z]{58}$", "u");
 const pattern6 = new RegExp("^[0-9a-f]{64}$", "u");
 const pattern7 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$", "u");
+const pattern8 = new RegExp("^https?://[^\\s]+$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="sil.schema.json" */;
@@ -819,7 +820,7 @@ if(data.notifications !== undefined){
 let data28 = data.notifications;
 if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
 for(const key5 in data28){
-if(!(key5 === "channels")){
+if(!((key5 === "channels") || (key5 === "consoleUrl"))){
 const err62 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err62];
@@ -858,7 +859,7 @@ vErrors.push(err64);
 errors++;
 }
 for(const key6 in data30){
-if(!((((key6 === "name") || (key6 === "type")) || (key6 === "binding")) || (key6 === "to"))){
+if(!(((((key6 === "name") || (key6 === "type")) || (key6 === "binding")) || (key6 === "to")) || (key6 === "from"))){
 const err65 = {instancePath:instancePath+"/notifications/channels/" + i8,schemaPath:"#/properties/notifications/properties/channels/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err65];
@@ -930,8 +931,10 @@ errors++;
 }
 }
 if(data30.to !== undefined){
-if(typeof data30.to !== "string"){
-const err71 = {instancePath:instancePath+"/notifications/channels/" + i8+"/to",schemaPath:"#/properties/notifications/properties/channels/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data34 = data30.to;
+if(typeof data34 === "string"){
+if(func2(data34) > 1000){
+const err71 = {instancePath:instancePath+"/notifications/channels/" + i8+"/to",schemaPath:"#/properties/notifications/properties/channels/items/properties/to/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -941,9 +944,8 @@ vErrors.push(err71);
 errors++;
 }
 }
-}
 else {
-const err72 = {instancePath:instancePath+"/notifications/channels/" + i8,schemaPath:"#/properties/notifications/properties/channels/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err72 = {instancePath:instancePath+"/notifications/channels/" + i8+"/to",schemaPath:"#/properties/notifications/properties/channels/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -953,9 +955,11 @@ vErrors.push(err72);
 errors++;
 }
 }
-}
-else {
-const err73 = {instancePath:instancePath+"/notifications/channels",schemaPath:"#/properties/notifications/properties/channels/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data30.from !== undefined){
+let data35 = data30.from;
+if(typeof data35 === "string"){
+if(func2(data35) > 200){
+const err73 = {instancePath:instancePath+"/notifications/channels/" + i8+"/from",schemaPath:"#/properties/notifications/properties/channels/items/properties/from/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -965,9 +969,8 @@ vErrors.push(err73);
 errors++;
 }
 }
-}
 else {
-const err74 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err74 = {instancePath:instancePath+"/notifications/channels/" + i8+"/from",schemaPath:"#/properties/notifications/properties/channels/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -979,12 +982,83 @@ errors++;
 }
 }
 else {
-const err75 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err75 = {instancePath:instancePath+"/notifications/channels/" + i8,schemaPath:"#/properties/notifications/properties/channels/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err75];
 }
 else {
 vErrors.push(err75);
+}
+errors++;
+}
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/notifications/channels",schemaPath:"#/properties/notifications/properties/channels/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+if(data28.consoleUrl !== undefined){
+let data36 = data28.consoleUrl;
+if(typeof data36 === "string"){
+if(func2(data36) > 500){
+const err77 = {instancePath:instancePath+"/notifications/consoleUrl",schemaPath:"#/properties/notifications/properties/consoleUrl/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+if(!pattern8.test(data36)){
+const err78 = {instancePath:instancePath+"/notifications/consoleUrl",schemaPath:"#/properties/notifications/properties/consoleUrl/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\""};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+else {
+const err79 = {instancePath:instancePath+"/notifications/consoleUrl",schemaPath:"#/properties/notifications/properties/consoleUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+}
+else {
+const err80 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+}
+else {
+const err81 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
 }
 errors++;
 }
@@ -1001,8 +1075,8 @@ const schema35 = {"type":"string","pattern":"^(https?://|\\$\\{connection\\.)","
 const schema36 = {"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"};
 const schema37 = {"type":"object","description":"One form field: a small JSON Schema with UI hints.","additionalProperties":false,"properties":{"title":{"type":"string"},"description":{"type":"string"},"type":{"type":"string","enum":["string","integer","number","boolean"],"default":"string"},"pattern":{"type":"string","format":"regex"},"format":{"type":"string","enum":["uri","hostname","email"]},"enum":{"type":"array","minItems":1,"items":{"type":["string","number"]}},"example":{"type":["string","number","boolean"]},"default":{"type":["string","number","boolean"]},"optional":{"type":"boolean","default":false},"multiline":{"type":"boolean","description":"Secret material spanning lines (a PEM key, a service-account JSON)."},"docs":{"type":"string","format":"uri"}}};
 const schema95 = {"type":"object","description":"Headers (and body fields) through which the provider reports its limits.","additionalProperties":false,"properties":{"limit":{"type":"array","items":{"type":"string"}},"remaining":{"type":"array","items":{"type":"string"}},"reset":{"type":"array","items":{"type":"string"}},"resetFormat":{"type":"string","enum":["seconds","unix","rfc3339","duration","milliseconds"]},"retryAfter":{"type":"string","description":"Header with the wait before retrying (retry-after)."},"retryAfterBody":{"type":"string","description":"Dotted path of a retry-after value in the error body (Telegram parameters.retry_after)."},"note":{"type":"string"}}};
-const pattern9 = new RegExp("^(https?://|\\$\\{connection\\.)", "u");
-const pattern10 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,62}$", "u");
+const pattern10 = new RegExp("^(https?://|\\$\\{connection\\.)", "u");
+const pattern11 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,62}$", "u");
 const formats0 = formats.uri;
 const formats2 = formats.regex;
 const schema40 = {"description":"One of the built-in auth mechanisms, chosen by `type`.","type":"object","required":["type"],"properties":{"type":{"type":"string","description":"none, bearer, header, authorization, basic, query, body, path, oauth2-client-credentials, aws-sigv4, google-service-account or hmac-signature."}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/authNone"},{"$ref":"#/$defs/authBearer"},{"$ref":"#/$defs/authHeader"},{"$ref":"#/$defs/authAuthorization"},{"$ref":"#/$defs/authBasic"},{"$ref":"#/$defs/authQuery"},{"$ref":"#/$defs/authBody"},{"$ref":"#/$defs/authPath"},{"$ref":"#/$defs/authOAuth2ClientCredentials"},{"$ref":"#/$defs/authAwsSigV4"},{"$ref":"#/$defs/authGoogleServiceAccount"},{"$ref":"#/$defs/authHmacSignature"}]};
@@ -1264,7 +1338,7 @@ return errors === 0;
 validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema46 = {"type":"object","description":"Authorization: <scheme> <credentials>, with a custom scheme word (AccessKey, ApiKey, Client-ID, Uploadcare.Simple).","additionalProperties":false,"required":["type","credentials","scheme"],"properties":{"type":{"const":"authorization"},"scheme":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9._-]*$"},"credentials":{"$ref":"#/$defs/templateString"}}};
-const pattern12 = new RegExp("^[A-Za-z][A-Za-z0-9._-]*$", "u");
+const pattern13 = new RegExp("^[A-Za-z][A-Za-z0-9._-]*$", "u");
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1334,7 +1408,7 @@ errors++;
 if(data.scheme !== undefined){
 let data1 = data.scheme;
 if(typeof data1 === "string"){
-if(!pattern12.test(data1)){
+if(!pattern13.test(data1)){
 const err5 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9._-]*$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -1824,7 +1898,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!pattern9.test(data1)){
+if(!pattern10.test(data1)){
 const err7 = {instancePath:instancePath+"/tokenUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -2447,7 +2521,7 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(!pattern9.test(data5)){
+if(!pattern10.test(data5)){
 const err14 = {instancePath:instancePath+"/tokenUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
 if(vErrors === null){
 vErrors = [err14];
@@ -3096,7 +3170,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 const _errs8 = errors;
 if(typeof key1 === "string"){
-if(!pattern10.test(key1)){
+if(!pattern11.test(key1)){
 const err4 = {instancePath:instancePath+"/credentials",schemaPath:"#/$defs/fieldName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err4];
@@ -3402,7 +3476,7 @@ validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 const schema77 = {"type":"object","additionalProperties":false,"required":["id","protocol"],"properties":{"id":{"$ref":"#/$defs/slug"},"name":{"type":"string"},"description":{"type":"string"},"protocol":{"$ref":"#/$defs/protocol"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"When this service lives on another host than the provider's baseUrl."},"path":{"$ref":"#/$defs/templateString","description":"Path below the base URL; may use ${model}."},"auth":{"$ref":"#/$defs/authScheme"},"headers":{"$ref":"#/$defs/stringMap","description":"Merged over the template's headers for this service; a value of \"\" removes one."},"query":{"$ref":"#/$defs/stringMap","description":"Merged over the template's query parameters for this service; a value of \"\" removes one."},"retrySafe":{"type":"boolean","description":"Requests may be retried or failed over without an Idempotency-Key.","default":false},"idempotencyHeader":{"type":"string","description":"Header the provider honours for idempotent retries (Idempotency-Key)."},"models":{"type":"array","items":{"$ref":"#/$defs/model"}},"pricing":{"$ref":"#/$defs/pricing","description":"Price of the service when it is not per model."},"usage":{"$ref":"#/$defs/usage"}},"description":"One thing the provider serves. `auth`, `headers` and `query` here replace the template's for this service only (e.g. an OpenAI-compatible endpoint that takes a Bearer token while the native API takes a query key)."};
 const schema79 = {"title":"Protocol","type":"string","description":"The wire format a service speaks. `http` is a provider's own API, used through /bind/ pass-through.","enum":["openai-chat","openai-embeddings","openai-images","openai-audio-transcriptions","openai-audio-speech","anthropic-messages","gemini-generate-content","gemini-embed-content","cohere-chat","cohere-embed","cohere-rerank","bedrock-converse","bedrock-invoke","http"]};
 const schema83 = {"type":"object","description":"List prices used to estimate cost. Prices per 1M tokens, per image, per minute, per second or per request.","additionalProperties":false,"properties":{"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"inputPer1M":{"type":"number","minimum":0},"cachedInputPer1M":{"type":"number","minimum":0},"outputPer1M":{"type":"number","minimum":0},"perImage":{"type":"number","minimum":0},"perMinute":{"type":"number","minimum":0},"perSecond":{"type":"number","minimum":0},"perRequest":{"type":"number","minimum":0},"asOf":{"type":"string","format":"date"},"unconfirmed":{"type":"boolean","description":"True when the price was not checked against the provider's price list."}}};
-const pattern19 = new RegExp("^[A-Z]{3}$", "u");
+const pattern20 = new RegExp("^[A-Z]{3}$", "u");
 const schema82 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"maxLength":200},"name":{"type":"string"},"pricing":{"$ref":"#/$defs/pricing"},"contextWindow":{"type":"integer","minimum":1},"deprecated":{"type":"boolean"}}};
 const formats14 = formats.date;
 
@@ -3504,7 +3578,7 @@ errors++;
 if(data2.currency !== undefined){
 let data3 = data2.currency;
 if(typeof data3 === "string"){
-if(!pattern19.test(data3)){
+if(!pattern20.test(data3)){
 const err7 = {instancePath:instancePath+"/pricing/currency",schemaPath:"#/$defs/pricing/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -3805,7 +3879,7 @@ validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema85 = {"type":"object","additionalProperties":false,"properties":{"inputTokens":{"$ref":"#/$defs/usageSource"},"outputTokens":{"$ref":"#/$defs/usageSource"},"cachedInputTokens":{"$ref":"#/$defs/usageSource"},"totalTokens":{"$ref":"#/$defs/usageSource"},"seconds":{"$ref":"#/$defs/usageSource"},"units":{"$ref":"#/$defs/usageSource"}}};
 const schema86 = {"type":"string","description":"Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included) or `header:<name>`.","pattern":"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"};
-const pattern21 = new RegExp("^(body|header):[A-Za-z0-9_.\\[\\]-]+$", "u");
+const pattern22 = new RegExp("^(body|header):[A-Za-z0-9_.\\[\\]-]+$", "u");
 
 function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3833,7 +3907,7 @@ errors++;
 if(data.inputTokens !== undefined){
 let data0 = data.inputTokens;
 if(typeof data0 === "string"){
-if(!pattern21.test(data0)){
+if(!pattern22.test(data0)){
 const err1 = {instancePath:instancePath+"/inputTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err1];
@@ -3858,7 +3932,7 @@ errors++;
 if(data.outputTokens !== undefined){
 let data1 = data.outputTokens;
 if(typeof data1 === "string"){
-if(!pattern21.test(data1)){
+if(!pattern22.test(data1)){
 const err3 = {instancePath:instancePath+"/outputTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -3883,7 +3957,7 @@ errors++;
 if(data.cachedInputTokens !== undefined){
 let data2 = data.cachedInputTokens;
 if(typeof data2 === "string"){
-if(!pattern21.test(data2)){
+if(!pattern22.test(data2)){
 const err5 = {instancePath:instancePath+"/cachedInputTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -3908,7 +3982,7 @@ errors++;
 if(data.totalTokens !== undefined){
 let data3 = data.totalTokens;
 if(typeof data3 === "string"){
-if(!pattern21.test(data3)){
+if(!pattern22.test(data3)){
 const err7 = {instancePath:instancePath+"/totalTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -3933,7 +4007,7 @@ errors++;
 if(data.seconds !== undefined){
 let data4 = data.seconds;
 if(typeof data4 === "string"){
-if(!pattern21.test(data4)){
+if(!pattern22.test(data4)){
 const err9 = {instancePath:instancePath+"/seconds",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -3958,7 +4032,7 @@ errors++;
 if(data.units !== undefined){
 let data5 = data.units;
 if(typeof data5 === "string"){
-if(!pattern21.test(data5)){
+if(!pattern22.test(data5)){
 const err11 = {instancePath:instancePath+"/units",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -4125,7 +4199,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!pattern9.test(data4)){
+if(!pattern10.test(data4)){
 const err10 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -4254,7 +4328,7 @@ errors++;
 if(data13.currency !== undefined){
 let data14 = data13.currency;
 if(typeof data14 === "string"){
-if(!pattern19.test(data14)){
+if(!pattern20.test(data14)){
 const err18 = {instancePath:instancePath+"/pricing/currency",schemaPath:"#/$defs/pricing/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -4616,7 +4690,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!pattern9.test(data2)){
+if(!pattern10.test(data2)){
 const err7 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -5029,7 +5103,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!pattern9.test(data1)){
+if(!pattern10.test(data1)){
 const err6 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -5201,7 +5275,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key2 in data2){
 let data3 = data2[key2];
 if(typeof data3 === "string"){
-if(!pattern21.test(data3)){
+if(!pattern22.test(data3)){
 const err6 = {instancePath:instancePath+"/create/extract/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -5730,7 +5804,7 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!pattern9.test(data5)){
+if(!pattern10.test(data5)){
 const err18 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -5758,7 +5832,7 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key1 in data6){
 const _errs19 = errors;
 if(typeof key1 === "string"){
-if(!pattern10.test(key1)){
+if(!pattern11.test(key1)){
 const err20 = {instancePath:instancePath+"/connection",schemaPath:"#/$defs/fieldName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err20];
@@ -6045,7 +6119,7 @@ if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
 for(const key4 in data20){
 const _errs53 = errors;
 if(typeof key4 === "string"){
-if(!pattern10.test(key4)){
+if(!pattern11.test(key4)){
 const err43 = {instancePath:instancePath+"/credentials",schemaPath:"#/$defs/fieldName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key4};
 if(vErrors === null){
 vErrors = [err43];
@@ -6723,8 +6797,8 @@ export const provider = validate76;
 const schema103 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider.schema.json","title":"ProviderInstance","description":"A provider instance: providers/<id>.yaml in the config repository. Either `template` names a catalog template, or `definition` holds a full custom provider (no code needed). `definition` is a custom provider inline, the same shape as a catalog template.","type":"object","additionalProperties":false,"required":["id","name","environment"],"properties":{"id":{"$ref":"#/$defs/id","description":"Equal to the file name without extension."},"template":{"$ref":"#/$defs/id","description":"A catalog template id (`sil catalog` lists them)."},"definition":{"$ref":"provider-template.schema.json"},"name":{"type":"string","minLength":1,"maxLength":120},"description":{"type":"string","maxLength":2000},"environment":{"$ref":"#/$defs/environment"},"enabled":{"type":"boolean","default":true},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/ that limits the requests sent to this provider (every client and binding together); a target whose provider is at its limit is passed over."},"tags":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,31}$"},"uniqueItems":true},"authOption":{"$ref":"#/$defs/id","description":"Pick one of the template's authOptions instead of its default auth."},"connection":{"type":"object","description":"Values for the template's connection fields. `baseUrl` is accepted by every provider: it replaces the template's base URL; a service with a base URL of its own keeps it unless services.<id>.baseUrl is set.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"properties":{"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}},"additionalProperties":{"type":["string","number","boolean"]}},"services":{"type":"object","description":"Per-service switches and overrides, keyed by the template's service id. Services not listed are enabled.","propertyNames":{"pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}}}},"healthCheck":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400}}},"keyRotationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"Overrides defaults.keyRotationDays of sil.yaml."}},"$defs":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."}}};
 const schema104 = {"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"};
 const schema106 = {"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."};
-const pattern34 = new RegExp("^[a-z0-9][a-z0-9-]{0,31}$", "u");
-const pattern37 = new RegExp("^https?://", "u");
+const pattern35 = new RegExp("^[a-z0-9][a-z0-9-]{0,31}$", "u");
+const pattern38 = new RegExp("^https?://", "u");
 
 function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="provider.schema.json" */;
@@ -6965,7 +7039,7 @@ const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
 let data9 = data8[i0];
 if(typeof data9 === "string"){
-if(!pattern34.test(data9)){
+if(!pattern35.test(data9)){
 const err18 = {instancePath:instancePath+"/tags/" + i0,schemaPath:"#/properties/tags/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,31}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -7054,7 +7128,7 @@ if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 for(const key1 in data11){
 const _errs29 = errors;
 if(typeof key1 === "string"){
-if(!pattern10.test(key1)){
+if(!pattern11.test(key1)){
 const err24 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err24];
@@ -7105,7 +7179,7 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(!pattern37.test(data13)){
+if(!pattern38.test(data13)){
 const err28 = {instancePath:instancePath+"/connection/baseUrl",schemaPath:"#/properties/connection/properties/baseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err28];
@@ -7208,7 +7282,7 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!pattern37.test(data17)){
+if(!pattern38.test(data17)){
 const err36 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/baseUrl",schemaPath:"#/properties/services/additionalProperties/properties/baseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err36];
@@ -7381,7 +7455,7 @@ validate76.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const binding = validate78;
 const schema108 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"binding.schema.json","title":"Binding","description":"A service name applications call (bindings/<name>.yaml): an ordered group of provider targets with failover rules.","type":"object","additionalProperties":false,"required":["name","environment","protocol","targets"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Equal to the file name without extension; what callers put in `model` or /bind/<name>/."},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"protocol":{"$ref":"provider-template.schema.json#/$defs/protocol","description":"What callers speak. Targets must speak it, or speak a protocol sil adapts to it."},"strategy":{"type":"string","enum":["priority","weighted","least-latency","lowest-cost","round-robin"],"default":"priority"},"targets":{"type":"array","minItems":1,"maxItems":32,"items":{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"service":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"The provider service to use when several speak the protocol."},"model":{"type":"string","minLength":1,"maxLength":200},"weight":{"type":"integer","minimum":0,"maximum":1000,"description":"For strategy weighted; a target without one weighs 1, a weight of 0 takes no traffic."},"key":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Use this key of the provider instead of its default."}}}},"failover":{"type":"object","additionalProperties":false,"properties":{"on":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"},"default":["connect-error","timeout","429","5xx"],"description":"What moves a request to the next target: connect-error, timeout, a status class (5xx) or a status code (429)."},"maxAttempts":{"type":"integer","minimum":1,"maximum":10,"description":"Attempts per request across targets. Default: 3, or the number of targets when there are fewer."},"timeoutMs":{"type":"integer","minimum":100,"maximum":600000,"description":"Total time for one attempt."},"connectTimeoutMs":{"type":"integer","minimum":50,"maximum":60000},"firstByteTimeoutMs":{"type":"integer","minimum":100,"maximum":600000},"backoffMs":{"type":"integer","minimum":0,"maximum":60000,"default":0},"maxRetryAfterMs":{"type":"integer","minimum":0,"maximum":60000,"description":"Longest Retry-After the proxy waits before retrying a target; longer waits fail over at once."},"retrySafe":{"type":"boolean","description":"Treat every request of this binding as safe to retry (non-idempotent calls otherwise need an Idempotency-Key)."},"circuitBreaker":{"type":"object","additionalProperties":false,"properties":{"errorRate":{"type":"number","exclusiveMinimum":0,"maximum":1},"minRequests":{"type":"integer","minimum":1},"windowSeconds":{"type":"integer","minimum":1,"maximum":3600},"cooldownSeconds":{"type":"integer","minimum":1,"maximum":3600}}}}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/."}}};
-const pattern45 = new RegExp("^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$", "u");
+const pattern46 = new RegExp("^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$", "u");
 
 function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="binding.schema.json" */;
@@ -7820,7 +7894,7 @@ const len1 = data14.length;
 for(let i1=0; i1<len1; i1++){
 let data15 = data14[i1];
 if(typeof data15 === "string"){
-if(!pattern45.test(data15)){
+if(!pattern46.test(data15)){
 const err35 = {instancePath:instancePath+"/failover/on/" + i1,schemaPath:"#/properties/failover/properties/on/items/pattern",keyword:"pattern",params:{pattern: "^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"},message:"must match pattern \""+"^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err35];
@@ -8736,7 +8810,7 @@ errors++;
 if(data12.currency !== undefined){
 let data14 = data12.currency;
 if(typeof data14 === "string"){
-if(!pattern19.test(data14)){
+if(!pattern20.test(data14)){
 const err34 = {instancePath:instancePath+"/budget/currency",schemaPath:"#/properties/budget/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err34];
@@ -9082,8 +9156,8 @@ validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const client = validate80;
 const schema111 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"client.schema.json","title":"Client","description":"A service that calls the proxy (clients/<name>.yaml): its token hashes, the bindings it may use, its environment and IP allowlist.","type":"object","additionalProperties":false,"required":["name","environment"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"tokens":{"type":"array","description":"Issued tokens, stored only as hashes.","items":{"type":"object","additionalProperties":false,"required":["id","hash","createdAt"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"hash":{"type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"hint":{"type":"string","maxLength":16,"description":"Last characters of the token, to tell tokens apart."},"createdAt":{"type":"string","format":"date-time"},"expiresAt":{"type":"string","format":"date-time"},"revokedAt":{"type":"string","format":"date-time"}}}},"bindings":{"type":"array","uniqueItems":true,"description":"Bindings this client may call; `*` allows every binding of its environment.","items":{"type":"string","pattern":"^(\\*|[a-z0-9][a-z0-9-]{0,62})$"}},"ipAllowlist":{"type":"array","description":"CIDR ranges (IPv4 or IPv6) the client may call from; empty allows any address.","items":{"type":"string","minLength":2,"maxLength":64}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"}}};
-const pattern52 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
-const pattern53 = new RegExp("^(\\*|[a-z0-9][a-z0-9-]{0,62})$", "u");
+const pattern53 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
+const pattern54 = new RegExp("^(\\*|[a-z0-9][a-z0-9-]{0,62})$", "u");
 const formats18 = formats["date-time"];
 
 function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -9294,7 +9368,7 @@ errors++;
 if(data5.hash !== undefined){
 let data7 = data5.hash;
 if(typeof data7 === "string"){
-if(!pattern52.test(data7)){
+if(!pattern53.test(data7)){
 const err16 = {instancePath:instancePath+"/tokens/" + i0+"/hash",schemaPath:"#/properties/tokens/items/properties/hash/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -9447,7 +9521,7 @@ const len1 = data12.length;
 for(let i1=0; i1<len1; i1++){
 let data13 = data12[i1];
 if(typeof data13 === "string"){
-if(!pattern53.test(data13)){
+if(!pattern54.test(data13)){
 const err28 = {instancePath:instancePath+"/bindings/" + i1,schemaPath:"#/properties/bindings/items/pattern",keyword:"pattern",params:{pattern: "^(\\*|[a-z0-9][a-z0-9-]{0,62})$"},message:"must match pattern \""+"^(\\*|[a-z0-9][a-z0-9-]{0,62})$"+"\""};
 if(vErrors === null){
 vErrors = [err28];
@@ -9599,7 +9673,7 @@ validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const webhook = validate81;
 const schema112 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"webhook.schema.json","title":"WebhookSubscription","description":"An outgoing event subscription (webhooks/<name>.yaml), delivered per the Standard Webhooks spec. Its signing secret lives encrypted in secrets/.","type":"object","additionalProperties":false,"required":["name","url","events"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"url":{"type":"string","pattern":"^https?://","maxLength":2048},"enabled":{"type":"boolean","default":true},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"Only events of this environment; all when left out."},"events":{"type":"array","minItems":1,"uniqueItems":true,"description":"Event types, `*` or a prefix wildcard like `provider.*`.","items":{"type":"string","pattern":"^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"}},"headers":{"type":"object","additionalProperties":{"type":"string","maxLength":1024}},"retry":{"type":"object","additionalProperties":false,"properties":{"scheduleSeconds":{"type":"array","maxItems":20,"items":{"type":"integer","minimum":1,"maximum":604800}},"disableAfterFailures":{"type":"integer","minimum":1}}}}};
-const pattern58 = new RegExp("^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$", "u");
+const pattern59 = new RegExp("^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$", "u");
 
 function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="webhook.schema.json" */;
@@ -9718,7 +9792,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!pattern37.test(data2)){
+if(!pattern38.test(data2)){
 const err9 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -9794,7 +9868,7 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 if(typeof data6 === "string"){
-if(!pattern58.test(data6)){
+if(!pattern59.test(data6)){
 const err15 = {instancePath:instancePath+"/events/" + i0,schemaPath:"#/properties/events/items/pattern",keyword:"pattern",params:{pattern: "^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"},message:"must match pattern \""+"^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -10025,7 +10099,7 @@ export const secrets = validate82;
 const schema113 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"secrets.schema.json","title":"SecretsFile","description":"A provider's keys (secrets/<provider-id>.yaml), SOPS-encrypted: the values under each key's `secret` are encrypted, the metadata stays readable. Written by `sil keys ...` or the `sops` CLI.","type":"object","additionalProperties":false,"required":["keys","sops"],"properties":{"keys":{"type":"array","items":{"$ref":"#/$defs/key"}},"sops":{"type":"object","description":"The SOPS metadata block (age recipients, MAC, rule); maintained by sil and sops."}},"$defs":{"timestamp":{"type":"string","format":"date-time"},"key":{"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}}}};
 const schema114 = {"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}};
 const schema115 = {"type":"string","format":"date-time"};
-const pattern60 = new RegExp("^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$", "u");
+const pattern61 = new RegExp("^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$", "u");
 
 function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -10365,7 +10439,7 @@ errors++;
 if(data.fingerprint !== undefined){
 let data12 = data.fingerprint;
 if(typeof data12 === "string"){
-if(!pattern60.test(data12)){
+if(!pattern61.test(data12)){
 const err27 = {instancePath:instancePath+"/fingerprint",schemaPath:"#/properties/fingerprint/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$"},message:"must match pattern \""+"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -10393,7 +10467,7 @@ if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 for(const key1 in data13){
 const _errs36 = errors;
 if(typeof key1 === "string"){
-if(!pattern10.test(key1)){
+if(!pattern11.test(key1)){
 const err29 = {instancePath:instancePath+"/secret",schemaPath:"#/properties/secret/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err29];
