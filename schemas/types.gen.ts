@@ -42,6 +42,57 @@ export type Protocol =
   | 'bedrock-converse'
   | 'bedrock-invoke'
   | 'http';
+/**
+ * How the provider signs the webhooks it sends, so the hub can verify them at /hooks/<provider-id> before fanning them out (docs/inbound-webhooks.md). `scheme` names the mechanism: hmac (the fields below describe it) or a named built-in for what cannot be data.
+ */
+export type WebhookSignature = {
+  /**
+   * hmac: an HMAC described by algorithm, encoding, signedPayload and format (Stripe, Razorpay). twilio: HMAC-SHA1 over the URL and the sorted POST parameters (or bodySHA256). shared-secret: the header carries the secret itself (Flutterwave verif-hash, Telegram). ecdsa-p256: ECDSA P-256/SHA-256 over timestamp + body with `publicKey` (SendGrid). paypal: SHA256withRSA over transmission id|time|webhookId|CRC32(body) with PayPal's certificate.
+   */
+  scheme?: 'hmac' | 'twilio' | 'shared-secret' | 'ecdsa-p256' | 'paypal';
+  /**
+   * The header that carries the signature (or, for shared-secret, the secret).
+   */
+  header: string;
+  algorithm?: 'hmac-sha1' | 'hmac-sha256' | 'hmac-sha512';
+  encoding?: 'hex' | 'base64';
+  /**
+   * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
+   */
+  secret?: string;
+  /**
+   * What is signed: ${body}, ${timestamp}, ${url} and literal text. Default ${body}.
+   */
+  signedPayload?: string;
+  /**
+   * How the header is laid out when it is not the bare signature, e.g. `t=${timestamp},v1=${signature}`.
+   */
+  format?: string;
+  /**
+   * How far the signed timestamp may be from the hub's clock (past or future); older events are refused as stale. Default 300.
+   */
+  toleranceSeconds?: number;
+  /**
+   * ecdsa-p256: the header carrying the signed timestamp (Unix seconds).
+   */
+  timestampHeader?: string;
+  /**
+   * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
+   */
+  publicKey?: string;
+  /**
+   * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
+   */
+  webhookId?: string;
+  /**
+   * Where the event's own id is: header:<name> or body:<dotted.path> (JSON or form field). Used to refuse a replay; without it the signature is remembered instead.
+   */
+  eventId?: string;
+  /**
+   * Where the event's type is: header:<name> or body:<dotted.path>.
+   */
+  eventType?: string;
+};
 
 export interface SilConfigFiles {
   HubSettings?: HubSettings;
@@ -554,27 +605,6 @@ export interface Request {
   path: string;
   headers?: StringMap;
   body?: string;
-}
-/**
- * How the provider signs the webhooks it sends, so the hub can verify them before fanning them out.
- */
-export interface WebhookSignature {
-  header: string;
-  algorithm: 'hmac-sha1' | 'hmac-sha256' | 'hmac-sha512';
-  encoding?: 'hex' | 'base64';
-  /**
-   * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
-   */
-  secret: string;
-  /**
-   * What is signed: ${body}, ${timestamp}, ${url} and literal text. Default ${body}.
-   */
-  signedPayload?: string;
-  /**
-   * How the header is laid out when it is not the bare signature, e.g. `t=${timestamp},v1=${signature}`.
-   */
-  format?: string;
-  toleranceSeconds?: number;
 }
 /**
  * A provider instance: providers/<id>.yaml in the config repository. Either `template` names a catalog template, or `definition` holds a full custom provider (no code needed). `definition` is a custom provider inline, the same shape as a catalog template.

@@ -1068,7 +1068,7 @@ return errors === 0;
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const template = validate21;
-const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider-template.schema.json","title":"ProviderTemplate","description":"A provider template of the sil catalog (providers/<id>.yaml in the project), or the inline `definition` of a custom provider. Data only: where the secret goes, what the provider serves, how to check its health. Strings may use ${connection.<field>}, ${secret.<credential>}, ${model} and ${key.id}.","type":"object","additionalProperties":false,"required":["name","category","baseUrl","auth","services"],"properties":{"id":{"$ref":"#/$defs/slug","description":"Template id, equal to the catalog file name without extension. May be left out in a custom provider's inline definition."},"name":{"type":"string","minLength":1,"maxLength":120},"category":{"$ref":"#/$defs/category"},"description":{"type":"string","maxLength":2000},"docs":{"type":"string","format":"uri","description":"The provider's API documentation."},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"Default base URL of the API. An instance's connection.baseUrl overrides it."},"connection":{"type":"object","description":"Non-secret per-instance settings (region, account id, API version...): the form shown when the provider is added.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"credentials":{"type":"object","description":"The secret parts of one key (an API key; an account SID and auth token; a key id and secret...). Stored encrypted in secrets/<provider-id>.yaml.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"auth":{"$ref":"#/$defs/authScheme"},"authOptions":{"type":"object","description":"Alternative auth schemes an instance may pick with `authOption` (e.g. AWS Bedrock: SigV4 or a Bedrock API key).","propertyNames":{"$ref":"#/$defs/slug"},"additionalProperties":{"$ref":"#/$defs/authOption"}},"headers":{"$ref":"#/$defs/stringMap","description":"Non-secret headers sent with every request (anthropic-version, Accept, api versions). A header whose value renders empty (an unset optional connection field, or \"\") is not sent."},"query":{"$ref":"#/$defs/stringMap","description":"Non-secret query parameters sent with every request (Azure api-version). A parameter whose value renders empty is not sent."},"services":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/service"}},"healthCheck":{"$ref":"#/$defs/healthCheck"},"rateLimit":{"$ref":"#/$defs/rateLimit"},"rotation":{"$ref":"#/$defs/rotation"},"webhookSignature":{"$ref":"#/$defs/webhookSignature"},"sources":{"type":"array","description":"Where the facts in this template come from.","items":{"type":"string","minLength":1}},"unconfirmed":{"type":"array","description":"Facts in this template that could not be confirmed (the field and why). Verify before relying on them.","items":{"type":"string","minLength":1}}},"$defs":{"slug":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"fieldName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"category":{"type":"string","enum":["AI","Cloud","Communication","Payment","Analytics","Search","Media","Maps","Custom"]},"templateString":{"type":"string","description":"A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.","maxLength":4096},"templateUrl":{"type":"string","pattern":"^(https?://|\\$\\{connection\\.)","maxLength":2048},"stringMap":{"type":"object","additionalProperties":{"$ref":"#/$defs/templateString"}},"field":{"type":"object","description":"One form field: a small JSON Schema with UI hints.","additionalProperties":false,"properties":{"title":{"type":"string"},"description":{"type":"string"},"type":{"type":"string","enum":["string","integer","number","boolean"],"default":"string"},"pattern":{"type":"string","format":"regex"},"format":{"type":"string","enum":["uri","hostname","email"]},"enum":{"type":"array","minItems":1,"items":{"type":["string","number"]}},"example":{"type":["string","number","boolean"]},"default":{"type":["string","number","boolean"]},"optional":{"type":"boolean","default":false},"multiline":{"type":"boolean","description":"Secret material spanning lines (a PEM key, a service-account JSON)."},"docs":{"type":"string","format":"uri"}}},"authOption":{"type":"object","additionalProperties":false,"required":["auth"],"properties":{"title":{"type":"string"},"description":{"type":"string"},"credentials":{"type":"object","description":"Credentials of this option when they differ from the template's.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"auth":{"$ref":"#/$defs/authScheme"}}},"authScheme":{"description":"One of the built-in auth mechanisms, chosen by `type`.","type":"object","required":["type"],"properties":{"type":{"type":"string","description":"none, bearer, header, authorization, basic, query, body, path, oauth2-client-credentials, aws-sigv4, google-service-account or hmac-signature."}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/authNone"},{"$ref":"#/$defs/authBearer"},{"$ref":"#/$defs/authHeader"},{"$ref":"#/$defs/authAuthorization"},{"$ref":"#/$defs/authBasic"},{"$ref":"#/$defs/authQuery"},{"$ref":"#/$defs/authBody"},{"$ref":"#/$defs/authPath"},{"$ref":"#/$defs/authOAuth2ClientCredentials"},{"$ref":"#/$defs/authAwsSigV4"},{"$ref":"#/$defs/authGoogleServiceAccount"},{"$ref":"#/$defs/authHmacSignature"}]},"authNone":{"type":"object","additionalProperties":false,"properties":{"type":{"const":"none"}},"required":["type"]},"authBearer":{"type":"object","description":"Authorization: Bearer <token>.","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"bearer"},"token":{"$ref":"#/$defs/templateString"}}},"authHeader":{"type":"object","description":"The secret in one or more custom headers (x-api-key, api-key, X-Algolia-API-Key + X-Algolia-Application-Id). A value may carry a prefix.","additionalProperties":false,"required":["type","headers"],"properties":{"type":{"const":"header"},"headers":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authAuthorization":{"type":"object","description":"Authorization: <scheme> <credentials>, with a custom scheme word (AccessKey, ApiKey, Client-ID, Uploadcare.Simple).","additionalProperties":false,"required":["type","credentials","scheme"],"properties":{"type":{"const":"authorization"},"scheme":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9._-]*$"},"credentials":{"$ref":"#/$defs/templateString"}}},"authBasic":{"type":"object","description":"HTTP Basic: base64(username:password); the password may be empty.","additionalProperties":false,"required":["type","password","username"],"properties":{"type":{"const":"basic"},"username":{"$ref":"#/$defs/templateString"},"password":{"$ref":"#/$defs/templateString"}}},"authQuery":{"type":"object","description":"The secret as query parameter(s): ?key=..., ?access_token=..., ?measurement_id=...&api_secret=...","additionalProperties":false,"required":["type","params"],"properties":{"type":{"const":"query"},"params":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authBody":{"type":"object","description":"The secret merged into every JSON or form body ({\"key\": ...}).","additionalProperties":false,"required":["type","fields"],"properties":{"type":{"const":"body"},"fields":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authPath":{"type":"object","description":"The secret is part of the base URL path (Telegram /bot<token>/): baseUrl must reference ${secret.<credential>}.","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"path"}}},"authOAuth2ClientCredentials":{"type":"object","description":"OAuth2 client credentials: the hub fetches a token from tokenUrl, caches it until it expires and sends it as a Bearer token.","additionalProperties":false,"required":["type","clientId","clientSecret","tokenUrl"],"properties":{"type":{"const":"oauth2-client-credentials"},"tokenUrl":{"$ref":"#/$defs/templateUrl"},"clientId":{"$ref":"#/$defs/templateString"},"clientSecret":{"$ref":"#/$defs/templateString"},"clientAuth":{"type":"string","enum":["basic","body","oauth1-hmac-sha256"],"default":"basic","description":"How the client authenticates to the token endpoint: HTTP Basic, client_id/client_secret in the form body, or an OAuth 1.0a HMAC-SHA256 signature (HERE)."},"scope":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Extra token request parameters."},"bodyFormat":{"type":"string","enum":["form","json"],"default":"form"},"tokenPath":{"type":"string","default":"access_token"},"expiresInPath":{"type":"string","default":"expires_in"},"defaultExpiresInSeconds":{"type":"integer","minimum":1,"default":3600}}},"authAwsSigV4":{"type":"object","description":"AWS Signature Version 4 on every request.","additionalProperties":false,"required":["type","accessKeyId","region","secretAccessKey","service"],"properties":{"type":{"const":"aws-sigv4"},"accessKeyId":{"$ref":"#/$defs/templateString"},"secretAccessKey":{"$ref":"#/$defs/templateString"},"sessionToken":{"$ref":"#/$defs/templateString"},"region":{"$ref":"#/$defs/templateString"},"service":{"$ref":"#/$defs/templateString"}}},"authGoogleServiceAccount":{"type":"object","description":"Google service account: an RS256 JWT assertion exchanged at the token URL for an access token (cached about an hour), sent as Bearer.","additionalProperties":false,"required":["type","scopes","serviceAccountKey"],"properties":{"type":{"const":"google-service-account"},"serviceAccountKey":{"$ref":"#/$defs/templateString","description":"The service-account JSON key file (client_email, private_key)."},"scopes":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},"subject":{"$ref":"#/$defs/templateString","description":"User to impersonate (domain-wide delegation)."},"tokenUrl":{"$ref":"#/$defs/templateUrl","default":"https://oauth2.googleapis.com/token"}}},"authHmacSignature":{"type":"object","description":"Per-request signing. `sorted-params-digest`: digest(sorted k=v&... + secret) as a parameter (Cloudinary uploads). `hmac-header`: HMAC of a templated string to sign, in a header.","additionalProperties":false,"required":["type","algorithm","secret","style"],"properties":{"type":{"const":"hmac-signature"},"style":{"type":"string","enum":["sorted-params-digest","hmac-header"]},"algorithm":{"type":"string","enum":["sha1","sha256","sha512"]},"secret":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Parameters added before signing (api_key)."},"timestampParam":{"type":"string","default":"timestamp"},"signatureParam":{"type":"string","default":"signature"},"exclude":{"type":"array","items":{"type":"string"},"description":"Parameters left out of the signature."},"header":{"type":"string","description":"hmac-header: the header that carries the signature."},"stringToSign":{"$ref":"#/$defs/templateString","description":"hmac-header: what is signed; may use ${request.method}, ${request.path}, ${request.body}, ${request.timestamp}."},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"}}},"protocol":{"title":"Protocol","type":"string","description":"The wire format a service speaks. `http` is a provider's own API, used through /bind/ pass-through.","enum":["openai-chat","openai-embeddings","openai-images","openai-audio-transcriptions","openai-audio-speech","anthropic-messages","gemini-generate-content","gemini-embed-content","cohere-chat","cohere-embed","cohere-rerank","bedrock-converse","bedrock-invoke","http"]},"pricing":{"type":"object","description":"List prices used to estimate cost. Prices per 1M tokens, per image, per minute, per second or per request.","additionalProperties":false,"properties":{"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"inputPer1M":{"type":"number","minimum":0},"cachedInputPer1M":{"type":"number","minimum":0},"outputPer1M":{"type":"number","minimum":0},"perImage":{"type":"number","minimum":0},"perMinute":{"type":"number","minimum":0},"perSecond":{"type":"number","minimum":0},"perRequest":{"type":"number","minimum":0},"asOf":{"type":"string","format":"date"},"unconfirmed":{"type":"boolean","description":"True when the price was not checked against the provider's price list."}}},"model":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"maxLength":200},"name":{"type":"string"},"pricing":{"$ref":"#/$defs/pricing"},"contextWindow":{"type":"integer","minimum":1},"deprecated":{"type":"boolean"}}},"usageSource":{"type":"string","description":"Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included) or `header:<name>`.","pattern":"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},"usage":{"type":"object","additionalProperties":false,"properties":{"inputTokens":{"$ref":"#/$defs/usageSource"},"outputTokens":{"$ref":"#/$defs/usageSource"},"cachedInputTokens":{"$ref":"#/$defs/usageSource"},"totalTokens":{"$ref":"#/$defs/usageSource"},"seconds":{"$ref":"#/$defs/usageSource"},"units":{"$ref":"#/$defs/usageSource"}}},"service":{"type":"object","additionalProperties":false,"required":["id","protocol"],"properties":{"id":{"$ref":"#/$defs/slug"},"name":{"type":"string"},"description":{"type":"string"},"protocol":{"$ref":"#/$defs/protocol"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"When this service lives on another host than the provider's baseUrl."},"path":{"$ref":"#/$defs/templateString","description":"Path below the base URL; may use ${model}."},"auth":{"$ref":"#/$defs/authScheme"},"headers":{"$ref":"#/$defs/stringMap","description":"Merged over the template's headers for this service; a value of \"\" removes one."},"query":{"$ref":"#/$defs/stringMap","description":"Merged over the template's query parameters for this service; a value of \"\" removes one."},"retrySafe":{"type":"boolean","description":"Requests may be retried or failed over without an Idempotency-Key.","default":false},"idempotencyHeader":{"type":"string","description":"Header the provider honours for idempotent retries (Idempotency-Key)."},"models":{"type":"array","items":{"$ref":"#/$defs/model"}},"pricing":{"$ref":"#/$defs/pricing","description":"Price of the service when it is not per model."},"usage":{"$ref":"#/$defs/usage"}},"description":"One thing the provider serves. `auth`, `headers` and `query` here replace the template's for this service only (e.g. an OpenAI-compatible endpoint that takes a Bearer token while the native API takes a query key)."},"healthCheck":{"type":"object","description":"A cheap read-only request that tells whether the provider and key work.","additionalProperties":false,"required":["kind"],"properties":{"kind":{"type":"string","enum":["request","token","passive"],"description":"request: send the request below; token: obtaining an OAuth token is the check; passive: no free check exists, health comes from traffic."},"method":{"type":"string","enum":["GET","HEAD","POST"],"default":"GET"},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"query":{"$ref":"#/$defs/stringMap"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string","maxLength":65536},"auth":{"type":"boolean","default":true,"description":"Send the provider's credentials with the check."},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400,"default":60},"timeoutMs":{"type":"integer","minimum":100,"maximum":60000,"default":5000},"billable":{"type":"boolean","description":"The check itself is charged by the provider."},"expect":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"bodyPath":{"type":"string","description":"Dotted path into the JSON body that must hold `equals` (some providers answer 200 with an error in the body)."},"equals":{"type":["string","number","boolean"]},"bodyContains":{"type":"string"}}},"note":{"type":"string"}}},"rateLimit":{"type":"object","description":"Headers (and body fields) through which the provider reports its limits.","additionalProperties":false,"properties":{"limit":{"type":"array","items":{"type":"string"}},"remaining":{"type":"array","items":{"type":"string"}},"reset":{"type":"array","items":{"type":"string"}},"resetFormat":{"type":"string","enum":["seconds","unix","rfc3339","duration","milliseconds"]},"retryAfter":{"type":"string","description":"Header with the wait before retrying (retry-after)."},"retryAfterBody":{"type":"string","description":"Dotted path of a retry-after value in the error body (Telegram parameters.retry_after)."},"note":{"type":"string"}}},"request":{"type":"object","additionalProperties":false,"required":["method","path"],"properties":{"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"]},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string"}}},"rotation":{"type":"object","description":"A recipe that lets the hub rotate keys by itself: create a key with the current one, then revoke the old one.","additionalProperties":false,"required":["create","revoke"],"properties":{"create":{"type":"object","additionalProperties":false,"required":["request","extract"],"properties":{"request":{"$ref":"#/$defs/request"},"extract":{"type":"object","description":"Where each credential and the provider's key id are found in the answer: `body:<path>`.","additionalProperties":{"$ref":"#/$defs/usageSource"}}}},"revoke":{"type":"object","additionalProperties":false,"required":["request"],"properties":{"request":{"$ref":"#/$defs/request"}}}}},"webhookSignature":{"type":"object","description":"How the provider signs the webhooks it sends, so the hub can verify them before fanning them out.","additionalProperties":false,"required":["header","algorithm","secret"],"properties":{"header":{"type":"string"},"algorithm":{"type":"string","enum":["hmac-sha1","hmac-sha256","hmac-sha512"]},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"},"secret":{"$ref":"#/$defs/templateString"},"signedPayload":{"type":"string","description":"What is signed: ${body}, ${timestamp}, ${url} and literal text. Default ${body}."},"format":{"type":"string","description":"How the header is laid out when it is not the bare signature, e.g. `t=${timestamp},v1=${signature}`."},"toleranceSeconds":{"type":"integer","minimum":1}}}}};
+const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider-template.schema.json","title":"ProviderTemplate","description":"A provider template of the sil catalog (providers/<id>.yaml in the project), or the inline `definition` of a custom provider. Data only: where the secret goes, what the provider serves, how to check its health. Strings may use ${connection.<field>}, ${secret.<credential>}, ${model} and ${key.id}.","type":"object","additionalProperties":false,"required":["name","category","baseUrl","auth","services"],"properties":{"id":{"$ref":"#/$defs/slug","description":"Template id, equal to the catalog file name without extension. May be left out in a custom provider's inline definition."},"name":{"type":"string","minLength":1,"maxLength":120},"category":{"$ref":"#/$defs/category"},"description":{"type":"string","maxLength":2000},"docs":{"type":"string","format":"uri","description":"The provider's API documentation."},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"Default base URL of the API. An instance's connection.baseUrl overrides it."},"connection":{"type":"object","description":"Non-secret per-instance settings (region, account id, API version...): the form shown when the provider is added.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"credentials":{"type":"object","description":"The secret parts of one key (an API key; an account SID and auth token; a key id and secret...). Stored encrypted in secrets/<provider-id>.yaml.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"auth":{"$ref":"#/$defs/authScheme"},"authOptions":{"type":"object","description":"Alternative auth schemes an instance may pick with `authOption` (e.g. AWS Bedrock: SigV4 or a Bedrock API key).","propertyNames":{"$ref":"#/$defs/slug"},"additionalProperties":{"$ref":"#/$defs/authOption"}},"headers":{"$ref":"#/$defs/stringMap","description":"Non-secret headers sent with every request (anthropic-version, Accept, api versions). A header whose value renders empty (an unset optional connection field, or \"\") is not sent."},"query":{"$ref":"#/$defs/stringMap","description":"Non-secret query parameters sent with every request (Azure api-version). A parameter whose value renders empty is not sent."},"services":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/service"}},"healthCheck":{"$ref":"#/$defs/healthCheck"},"rateLimit":{"$ref":"#/$defs/rateLimit"},"rotation":{"$ref":"#/$defs/rotation"},"webhookSignature":{"$ref":"#/$defs/webhookSignature"},"sources":{"type":"array","description":"Where the facts in this template come from.","items":{"type":"string","minLength":1}},"unconfirmed":{"type":"array","description":"Facts in this template that could not be confirmed (the field and why). Verify before relying on them.","items":{"type":"string","minLength":1}}},"$defs":{"slug":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"fieldName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"category":{"type":"string","enum":["AI","Cloud","Communication","Payment","Analytics","Search","Media","Maps","Custom"]},"templateString":{"type":"string","description":"A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.","maxLength":4096},"templateUrl":{"type":"string","pattern":"^(https?://|\\$\\{connection\\.)","maxLength":2048},"stringMap":{"type":"object","additionalProperties":{"$ref":"#/$defs/templateString"}},"field":{"type":"object","description":"One form field: a small JSON Schema with UI hints.","additionalProperties":false,"properties":{"title":{"type":"string"},"description":{"type":"string"},"type":{"type":"string","enum":["string","integer","number","boolean"],"default":"string"},"pattern":{"type":"string","format":"regex"},"format":{"type":"string","enum":["uri","hostname","email"]},"enum":{"type":"array","minItems":1,"items":{"type":["string","number"]}},"example":{"type":["string","number","boolean"]},"default":{"type":["string","number","boolean"]},"optional":{"type":"boolean","default":false},"multiline":{"type":"boolean","description":"Secret material spanning lines (a PEM key, a service-account JSON)."},"docs":{"type":"string","format":"uri"}}},"authOption":{"type":"object","additionalProperties":false,"required":["auth"],"properties":{"title":{"type":"string"},"description":{"type":"string"},"credentials":{"type":"object","description":"Credentials of this option when they differ from the template's.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"auth":{"$ref":"#/$defs/authScheme"}}},"authScheme":{"description":"One of the built-in auth mechanisms, chosen by `type`.","type":"object","required":["type"],"properties":{"type":{"type":"string","description":"none, bearer, header, authorization, basic, query, body, path, oauth2-client-credentials, aws-sigv4, google-service-account or hmac-signature."}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/authNone"},{"$ref":"#/$defs/authBearer"},{"$ref":"#/$defs/authHeader"},{"$ref":"#/$defs/authAuthorization"},{"$ref":"#/$defs/authBasic"},{"$ref":"#/$defs/authQuery"},{"$ref":"#/$defs/authBody"},{"$ref":"#/$defs/authPath"},{"$ref":"#/$defs/authOAuth2ClientCredentials"},{"$ref":"#/$defs/authAwsSigV4"},{"$ref":"#/$defs/authGoogleServiceAccount"},{"$ref":"#/$defs/authHmacSignature"}]},"authNone":{"type":"object","additionalProperties":false,"properties":{"type":{"const":"none"}},"required":["type"]},"authBearer":{"type":"object","description":"Authorization: Bearer <token>.","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"bearer"},"token":{"$ref":"#/$defs/templateString"}}},"authHeader":{"type":"object","description":"The secret in one or more custom headers (x-api-key, api-key, X-Algolia-API-Key + X-Algolia-Application-Id). A value may carry a prefix.","additionalProperties":false,"required":["type","headers"],"properties":{"type":{"const":"header"},"headers":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authAuthorization":{"type":"object","description":"Authorization: <scheme> <credentials>, with a custom scheme word (AccessKey, ApiKey, Client-ID, Uploadcare.Simple).","additionalProperties":false,"required":["type","credentials","scheme"],"properties":{"type":{"const":"authorization"},"scheme":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9._-]*$"},"credentials":{"$ref":"#/$defs/templateString"}}},"authBasic":{"type":"object","description":"HTTP Basic: base64(username:password); the password may be empty.","additionalProperties":false,"required":["type","password","username"],"properties":{"type":{"const":"basic"},"username":{"$ref":"#/$defs/templateString"},"password":{"$ref":"#/$defs/templateString"}}},"authQuery":{"type":"object","description":"The secret as query parameter(s): ?key=..., ?access_token=..., ?measurement_id=...&api_secret=...","additionalProperties":false,"required":["type","params"],"properties":{"type":{"const":"query"},"params":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authBody":{"type":"object","description":"The secret merged into every JSON or form body ({\"key\": ...}).","additionalProperties":false,"required":["type","fields"],"properties":{"type":{"const":"body"},"fields":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authPath":{"type":"object","description":"The secret is part of the base URL path (Telegram /bot<token>/): baseUrl must reference ${secret.<credential>}.","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"path"}}},"authOAuth2ClientCredentials":{"type":"object","description":"OAuth2 client credentials: the hub fetches a token from tokenUrl, caches it until it expires and sends it as a Bearer token.","additionalProperties":false,"required":["type","clientId","clientSecret","tokenUrl"],"properties":{"type":{"const":"oauth2-client-credentials"},"tokenUrl":{"$ref":"#/$defs/templateUrl"},"clientId":{"$ref":"#/$defs/templateString"},"clientSecret":{"$ref":"#/$defs/templateString"},"clientAuth":{"type":"string","enum":["basic","body","oauth1-hmac-sha256"],"default":"basic","description":"How the client authenticates to the token endpoint: HTTP Basic, client_id/client_secret in the form body, or an OAuth 1.0a HMAC-SHA256 signature (HERE)."},"scope":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Extra token request parameters."},"bodyFormat":{"type":"string","enum":["form","json"],"default":"form"},"tokenPath":{"type":"string","default":"access_token"},"expiresInPath":{"type":"string","default":"expires_in"},"defaultExpiresInSeconds":{"type":"integer","minimum":1,"default":3600}}},"authAwsSigV4":{"type":"object","description":"AWS Signature Version 4 on every request.","additionalProperties":false,"required":["type","accessKeyId","region","secretAccessKey","service"],"properties":{"type":{"const":"aws-sigv4"},"accessKeyId":{"$ref":"#/$defs/templateString"},"secretAccessKey":{"$ref":"#/$defs/templateString"},"sessionToken":{"$ref":"#/$defs/templateString"},"region":{"$ref":"#/$defs/templateString"},"service":{"$ref":"#/$defs/templateString"}}},"authGoogleServiceAccount":{"type":"object","description":"Google service account: an RS256 JWT assertion exchanged at the token URL for an access token (cached about an hour), sent as Bearer.","additionalProperties":false,"required":["type","scopes","serviceAccountKey"],"properties":{"type":{"const":"google-service-account"},"serviceAccountKey":{"$ref":"#/$defs/templateString","description":"The service-account JSON key file (client_email, private_key)."},"scopes":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},"subject":{"$ref":"#/$defs/templateString","description":"User to impersonate (domain-wide delegation)."},"tokenUrl":{"$ref":"#/$defs/templateUrl","default":"https://oauth2.googleapis.com/token"}}},"authHmacSignature":{"type":"object","description":"Per-request signing. `sorted-params-digest`: digest(sorted k=v&... + secret) as a parameter (Cloudinary uploads). `hmac-header`: HMAC of a templated string to sign, in a header.","additionalProperties":false,"required":["type","algorithm","secret","style"],"properties":{"type":{"const":"hmac-signature"},"style":{"type":"string","enum":["sorted-params-digest","hmac-header"]},"algorithm":{"type":"string","enum":["sha1","sha256","sha512"]},"secret":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Parameters added before signing (api_key)."},"timestampParam":{"type":"string","default":"timestamp"},"signatureParam":{"type":"string","default":"signature"},"exclude":{"type":"array","items":{"type":"string"},"description":"Parameters left out of the signature."},"header":{"type":"string","description":"hmac-header: the header that carries the signature."},"stringToSign":{"$ref":"#/$defs/templateString","description":"hmac-header: what is signed; may use ${request.method}, ${request.path}, ${request.body}, ${request.timestamp}."},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"}}},"protocol":{"title":"Protocol","type":"string","description":"The wire format a service speaks. `http` is a provider's own API, used through /bind/ pass-through.","enum":["openai-chat","openai-embeddings","openai-images","openai-audio-transcriptions","openai-audio-speech","anthropic-messages","gemini-generate-content","gemini-embed-content","cohere-chat","cohere-embed","cohere-rerank","bedrock-converse","bedrock-invoke","http"]},"pricing":{"type":"object","description":"List prices used to estimate cost. Prices per 1M tokens, per image, per minute, per second or per request.","additionalProperties":false,"properties":{"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"inputPer1M":{"type":"number","minimum":0},"cachedInputPer1M":{"type":"number","minimum":0},"outputPer1M":{"type":"number","minimum":0},"perImage":{"type":"number","minimum":0},"perMinute":{"type":"number","minimum":0},"perSecond":{"type":"number","minimum":0},"perRequest":{"type":"number","minimum":0},"asOf":{"type":"string","format":"date"},"unconfirmed":{"type":"boolean","description":"True when the price was not checked against the provider's price list."}}},"model":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"maxLength":200},"name":{"type":"string"},"pricing":{"$ref":"#/$defs/pricing"},"contextWindow":{"type":"integer","minimum":1},"deprecated":{"type":"boolean"}}},"usageSource":{"type":"string","description":"Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included) or `header:<name>`.","pattern":"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},"usage":{"type":"object","additionalProperties":false,"properties":{"inputTokens":{"$ref":"#/$defs/usageSource"},"outputTokens":{"$ref":"#/$defs/usageSource"},"cachedInputTokens":{"$ref":"#/$defs/usageSource"},"totalTokens":{"$ref":"#/$defs/usageSource"},"seconds":{"$ref":"#/$defs/usageSource"},"units":{"$ref":"#/$defs/usageSource"}}},"service":{"type":"object","additionalProperties":false,"required":["id","protocol"],"properties":{"id":{"$ref":"#/$defs/slug"},"name":{"type":"string"},"description":{"type":"string"},"protocol":{"$ref":"#/$defs/protocol"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"When this service lives on another host than the provider's baseUrl."},"path":{"$ref":"#/$defs/templateString","description":"Path below the base URL; may use ${model}."},"auth":{"$ref":"#/$defs/authScheme"},"headers":{"$ref":"#/$defs/stringMap","description":"Merged over the template's headers for this service; a value of \"\" removes one."},"query":{"$ref":"#/$defs/stringMap","description":"Merged over the template's query parameters for this service; a value of \"\" removes one."},"retrySafe":{"type":"boolean","description":"Requests may be retried or failed over without an Idempotency-Key.","default":false},"idempotencyHeader":{"type":"string","description":"Header the provider honours for idempotent retries (Idempotency-Key)."},"models":{"type":"array","items":{"$ref":"#/$defs/model"}},"pricing":{"$ref":"#/$defs/pricing","description":"Price of the service when it is not per model."},"usage":{"$ref":"#/$defs/usage"}},"description":"One thing the provider serves. `auth`, `headers` and `query` here replace the template's for this service only (e.g. an OpenAI-compatible endpoint that takes a Bearer token while the native API takes a query key)."},"healthCheck":{"type":"object","description":"A cheap read-only request that tells whether the provider and key work.","additionalProperties":false,"required":["kind"],"properties":{"kind":{"type":"string","enum":["request","token","passive"],"description":"request: send the request below; token: obtaining an OAuth token is the check; passive: no free check exists, health comes from traffic."},"method":{"type":"string","enum":["GET","HEAD","POST"],"default":"GET"},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"query":{"$ref":"#/$defs/stringMap"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string","maxLength":65536},"auth":{"type":"boolean","default":true,"description":"Send the provider's credentials with the check."},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400,"default":60},"timeoutMs":{"type":"integer","minimum":100,"maximum":60000,"default":5000},"billable":{"type":"boolean","description":"The check itself is charged by the provider."},"expect":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"bodyPath":{"type":"string","description":"Dotted path into the JSON body that must hold `equals` (some providers answer 200 with an error in the body)."},"equals":{"type":["string","number","boolean"]},"bodyContains":{"type":"string"}}},"note":{"type":"string"}}},"rateLimit":{"type":"object","description":"Headers (and body fields) through which the provider reports its limits.","additionalProperties":false,"properties":{"limit":{"type":"array","items":{"type":"string"}},"remaining":{"type":"array","items":{"type":"string"}},"reset":{"type":"array","items":{"type":"string"}},"resetFormat":{"type":"string","enum":["seconds","unix","rfc3339","duration","milliseconds"]},"retryAfter":{"type":"string","description":"Header with the wait before retrying (retry-after)."},"retryAfterBody":{"type":"string","description":"Dotted path of a retry-after value in the error body (Telegram parameters.retry_after)."},"note":{"type":"string"}}},"request":{"type":"object","additionalProperties":false,"required":["method","path"],"properties":{"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"]},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string"}}},"rotation":{"type":"object","description":"A recipe that lets the hub rotate keys by itself: create a key with the current one, then revoke the old one.","additionalProperties":false,"required":["create","revoke"],"properties":{"create":{"type":"object","additionalProperties":false,"required":["request","extract"],"properties":{"request":{"$ref":"#/$defs/request"},"extract":{"type":"object","description":"Where each credential and the provider's key id are found in the answer: `body:<path>`.","additionalProperties":{"$ref":"#/$defs/usageSource"}}}},"revoke":{"type":"object","additionalProperties":false,"required":["request"],"properties":{"request":{"$ref":"#/$defs/request"}}}}},"webhookSignature":{"type":"object","description":"How the provider signs the webhooks it sends, so the hub can verify them at /hooks/<provider-id> before fanning them out (docs/inbound-webhooks.md). `scheme` names the mechanism: hmac (the fields below describe it) or a named built-in for what cannot be data.","additionalProperties":false,"required":["header"],"properties":{"scheme":{"type":"string","enum":["hmac","twilio","shared-secret","ecdsa-p256","paypal"],"default":"hmac","description":"hmac: an HMAC described by algorithm, encoding, signedPayload and format (Stripe, Razorpay). twilio: HMAC-SHA1 over the URL and the sorted POST parameters (or bodySHA256). shared-secret: the header carries the secret itself (Flutterwave verif-hash, Telegram). ecdsa-p256: ECDSA P-256/SHA-256 over timestamp + body with `publicKey` (SendGrid). paypal: SHA256withRSA over transmission id|time|webhookId|CRC32(body) with PayPal's certificate."},"header":{"type":"string","description":"The header that carries the signature (or, for shared-secret, the secret)."},"algorithm":{"type":"string","enum":["hmac-sha1","hmac-sha256","hmac-sha512"]},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"},"secret":{"$ref":"#/$defs/templateString","description":"The key that signs, usually ${secret.<credential>}: hmac, twilio and shared-secret."},"signedPayload":{"type":"string","description":"What is signed: ${body}, ${timestamp}, ${url} and literal text. Default ${body}."},"format":{"type":"string","description":"How the header is laid out when it is not the bare signature, e.g. `t=${timestamp},v1=${signature}`."},"toleranceSeconds":{"type":"integer","minimum":1,"description":"How far the signed timestamp may be from the hub's clock (past or future); older events are refused as stale. Default 300."},"timestampHeader":{"type":"string","description":"ecdsa-p256: the header carrying the signed timestamp (Unix seconds)."},"publicKey":{"$ref":"#/$defs/templateString","description":"ecdsa-p256: the provider's public key (base64 DER or PEM), e.g. ${connection.webhookPublicKey}."},"webhookId":{"$ref":"#/$defs/templateString","description":"paypal: the id of the webhook at PayPal, part of what is signed, e.g. ${connection.webhookId}."},"eventId":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's own id is: header:<name> or body:<dotted.path> (JSON or form field). Used to refuse a replay; without it the signature is remembered instead."},"eventType":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's type is: header:<name> or body:<dotted.path>."}},"allOf":[{"if":{"properties":{"scheme":{"const":"hmac"}}},"then":{"properties":{"algorithm":true,"secret":true},"required":["algorithm","secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"enum":["twilio","shared-secret"]}}},"then":{"properties":{"secret":true},"required":["secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"ecdsa-p256"}}},"then":{"properties":{"publicKey":true,"timestampHeader":true},"required":["publicKey","timestampHeader"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"paypal"}}},"then":{"properties":{"webhookId":true},"required":["webhookId"]}}]}}};
 const schema33 = {"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"};
 const schema34 = {"type":"string","enum":["AI","Cloud","Communication","Payment","Analytics","Search","Media","Maps","Custom"]};
 const schema35 = {"type":"string","pattern":"^(https?://|\\$\\{connection\\.)","maxLength":2048};
@@ -5380,7 +5380,8 @@ return errors === 0;
 }
 validate68.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema101 = {"type":"object","description":"How the provider signs the webhooks it sends, so the hub can verify them before fanning them out.","additionalProperties":false,"required":["header","algorithm","secret"],"properties":{"header":{"type":"string"},"algorithm":{"type":"string","enum":["hmac-sha1","hmac-sha256","hmac-sha512"]},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"},"secret":{"$ref":"#/$defs/templateString"},"signedPayload":{"type":"string","description":"What is signed: ${body}, ${timestamp}, ${url} and literal text. Default ${body}."},"format":{"type":"string","description":"How the header is laid out when it is not the bare signature, e.g. `t=${timestamp},v1=${signature}`."},"toleranceSeconds":{"type":"integer","minimum":1}}};
+const schema101 = {"type":"object","description":"How the provider signs the webhooks it sends, so the hub can verify them at /hooks/<provider-id> before fanning them out (docs/inbound-webhooks.md). `scheme` names the mechanism: hmac (the fields below describe it) or a named built-in for what cannot be data.","additionalProperties":false,"required":["header"],"properties":{"scheme":{"type":"string","enum":["hmac","twilio","shared-secret","ecdsa-p256","paypal"],"default":"hmac","description":"hmac: an HMAC described by algorithm, encoding, signedPayload and format (Stripe, Razorpay). twilio: HMAC-SHA1 over the URL and the sorted POST parameters (or bodySHA256). shared-secret: the header carries the secret itself (Flutterwave verif-hash, Telegram). ecdsa-p256: ECDSA P-256/SHA-256 over timestamp + body with `publicKey` (SendGrid). paypal: SHA256withRSA over transmission id|time|webhookId|CRC32(body) with PayPal's certificate."},"header":{"type":"string","description":"The header that carries the signature (or, for shared-secret, the secret)."},"algorithm":{"type":"string","enum":["hmac-sha1","hmac-sha256","hmac-sha512"]},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"},"secret":{"$ref":"#/$defs/templateString","description":"The key that signs, usually ${secret.<credential>}: hmac, twilio and shared-secret."},"signedPayload":{"type":"string","description":"What is signed: ${body}, ${timestamp}, ${url} and literal text. Default ${body}."},"format":{"type":"string","description":"How the header is laid out when it is not the bare signature, e.g. `t=${timestamp},v1=${signature}`."},"toleranceSeconds":{"type":"integer","minimum":1,"description":"How far the signed timestamp may be from the hub's clock (past or future); older events are refused as stale. Default 300."},"timestampHeader":{"type":"string","description":"ecdsa-p256: the header carrying the signed timestamp (Unix seconds)."},"publicKey":{"$ref":"#/$defs/templateString","description":"ecdsa-p256: the provider's public key (base64 DER or PEM), e.g. ${connection.webhookPublicKey}."},"webhookId":{"$ref":"#/$defs/templateString","description":"paypal: the id of the webhook at PayPal, part of what is signed, e.g. ${connection.webhookId}."},"eventId":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's own id is: header:<name> or body:<dotted.path> (JSON or form field). Used to refuse a replay; without it the signature is remembered instead."},"eventType":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's type is: header:<name> or body:<dotted.path>."}},"allOf":[{"if":{"properties":{"scheme":{"const":"hmac"}}},"then":{"properties":{"algorithm":true,"secret":true},"required":["algorithm","secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"enum":["twilio","shared-secret"]}}},"then":{"properties":{"secret":true},"required":["secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"ecdsa-p256"}}},"then":{"properties":{"publicKey":true,"timestampHeader":true},"required":["publicKey","timestampHeader"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"paypal"}}},"then":{"properties":{"webhookId":true},"required":["webhookId"]}}]};
+const pattern31 = new RegExp("^(header|body):.+$", "u");
 
 function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5392,9 +5393,13 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs2 = errors;
+let valid1 = true;
+const _errs3 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.header === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "header"},message:"must have required property '"+"header"+"'"};
+if(data.scheme !== undefined){
+if("hmac" !== data.scheme){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5403,8 +5408,23 @@ vErrors.push(err0);
 }
 errors++;
 }
+}
+}
+var _valid0 = _errs3 === errors;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.algorithm === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "algorithm"},message:"must have required property '"+"algorithm"+"'"};
+const err1 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "algorithm"},message:"must have required property '"+"algorithm"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5414,7 +5434,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.secret === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "secret"},message:"must have required property '"+"secret"+"'"};
+const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "secret"},message:"must have required property '"+"secret"+"'"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5423,9 +5443,18 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((((key0 === "header") || (key0 === "algorithm")) || (key0 === "encoding")) || (key0 === "secret")) || (key0 === "signedPayload")) || (key0 === "format")) || (key0 === "toleranceSeconds"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+}
+var _valid0 = _errs5 === errors;
+valid1 = _valid0;
+if(valid1){
+var props0 = {};
+props0.algorithm = true;
+props0.secret = true;
+props0.scheme = true;
+}
+}
+if(!valid1){
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5434,10 +5463,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-if(data.header !== undefined){
-if(typeof data.header !== "string"){
-const err4 = {instancePath:instancePath+"/header",schemaPath:"#/properties/header/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs7 = errors;
+let valid3 = true;
+const _errs8 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.scheme === undefined) && (missing0 = "scheme")){
+const err4 = {};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5446,11 +5478,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.algorithm !== undefined){
-let data1 = data.algorithm;
-if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/algorithm",schemaPath:"#/properties/algorithm/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+if(data.scheme !== undefined){
+let data1 = data.scheme;
+if(!((data1 === "twilio") || (data1 === "shared-secret"))){
+const err5 = {};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5459,8 +5491,24 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!(((data1 === "hmac-sha1") || (data1 === "hmac-sha256")) || (data1 === "hmac-sha512"))){
-const err6 = {instancePath:instancePath+"/algorithm",schemaPath:"#/properties/algorithm/enum",keyword:"enum",params:{allowedValues: schema101.properties.algorithm.enum},message:"must be equal to one of the allowed values"};
+}
+}
+}
+var _valid1 = _errs8 === errors;
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs10 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.secret === undefined){
+const err6 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "secret"},message:"must have required property '"+"secret"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5470,10 +5518,16 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.encoding !== undefined){
-let data2 = data.encoding;
-if(typeof data2 !== "string"){
-const err7 = {instancePath:instancePath+"/encoding",schemaPath:"#/properties/encoding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid1 = _errs10 === errors;
+valid3 = _valid1;
+if(valid3){
+var props1 = {};
+props1.secret = true;
+props1.scheme = true;
+}
+}
+if(!valid3){
+const err7 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5482,8 +5536,22 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!((data2 === "hex") || (data2 === "base64"))){
-const err8 = {instancePath:instancePath+"/encoding",schemaPath:"#/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema101.properties.encoding.enum},message:"must be equal to one of the allowed values"};
+if(props0 !== true && props1 !== undefined){
+if(props1 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props1);
+}
+}
+const _errs12 = errors;
+let valid5 = true;
+const _errs13 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.scheme === undefined) && (missing1 = "scheme")){
+const err8 = {};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5492,12 +5560,10 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-if(data.secret !== undefined){
-let data3 = data.secret;
-if(typeof data3 === "string"){
-if(func2(data3) > 4096){
-const err9 = {instancePath:instancePath+"/secret",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
+else {
+if(data.scheme !== undefined){
+if("ecdsa-p256" !== data.scheme){
+const err9 = {};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5507,8 +5573,23 @@ vErrors.push(err9);
 errors++;
 }
 }
+}
+}
+var _valid2 = _errs13 === errors;
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
 else {
-const err10 = {instancePath:instancePath+"/secret",schemaPath:"#/$defs/templateString/type",keyword:"type",params:{type: "string"},message:"must be string"};
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs15 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.publicKey === undefined){
+const err10 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "publicKey"},message:"must have required property '"+"publicKey"+"'"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5517,10 +5598,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-if(data.signedPayload !== undefined){
-if(typeof data.signedPayload !== "string"){
-const err11 = {instancePath:instancePath+"/signedPayload",schemaPath:"#/properties/signedPayload/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.timestampHeader === undefined){
+const err11 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "timestampHeader"},message:"must have required property '"+"timestampHeader"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5530,9 +5609,17 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.format !== undefined){
-if(typeof data.format !== "string"){
-const err12 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid2 = _errs15 === errors;
+valid5 = _valid2;
+if(valid5){
+var props2 = {};
+props2.publicKey = true;
+props2.timestampHeader = true;
+props2.scheme = true;
+}
+}
+if(!valid5){
+const err12 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5541,11 +5628,22 @@ vErrors.push(err12);
 }
 errors++;
 }
+if(props0 !== true && props2 !== undefined){
+if(props2 === true){
+props0 = true;
 }
-if(data.toleranceSeconds !== undefined){
-let data6 = data.toleranceSeconds;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err13 = {instancePath:instancePath+"/toleranceSeconds",schemaPath:"#/properties/toleranceSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+props0 = props0 || {};
+Object.assign(props0, props2);
+}
+}
+const _errs17 = errors;
+let valid7 = true;
+const _errs18 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.scheme === undefined) && (missing2 = "scheme")){
+const err13 = {};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5554,9 +5652,10 @@ vErrors.push(err13);
 }
 errors++;
 }
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 1 || isNaN(data6)){
-const err14 = {instancePath:instancePath+"/toleranceSeconds",schemaPath:"#/properties/toleranceSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+if(data.scheme !== undefined){
+if("paypal" !== data.scheme){
+const err14 = {};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5568,13 +5667,355 @@ errors++;
 }
 }
 }
+var _valid3 = _errs18 === errors;
+errors = _errs17;
+if(vErrors !== null){
+if(_errs17){
+vErrors.length = _errs17;
+}
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs20 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.webhookId === undefined){
+const err15 = {instancePath,schemaPath:"#/allOf/3/then/required",keyword:"required",params:{missingProperty: "webhookId"},message:"must have required property '"+"webhookId"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
 else {
 vErrors.push(err15);
+}
+errors++;
+}
+}
+var _valid3 = _errs20 === errors;
+valid7 = _valid3;
+if(valid7){
+var props3 = {};
+props3.webhookId = true;
+props3.scheme = true;
+}
+}
+if(!valid7){
+const err16 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(props0 !== true && props3 !== undefined){
+if(props3 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props3);
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.header === undefined){
+const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "header"},message:"must have required property '"+"header"+"'"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func1.call(schema101.properties, key0))){
+const err18 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.scheme !== undefined){
+let data4 = data.scheme;
+if(typeof data4 !== "string"){
+const err19 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(!(((((data4 === "hmac") || (data4 === "twilio")) || (data4 === "shared-secret")) || (data4 === "ecdsa-p256")) || (data4 === "paypal"))){
+const err20 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema101.properties.scheme.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.header !== undefined){
+if(typeof data.header !== "string"){
+const err21 = {instancePath:instancePath+"/header",schemaPath:"#/properties/header/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.algorithm !== undefined){
+let data6 = data.algorithm;
+if(typeof data6 !== "string"){
+const err22 = {instancePath:instancePath+"/algorithm",schemaPath:"#/properties/algorithm/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(!(((data6 === "hmac-sha1") || (data6 === "hmac-sha256")) || (data6 === "hmac-sha512"))){
+const err23 = {instancePath:instancePath+"/algorithm",schemaPath:"#/properties/algorithm/enum",keyword:"enum",params:{allowedValues: schema101.properties.algorithm.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.encoding !== undefined){
+let data7 = data.encoding;
+if(typeof data7 !== "string"){
+const err24 = {instancePath:instancePath+"/encoding",schemaPath:"#/properties/encoding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(!((data7 === "hex") || (data7 === "base64"))){
+const err25 = {instancePath:instancePath+"/encoding",schemaPath:"#/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema101.properties.encoding.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data.secret !== undefined){
+let data8 = data.secret;
+if(typeof data8 === "string"){
+if(func2(data8) > 4096){
+const err26 = {instancePath:instancePath+"/secret",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/secret",schemaPath:"#/$defs/templateString/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data.signedPayload !== undefined){
+if(typeof data.signedPayload !== "string"){
+const err28 = {instancePath:instancePath+"/signedPayload",schemaPath:"#/properties/signedPayload/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data.format !== undefined){
+if(typeof data.format !== "string"){
+const err29 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data.toleranceSeconds !== undefined){
+let data11 = data.toleranceSeconds;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+const err30 = {instancePath:instancePath+"/toleranceSeconds",schemaPath:"#/properties/toleranceSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 1 || isNaN(data11)){
+const err31 = {instancePath:instancePath+"/toleranceSeconds",schemaPath:"#/properties/toleranceSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+if(data.timestampHeader !== undefined){
+if(typeof data.timestampHeader !== "string"){
+const err32 = {instancePath:instancePath+"/timestampHeader",schemaPath:"#/properties/timestampHeader/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data.publicKey !== undefined){
+let data13 = data.publicKey;
+if(typeof data13 === "string"){
+if(func2(data13) > 4096){
+const err33 = {instancePath:instancePath+"/publicKey",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/publicKey",schemaPath:"#/$defs/templateString/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data.webhookId !== undefined){
+let data14 = data.webhookId;
+if(typeof data14 === "string"){
+if(func2(data14) > 4096){
+const err35 = {instancePath:instancePath+"/webhookId",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/webhookId",schemaPath:"#/$defs/templateString/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data.eventId !== undefined){
+let data15 = data.eventId;
+if(typeof data15 === "string"){
+if(!pattern31.test(data15)){
+const err37 = {instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/pattern",keyword:"pattern",params:{pattern: "^(header|body):.+$"},message:"must match pattern \""+"^(header|body):.+$"+"\""};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data.eventType !== undefined){
+let data16 = data.eventType;
+if(typeof data16 === "string"){
+if(!pattern31.test(data16)){
+const err39 = {instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/pattern",keyword:"pattern",params:{pattern: "^(header|body):.+$"},message:"must match pattern \""+"^(header|body):.+$"+"\""};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+else {
+const err41 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
 }
 errors++;
 }
@@ -6794,11 +7235,11 @@ return errors === 0;
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const provider = validate76;
-const schema103 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider.schema.json","title":"ProviderInstance","description":"A provider instance: providers/<id>.yaml in the config repository. Either `template` names a catalog template, or `definition` holds a full custom provider (no code needed). `definition` is a custom provider inline, the same shape as a catalog template.","type":"object","additionalProperties":false,"required":["id","name","environment"],"properties":{"id":{"$ref":"#/$defs/id","description":"Equal to the file name without extension."},"template":{"$ref":"#/$defs/id","description":"A catalog template id (`sil catalog` lists them)."},"definition":{"$ref":"provider-template.schema.json"},"name":{"type":"string","minLength":1,"maxLength":120},"description":{"type":"string","maxLength":2000},"environment":{"$ref":"#/$defs/environment"},"enabled":{"type":"boolean","default":true},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/ that limits the requests sent to this provider (every client and binding together); a target whose provider is at its limit is passed over."},"tags":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,31}$"},"uniqueItems":true},"authOption":{"$ref":"#/$defs/id","description":"Pick one of the template's authOptions instead of its default auth."},"connection":{"type":"object","description":"Values for the template's connection fields. `baseUrl` is accepted by every provider: it replaces the template's base URL; a service with a base URL of its own keeps it unless services.<id>.baseUrl is set.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"properties":{"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}},"additionalProperties":{"type":["string","number","boolean"]}},"services":{"type":"object","description":"Per-service switches and overrides, keyed by the template's service id. Services not listed are enabled.","propertyNames":{"pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}}}},"healthCheck":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400}}},"keyRotationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"Overrides defaults.keyRotationDays of sil.yaml."}},"$defs":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."}}};
-const schema104 = {"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"};
-const schema106 = {"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."};
-const pattern35 = new RegExp("^[a-z0-9][a-z0-9-]{0,31}$", "u");
-const pattern38 = new RegExp("^https?://", "u");
+const schema105 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider.schema.json","title":"ProviderInstance","description":"A provider instance: providers/<id>.yaml in the config repository. Either `template` names a catalog template, or `definition` holds a full custom provider (no code needed). `definition` is a custom provider inline, the same shape as a catalog template.","type":"object","additionalProperties":false,"required":["id","name","environment"],"properties":{"id":{"$ref":"#/$defs/id","description":"Equal to the file name without extension."},"template":{"$ref":"#/$defs/id","description":"A catalog template id (`sil catalog` lists them)."},"definition":{"$ref":"provider-template.schema.json"},"name":{"type":"string","minLength":1,"maxLength":120},"description":{"type":"string","maxLength":2000},"environment":{"$ref":"#/$defs/environment"},"enabled":{"type":"boolean","default":true},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/ that limits the requests sent to this provider (every client and binding together); a target whose provider is at its limit is passed over."},"tags":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,31}$"},"uniqueItems":true},"authOption":{"$ref":"#/$defs/id","description":"Pick one of the template's authOptions instead of its default auth."},"connection":{"type":"object","description":"Values for the template's connection fields. `baseUrl` is accepted by every provider: it replaces the template's base URL; a service with a base URL of its own keeps it unless services.<id>.baseUrl is set.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"properties":{"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}},"additionalProperties":{"type":["string","number","boolean"]}},"services":{"type":"object","description":"Per-service switches and overrides, keyed by the template's service id. Services not listed are enabled.","propertyNames":{"pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}}}},"healthCheck":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400}}},"keyRotationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"Overrides defaults.keyRotationDays of sil.yaml."}},"$defs":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."}}};
+const schema106 = {"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"};
+const schema108 = {"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."};
+const pattern37 = new RegExp("^[a-z0-9][a-z0-9-]{0,31}$", "u");
+const pattern40 = new RegExp("^https?://", "u");
 
 function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="provider.schema.json" */;
@@ -6843,7 +7284,7 @@ vErrors.push(err2);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema103.properties, key0))){
+if(!(func1.call(schema105.properties, key0))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err3];
@@ -7039,7 +7480,7 @@ const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
 let data9 = data8[i0];
 if(typeof data9 === "string"){
-if(!pattern35.test(data9)){
+if(!pattern37.test(data9)){
 const err18 = {instancePath:instancePath+"/tags/" + i0,schemaPath:"#/properties/tags/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,31}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -7155,7 +7596,7 @@ for(const key2 in data11){
 if(!(key2 === "baseUrl")){
 let data12 = data11[key2];
 if(((typeof data12 !== "string") && (!((typeof data12 == "number") && (isFinite(data12))))) && (typeof data12 !== "boolean")){
-const err26 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/connection/additionalProperties/type",keyword:"type",params:{type: schema103.properties.connection.additionalProperties.type},message:"must be string,number,boolean"};
+const err26 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/connection/additionalProperties/type",keyword:"type",params:{type: schema105.properties.connection.additionalProperties.type},message:"must be string,number,boolean"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -7179,7 +7620,7 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(!pattern38.test(data13)){
+if(!pattern40.test(data13)){
 const err28 = {instancePath:instancePath+"/connection/baseUrl",schemaPath:"#/properties/connection/properties/baseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err28];
@@ -7282,7 +7723,7 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!pattern38.test(data17)){
+if(!pattern40.test(data17)){
 const err36 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/baseUrl",schemaPath:"#/properties/services/additionalProperties/properties/baseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err36];
@@ -7454,8 +7895,8 @@ return errors === 0;
 validate76.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const binding = validate78;
-const schema108 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"binding.schema.json","title":"Binding","description":"A service name applications call (bindings/<name>.yaml): an ordered group of provider targets with failover rules.","type":"object","additionalProperties":false,"required":["name","environment","protocol","targets"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Equal to the file name without extension; what callers put in `model` or /bind/<name>/."},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"protocol":{"$ref":"provider-template.schema.json#/$defs/protocol","description":"What callers speak. Targets must speak it, or speak a protocol sil adapts to it."},"strategy":{"type":"string","enum":["priority","weighted","least-latency","lowest-cost","round-robin"],"default":"priority"},"targets":{"type":"array","minItems":1,"maxItems":32,"items":{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"service":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"The provider service to use when several speak the protocol."},"model":{"type":"string","minLength":1,"maxLength":200},"weight":{"type":"integer","minimum":0,"maximum":1000,"description":"For strategy weighted; a target without one weighs 1, a weight of 0 takes no traffic."},"key":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Use this key of the provider instead of its default."}}}},"failover":{"type":"object","additionalProperties":false,"properties":{"on":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"},"default":["connect-error","timeout","429","5xx"],"description":"What moves a request to the next target: connect-error, timeout, a status class (5xx) or a status code (429)."},"maxAttempts":{"type":"integer","minimum":1,"maximum":10,"description":"Attempts per request across targets. Default: 3, or the number of targets when there are fewer."},"timeoutMs":{"type":"integer","minimum":100,"maximum":600000,"description":"Total time for one attempt."},"connectTimeoutMs":{"type":"integer","minimum":50,"maximum":60000},"firstByteTimeoutMs":{"type":"integer","minimum":100,"maximum":600000},"backoffMs":{"type":"integer","minimum":0,"maximum":60000,"default":0},"maxRetryAfterMs":{"type":"integer","minimum":0,"maximum":60000,"description":"Longest Retry-After the proxy waits before retrying a target; longer waits fail over at once."},"retrySafe":{"type":"boolean","description":"Treat every request of this binding as safe to retry (non-idempotent calls otherwise need an Idempotency-Key)."},"circuitBreaker":{"type":"object","additionalProperties":false,"properties":{"errorRate":{"type":"number","exclusiveMinimum":0,"maximum":1},"minRequests":{"type":"integer","minimum":1},"windowSeconds":{"type":"integer","minimum":1,"maximum":3600},"cooldownSeconds":{"type":"integer","minimum":1,"maximum":3600}}}}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/."}}};
-const pattern46 = new RegExp("^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$", "u");
+const schema110 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"binding.schema.json","title":"Binding","description":"A service name applications call (bindings/<name>.yaml): an ordered group of provider targets with failover rules.","type":"object","additionalProperties":false,"required":["name","environment","protocol","targets"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Equal to the file name without extension; what callers put in `model` or /bind/<name>/."},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"protocol":{"$ref":"provider-template.schema.json#/$defs/protocol","description":"What callers speak. Targets must speak it, or speak a protocol sil adapts to it."},"strategy":{"type":"string","enum":["priority","weighted","least-latency","lowest-cost","round-robin"],"default":"priority"},"targets":{"type":"array","minItems":1,"maxItems":32,"items":{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"service":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"The provider service to use when several speak the protocol."},"model":{"type":"string","minLength":1,"maxLength":200},"weight":{"type":"integer","minimum":0,"maximum":1000,"description":"For strategy weighted; a target without one weighs 1, a weight of 0 takes no traffic."},"key":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Use this key of the provider instead of its default."}}}},"failover":{"type":"object","additionalProperties":false,"properties":{"on":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"},"default":["connect-error","timeout","429","5xx"],"description":"What moves a request to the next target: connect-error, timeout, a status class (5xx) or a status code (429)."},"maxAttempts":{"type":"integer","minimum":1,"maximum":10,"description":"Attempts per request across targets. Default: 3, or the number of targets when there are fewer."},"timeoutMs":{"type":"integer","minimum":100,"maximum":600000,"description":"Total time for one attempt."},"connectTimeoutMs":{"type":"integer","minimum":50,"maximum":60000},"firstByteTimeoutMs":{"type":"integer","minimum":100,"maximum":600000},"backoffMs":{"type":"integer","minimum":0,"maximum":60000,"default":0},"maxRetryAfterMs":{"type":"integer","minimum":0,"maximum":60000,"description":"Longest Retry-After the proxy waits before retrying a target; longer waits fail over at once."},"retrySafe":{"type":"boolean","description":"Treat every request of this binding as safe to retry (non-idempotent calls otherwise need an Idempotency-Key)."},"circuitBreaker":{"type":"object","additionalProperties":false,"properties":{"errorRate":{"type":"number","exclusiveMinimum":0,"maximum":1},"minRequests":{"type":"integer","minimum":1},"windowSeconds":{"type":"integer","minimum":1,"maximum":3600},"cooldownSeconds":{"type":"integer","minimum":1,"maximum":3600}}}}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/."}}};
+const pattern48 = new RegExp("^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$", "u");
 
 function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="binding.schema.json" */;
@@ -7510,7 +7951,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema108.properties, key0))){
+if(!(func1.call(schema110.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -7644,7 +8085,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!(((((data5 === "priority") || (data5 === "weighted")) || (data5 === "least-latency")) || (data5 === "lowest-cost")) || (data5 === "round-robin"))){
-const err15 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema108.properties.strategy.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema110.properties.strategy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -7876,7 +8317,7 @@ if(data.failover !== undefined){
 let data13 = data.failover;
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 for(const key2 in data13){
-if(!(func1.call(schema108.properties.failover.properties, key2))){
+if(!(func1.call(schema110.properties.failover.properties, key2))){
 const err34 = {instancePath:instancePath+"/failover",schemaPath:"#/properties/failover/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err34];
@@ -7894,7 +8335,7 @@ const len1 = data14.length;
 for(let i1=0; i1<len1; i1++){
 let data15 = data14[i1];
 if(typeof data15 === "string"){
-if(!pattern46.test(data15)){
+if(!pattern48.test(data15)){
 const err35 = {instancePath:instancePath+"/failover/on/" + i1,schemaPath:"#/properties/failover/properties/on/items/pattern",keyword:"pattern",params:{pattern: "^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"},message:"must match pattern \""+"^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err35];
@@ -8385,7 +8826,7 @@ return errors === 0;
 validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const policy = validate79;
-const schema110 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"policy.schema.json","title":"Policy","description":"Rate limits, quotas, budgets and alert rules (policies/<name>.yaml), attached by name to bindings and clients.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"scope":{"type":"string","enum":["client","binding","client-binding"],"description":"How every limit of the policy is counted: per client (default), per binding, or per client on each binding (docs/limits.md). rateLimit.scope says the same for policies written before this field; when both are given they must agree."},"rateLimit":{"type":"object","additionalProperties":false,"required":["requests","per"],"properties":{"requests":{"type":"integer","minimum":1},"per":{"type":"string","enum":["second","minute","hour","day"]},"burst":{"type":"integer","minimum":1},"scope":{"type":"string","enum":["client","binding","client-binding"],"default":"client"}}},"quota":{"type":"object","additionalProperties":false,"required":["period"],"properties":{"requests":{"type":"integer","minimum":1},"tokens":{"type":"integer","minimum":1},"period":{"type":"string","enum":["day","month"]}}},"budget":{"type":"object","additionalProperties":false,"required":["amount","period"],"properties":{"amount":{"type":"number","exclusiveMinimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"period":{"type":"string","enum":["day","month"]},"onExceeded":{"type":"string","enum":["alert","block"],"default":"alert"},"alertAtPercent":{"type":"array","items":{"type":"integer","minimum":1,"maximum":100}}}},"alerts":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["metric","threshold"],"properties":{"metric":{"type":"string","enum":["latency-p95-ms","error-rate","cost","quota-percent","failovers"]},"threshold":{"type":"number","minimum":0},"windowMinutes":{"type":"integer","minimum":1,"maximum":1440,"default":5},"severity":{"type":"string","enum":["info","warning","critical"],"default":"warning"},"channels":{"type":"array","items":{"type":"string"}}}}}}};
+const schema112 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"policy.schema.json","title":"Policy","description":"Rate limits, quotas, budgets and alert rules (policies/<name>.yaml), attached by name to bindings and clients.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"scope":{"type":"string","enum":["client","binding","client-binding"],"description":"How every limit of the policy is counted: per client (default), per binding, or per client on each binding (docs/limits.md). rateLimit.scope says the same for policies written before this field; when both are given they must agree."},"rateLimit":{"type":"object","additionalProperties":false,"required":["requests","per"],"properties":{"requests":{"type":"integer","minimum":1},"per":{"type":"string","enum":["second","minute","hour","day"]},"burst":{"type":"integer","minimum":1},"scope":{"type":"string","enum":["client","binding","client-binding"],"default":"client"}}},"quota":{"type":"object","additionalProperties":false,"required":["period"],"properties":{"requests":{"type":"integer","minimum":1},"tokens":{"type":"integer","minimum":1},"period":{"type":"string","enum":["day","month"]}}},"budget":{"type":"object","additionalProperties":false,"required":["amount","period"],"properties":{"amount":{"type":"number","exclusiveMinimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"period":{"type":"string","enum":["day","month"]},"onExceeded":{"type":"string","enum":["alert","block"],"default":"alert"},"alertAtPercent":{"type":"array","items":{"type":"integer","minimum":1,"maximum":100}}}},"alerts":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["metric","threshold"],"properties":{"metric":{"type":"string","enum":["latency-p95-ms","error-rate","cost","quota-percent","failovers"]},"threshold":{"type":"number","minimum":0},"windowMinutes":{"type":"integer","minimum":1,"maximum":1440,"default":5},"severity":{"type":"string","enum":["info","warning","critical"],"default":"warning"},"channels":{"type":"array","items":{"type":"string"}}}}}}};
 
 function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="policy.schema.json" */;
@@ -8484,7 +8925,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!(((data2 === "client") || (data2 === "binding")) || (data2 === "client-binding"))){
-const err7 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/enum",keyword:"enum",params:{allowedValues: schema110.properties.scope.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/enum",keyword:"enum",params:{allowedValues: schema112.properties.scope.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8567,7 +9008,7 @@ vErrors.push(err13);
 errors++;
 }
 if(!((((data5 === "second") || (data5 === "minute")) || (data5 === "hour")) || (data5 === "day"))){
-const err14 = {instancePath:instancePath+"/rateLimit/per",schemaPath:"#/properties/rateLimit/properties/per/enum",keyword:"enum",params:{allowedValues: schema110.properties.rateLimit.properties.per.enum},message:"must be equal to one of the allowed values"};
+const err14 = {instancePath:instancePath+"/rateLimit/per",schemaPath:"#/properties/rateLimit/properties/per/enum",keyword:"enum",params:{allowedValues: schema112.properties.rateLimit.properties.per.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -8615,7 +9056,7 @@ vErrors.push(err17);
 errors++;
 }
 if(!(((data7 === "client") || (data7 === "binding")) || (data7 === "client-binding"))){
-const err18 = {instancePath:instancePath+"/rateLimit/scope",schemaPath:"#/properties/rateLimit/properties/scope/enum",keyword:"enum",params:{allowedValues: schema110.properties.rateLimit.properties.scope.enum},message:"must be equal to one of the allowed values"};
+const err18 = {instancePath:instancePath+"/rateLimit/scope",schemaPath:"#/properties/rateLimit/properties/scope/enum",keyword:"enum",params:{allowedValues: schema112.properties.rateLimit.properties.scope.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -8725,7 +9166,7 @@ vErrors.push(err26);
 errors++;
 }
 if(!((data11 === "day") || (data11 === "month"))){
-const err27 = {instancePath:instancePath+"/quota/period",schemaPath:"#/properties/quota/properties/period/enum",keyword:"enum",params:{allowedValues: schema110.properties.quota.properties.period.enum},message:"must be equal to one of the allowed values"};
+const err27 = {instancePath:instancePath+"/quota/period",schemaPath:"#/properties/quota/properties/period/enum",keyword:"enum",params:{allowedValues: schema112.properties.quota.properties.period.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -8845,7 +9286,7 @@ vErrors.push(err36);
 errors++;
 }
 if(!((data15 === "day") || (data15 === "month"))){
-const err37 = {instancePath:instancePath+"/budget/period",schemaPath:"#/properties/budget/properties/period/enum",keyword:"enum",params:{allowedValues: schema110.properties.budget.properties.period.enum},message:"must be equal to one of the allowed values"};
+const err37 = {instancePath:instancePath+"/budget/period",schemaPath:"#/properties/budget/properties/period/enum",keyword:"enum",params:{allowedValues: schema112.properties.budget.properties.period.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -8868,7 +9309,7 @@ vErrors.push(err38);
 errors++;
 }
 if(!((data16 === "alert") || (data16 === "block"))){
-const err39 = {instancePath:instancePath+"/budget/onExceeded",schemaPath:"#/properties/budget/properties/onExceeded/enum",keyword:"enum",params:{allowedValues: schema110.properties.budget.properties.onExceeded.enum},message:"must be equal to one of the allowed values"};
+const err39 = {instancePath:instancePath+"/budget/onExceeded",schemaPath:"#/properties/budget/properties/onExceeded/enum",keyword:"enum",params:{allowedValues: schema112.properties.budget.properties.onExceeded.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -8993,7 +9434,7 @@ vErrors.push(err48);
 errors++;
 }
 if(!(((((data21 === "latency-p95-ms") || (data21 === "error-rate")) || (data21 === "cost")) || (data21 === "quota-percent")) || (data21 === "failovers"))){
-const err49 = {instancePath:instancePath+"/alerts/" + i1+"/metric",schemaPath:"#/properties/alerts/items/properties/metric/enum",keyword:"enum",params:{allowedValues: schema110.properties.alerts.items.properties.metric.enum},message:"must be equal to one of the allowed values"};
+const err49 = {instancePath:instancePath+"/alerts/" + i1+"/metric",schemaPath:"#/properties/alerts/items/properties/metric/enum",keyword:"enum",params:{allowedValues: schema112.properties.alerts.items.properties.metric.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -9076,7 +9517,7 @@ vErrors.push(err55);
 errors++;
 }
 if(!(((data24 === "info") || (data24 === "warning")) || (data24 === "critical"))){
-const err56 = {instancePath:instancePath+"/alerts/" + i1+"/severity",schemaPath:"#/properties/alerts/items/properties/severity/enum",keyword:"enum",params:{allowedValues: schema110.properties.alerts.items.properties.severity.enum},message:"must be equal to one of the allowed values"};
+const err56 = {instancePath:instancePath+"/alerts/" + i1+"/severity",schemaPath:"#/properties/alerts/items/properties/severity/enum",keyword:"enum",params:{allowedValues: schema112.properties.alerts.items.properties.severity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -9155,9 +9596,9 @@ return errors === 0;
 validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const client = validate80;
-const schema111 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"client.schema.json","title":"Client","description":"A service that calls the proxy (clients/<name>.yaml): its token hashes, the bindings it may use, its environment and IP allowlist.","type":"object","additionalProperties":false,"required":["name","environment"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"tokens":{"type":"array","description":"Issued tokens, stored only as hashes.","items":{"type":"object","additionalProperties":false,"required":["id","hash","createdAt"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"hash":{"type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"hint":{"type":"string","maxLength":16,"description":"Last characters of the token, to tell tokens apart."},"createdAt":{"type":"string","format":"date-time"},"expiresAt":{"type":"string","format":"date-time"},"revokedAt":{"type":"string","format":"date-time"}}}},"bindings":{"type":"array","uniqueItems":true,"description":"Bindings this client may call; `*` allows every binding of its environment.","items":{"type":"string","pattern":"^(\\*|[a-z0-9][a-z0-9-]{0,62})$"}},"ipAllowlist":{"type":"array","description":"CIDR ranges (IPv4 or IPv6) the client may call from; empty allows any address.","items":{"type":"string","minLength":2,"maxLength":64}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"}}};
-const pattern53 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
-const pattern54 = new RegExp("^(\\*|[a-z0-9][a-z0-9-]{0,62})$", "u");
+const schema113 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"client.schema.json","title":"Client","description":"A service that calls the proxy (clients/<name>.yaml): its token hashes, the bindings it may use, its environment and IP allowlist.","type":"object","additionalProperties":false,"required":["name","environment"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"tokens":{"type":"array","description":"Issued tokens, stored only as hashes.","items":{"type":"object","additionalProperties":false,"required":["id","hash","createdAt"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"hash":{"type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"hint":{"type":"string","maxLength":16,"description":"Last characters of the token, to tell tokens apart."},"createdAt":{"type":"string","format":"date-time"},"expiresAt":{"type":"string","format":"date-time"},"revokedAt":{"type":"string","format":"date-time"}}}},"bindings":{"type":"array","uniqueItems":true,"description":"Bindings this client may call; `*` allows every binding of its environment.","items":{"type":"string","pattern":"^(\\*|[a-z0-9][a-z0-9-]{0,62})$"}},"ipAllowlist":{"type":"array","description":"CIDR ranges (IPv4 or IPv6) the client may call from; empty allows any address.","items":{"type":"string","minLength":2,"maxLength":64}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"}}};
+const pattern55 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
+const pattern56 = new RegExp("^(\\*|[a-z0-9][a-z0-9-]{0,62})$", "u");
 const formats18 = formats["date-time"];
 
 function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -9368,7 +9809,7 @@ errors++;
 if(data5.hash !== undefined){
 let data7 = data5.hash;
 if(typeof data7 === "string"){
-if(!pattern53.test(data7)){
+if(!pattern55.test(data7)){
 const err16 = {instancePath:instancePath+"/tokens/" + i0+"/hash",schemaPath:"#/properties/tokens/items/properties/hash/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -9521,7 +9962,7 @@ const len1 = data12.length;
 for(let i1=0; i1<len1; i1++){
 let data13 = data12[i1];
 if(typeof data13 === "string"){
-if(!pattern54.test(data13)){
+if(!pattern56.test(data13)){
 const err28 = {instancePath:instancePath+"/bindings/" + i1,schemaPath:"#/properties/bindings/items/pattern",keyword:"pattern",params:{pattern: "^(\\*|[a-z0-9][a-z0-9-]{0,62})$"},message:"must match pattern \""+"^(\\*|[a-z0-9][a-z0-9-]{0,62})$"+"\""};
 if(vErrors === null){
 vErrors = [err28];
@@ -9672,8 +10113,8 @@ return errors === 0;
 validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const webhook = validate81;
-const schema112 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"webhook.schema.json","title":"WebhookSubscription","description":"An outgoing event subscription (webhooks/<name>.yaml), delivered per the Standard Webhooks spec. Its signing secret lives encrypted in secrets/.","type":"object","additionalProperties":false,"required":["name","url","events"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"url":{"type":"string","pattern":"^https?://","maxLength":2048},"enabled":{"type":"boolean","default":true},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"Only events of this environment; all when left out."},"events":{"type":"array","minItems":1,"uniqueItems":true,"description":"Event types, `*` or a prefix wildcard like `provider.*`.","items":{"type":"string","pattern":"^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"}},"headers":{"type":"object","additionalProperties":{"type":"string","maxLength":1024}},"retry":{"type":"object","additionalProperties":false,"properties":{"scheduleSeconds":{"type":"array","maxItems":20,"items":{"type":"integer","minimum":1,"maximum":604800}},"disableAfterFailures":{"type":"integer","minimum":1}}}}};
-const pattern59 = new RegExp("^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$", "u");
+const schema114 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"webhook.schema.json","title":"WebhookSubscription","description":"An outgoing event subscription (webhooks/<name>.yaml), delivered per the Standard Webhooks spec. Its signing secret lives encrypted in secrets/.","type":"object","additionalProperties":false,"required":["name","url","events"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"url":{"type":"string","pattern":"^https?://","maxLength":2048},"enabled":{"type":"boolean","default":true},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"Only events of this environment; all when left out."},"events":{"type":"array","minItems":1,"uniqueItems":true,"description":"Event types, `*` or a prefix wildcard like `provider.*`.","items":{"type":"string","pattern":"^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"}},"headers":{"type":"object","additionalProperties":{"type":"string","maxLength":1024}},"retry":{"type":"object","additionalProperties":false,"properties":{"scheduleSeconds":{"type":"array","maxItems":20,"items":{"type":"integer","minimum":1,"maximum":604800}},"disableAfterFailures":{"type":"integer","minimum":1}}}}};
+const pattern61 = new RegExp("^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$", "u");
 
 function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="webhook.schema.json" */;
@@ -9792,7 +10233,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!pattern38.test(data2)){
+if(!pattern40.test(data2)){
 const err9 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -9868,7 +10309,7 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 if(typeof data6 === "string"){
-if(!pattern59.test(data6)){
+if(!pattern61.test(data6)){
 const err15 = {instancePath:instancePath+"/events/" + i0,schemaPath:"#/properties/events/items/pattern",keyword:"pattern",params:{pattern: "^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"},message:"must match pattern \""+"^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -10096,10 +10537,10 @@ return errors === 0;
 validate81.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const secrets = validate82;
-const schema113 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"secrets.schema.json","title":"SecretsFile","description":"A provider's keys (secrets/<provider-id>.yaml), SOPS-encrypted: the values under each key's `secret` are encrypted, the metadata stays readable. Written by `sil keys ...` or the `sops` CLI.","type":"object","additionalProperties":false,"required":["keys","sops"],"properties":{"keys":{"type":"array","items":{"$ref":"#/$defs/key"}},"sops":{"type":"object","description":"The SOPS metadata block (age recipients, MAC, rule); maintained by sil and sops."}},"$defs":{"timestamp":{"type":"string","format":"date-time"},"key":{"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}}}};
-const schema114 = {"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}};
-const schema115 = {"type":"string","format":"date-time"};
-const pattern61 = new RegExp("^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$", "u");
+const schema115 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"secrets.schema.json","title":"SecretsFile","description":"A provider's keys (secrets/<provider-id>.yaml), SOPS-encrypted: the values under each key's `secret` are encrypted, the metadata stays readable. Written by `sil keys ...` or the `sops` CLI.","type":"object","additionalProperties":false,"required":["keys","sops"],"properties":{"keys":{"type":"array","items":{"$ref":"#/$defs/key"}},"sops":{"type":"object","description":"The SOPS metadata block (age recipients, MAC, rule); maintained by sil and sops."}},"$defs":{"timestamp":{"type":"string","format":"date-time"},"key":{"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}}}};
+const schema116 = {"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}};
+const schema117 = {"type":"string","format":"date-time"};
+const pattern63 = new RegExp("^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$", "u");
 
 function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -10153,7 +10594,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema114.properties, key0))){
+if(!(func1.call(schema116.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -10227,7 +10668,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!(((((data2 === "active") || (data2 === "staged")) || (data2 === "suspended")) || (data2 === "retiring")) || (data2 === "revoked"))){
-const err10 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema114.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema116.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -10439,7 +10880,7 @@ errors++;
 if(data.fingerprint !== undefined){
 let data12 = data.fingerprint;
 if(typeof data12 === "string"){
-if(!pattern61.test(data12)){
+if(!pattern63.test(data12)){
 const err27 = {instancePath:instancePath+"/fingerprint",schemaPath:"#/properties/fingerprint/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$"},message:"must match pattern \""+"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -10493,7 +10934,7 @@ errors++;
 for(const key2 in data13){
 let data14 = data13[key2];
 if(((typeof data14 !== "string") && (!((typeof data14 == "number") && (isFinite(data14))))) && (typeof data14 !== "boolean")){
-const err31 = {instancePath:instancePath+"/secret/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secret/additionalProperties/type",keyword:"type",params:{type: schema114.properties.secret.additionalProperties.type},message:"must be string,number,boolean"};
+const err31 = {instancePath:instancePath+"/secret/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secret/additionalProperties/type",keyword:"type",params:{type: schema116.properties.secret.additionalProperties.type},message:"must be string,number,boolean"};
 if(vErrors === null){
 vErrors = [err31];
 }
