@@ -10,6 +10,12 @@ export interface ChannelResult {
   ok: boolean;
   /** Why it failed, safe to show. */
   error?: string;
+  /**
+   * ok but nothing sent: the transition was already sent on this channel (duplicate), the
+   * channel is at its cap (capped; counted in its next message), the alert is silenced, or it is
+   * a channel-failed alert, which never goes through a channel (no-loop).
+   */
+  skipped?: 'duplicate' | 'capped' | 'silenced' | 'no-loop';
 }
 
 export interface ChannelDispatcher {
