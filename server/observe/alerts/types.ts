@@ -34,3 +34,32 @@ export interface AlertNotification {
   alert: Alert;
   transition: 'firing' | 'resolved';
 }
+
+/** What a rule or another part of the hub says is wrong now (AlertEngine.raise). */
+export interface AlertRaise {
+  kind: AlertKind;
+  subject: string;
+  severity: AlertSeverity;
+  title: string;
+  detail: string;
+  /** Default `${kind}:${subject}`. */
+  id?: string;
+  /** Default: by severity from sil.yaml notifications.channels (docs/alerts.md). */
+  channels?: string[];
+  evidence?: Record<string, string | number>;
+}
+
+/** Notifications held back until `until`: for one alert, or for every alert of a kind. */
+export interface AlertSilence {
+  id: string;
+  alertId?: string;
+  kind?: AlertKind;
+  until: number;
+  createdAt: number;
+}
+
+/** What the other parts of the hub (channels, outgoing webhooks) use to raise and clear their alerts. */
+export interface AlertRaiser {
+  raise(alert: AlertRaise): Alert;
+  resolve(id: string): Alert | undefined;
+}
