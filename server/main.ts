@@ -29,6 +29,8 @@ import type { Limiter } from './limits/limiter.ts';
 import { MemoryUsageRecorder, fanOut, type UsageRecorder } from './observe/usage-recorder.ts';
 import { openUsageStore, type DiskUsageStore } from './observe/usage-store/usage-store.ts';
 import { RecentRequests } from './observe/analytics/recent-requests.ts';
+import { HealthMonitor } from './observe/health/health-monitor.ts';
+import { TrafficWindow } from './observe/health/traffic-window.ts';
 import { resolveDataDir } from './config/data-dir.ts';
 import { commitSigner } from './vault/signing-key.ts';
 import { signingSettingsOf } from './config/signing-policy.ts';
@@ -59,6 +61,8 @@ export interface HubOptions {
   usageStore?: boolean;
   /** How often the usage store writes (default 5000 ms; SIL_USAGE_FLUSH_MS). */
   usageFlushMs?: number;
+  /** Health monitor timing for tests (docs/health.md); SIL_HEALTH_INTERVAL_MS also sets intervalMs. */
+  health?: { intervalMs?: number; tickMs?: number };
   log?: (line: string) => void;
 }
 
@@ -78,6 +82,8 @@ export interface Hub {
   metrics: HubMetrics;
   /** The runtime events bus (docs/events.md). */
   events: HubEvents;
+  /** Provider and key health: probes, traffic, circuits (docs/health.md). */
+  healthMonitor: HealthMonitor;
   /** Minute/hour/day usage rollups (docs/usage-store.md); null with `usageStore: false`. */
   usageStore: DiskUsageStore | null;
   auditLog: AuditLog;
@@ -174,13 +180,35 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   // The requests callers may still score (POST /v1/feedback).
   const recentRequests = new RecentRequests();
   recorders.push(recentRequests);
+  // Health (docs/health.md): probes through the guarded upstream, passive results from traffic, the circuits.
+  const traffic = new TrafficWindow();
+  recorders.push(traffic);
+  const healthIntervalMs = opts.health?.intervalMs ?? (Number(process.env.SIL_HEALTH_INTERVAL_MS) || undefined);
+  const health = new HealthMonitor({ snapshot: () => live.snapshot, upstream, auth: createAuthDeps({ fetch: tokens.fetch }), events, traffic, circuits: () => choice.breakers.states(), path: join(opts.dataDir, 'state', 'health.json'), log, ...opts.health, ...(healthIntervalMs ? { intervalMs: healthIntervalMs } : {}) });
+  await health.start();
+  live.on('loaded', () => health.sync());
+  closers.push(() => health.close());
+  // Policies (rate limits, quotas, budgets; docs/limits.md), counters kept in data/state/limits.json.
+  const limitsRuntime = await startLimits({ dataDir: opts.dataDir, live, log, audit, onBudgetAlert: (a) => events.emit('budget.threshold', { ...a, spent: Math.round(a.spent * 1e6) / 1e6 }) });
+  recorders.push(limitsRuntime.limiter);
+  closers.push(() => limitsRuntime.close());
+  // Notification channels send through the hub's own bindings, as the system client sil-notifications
+  // (docs/notifications.md); the alert engine reports channel failures via notify.setReporter().
+  const notify = new BindingChannelDispatcher({
+    snapshot: () => live.snapshot,
+    call: internalCaller({ upstream, choice, auth: createAuthDeps({ fetch: tokens.fetch }), usage: recorder, now: () => new Date(), limits: limitsRuntime.limiter, snapshot: () => live.snapshot, log: requestLog, errorLog: log, clientName: NOTIFICATIONS_CLIENT }),
+    log,
+  });
+  // Inbound provider webhooks at /hooks/<provider-id> (docs/inbound-webhooks.md), replays remembered in data/state.
+  const inbound = await startInboundHooks({ dataDir: opts.dataDir, live, events, audit, log, remoteAddress: remoteAddressOf(live) });
+  closers.push(() => inbound.close());
   // Policies (rate limits, quotas, budgets; docs/limits.md), counters kept in data/state/limits.json.
   const limitsRuntime = await startLimits({ dataDir: opts.dataDir, live, log, audit, onBudgetAlert: (a) => events.emit('budget.threshold', { ...a, spent: Math.round(a.spent * 1e6) / 1e6 }) });
   recorders.push(limitsRuntime.limiter);
   closers.push(() => limitsRuntime.close());
   const owner: OwnerAuth = ownerAuth({ live, dataDir: opts.dataDir, log, audit });
   const ownerAuthor = opts.author ?? { name: 'owner', email: 'owner@localhost' };
-  const admin = adminApi({ live, writer, gitdir, catalog, vault, author: () => ownerAuthor, now: () => new Date(), log, reload: () => reloader.check(), requestLog, usage, auditLog, limits: limitsRuntime.limiter, ...(usageStore ? { analytics: { usage: usageStore, snapshot: () => live.snapshot, limits: limitsRuntime.limiter, now: () => Date.now() } } : {}) });
+  const admin = adminApi({ live, writer, gitdir, catalog, vault, author: () => ownerAuthor, now: () => new Date(), log, reload: () => reloader.check(), requestLog, usage, auditLog, limits: limitsRuntime.limiter, health, ...(usageStore ? { analytics: { usage: usageStore, snapshot: () => live.snapshot, limits: limitsRuntime.limiter, now: () => Date.now() } } : {}) });
   const app = createApp({
     live,
     version: VERSION,
@@ -227,6 +255,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     metrics,
     usageStore,
     events,
+    healthMonitor: health,
     auditLog,
     owner,
     catalog,

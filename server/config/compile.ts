@@ -60,6 +60,7 @@ function compileProvider(p: ProviderInstance, def: ProviderTemplate, settings: S
     baseUrl,
     services,
     healthCheck: def.healthCheck,
+    ...(p.healthCheck ? { instanceHealthCheck: p.healthCheck } : {}),
     rateLimit: def.rateLimit,
     ...(p.policy ? { policy: p.policy } : {}),
     tags: p.tags ?? [],

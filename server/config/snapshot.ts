@@ -1,7 +1,7 @@
 // The compiled, frozen configuration the runtime serves from. Built once per commit; the hot
 // path reads it and never touches git, disk or YAML.
 import type {
-  AuthScheme, Binding, Client, HealthCheck, HubSettings, Model, Policy, Pricing, ProviderTemplate,
+  AuthScheme, Binding, Client, HealthCheck, HubSettings, Model, Policy, Pricing, ProviderInstance, ProviderTemplate,
   RateLimit, Service, Usage, WebhookSubscription,
 } from '../../schemas/types.gen.ts';
 import type { ConfigIssue } from './issues.ts';
@@ -40,6 +40,8 @@ export interface CompiledProvider {
   baseUrl: string;
   services: readonly CompiledService[];
   healthCheck?: HealthCheck;
+  /** providers/<id>.yaml `healthCheck:` (enabled, intervalSeconds), over the template's (server/observe/health). */
+  instanceHealthCheck?: NonNullable<ProviderInstance['healthCheck']>;
   rateLimit?: RateLimit;
   /** A policy of policies/ limiting every request sent to this provider (server/limits). */
   policy?: string;

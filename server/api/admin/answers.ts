@@ -25,6 +25,8 @@ export interface ProviderSummary {
   tags: string[];
   /** The policy limiting requests to this provider (docs/limits.md). */
   policy?: string;
+  /** The health monitor's live status (docs/health.md); absent when the provider is not live. `status` stays the config's view. */
+  health?: { status: 'active' | 'degraded' | 'error' | 'disabled'; reason: string; since: number };
 }
 
 export type KeyStatus = ProviderKey['status'];

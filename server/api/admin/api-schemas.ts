@@ -56,6 +56,25 @@ function historySchemas(): Record<string, Schema> {
   };
 }
 
+/** /api/health answers (server/observe/health/types.ts; docs/health.md). */
+function healthSchemas(): Record<string, Schema> {
+  const status = str('active, degraded, error or disabled.', { enum: ['active', 'degraded', 'error', 'disabled'] });
+  const probe = obj({ at: int('Epoch ms.'), ok: bool(), status: int('The provider\'s HTTP status, when it answered.'), ms: { type: 'number' }, error: str('Why it failed (never a key or a URL).') }, ['at', 'ok', 'ms']);
+  const share = { type: ['number', 'null'], description: 'Share of the window (0..1) the provider was active or degraded; null without history.' };
+  const health = obj({
+    provider: str(), environment: str(), status, since: int('Epoch ms.'), reason: str(), lastProbe: probe,
+    traffic: obj({ requests: int(), errors: int(), windowMs: int() }, ['requests', 'errors', 'windowMs']),
+    circuit: str('closed, half-open or open.'),
+    keys: arr(obj({ keyId: str(), status, lastProbe: probe }, ['keyId', 'status'])),
+    uptime: obj({ '24h': share, '7d': share, '30d': share }, ['24h', '7d', '30d']),
+  }, ['provider', 'environment', 'status', 'since', 'reason', 'traffic', 'circuit', 'keys', 'uptime']);
+  const transition = obj({ provider: str(), at: int(), from: { oneOf: [{ type: 'null' }, status] }, to: status, reason: str() }, ['provider', 'at', 'from', 'to', 'reason']);
+  return {
+    HealthList: obj({ at: int(), providers: arr(health) }, ['at', 'providers']),
+    HealthDetail: obj({ at: int(), health, transitions: arr(transition), probes: arr(probe) }, ['at', 'health', 'transitions', 'probes']),
+  };
+}
+
 /** /api/analytics answers (server/observe/analytics/types.ts; docs/analytics.md). */
 function analyticsSchemas(): Record<string, Schema> {
   const num = (description?: string): Schema => ({ type: 'number', ...(description ? { description } : {}) });
@@ -184,6 +203,7 @@ export function apiSchemas(): Record<string, Schema> {
       keys: ref('KeyCounts'),
       tags: arr(str()),
       policy: str(),
+      health: obj({ status: str('The health monitor\'s status: active, degraded, error or disabled (docs/health.md).', { enum: ['active', 'degraded', 'error', 'disabled'] }), reason: str(), since: int('Epoch ms.') }, ['status', 'reason', 'since'], 'Live health of the provider at the live commit; absent when it is not live.'),
     }, ['id', 'name', 'environment', 'enabled', 'status', 'problems', 'services', 'keys']),
     ProviderList: obj({ commit, providers: arr(ref('ProviderSummary')) }, ['commit', 'providers']),
     ProviderDetail: obj({ commit, path: str(), provider: ref('ProviderInstance'), summary: ref('ProviderSummary') }, ['commit', 'path', 'provider', 'summary']),
@@ -234,6 +254,7 @@ export function apiSchemas(): Record<string, Schema> {
     }, ['requests', 'next']),
     UsageTotals: obj({ totals: arr(obj({ client: str(), binding: str(), provider: str(), model: str(), requests: int(), inputTokens: int(), outputTokens: int(), cost: { type: 'number' } })) }, ['totals']),
     LimitsStatus: limitsSchema(),
+    ...healthSchemas(),
     OpenApiDocument: { type: 'object', description: 'An OpenAPI 3.1 document.' },
   };
 }

@@ -11,6 +11,7 @@ import type { Resolve } from '../../core/private-address.ts';
 import type { AuditLog } from '../../observe/audit-log.ts';
 import type { LimitsView } from '../../limits/limits-view.ts';
 import type { AnalyticsSources } from '../../observe/analytics/sources.ts';
+import type { HealthView } from '../../observe/health/types.ts';
 
 export interface AdminDeps {
   live: LiveConfig;
@@ -38,4 +39,6 @@ export interface AdminDeps {
   limits?: LimitsView;
   /** What /api/analytics reads: the usage store, the live config, the limiter and the clock. */
   analytics?: AnalyticsSources;
+  /** The health monitor, for GET /api/health and the providers list's `health`. */
+  health?: HealthView;
 }

@@ -16,6 +16,7 @@ import { policyHandlers } from './policy-routes.ts';
 import { clientHandlers } from './client-routes.ts';
 import { settingsHandlers } from './settings-routes.ts';
 import { statusHandlers } from './status-routes.ts';
+import { healthHandlers } from './health-routes.ts';
 import { openApiHandlers } from './openapi.ts';
 import type { AdminDeps } from './context.ts';
 import { historyRoutes } from './history-routes.ts';
@@ -74,6 +75,7 @@ export function adminRouter(deps: AdminDeps): Router {
     ...openApiHandlers(),
     ...limitHandlers(deps),
     ...analyticsHandlers(deps),
+    ...healthHandlers(deps),
   };
   const router = new Router({ prefix: '/api' });
   for (const r of ROUTES) router.register(r.path, [r.method.toUpperCase()], adapt(repo, handlers[r.op]), { name: r.op });

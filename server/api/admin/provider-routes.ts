@@ -21,7 +21,7 @@ const keysOf = (s: SecretsFile | undefined): ProviderKey[] => (Array.isArray(s?.
 export function providerHandlers(repo: Repo): Record<ProviderOp, Handler> {
   const { deps } = repo;
   const idOf = (call: Call) => checkId(call.params.id, 'provider id');
-  const summary = (p: ProviderInstance, keys: ProviderKey[]) => providerSummary(p, definitionOf(p, deps.catalog), keys, deps.live.error);
+  const summary = (p: ProviderInstance, keys: ProviderKey[]) => providerSummary(p, definitionOf(p, deps.catalog), keys, deps.live.error, deps.health?.get(p.id));
 
   /** Refuses base URLs that resolve to link-local or metadata addresses (see base-url-check.ts). */
   async function guardBaseUrls(value: JsonObject): Promise<void> {

@@ -5,6 +5,7 @@ import type { RejectedCommit } from '../../config/live-config.ts';
 import { formatIssue } from '../../config/issues.ts';
 import { keyCounts } from './key-view.ts';
 import type { ProviderSummary } from './answers.ts';
+import type { ProviderHealth } from '../../observe/health/types.ts';
 import { isObject, ordered, type JsonObject } from './yaml-edit.ts';
 
 export type { ProviderStatus, ProviderSummary } from './answers.ts';
@@ -20,6 +21,7 @@ export function providerSummary(
   def: ProviderTemplate | undefined,
   keys: readonly Readonly<ProviderKey>[],
   rejected: RejectedCommit | null,
+  health?: Pick<ProviderHealth, 'status' | 'reason' | 'since'>,
 ): ProviderSummary {
   const problems: string[] = [];
   if (!def) problems.push(p.template ? `template "${p.template}" is not in the catalog` : 'neither a template nor a definition');
@@ -42,6 +44,7 @@ export function providerSummary(
     keys: counts,
     tags: p.tags ?? [],
     ...(p.policy ? { policy: p.policy } : {}),
+    ...(health ? { health: { status: health.status, reason: health.reason, since: health.since } } : {}),
   };
 }
 

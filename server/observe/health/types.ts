@@ -43,3 +43,20 @@ export interface HealthSource {
   all(): ProviderHealth[];
   get(provider: string): ProviderHealth | undefined;
 }
+
+export interface HealthTransition {
+  provider: string;
+  at: number;
+  /** null for the first status the monitor recorded. */
+  from: HealthStatus | null;
+  to: HealthStatus;
+  reason: string;
+}
+
+/** What the admin API reads: HealthSource plus the history of one provider. */
+export interface HealthView extends HealthSource {
+  /** Oldest first. */
+  transitions(provider: string): HealthTransition[];
+  /** The provider's recent probes, oldest first. */
+  probes(provider: string): ProbeResult[];
+}

@@ -1,0 +1,99 @@
+// One active probe: the template's health check rendered with the key's credentials (through the
+// auth-scheme renderers, so a key goes where the template's auth puts it), sent through the hub's
+// guarded upstream with the check's time limit, and judged by its `expect`. A `token` check
+// obtains a fresh OAuth token instead. Messages never hold a URL (it may carry a key) or a body.
+import type { CompiledProvider } from '../../config/snapshot.ts';
+import type { AuthScheme, HealthCheck } from '../../../schemas/types.gen.ts';
+import type { SecretValues } from '../../auth-schemes/types.ts';
+import { obtainToken, renderRequestWithAuth, type AuthDeps } from '../../auth-schemes/async-registry.ts';
+import type { Upstream } from '../../proxy/upstream.ts';
+import { bodyText, discardBody } from '../../proxy/upstream-body.ts';
+import type { ProbeResult } from './types.ts';
+
+export const DEFAULT_TIMEOUT_MS = 5000;
+const MAX_BODY_CHARS = 64 * 1024;
+
+export interface ProbeDeps {
+  upstream: Upstream;
+  auth: AuthDeps;
+  now: () => number;
+}
+
+export interface ProbeOutcome { result: ProbeResult; retryAfter?: string }
+
+/** The auth scheme requests to the provider use: its first service's (the auth option applied). */
+export function providerAuth(p: CompiledProvider): AuthScheme | null {
+  return p.services[0]?.auth ?? p.definition.auth ?? null;
+}
+
+function pick(value: unknown, path: string): unknown {
+  let v = value;
+  for (const part of path.split('.')) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+/** Why an answer does not meet `expect`, or null when it does (default: any 2xx). */
+export function unmet(check: HealthCheck, status: number, text: string | null): string | null {
+  const e = check.expect;
+  const okStatus = e?.status ? e.status.includes(status) : status >= 200 && status < 300;
+  if (!okStatus) return `status ${status}`;
+  if (e?.bodyContains !== undefined && !(text ?? '').includes(e.bodyContains)) return 'the answer lacks the expected text';
+  if (e?.bodyPath !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text ?? '');
+    } catch {
+      return 'the answer is not JSON';
+    }
+    const got = pick(parsed, e.bodyPath);
+    if (e.equals === undefined ? got === undefined : got !== e.equals) return `${e.bodyPath} is not as expected`;
+  }
+  return null;
+}
+
+const header = (h: Record<string, string | string[] | undefined>, name: string) => {
+  const v = h[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+export async function runProbe(p: CompiledProvider, keyId: string | undefined, secret: SecretValues, deps: ProbeDeps): Promise<ProbeOutcome> {
+  const check = p.healthCheck;
+  const started = deps.now();
+  const done = (ok: boolean, extra: Partial<ProbeResult> = {}): ProbeResult => ({ at: started, ok, ms: Math.max(0, deps.now() - started), ...extra });
+  if (!check || check.kind === 'passive') return { result: done(true) };
+  const auth = check.auth === false ? null : providerAuth(p);
+  const ctx = { connection: p.connection, secret, keyId, providerId: p.id, now: () => new Date(deps.now()) };
+  const timeoutMs = check.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  try {
+    if (check.kind === 'token') {
+      if (!auth) return { result: done(false, { error: 'the token check needs an auth scheme' }) };
+      await obtainToken(auth, ctx, deps.auth, { force: true });
+      return { result: done(true) };
+    }
+    const headers: Record<string, string> = { Accept: 'application/json', ...p.definition.headers, ...check.headers };
+    if (check.body !== undefined && /^\s*[[{]/.test(check.body) && !Object.keys(headers).some((n) => n.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+    const req = await renderRequestWithAuth(
+      { baseUrl: check.baseUrl ?? p.baseUrl, path: check.path ?? '', method: check.method ?? 'GET', headers, query: { ...p.definition.query, ...check.query }, ...(check.body !== undefined ? { body: check.body } : {}), auth },
+      ctx,
+      deps.auth,
+    );
+    const sent = await deps.upstream.send(
+      { method: req.method, origin: req.url.origin, path: `${req.url.pathname}${req.url.search}`, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}) },
+      { connectMs: timeoutMs, firstByteMs: timeoutMs, totalMs: timeoutMs },
+    );
+    if (sent.kind === 'timeout') return { result: done(false, { error: `timeout (${sent.phase})` }) };
+    if (sent.kind === 'connect-error') return { result: done(false, { error: `connect error (${sent.detail})` }) };
+    const needsBody = check.expect?.bodyContains !== undefined || check.expect?.bodyPath !== undefined;
+    const text = needsBody ? await bodyText(sent.body, MAX_BODY_CHARS) : (discardBody(sent.body), null);
+    const why = unmet(check, sent.status, text);
+    const retryAfter = sent.status === 429 ? header(sent.headers, p.rateLimit?.retryAfter ?? 'retry-after') : undefined;
+    return { result: done(why === null, { status: sent.status, ...(why ? { error: why } : {}) }), ...(retryAfter ? { retryAfter } : {}) };
+  } catch (err) {
+    // Render and token errors are sil's own messages, written never to repeat a credential.
+    const code = (err as { code?: string }).code;
+    return { result: done(false, { error: code ? `${code}: ${String((err as Error).message).slice(0, 200)}` : 'the probe could not be sent' }) };
+  }
+}
