@@ -15,6 +15,7 @@ import { SilError } from './errors.ts';
 import { loadHubIdentity } from './vault/identity.ts';
 import { startKeyMaintenance } from './vault/key-maintenance.ts';
 import { HubEvents } from './events/hub-events.ts';
+import { startWebhooks, type WebhooksRuntime } from './webhooks/runtime.ts';
 import { rotatedKeys } from './events/config-events.ts';
 import type { ConfigSnapshot } from './config/snapshot.ts';
 import { createUpstream } from './proxy/upstream.ts';
@@ -82,6 +83,8 @@ export interface Hub {
   metrics: HubMetrics;
   /** The runtime events bus (docs/events.md). */
   events: HubEvents;
+  /** Outgoing webhooks (Standard Webhooks): queue, delivery log, replay (docs/webhooks.md). */
+  webhooks: WebhooksRuntime;
   /** Provider and key health: probes, traffic, circuits (docs/health.md). */
   healthMonitor: HealthMonitor;
   /** Minute/hour/day usage rollups (docs/usage-store.md); null with `usageStore: false`. */
@@ -192,6 +195,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const limitsRuntime = await startLimits({ dataDir: opts.dataDir, live, log, audit, onBudgetAlert: (a) => events.emit('budget.threshold', { ...a, spent: Math.round(a.spent * 1e6) / 1e6 }) });
   recorders.push(limitsRuntime.limiter);
   closers.push(() => limitsRuntime.close());
+  // Outgoing webhooks (docs/webhooks.md): deliveries queued in data/state/webhooks, sent through the guarded lookup.
+  const webhooks = await startWebhooks({ dataDir: opts.dataDir, live, events, lookup, userAgent: `sil/${VERSION}`, log });
+  closers.push(() => webhooks.close());
   // Notification channels send through the hub's own bindings, as the system client sil-notifications
   // (docs/notifications.md); the alert engine reports channel failures via notify.setReporter().
   const notify = new BindingChannelDispatcher({
@@ -208,7 +214,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   closers.push(() => limitsRuntime.close());
   const owner: OwnerAuth = ownerAuth({ live, dataDir: opts.dataDir, log, audit });
   const ownerAuthor = opts.author ?? { name: 'owner', email: 'owner@localhost' };
-  const admin = adminApi({ live, writer, gitdir, catalog, vault, author: () => ownerAuthor, now: () => new Date(), log, reload: () => reloader.check(), requestLog, usage, auditLog, limits: limitsRuntime.limiter, health, ...(usageStore ? { analytics: { usage: usageStore, snapshot: () => live.snapshot, limits: limitsRuntime.limiter, now: () => Date.now() } } : {}) });
+  const admin = adminApi({ live, writer, gitdir, catalog, vault, author: () => ownerAuthor, now: () => new Date(), log, reload: () => reloader.check(), requestLog, usage, auditLog, limits: limitsRuntime.limiter, webhooks: webhooks.dispatcher, health, ...(usageStore ? { analytics: { usage: usageStore, snapshot: () => live.snapshot, limits: limitsRuntime.limiter, now: () => Date.now() } } : {}) });
   const app = createApp({
     live,
     version: VERSION,
@@ -255,6 +261,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     metrics,
     usageStore,
     events,
+    webhooks,
     healthMonitor: health,
     auditLog,
     owner,

@@ -79,10 +79,15 @@ export function crossCheck(model: ConfigModel, catalog: Catalog): CrossCheckResu
     if (w.environment && !environments.includes(w.environment)) {
       issues.push(issue(path, file.at(['environment']), 'SIL_CONFIG_ENVIRONMENT', `environment "${w.environment}" is not declared in sil.yaml`));
     }
+    if (!model.secrets.has(`webhook-${w.name}`) && w.enabled !== false) {
+      issues.push(issue(path, { line: 1, column: 1 }, 'SIL_CONFIG_REFERENCE', `webhook "${w.name}" has no signing secret (secrets/webhook-${w.name}.yaml): nothing is sent until it has one`, `make one with POST /api/webhooks/${w.name}/secret/rotate (the console's Webhooks page does it)`, 'warning'));
+    }
   }
   if (model.settings) issues.push(...channelIssues(model));
   for (const [name, cf] of model.secrets) {
-    if (!model.providers.has(name) && !model.broken.has(`providers/${name}`)) {
+    // secrets/webhook-<name>.yaml holds a webhook's signing secrets (server/webhooks/secrets.ts).
+    const ownedByWebhook = name.startsWith('webhook-') && (model.webhooks.has(name.slice(8)) || model.broken.has(`webhooks/${name.slice(8)}`));
+    if (!model.providers.has(name) && !model.broken.has(`providers/${name}`) && !ownedByWebhook) {
       issues.push(issue(cf.path, { line: 1, column: 1 }, 'SIL_CONFIG_REFERENCE', `secrets for provider "${name}", which does not exist`, `name the file after a provider: secrets/<provider-id>.yaml`, 'warning'));
     }
     issues.push(...secretsIssues(cf, name, definitions.get(name)));

@@ -79,7 +79,9 @@ export async function providersWithSecrets(gitdir: string): Promise<string[]> {
   if (!head) return [];
   try {
     const { tree } = await git.readTree({ fs: gitFs(gitdir), gitdir, oid: head, filepath: 'secrets' });
-    return tree.map((e) => e.path).filter((n) => /\.ya?ml$/.test(n)).map((n) => n.replace(/\.ya?ml$/, ''));
+    // Only providers' files: secrets/webhook-<name>.yaml of a webhook has no provider (server/webhooks/secrets.ts).
+    const providers = await git.readTree({ fs: gitFs(gitdir), gitdir, oid: head, filepath: 'providers' }).then((t) => new Set(t.tree.map((e) => e.path.replace(/\.(ya?ml|json)$/, ''))), () => new Set<string>());
+    return tree.map((e) => e.path).filter((n) => /\.ya?ml$/.test(n)).map((n) => n.replace(/\.ya?ml$/, '')).filter((n) => providers.has(n));
   } catch {
     return [];
   }

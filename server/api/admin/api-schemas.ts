@@ -75,6 +75,31 @@ function healthSchemas(): Record<string, Schema> {
   };
 }
 
+/** /api/webhooks answers (server/webhooks/; docs/webhooks.md). */
+function webhookSchemas(): Record<string, Schema> {
+  const state = obj({ disabledByHub: bool(), disabledAt: str(), disabledReason: str(), failingSince: str(), consecutiveFailures: int(), lastSuccessAt: str() }, ['disabledByHub'], 'What the hub knows of the endpoint (data/state/webhooks/endpoints.json).');
+  const signing = obj({ keys: arr(obj({ id: str(), status: str(), created: str(), retireAt: str('A rotated secret signs until then.'), fingerprint: str() }, ['id', 'status'])) }, ['keys'], 'The signing secrets in the vault (metadata only).');
+  const view = { allOf: [ref('WebhookSubscription')], properties: { state, signing } };
+  const summary = obj({
+    id: str('dlv_...: this delivery.'), webhookId: str('The webhook-id header (the event id), the same for every attempt and replay.'), webhook: str(), type: str(),
+    state: str('pending, delivered or failed.', { enum: ['pending', 'delivered', 'failed'] }), createdAt: str(), attempts: int(), lastStatus: { type: ['integer', 'null'] }, lastError: str(),
+    nextAt: { type: ['string', 'null'] }, reason: str(), replayOf: str(),
+  }, ['id', 'webhookId', 'webhook', 'type', 'state', 'createdAt', 'attempts', 'lastStatus', 'nextAt']);
+  const attempt = obj({ at: str(), status: { type: ['integer', 'null'] }, ms: int(), error: str(), response: str('The start of the answer, at most 1 KB.') }, ['at', 'status', 'ms']);
+  return {
+    WebhookList: obj({ commit, webhooks: arr(view) }, ['commit', 'webhooks']),
+    WebhookDetail: obj({ commit, path: str(), webhook: view }, ['commit', 'path', 'webhook']),
+    WebhookWriteRequest: obj({ base, webhook: ref('WebhookSubscription') }, ['webhook']),
+    WebhookPatchRequest: obj({ base, webhook: patchOf('webhook') }, ['webhook']),
+    WebhookRotateRequest: obj({ base, graceHours: int('Hours the old secret keeps signing (0-720, default 24).') }),
+    WebhookSecretResult: { allOf: [ref('WriteResult')], properties: { secret: str('whsec_...: shown in this answer only.'), graceHours: int() }, required: ['secret'] },
+    WebhookEnableResult: obj({ name: str(), state }, ['name', 'state']),
+    WebhookDeliveryList: obj({ webhook: str(), deliveries: arr(summary), total: int() }, ['webhook', 'deliveries', 'total']),
+    WebhookDeliveryDetail: obj({ delivery: { allOf: [summary], properties: { body: str('The JSON body as sent and signed.'), attemptLog: arr(attempt) } } }, ['delivery']),
+    WebhookReplayResult: obj({ delivery: summary }, ['delivery']),
+  };
+}
+
 /** /api/analytics answers (server/observe/analytics/types.ts; docs/analytics.md). */
 function analyticsSchemas(): Record<string, Schema> {
   const num = (description?: string): Schema => ({ type: 'number', ...(description ? { description } : {}) });
@@ -174,6 +199,7 @@ export function apiSchemas(): Record<string, Schema> {
     Issue: issue,
     ...historySchemas(),
     ...analyticsSchemas(),
+    ...webhookSchemas(),
     BaseRequest: obj({ base }),
     WriteResult: obj({
       commit: str('The new commit (the base, when `unchanged`).'),

@@ -24,6 +24,7 @@ import { bundleRoutes } from './bundle-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { limitHandlers } from './limit-routes.ts';
 import { analyticsHandlers, analyticsReportRoute } from './analytics-routes.ts';
+import { webhookHandlers } from '../../webhooks/admin-routes.ts';
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
@@ -75,6 +76,7 @@ export function adminRouter(deps: AdminDeps): Router {
     ...openApiHandlers(),
     ...limitHandlers(deps),
     ...analyticsHandlers(deps),
+    ...webhookHandlers(repo, () => deps.webhooks),
     ...healthHandlers(deps),
   };
   const router = new Router({ prefix: '/api' });

@@ -7,7 +7,7 @@ import type { Document } from 'yaml';
 import type { Repo, RepoFile } from './repo.ts';
 
 export interface NamedKind {
-  folder: 'bindings' | 'policies' | 'clients';
+  folder: 'bindings' | 'policies' | 'clients' | 'webhooks';
   schemaFile: string;
   /** The body field that holds the document, and the field of the answer: binding, policy... */
   field: string;

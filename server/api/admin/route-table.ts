@@ -80,6 +80,18 @@ export const ROUTES = [
   { op: 'tokens.create', method: 'post', path: '/clients/:id/tokens', tag: 'clients', summary: 'Issue a token: shown once in this answer, stored only as a hash', request: 'TokenCreateRequest', response: 'TokenCreated', status: 201 },
   { op: 'tokens.revoke', method: 'delete', path: '/clients/:id/tokens/:tokenId', tag: 'clients', summary: 'Revoke a token', request: 'BaseRequest', response: 'TokenRevoked', query: BASE_QUERY },
 
+  { op: 'webhooks.list', method: 'get', path: '/webhooks', tag: 'webhooks', summary: 'Outgoing webhook subscriptions with the hub\'s state of each endpoint and its signing keys (metadata only)', response: 'WebhookList' },
+  { op: 'webhooks.create', method: 'post', path: '/webhooks', tag: 'webhooks', summary: 'Create a subscription and its signing secret (shown once in this answer, stored encrypted)', request: 'WebhookWriteRequest', response: 'WebhookSecretResult', status: 201 },
+  { op: 'webhooks.delivery', method: 'get', path: '/webhooks/deliveries/:deliveryId', tag: 'webhooks', summary: 'One delivery: its body and every attempt', response: 'WebhookDeliveryDetail' },
+  { op: 'webhooks.replay', method: 'post', path: '/webhooks/deliveries/:deliveryId/replay', tag: 'webhooks', summary: 'Send a delivery again: a new delivery with the same webhook-id and body', request: 'BaseRequest', response: 'WebhookReplayResult', status: 201 },
+  { op: 'webhooks.get', method: 'get', path: '/webhooks/:id', tag: 'webhooks', summary: 'One subscription', response: 'WebhookDetail' },
+  { op: 'webhooks.replace', method: 'put', path: '/webhooks/:id', tag: 'webhooks', summary: 'Replace a subscription (its secret is kept)', request: 'WebhookWriteRequest', response: 'WriteResult' },
+  { op: 'webhooks.patch', method: 'patch', path: '/webhooks/:id', tag: 'webhooks', summary: 'Edit a subscription (JSON merge patch; enabled: false stops deliveries)', request: 'WebhookPatchRequest', response: 'WriteResult' },
+  { op: 'webhooks.delete', method: 'delete', path: '/webhooks/:id', tag: 'webhooks', summary: 'Delete a subscription and its signing secret', request: 'BaseRequest', response: 'WriteResult', query: BASE_QUERY },
+  { op: 'webhooks.rotateSecret', method: 'post', path: '/webhooks/:id/secret/rotate', tag: 'webhooks', summary: 'A new signing secret (shown once); the old one keeps signing for graceHours (default 24)', request: 'WebhookRotateRequest', response: 'WebhookSecretResult' },
+  { op: 'webhooks.enable', method: 'post', path: '/webhooks/:id/enable', tag: 'webhooks', summary: 'Lift a disable made by the hub (failing for 5 days, 410 Gone); runtime state, no commit', request: 'BaseRequest', response: 'WebhookEnableResult' },
+  { op: 'webhooks.deliveries', method: 'get', path: '/webhooks/:id/deliveries', tag: 'webhooks', summary: 'The delivery log of a subscription, newest first', response: 'WebhookDeliveryList', query: [{ name: 'limit', description: 'At most this many (1-500, default 100).', type: 'integer' }, { name: 'state', description: 'Only pending, delivered or failed deliveries.' }] },
+
   { op: 'settings.get', method: 'get', path: '/settings', tag: 'settings', summary: 'Hub settings (sil.yaml)', response: 'SettingsDetail' },
   { op: 'settings.replace', method: 'put', path: '/settings', tag: 'settings', summary: 'Replace the hub settings', request: 'SettingsWriteRequest', response: 'WriteResult' },
   { op: 'settings.patch', method: 'patch', path: '/settings', tag: 'settings', summary: 'Edit the hub settings (JSON merge patch)', request: 'SettingsPatchRequest', response: 'WriteResult' },
