@@ -30,6 +30,8 @@ import type { Limiter } from './limits/limiter.ts';
 import { MemoryUsageRecorder, fanOut, type UsageRecorder } from './observe/usage-recorder.ts';
 import { openUsageStore, type DiskUsageStore } from './observe/usage-store/usage-store.ts';
 import { RecentRequests } from './observe/analytics/recent-requests.ts';
+import { internalCaller } from './proxy/internal-call.ts';
+import { BindingChannelDispatcher, NOTIFICATIONS_CLIENT } from './notify/dispatcher.ts';
 import { HealthMonitor } from './observe/health/health-monitor.ts';
 import { TrafficWindow } from './observe/health/traffic-window.ts';
 import { resolveDataDir } from './config/data-dir.ts';
@@ -93,6 +95,8 @@ export interface Hub {
   owner: OwnerAuth;
   catalog: Catalog;
   gitdir: string;
+  /** Notification channels (docs/notifications.md): email / SMS / Telegram through the hub's own bindings. */
+  notify: BindingChannelDispatcher;
   close(): Promise<void>;
 }
 
@@ -195,6 +199,13 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const limitsRuntime = await startLimits({ dataDir: opts.dataDir, live, log, audit, onBudgetAlert: (a) => events.emit('budget.threshold', { ...a, spent: Math.round(a.spent * 1e6) / 1e6 }) });
   recorders.push(limitsRuntime.limiter);
   closers.push(() => limitsRuntime.close());
+  // Notification channels send through the hub's own bindings, as the system client sil-notifications
+  // (docs/notifications.md); the alert engine reports channel failures via notify.setReporter().
+  const notify = new BindingChannelDispatcher({
+    snapshot: () => live.snapshot,
+    call: internalCaller({ upstream, choice, auth: createAuthDeps({ fetch: tokens.fetch }), usage: recorder, now: () => new Date(), limits: limitsRuntime.limiter, snapshot: () => live.snapshot, log: requestLog, errorLog: log, clientName: NOTIFICATIONS_CLIENT }),
+    log,
+  });
   // Outgoing webhooks (docs/webhooks.md): deliveries queued in data/state/webhooks, sent through the guarded lookup.
   const webhooks = await startWebhooks({ dataDir: opts.dataDir, live, events, lookup, userAgent: `sil/${VERSION}`, log });
   closers.push(() => webhooks.close());
@@ -267,6 +278,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     owner,
     catalog,
     gitdir,
+    notify,
     async close() {
       reloader.stop();
       keyMaintenance.stop();

@@ -28,8 +28,14 @@ export interface DispatcherDeps {
   log?: (line: string) => void;
 }
 
+/** What the alert engine offers for channel failures (AlertEngine has both). */
+export interface ChannelFailureReporter {
+  channelFailed(channel: string, error: string): unknown;
+  channelRecovered(channel: string): unknown;
+}
+
 export class BindingChannelDispatcher implements ChannelDispatcher {
-  readonly #deps: DispatcherDeps;
+  #deps: DispatcherDeps;
   readonly #now: () => number;
   readonly #throttle = new ChannelThrottle();
   readonly #failing = new Set<string>();
@@ -37,6 +43,11 @@ export class BindingChannelDispatcher implements ChannelDispatcher {
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+  }
+
+  /** Wires the failure callbacks to the alert engine when it is made after the dispatcher. */
+  setReporter(r: ChannelFailureReporter): void {
+    this.#deps = { ...this.#deps, onChannelFailed: (c, e) => void r.channelFailed(c, e), onChannelRecovered: (c) => void r.channelRecovered(c) };
   }
 
   async dispatch(notification: AlertNotification, channels: readonly string[]): Promise<ChannelResult[]> {
@@ -57,7 +68,7 @@ export class BindingChannelDispatcher implements ChannelDispatcher {
     const message = renderMessage(n, snapshot?.settings.notifications?.consoleUrl);
     const error = await this.#send(plan, n, withHeldBack(message, verdict.heldBack));
     if (error) return this.#failed(channel, error);
-    if (this.#failing.delete(channel)) this.#deps.onChannelRecovered?.(channel);
+    if (this.#failing.delete(channel)) this.#report(() => this.#deps.onChannelRecovered?.(channel));
     return { channel, ok: true };
   }
 
@@ -71,7 +82,7 @@ export class BindingChannelDispatcher implements ChannelDispatcher {
         continue;
       }
       const v = answerVerdict(plan.kind, answer.status, answer.body.toString('utf8'));
-      if (!v.ok) errors.push(v.reason);
+      if (!v.ok) errors.push(`${v.reason} (binding "${plan.binding}", ${answer.attempts} attempt${answer.attempts === 1 ? '' : 's'}${answer.provider ? `, last ${answer.provider}` : ''})`);
     }
     return errors.length === 0 ? undefined : errors.join('; ');
   }
@@ -79,12 +90,16 @@ export class BindingChannelDispatcher implements ChannelDispatcher {
   #failed(channel: string, error: string): ChannelResult {
     this.#failing.add(channel);
     this.#deps.log?.(`notify: channel "${channel}" failed: ${error}`);
-    try {
-      this.#deps.onChannelFailed?.(channel, error);
-    } catch (err) {
-      this.#deps.log?.(`notify: onChannelFailed threw: ${(err as Error)?.message ?? String(err)}`);
-    }
+    this.#report(() => this.#deps.onChannelFailed?.(channel, error));
     return { channel, ok: false, error };
+  }
+
+  #report(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.#deps.log?.(`notify: reporting a channel's state failed: ${(err as Error)?.message ?? String(err)}`);
+    }
   }
 }
 
