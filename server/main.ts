@@ -33,6 +33,7 @@ import { RecentRequests } from './observe/analytics/recent-requests.ts';
 import { internalCaller } from './proxy/internal-call.ts';
 import { BindingChannelDispatcher, NOTIFICATIONS_CLIENT } from './notify/dispatcher.ts';
 import { HealthMonitor } from './observe/health/health-monitor.ts';
+import { AlertEngine } from './observe/alerts/alert-engine.ts';
 import { TrafficWindow } from './observe/health/traffic-window.ts';
 import { resolveDataDir } from './config/data-dir.ts';
 import { commitSigner } from './vault/signing-key.ts';
@@ -66,6 +67,8 @@ export interface HubOptions {
   usageFlushMs?: number;
   /** Health monitor timing for tests (docs/health.md); SIL_HEALTH_INTERVAL_MS also sets intervalMs. */
   health?: { intervalMs?: number; tickMs?: number };
+  /** Alert engine timing for tests (docs/alerts.md): how often rules are evaluated (default 30 s), the cool-down. */
+  alerts?: { evaluateMs?: number; cooldownMs?: number };
   log?: (line: string) => void;
 }
 
@@ -89,6 +92,8 @@ export interface Hub {
   webhooks: WebhooksRuntime;
   /** Provider and key health: probes, traffic, circuits (docs/health.md). */
   healthMonitor: HealthMonitor;
+  /** Alerts: rules, built-ins, the notification centre's state (docs/alerts.md); raise()/resolve() for other parts. */
+  alerts: AlertEngine;
   /** Minute/hour/day usage rollups (docs/usage-store.md); null with `usageStore: false`. */
   usageStore: DiskUsageStore | null;
   auditLog: AuditLog;
@@ -223,9 +228,15 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const limitsRuntime = await startLimits({ dataDir: opts.dataDir, live, log, audit, onBudgetAlert: (a) => events.emit('budget.threshold', { ...a, spent: Math.round(a.spent * 1e6) / 1e6 }) });
   recorders.push(limitsRuntime.limiter);
   closers.push(() => limitsRuntime.close());
+  // Alerts (docs/alerts.md): policy rules and built-ins, kept in data/state/alerts.json, told to the channels and the bus.
+  const alerts = new AlertEngine({ dataDir: opts.dataDir, events, snapshot: () => live.snapshot, usage: usageStore, limits: limitsRuntime.limiter, dispatcher: notify, log, ...opts.alerts });
+  await alerts.start();
+  notify.setReporter(alerts);
+  webhooks.onDisabled((name, reason) => alerts.webhookDisabled(name, reason));
+  closers.push(() => alerts.close());
   const owner: OwnerAuth = ownerAuth({ live, dataDir: opts.dataDir, log, audit });
   const ownerAuthor = opts.author ?? { name: 'owner', email: 'owner@localhost' };
-  const admin = adminApi({ live, writer, gitdir, catalog, vault, author: () => ownerAuthor, now: () => new Date(), log, reload: () => reloader.check(), requestLog, usage, auditLog, limits: limitsRuntime.limiter, webhooks: webhooks.dispatcher, health, ...(usageStore ? { analytics: { usage: usageStore, snapshot: () => live.snapshot, limits: limitsRuntime.limiter, now: () => Date.now() } } : {}) });
+  const admin = adminApi({ live, writer, gitdir, catalog, vault, author: () => ownerAuthor, now: () => new Date(), log, reload: () => reloader.check(), requestLog, usage, auditLog, limits: limitsRuntime.limiter, webhooks: webhooks.dispatcher, health, alerts, ...(usageStore ? { analytics: { usage: usageStore, snapshot: () => live.snapshot, limits: limitsRuntime.limiter, now: () => Date.now() } } : {}) });
   const app = createApp({
     live,
     version: VERSION,
@@ -274,6 +285,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     events,
     webhooks,
     healthMonitor: health,
+    alerts,
     auditLog,
     owner,
     catalog,

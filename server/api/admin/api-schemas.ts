@@ -1,6 +1,7 @@
 // JSON Schemas of the admin API's own shapes (requests, answers, errors). The config documents
 // inside them refer to the config schemas of schemas/, which openapi.ts adds as components.
 import { readSchema } from '../../config/schemas.ts';
+import { alertSchemas } from './alert-schemas.ts';
 import { RECOMMENDATION_ACTION_IDS, RECOMMENDATION_TEXT_IDS } from '../../observe/analytics/types.ts';
 
 type Schema = Record<string, unknown>;
@@ -281,6 +282,7 @@ export function apiSchemas(): Record<string, Schema> {
     UsageTotals: obj({ totals: arr(obj({ client: str(), binding: str(), provider: str(), model: str(), requests: int(), inputTokens: int(), outputTokens: int(), cost: { type: 'number' } })) }, ['totals']),
     LimitsStatus: limitsSchema(),
     ...healthSchemas(),
+    ...alertSchemas(),
     OpenApiDocument: { type: 'object', description: 'An OpenAPI 3.1 document.' },
   };
 }

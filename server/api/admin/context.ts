@@ -11,6 +11,7 @@ import type { Resolve } from '../../core/private-address.ts';
 import type { AuditLog } from '../../observe/audit-log.ts';
 import type { LimitsView } from '../../limits/limits-view.ts';
 import type { AnalyticsSources } from '../../observe/analytics/sources.ts';
+import type { AlertEngine } from '../../observe/alerts/alert-engine.ts';
 import type { WebhookDispatcher } from '../../webhooks/dispatcher.ts';
 import type { HealthView } from '../../observe/health/types.ts';
 
@@ -40,6 +41,8 @@ export interface AdminDeps {
   limits?: LimitsView;
   /** What /api/analytics reads: the usage store, the live config, the limiter and the clock. */
   analytics?: AnalyticsSources;
+  /** The alert engine, for /api/alerts (docs/alerts.md). */
+  alerts?: Pick<AlertEngine, 'list' | 'unread' | 'acknowledge' | 'silence' | 'unsilence' | 'silences'>;
   /** Outgoing webhooks: endpoint states, the delivery log, replay (docs/webhooks.md). */
   webhooks?: WebhookDispatcher;
   /** The health monitor, for GET /api/health and the providers list's `health`. */

@@ -75,6 +75,8 @@ export class AlertEngine implements AlertRaiser {
     const flushMs = this.#o.flushMs ?? 2000;
     if (flushMs > 0) this.#timers.push(setInterval(() => void this.flush(), flushMs));
     for (const t of this.#timers) t.unref();
+    // A first look now rather than in 30 s (keys, a rejection fixed while the hub was stopped).
+    if (evaluateMs > 0) void this.evaluate();
   }
 
   /** The channels' sender; the notification part of the hub sets it once it is made. */
@@ -174,6 +176,8 @@ export class AlertEngine implements AlertRaiser {
       if (PERIODIC_KINDS.has(a.kind) && !ids.has(a.id)) this.#book.resolve(a.id, at);
       else if (a.kind === 'provider-down' && !snapshot.providers.has(a.subject)) this.#book.resolve(a.id, at);
       else if (a.kind === 'budget' && !budgetHolds(a, limits)) this.#book.resolve(a.id, at);
+      // A good commit went live after the rejection (e.g. while the hub was stopped).
+      else if (a.kind === 'config-rejected' && Date.parse(snapshot.loadedAt) > a.lastSeenAt) this.#book.resolve(a.id, at);
     }
     this.#book.prune(at);
     this.#changed();
