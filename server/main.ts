@@ -294,6 +294,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     async close() {
       reloader.stop();
       keyMaintenance.stop();
+      health.stop();
       server.closeAllConnections();
       await Promise.all([upstream.close(), tokens.close()]);
       await new Promise<void>((ok) => server.close(() => ok()));

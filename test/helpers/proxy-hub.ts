@@ -14,7 +14,7 @@ import { tempDir } from './tmp.ts';
 export interface ProxyHub { hub: Hub; token: string; logs: string[]; stop(): Promise<void> }
 
 /** Files of the config repository, a client `web` (prod) allowed every binding, and keys by provider; `options` of the hub (its HTTP limits). */
-export async function startProxyHub(files: Record<string, string>, keys: Record<string, Record<string, string>>, options: Pick<HubOptions, 'limits'> = {}): Promise<ProxyHub> {
+export async function startProxyHub(files: Record<string, string>, keys: Record<string, Record<string, string>>, options: Pick<HubOptions, 'limits' | 'health'> = {}): Promise<ProxyHub> {
   const tmp = tempDir('sil-proxy-hub-');
   const data = join(tmp.path, 'data');
   const { paths } = await initDataDir(data);

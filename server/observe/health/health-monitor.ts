@@ -133,6 +133,7 @@ export class HealthMonitor implements HealthSource {
     try {
       if (keyless(p)) {
         main = await runProbe(p, undefined, {}, deps);
+        if (this.#closed) return;
         push(rec.probes, main.result, MAX_PROBES);
       } else {
         const ring = s.keyrings.get(id);
@@ -140,19 +141,20 @@ export class HealthMonitor implements HealthSource {
         for (const [i, k] of keys.entries()) {
           if (i > 0 && round % KEY_ROUNDS !== 1) break;
           const out = await runProbe(p, k.id, ring!.secretOf(k.id) ?? {}, deps);
+          if (this.#closed) return;
           push((rec.keys[k.id] ??= []), out.result, MAX_KEY_PROBES);
           if (i === 0) {
             main = out;
             push(rec.probes, out.result, MAX_PROBES);
           }
-          if (this.#closed) break;
         }
       }
     } catch (err) {
       this.#log(`health: probing ${id} failed: ${(err as Error).message}`);
     }
-    this.#dirty = true;
+    // A probe cut short by the hub closing says nothing of the provider.
     if (this.#closed) return;
+    this.#dirty = true;
     this.evaluate(id);
     const interval = this.#interval(p, s);
     const wait = retryAfterMs(main?.retryAfter, this.#now());
@@ -275,11 +277,16 @@ export class HealthMonitor implements HealthSource {
     return this.#writing;
   }
 
-  async close(): Promise<void> {
+  /** Stops probing; probes in flight are not recorded (call before closing the upstream). */
+  stop(): void {
     this.#closed = true;
     for (const h of this.#probeTimers.values()) this.#timers.clearTimeout(h);
     this.#probeTimers.clear();
     if (this.#tick) this.#timers.clearTimeout(this.#tick);
+  }
+
+  async close(): Promise<void> {
+    this.stop();
     await this.flush();
   }
 }
