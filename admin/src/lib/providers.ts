@@ -8,10 +8,16 @@ import type { KeyMeta, ProviderStatus, ProviderSummary } from '../../../server/a
 // The API's answers, as the API declares them (type-only: nothing of the server is bundled).
 export type { KeyCounts, KeyMeta, KeyStatus, ProviderSummary, ServiceSummary } from '../../../server/api/admin/answers.ts';
 export type ApiStatus = ProviderStatus;
-/** What the console calls the statuses: the API's `enabled` is shown as "active". */
-export type UiStatus = 'active' | 'disabled' | 'error';
+/**
+ * What the console shows: the health monitor's status (docs/health.md) when the provider is live
+ * and its config is sound; `disabled` when switched off; `error` when its config has a problem.
+ */
+export type UiStatus = 'active' | 'degraded' | 'error' | 'disabled';
 export type StatusFilter = UiStatus | 'all';
-export const STATUSES: readonly UiStatus[] = ['active', 'disabled', 'error'];
+export const STATUSES: readonly UiStatus[] = ['active', 'degraded', 'error', 'disabled'];
+
+/** What GET /api/health answers per provider (server/observe/health/types.ts). */
+export type { ProviderHealth, HealthTransition, ProbeResult } from '../../../server/observe/health/types.ts';
 export const VIEWS = ['cards', 'list', 'details'] as const;
 export type View = (typeof VIEWS)[number];
 export const CATEGORIES = ['AI', 'Cloud', 'Communication', 'Payment', 'Analytics', 'Search', 'Media', 'Maps', 'Custom'] as const;
@@ -28,9 +34,31 @@ export interface Indexed {
 export interface Filter { query: string; status: StatusFilter; category: string }
 export const NO_FILTER: Filter = { query: '', status: 'all', category: '' };
 
-export function uiStatus(p: Pick<ProviderSummary, 'status' | 'enabled'>): UiStatus {
+export function uiStatus(p: Pick<ProviderSummary, 'status' | 'enabled' | 'health'>): UiStatus {
   if (p.status === 'disabled' || p.enabled === false) return 'disabled';
-  return p.status === 'error' ? 'error' : 'active';
+  if (p.status === 'error') return 'error';
+  return p.health?.status ?? 'active';
+}
+
+/** The index with each provider's live health from GET /api/health (the same index when nothing changed). */
+export function applyHealth(index: Indexed[], live: readonly { provider: string; status: UiStatus; reason: string; since: number }[]): Indexed[] {
+  const byId = new Map(live.map((h) => [h.provider, h]));
+  let changed = false;
+  const out = index.map((e) => {
+    const h = byId.get(e.p.id);
+    if (!h || (e.p.health?.status === h.status && e.p.health.reason === h.reason)) return e;
+    changed = true;
+    const p = { ...e.p, health: { status: h.status, reason: h.reason, since: h.since } };
+    return { ...e, p, status: uiStatus(p) };
+  });
+  return changed ? out : index;
+}
+
+/** An uptime share as a percentage for display ("99.95 %"), or null. */
+export function uptimeText(share: number | null): string | null {
+  if (share === null) return null;
+  const pct = share * 100;
+  return `${pct === 100 || pct === 0 ? pct.toFixed(0) : pct >= 99 ? pct.toFixed(2) : pct.toFixed(1)} %`;
 }
 
 /** The i18n key of a problem the console knows how to say (the API's words are English). */
@@ -72,7 +100,7 @@ export function filterProviders(index: readonly Indexed[], f: Filter): Indexed[]
 }
 
 export function statusCounts(index: readonly Indexed[]): Record<StatusFilter, number> {
-  const c: Record<StatusFilter, number> = { all: index.length, active: 0, disabled: 0, error: 0 };
+  const c: Record<StatusFilter, number> = { all: index.length, active: 0, degraded: 0, error: 0, disabled: 0 };
   for (const e of index) c[e.status]++;
   return c;
 }

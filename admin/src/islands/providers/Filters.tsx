@@ -1,4 +1,4 @@
-// Status filter (all / active / disabled / error, with counts) and category filter.
+// Status filter (all / active / degraded / error / disabled: the live health status, with counts) and category filter.
 import { t } from '../../i18n/index.ts';
 import type { Filter, StatusFilter } from '../../lib/providers.ts';
 
@@ -9,7 +9,7 @@ interface Props {
   onChange: (update: (f: Filter) => Filter) => void;
 }
 
-const STATUS_FILTERS: StatusFilter[] = ['all', 'active', 'disabled', 'error'];
+const STATUS_FILTERS: StatusFilter[] = ['all', 'active', 'degraded', 'error', 'disabled'];
 
 export default function Filters({ filter, counts, categories, onChange }: Props) {
   return (

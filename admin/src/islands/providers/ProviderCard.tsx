@@ -24,7 +24,7 @@ export function ProviderCard({ e }: { e: Indexed }) {
     <article class={`pv-card pv-card-${e.status}`} aria-labelledby={`pv-c-${p.id}`}>
       <header class="pv-card-head">
         <h2 id={`pv-c-${p.id}`} class="pv-card-title"><a href={detailsHref(p.id)}>{p.name}</a></h2>
-        <StatusBadge status={e.status} />
+        <StatusBadge status={e.status} reason={p.health?.reason} />
       </header>
       <p class="pv-meta">
         <code>{p.id}</code> · {category(e)} · {p.environment}
@@ -38,7 +38,8 @@ export function ProviderCard({ e }: { e: Indexed }) {
       <p class="pv-meta">
         {t('providers.keysSummary', { active: p.keys.active, total: p.keys.total })}
       </p>
-      {e.status === 'error' && p.problems[0] ? <p class="pv-problem">{problem(p.problems[0])}</p> : null}
+      {e.status === 'error' && p.problems[0] ? <p class="pv-problem">{problem(p.problems[0])}</p>
+        : (e.status === 'error' || e.status === 'degraded') && p.health ? <p class="pv-problem pv-health-reason">{p.health.reason}</p> : null}
     </article>
   );
 }
@@ -47,7 +48,7 @@ export function ProviderRow({ e }: { e: Indexed }) {
   const { p } = e;
   return (
     <div class={`pv-row pv-row-${e.status}`}>
-      <StatusBadge status={e.status} />
+      <StatusBadge status={e.status} reason={e.p.health?.reason} />
       <a class="pv-row-name" href={detailsHref(p.id)}>{p.name}</a>
       <code class="pv-row-id">{p.id}</code>
       <span class="pv-row-cat">{category(e)}</span>

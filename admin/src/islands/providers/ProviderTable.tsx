@@ -29,7 +29,7 @@ export default function ProviderTable({ items }: { items: Indexed[] }) {
                 <a href={detailsHref(e.p.id)}>{e.p.name}</a>
                 <code class="pv-sub">{e.p.id}</code>
               </th>
-              <td><StatusBadge status={e.status} /></td>
+              <td><StatusBadge status={e.status} reason={e.p.health?.reason} /></td>
               <td>{categoryLabel(e)}</td>
               <td>{e.p.environment}</td>
               <td>{e.p.template ?? t('providers.custom')}</td>

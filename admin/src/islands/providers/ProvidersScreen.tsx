@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../../lib/api.ts';
 import { t } from '../../i18n/index.ts';
-import { categoriesOf, filterProviders, indexProviders, parseState, stateToSearch, statusCounts, type Filter, type Indexed, type ProviderSummary, type View } from '../../lib/providers.ts';
+import { applyHealth, categoriesOf, filterProviders, indexProviders, parseState, stateToSearch, statusCounts, type Filter, type Indexed, type ProviderSummary, type View } from '../../lib/providers.ts';
 import { addHref } from './links.ts';
 import ApiErrorView from '../ApiErrorView.tsx';
 import SearchBar from './SearchBar.tsx';
@@ -14,6 +14,7 @@ import ImportDialog from './ImportDialog.tsx';
 import ExportButton from './ExportButton.tsx';
 
 const VIEW_KEY = 'sil.providers.view';
+const HEALTH_POLL_MS = 5000;
 const storedView = (): View => {
   try {
     return (localStorage.getItem(VIEW_KEY) as View | null) ?? 'cards';
@@ -37,6 +38,13 @@ export default function ProvidersScreen() {
       setError(null);
     }, setError);
   useEffect(() => void load(), []);
+  // Live status: the health monitor every few seconds (a failed poll keeps the last statuses).
+  useEffect(() => {
+    const poll = () => api.get<{ providers: { provider: string; status: 'active' | 'degraded' | 'error' | 'disabled'; reason: string; since: number }[] }>('/api/health')
+      .then((r) => setIndex((i) => (i ? applyHealth(i, r.providers) : i)), () => {});
+    const timer = setInterval(poll, HEALTH_POLL_MS);
+    return () => clearInterval(timer);
+  }, []);
 
   // The address keeps the search and filters (shareable, kept on reload): at once for a click,
   // when typing pauses for the search (a reload right after a click keeps what was clicked).
