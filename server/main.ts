@@ -44,6 +44,8 @@ import { ProxyAudit } from './proxy/proxy-audit.ts';
 import { join } from 'node:path';
 import { adminApi } from './api/admin/index.ts';
 import { consoleStatic } from './api/console-static.ts';
+import { startInboundHooks } from './inbound/index.ts';
+import { remoteAddressOf } from './http/remote-address.ts';
 import { fileURLToPath } from 'node:url';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -236,7 +238,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   closers.push(() => alerts.close());
   const owner: OwnerAuth = ownerAuth({ live, dataDir: opts.dataDir, log, audit });
   const ownerAuthor = opts.author ?? { name: 'owner', email: 'owner@localhost' };
-  const admin = adminApi({ live, writer, gitdir, catalog, vault, author: () => ownerAuthor, now: () => new Date(), log, reload: () => reloader.check(), requestLog, usage, auditLog, limits: limitsRuntime.limiter, webhooks: webhooks.dispatcher, health, alerts, ...(usageStore ? { analytics: { usage: usageStore, snapshot: () => live.snapshot, limits: limitsRuntime.limiter, now: () => Date.now() } } : {}) });
+  const admin = adminApi({ live, inboundHooks: inbound.recent, writer, gitdir, catalog, vault, author: () => ownerAuthor, now: () => new Date(), log, reload: () => reloader.check(), requestLog, usage, auditLog, limits: limitsRuntime.limiter, webhooks: webhooks.dispatcher, health, alerts, ...(usageStore ? { analytics: { usage: usageStore, snapshot: () => live.snapshot, limits: limitsRuntime.limiter, now: () => Date.now() } } : {}) });
   const app = createApp({
     live,
     version: VERSION,
@@ -246,6 +248,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     owner,
     admin,
     metrics: metrics.route,
+    hooks: inbound.route,
     ...(opts.consoleDir === null ? {} : { console: consoleStatic({ root: opts.consoleDir ?? fileURLToPath(new URL('../admin/dist/', import.meta.url)), log }) }),
   });
   const limits = resolveLimits(opts.limits, openFilesLimit());

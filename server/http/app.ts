@@ -1,7 +1,8 @@
 // The Koa application: error handling; the proxy doors (/v1/..., /bind/...) first, so that their
-// hot path passes nothing else; /metrics (its own access rule, no session); then the owner's side:
-// security headers, allowlist, session and CSRF (owner auth), /healthz, the admin API, and last
-// the console's static pages.
+// hot path passes nothing else; inbound provider webhooks (/hooks/..., for providers, no
+// session); /metrics (its own access rule, no session); then the owner's side: security
+// headers, allowlist, session and CSRF (owner auth), /healthz, the admin API, and last the
+// console's static pages.
 import Koa, { type Middleware } from 'koa';
 import { errorHandler } from './error-handler.ts';
 import { healthz } from '../api/healthz.ts';
@@ -23,6 +24,8 @@ export interface AppDeps {
   console?: Middleware;
   /** GET /metrics for Prometheus (server/observe/metrics). */
   metrics?: Middleware;
+  /** POST /hooks/<provider-id>: inbound provider webhooks (server/inbound), for providers, no session. */
+  hooks?: Middleware;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -30,6 +33,7 @@ export function createApp(deps: AppDeps): Koa {
   app.silent = true;
   app.use(errorHandler(deps.log));
   app.use(proxyMiddleware({ ...deps.proxy, live: deps.live, remoteAddress: remoteAddressOf(deps.live), errorLog: deps.log }));
+  if (deps.hooks) app.use(deps.hooks);
   if (deps.metrics) app.use(deps.metrics);
   if (deps.owner) app.use(deps.owner.middleware);
   app.use(healthz(deps.live, deps.version, deps.startedAt));

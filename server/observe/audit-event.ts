@@ -28,6 +28,7 @@ export const AUDIT_EVENT_TYPES = [
   'key.reveal.refused',
   'proxy.failover',
   'limit.budget-alert',
+  'hook.accepted',
   'config.loaded',
   'config.rejected',
   'audit.anchor.mismatch',

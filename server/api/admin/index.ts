@@ -24,6 +24,7 @@ import { bundleRoutes } from './bundle-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { limitHandlers } from './limit-routes.ts';
 import { analyticsHandlers, analyticsReportRoute } from './analytics-routes.ts';
+import { hookHandlers } from './hook-routes.ts';
 import { alertHandlers } from './alert-routes.ts';
 import { webhookHandlers } from '../../webhooks/admin-routes.ts';
 
@@ -77,6 +78,7 @@ export function adminRouter(deps: AdminDeps): Router {
     ...openApiHandlers(),
     ...limitHandlers(deps),
     ...analyticsHandlers(deps),
+    ...hookHandlers(deps),
     ...alertHandlers(deps),
     ...webhookHandlers(repo, () => deps.webhooks),
     ...healthHandlers(deps),
