@@ -69,7 +69,7 @@ export interface HubOptions {
   usageFlushMs?: number;
   /** Health monitor timing for tests (docs/health.md); SIL_HEALTH_INTERVAL_MS also sets intervalMs. */
   health?: { intervalMs?: number; tickMs?: number };
-  /** Alert engine timing for tests (docs/alerts.md): how often rules are evaluated (default 30 s), the cool-down. */
+  /** Alert engine timing for tests (docs/alerts.md): how often rules are evaluated (default 30 s; SIL_ALERTS_EVALUATE_MS), the cool-down. */
   alerts?: { evaluateMs?: number; cooldownMs?: number };
   log?: (line: string) => void;
 }
@@ -231,7 +231,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   recorders.push(limitsRuntime.limiter);
   closers.push(() => limitsRuntime.close());
   // Alerts (docs/alerts.md): policy rules and built-ins, kept in data/state/alerts.json, told to the channels and the bus.
-  const alerts = new AlertEngine({ dataDir: opts.dataDir, events, snapshot: () => live.snapshot, usage: usageStore, limits: limitsRuntime.limiter, dispatcher: notify, log, ...opts.alerts });
+  const alertsEnvMs = Number(process.env.SIL_ALERTS_EVALUATE_MS) || 0;
+  const alertsEvaluateMs = opts.alerts?.evaluateMs ?? (alertsEnvMs > 0 ? Math.max(100, alertsEnvMs) : undefined);
+  const alerts = new AlertEngine({ dataDir: opts.dataDir, events, snapshot: () => live.snapshot, usage: usageStore, limits: limitsRuntime.limiter, dispatcher: notify, log, ...opts.alerts, ...(alertsEvaluateMs ? { evaluateMs: alertsEvaluateMs } : {}) });
   await alerts.start();
   notify.setReporter(alerts);
   webhooks.onDisabled((name, reason) => alerts.webhookDisabled(name, reason));
