@@ -68,7 +68,7 @@ export interface HubOptions {
   /** How often the usage store writes (default 5000 ms; SIL_USAGE_FLUSH_MS). */
   usageFlushMs?: number;
   /** Health monitor timing for tests (docs/health.md); SIL_HEALTH_INTERVAL_MS also sets intervalMs. */
-  health?: { intervalMs?: number; tickMs?: number };
+  health?: { intervalMs?: number; tickMs?: number; probes?: boolean };
   /** Alert engine timing for tests (docs/alerts.md): how often rules are evaluated (default 30 s; SIL_ALERTS_EVALUATE_MS), the cool-down. */
   alerts?: { evaluateMs?: number; cooldownMs?: number };
   log?: (line: string) => void;
@@ -198,7 +198,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const traffic = new TrafficWindow();
   recorders.push(traffic);
   const healthIntervalMs = opts.health?.intervalMs ?? (Number(process.env.SIL_HEALTH_INTERVAL_MS) || undefined);
-  const health = new HealthMonitor({ snapshot: () => live.snapshot, upstream, auth: createAuthDeps({ fetch: tokens.fetch }), events, traffic, circuits: () => choice.breakers.states(), path: join(opts.dataDir, 'state', 'health.json'), log, ...opts.health, ...(healthIntervalMs ? { intervalMs: healthIntervalMs } : {}) });
+  const health = new HealthMonitor({ snapshot: () => live.snapshot, upstream, auth: createAuthDeps({ fetch: tokens.fetch }), events, traffic, circuits: () => choice.breakers.states(), path: join(opts.dataDir, 'state', 'health.json'), log, probes: process.env.SIL_HEALTH_PROBES !== 'off', ...opts.health, ...(healthIntervalMs ? { intervalMs: healthIntervalMs } : {}) });
   await health.start();
   live.on('loaded', () => health.sync());
   closers.push(() => health.close());

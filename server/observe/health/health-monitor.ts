@@ -33,6 +33,8 @@ export interface HealthMonitorOptions {
   random?: () => number;
   timers?: Timers;
   log?: (line: string) => void;
+  /** false: no active probes, only traffic and circuits (SIL_HEALTH_PROBES=off; the test suite's default). */
+  probes?: boolean;
   /** Replaces every provider's configured interval (tests; SIL_HEALTH_INTERVAL_MS). */
   intervalMs?: number;
   /** How often statuses are re-judged from traffic and circuits, and the file written when changed (default 5000). */
@@ -100,7 +102,7 @@ export class HealthMonitor implements HealthSource {
       }
     }
     for (const p of s.providers.values()) {
-      if (!probed(p) || this.#probeTimers.has(p.id)) continue;
+      if (this.#o.probes === false || !probed(p) || this.#probeTimers.has(p.id)) continue;
       // The first probe soon, spread so that a hub with many providers does not probe them all at once.
       const first = Math.round(this.#random() * Math.min(this.#interval(p, s), 5000));
       this.#probeTimers.set(p.id, this.#timers.setTimeout(() => void this.#round(p.id), first));

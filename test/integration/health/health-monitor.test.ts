@@ -45,7 +45,7 @@ describe('health monitor through a real hub', () => {
       // Probed rarely: its status here comes from traffic.
       'providers/busy.yaml': provider('busy', `${busy.url}/v1`, 'healthCheck:\n  enabled: false\n'),
       'bindings/chat.yaml': 'name: chat\nenvironment: prod\nprotocol: openai-chat\ntargets:\n  - { provider: busy, model: gpt-4o-mini }\n',
-    }, { up: { apiKey: KEY }, busy: { apiKey: KEY } }, { health: { intervalMs: INTERVAL, tickMs: 100 } });
+    }, { up: { apiKey: KEY }, busy: { apiKey: KEY } }, { health: { intervalMs: INTERVAL, tickMs: 100, probes: true } });
     p.hub.events.on((e) => {
       if (e.type === 'provider.status') events.push(e);
     });
@@ -142,7 +142,7 @@ describe('health monitor through a real hub', () => {
       closed = true;
     };
     await p.hub.close();
-    const hub = await startHub({ dataDir: dirname(p.hub.gitdir), host: '127.0.0.1', port: 0, log: () => {}, health: { intervalMs: INTERVAL, tickMs: 100 } });
+    const hub = await startHub({ dataDir: dirname(p.hub.gitdir), host: '127.0.0.1', port: 0, log: () => {}, health: { intervalMs: INTERVAL, tickMs: 100, probes: true } });
     try {
       expect(hub.healthMonitor.transitions('up')).toEqual(before);
       expect(hub.healthMonitor.get('up')?.uptime['24h']).toBeLessThan(1);

@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { t } from '../../i18n/index.ts';
 import { api } from '../../lib/api.ts';
-import { uiStatus, type KeyMeta, type ProviderSummary } from '../../lib/providers.ts';
+import { type KeyMeta, type ProviderSummary } from '../../lib/providers.ts';
 import ApiErrorView from '../ApiErrorView.tsx';
 import type { Change, FullTemplate, Loaded } from './types.ts';
 import ProviderHeader from './ProviderHeader.tsx';
@@ -51,7 +51,8 @@ export default function ProviderDetails() {
     <article class="pv-details" aria-labelledby="pv-d-title">
       <ProviderHeader data={data} change={change} />
       {error ? <ApiErrorView error={error} /> : null}
-      {uiStatus(summary) === 'error' ? (
+      {/* The config's problems; the health monitor's reason is in the health panel. */}
+      {summary.status === 'error' && summary.problems.length ? (
         <div class="pv-problems" role="alert">
           <h2>{t('providers.details.problems')}</h2>
           <ul>{summary.problems.map((p, i) => <li key={i}>{problemText(p)}</li>)}</ul>
