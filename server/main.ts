@@ -237,6 +237,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   await alerts.start();
   notify.setReporter(alerts);
   webhooks.onDisabled((name, reason) => alerts.webhookDisabled(name, reason));
+  webhooks.onEnabled((name) => alerts.webhookEnabled(name));
   closers.push(() => alerts.close());
   const owner: OwnerAuth = ownerAuth({ live, dataDir: opts.dataDir, log, audit });
   const ownerAuthor = opts.author ?? { name: 'owner', email: 'owner@localhost' };

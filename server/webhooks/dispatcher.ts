@@ -36,6 +36,8 @@ export interface DispatcherDeps {
   maxInFlight?: number;
   /** Called once when the hub disables an endpoint (main.ts raises an alert). */
   onDisabled?: (name: string, reason: string) => void;
+  /** Called when the owner lifts such a disable (the alert resolves). */
+  onEnabled?: (name: string) => void;
   log: (line: string) => void;
 }
 
@@ -108,7 +110,16 @@ export class WebhookDispatcher {
 
   /** Lifts a disable made by the hub (failing 5 days, 410 Gone); the failure clock restarts. */
   async enable(name: string): Promise<EndpointState> {
-    return this.#d.endpoints.update(name, ({ disabledAt: _a, disabledReason: _r, failingSince: _f, consecutiveFailures: _c, ...rest }) => rest);
+    const wasDisabled = this.#d.endpoints.get(name).disabledAt !== undefined;
+    const state = await this.#d.endpoints.update(name, ({ disabledAt: _a, disabledReason: _r, failingSince: _f, consecutiveFailures: _c, ...rest }) => rest);
+    if (wasDisabled) {
+      try {
+        this.#d.onEnabled?.(name);
+      } catch (err) {
+        this.#d.log(`webhooks: onEnabled(${name}) failed: ${(err as Error).message}`);
+      }
+    }
+    return state;
   }
 
   endpoint(name: string): EndpointState {

@@ -15,6 +15,8 @@ export interface WebhooksRuntime {
   dispatcher: WebhookDispatcher;
   /** Adds a listener called when the hub disables an endpoint (the alert engine raises an alert). */
   onDisabled(listener: (name: string, reason: string) => void): void;
+  /** Adds a listener called when the owner enables such an endpoint again (the alert resolves). */
+  onEnabled(listener: (name: string) => void): void;
   close(): Promise<void>;
 }
 
@@ -24,6 +26,7 @@ export async function startWebhooks(opts: { dataDir: string; live: LiveConfig; e
   const journal = await DeliveryJournal.open(dir, { now: now(), log: opts.log });
   const endpoints = await EndpointStates.open(dir, opts.log);
   const listeners: ((name: string, reason: string) => void)[] = [];
+  const enabled: ((name: string) => void)[] = [];
   const dispatcher = new WebhookDispatcher({
     journal,
     endpoints,
@@ -35,6 +38,9 @@ export async function startWebhooks(opts: { dataDir: string; live: LiveConfig; e
     onDisabled: (name, reason) => {
       for (const l of listeners) l(name, reason);
     },
+    onEnabled: (name) => {
+      for (const l of enabled) l(name);
+    },
   });
   const off = opts.events.on((event) => {
     dispatcher.accept(event).catch((err: Error) => opts.log(`webhooks: cannot queue ${event.type} ${event.id}: ${err.message}`));
@@ -45,6 +51,7 @@ export async function startWebhooks(opts: { dataDir: string; live: LiveConfig; e
   return {
     dispatcher,
     onDisabled: (l) => listeners.push(l),
+    onEnabled: (l) => enabled.push(l),
     async close() {
       off();
       await dispatcher.close();
