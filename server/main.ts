@@ -213,23 +213,12 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     call: internalCaller({ upstream, choice, auth: createAuthDeps({ fetch: tokens.fetch }), usage: recorder, now: () => new Date(), limits: limitsRuntime.limiter, snapshot: () => live.snapshot, log: requestLog, errorLog: log, clientName: NOTIFICATIONS_CLIENT }),
     log,
   });
-  // Outgoing webhooks (docs/webhooks.md): deliveries queued in data/state/webhooks, sent through the guarded lookup.
-  const webhooks = await startWebhooks({ dataDir: opts.dataDir, live, events, lookup, userAgent: `sil/${VERSION}`, log });
-  closers.push(() => webhooks.close());
-  // Notification channels send through the hub's own bindings, as the system client sil-notifications
-  // (docs/notifications.md); the alert engine reports channel failures via notify.setReporter().
-  const notify = new BindingChannelDispatcher({
-    snapshot: () => live.snapshot,
-    call: internalCaller({ upstream, choice, auth: createAuthDeps({ fetch: tokens.fetch }), usage: recorder, now: () => new Date(), limits: limitsRuntime.limiter, snapshot: () => live.snapshot, log: requestLog, errorLog: log, clientName: NOTIFICATIONS_CLIENT }),
-    log,
-  });
   // Inbound provider webhooks at /hooks/<provider-id> (docs/inbound-webhooks.md), replays remembered in data/state.
   const inbound = await startInboundHooks({ dataDir: opts.dataDir, live, events, audit, log, remoteAddress: remoteAddressOf(live) });
   closers.push(() => inbound.close());
-  // Policies (rate limits, quotas, budgets; docs/limits.md), counters kept in data/state/limits.json.
-  const limitsRuntime = await startLimits({ dataDir: opts.dataDir, live, log, audit, onBudgetAlert: (a) => events.emit('budget.threshold', { ...a, spent: Math.round(a.spent * 1e6) / 1e6 }) });
-  recorders.push(limitsRuntime.limiter);
-  closers.push(() => limitsRuntime.close());
+  // Outgoing webhooks (docs/webhooks.md): deliveries queued in data/state/webhooks, sent through the guarded lookup.
+  const webhooks = await startWebhooks({ dataDir: opts.dataDir, live, events, lookup, userAgent: `sil/${VERSION}`, log });
+  closers.push(() => webhooks.close());
   // Alerts (docs/alerts.md): policy rules and built-ins, kept in data/state/alerts.json, told to the channels and the bus.
   const alertsEnvMs = Number(process.env.SIL_ALERTS_EVALUATE_MS) || 0;
   const alertsEvaluateMs = opts.alerts?.evaluateMs ?? (alertsEnvMs > 0 ? Math.max(100, alertsEnvMs) : undefined);

@@ -11,8 +11,8 @@ import type { Resolve } from '../../core/private-address.ts';
 import type { AuditLog } from '../../observe/audit-log.ts';
 import type { LimitsView } from '../../limits/limits-view.ts';
 import type { AnalyticsSources } from '../../observe/analytics/sources.ts';
-import type { RecentHooks } from '../../inbound/recent-hooks.ts';
 import type { AlertEngine } from '../../observe/alerts/alert-engine.ts';
+import type { RecentHooks } from '../../inbound/recent-hooks.ts';
 import type { WebhookDispatcher } from '../../webhooks/dispatcher.ts';
 import type { HealthView } from '../../observe/health/types.ts';
 
@@ -42,10 +42,10 @@ export interface AdminDeps {
   limits?: LimitsView;
   /** What /api/analytics reads: the usage store, the live config, the limiter and the clock. */
   analytics?: AnalyticsSources;
-  /** The last inbound provider webhooks, for GET /api/hooks/recent (server/inbound). */
-  inboundHooks?: Pick<RecentHooks, 'list'>;
   /** The alert engine, for /api/alerts (docs/alerts.md). */
   alerts?: Pick<AlertEngine, 'list' | 'unread' | 'acknowledge' | 'silence' | 'unsilence' | 'silences'>;
+  /** The last inbound provider webhooks, for GET /api/hooks/recent (server/inbound). */
+  inboundHooks?: Pick<RecentHooks, 'list'>;
   /** Outgoing webhooks: endpoint states, the delivery log, replay (docs/webhooks.md). */
   webhooks?: WebhookDispatcher;
   /** The health monitor, for GET /api/health and the providers list's `health`. */

@@ -24,8 +24,8 @@ import { bundleRoutes } from './bundle-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { limitHandlers } from './limit-routes.ts';
 import { analyticsHandlers, analyticsReportRoute } from './analytics-routes.ts';
-import { hookHandlers } from './hook-routes.ts';
 import { alertHandlers } from './alert-routes.ts';
+import { hookHandlers } from './hook-routes.ts';
 import { webhookHandlers } from '../../webhooks/admin-routes.ts';
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
@@ -78,8 +78,8 @@ export function adminRouter(deps: AdminDeps): Router {
     ...openApiHandlers(),
     ...limitHandlers(deps),
     ...analyticsHandlers(deps),
-    ...hookHandlers(deps),
     ...alertHandlers(deps),
+    ...hookHandlers(deps),
     ...webhookHandlers(repo, () => deps.webhooks),
     ...healthHandlers(deps),
   };

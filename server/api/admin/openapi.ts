@@ -64,7 +64,10 @@ const ERROR_RESPONSES = {
 
 function operation(r: RouteSpec): Schema {
   const write = r.method !== 'get';
-  const params: Schema[] = [...r.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } }));
+  const params: Schema[] = [...r.path.matchAll(/:(\w+)/g)].map((m) => {
+    const own = r.params?.[m[1]];
+    return { name: m[1], in: 'path', required: true, ...(own ? { description: own.description } : {}), schema: { type: 'string', pattern: own?.pattern ?? '^[a-z0-9][a-z0-9-]{0,62}$' } };
+  });
   for (const q of r.query ?? []) params.push({ name: q.name, in: 'query', required: false, description: q.description, schema: { type: q.type ?? 'string' } });
   if (write) params.push({ name: 'If-Match', in: 'header', required: false, description: 'The base commit (instead of the body field `base`).', schema: { type: 'string' } });
   const status = String(r.status ?? 200);

@@ -19,7 +19,12 @@ export interface RouteSpec {
   /** Success status (default 200). */
   status?: number;
   query?: readonly QueryParam[];
+  /** Path parameters that are not names (the default pattern): their own pattern and description. */
+  params?: Readonly<Record<string, { pattern: string; description: string }>>;
 }
+
+/** An alert id is its rule and subject ("provider-down:openai-main", "policy:web/error-rate"...). */
+const ALERT_ID = { id: { pattern: '^.{1,300}$', description: 'The alert id as GET /api/alerts lists it (rule and subject; may hold `:` `/` `>` `=`), URL-encoded.' } } as const;
 
 const BASE_QUERY = [{ name: 'base', description: 'The commit the change is based on (instead of a body field or If-Match).' }] as const;
 /** The period and filters every /analytics route takes (docs/analytics.md). */
@@ -104,9 +109,9 @@ export const ROUTES = [
   { op: 'limits.get', method: 'get', path: '/limits', tag: 'status', summary: 'Policy counters (used of max per policy, scope and limit, with the period), refusals since start and recent budget alerts', response: 'LimitsStatus' },
   { op: 'alerts.list', method: 'get', path: '/alerts', tag: 'alerts', summary: 'Alerts: firing first (most severe, newest), then recently resolved; with the silences in force (docs/alerts.md)', response: 'AlertList', query: [{ name: 'state', description: 'firing or resolved.' }, { name: 'kind', description: 'Only this kind (policy, provider-down, key-rotation-due, ...).' }, { name: 'limit', description: 'At most this many (1-1000, default 200).', type: 'integer' }] },
   { op: 'alerts.unread', method: 'get', path: '/alerts/unread', tag: 'alerts', summary: 'How many alerts are firing and not acknowledged (the console\'s top bar)', response: 'AlertUnread' },
-  { op: 'alerts.ack', method: 'post', path: '/alerts/:id/ack', tag: 'alerts', summary: 'Acknowledge an alert (runtime state, no commit; the id URL-encoded)', response: 'AlertAnswer' },
-  { op: 'alerts.silence', method: 'post', path: '/alerts/:id/silence', tag: 'alerts', summary: 'Hold back an alert\'s notifications (or every alert of its kind) until a time; it still shows here', request: 'AlertSilenceRequest', response: 'AlertSilenceAnswer' },
-  { op: 'alerts.unsilence', method: 'delete', path: '/alerts/:id/silence', tag: 'alerts', summary: 'Lift the silences holding an alert (its own and its kind\'s)', response: 'AlertAnswer' },
+  { op: 'alerts.ack', method: 'post', path: '/alerts/:id/ack', tag: 'alerts', summary: 'Acknowledge an alert (runtime state, no commit; the id URL-encoded)', response: 'AlertAnswer', params: ALERT_ID },
+  { op: 'alerts.silence', method: 'post', path: '/alerts/:id/silence', tag: 'alerts', summary: 'Hold back an alert\'s notifications (or every alert of its kind) until a time; it still shows here', request: 'AlertSilenceRequest', response: 'AlertSilenceAnswer', params: ALERT_ID },
+  { op: 'alerts.unsilence', method: 'delete', path: '/alerts/:id/silence', tag: 'alerts', summary: 'Lift the silences holding an alert (its own and its kind\'s)', response: 'AlertAnswer', params: ALERT_ID },
   { op: 'health.list', method: 'get', path: '/health', tag: 'status', summary: 'Every provider\'s health: status, reason, last probe, traffic, circuit, keys, uptime (docs/health.md)', response: 'HealthList' },
   { op: 'health.get', method: 'get', path: '/health/:provider', tag: 'status', summary: 'One provider\'s health with its recent probes and status transitions', response: 'HealthDetail' },
   { op: 'analytics.overview', method: 'get', path: '/analytics/overview', tag: 'analytics', summary: 'Totals and a series per step: requests, success, latency percentiles, tokens, cost', response: 'AnalyticsOverview', query: ANALYTICS_QUERY },
