@@ -13,11 +13,13 @@ export interface KeyRotation {
   previousFingerprint: string;
 }
 
-/** Providers whose active default key is another key, or the same key with another secret, in `next`. */
+/** Providers (only: not webhook secrets) whose active default key is another key, or the same key with another secret, in `next`. */
 export function rotatedKeys(prev: ConfigSnapshot | null | undefined, next: ConfigSnapshot): KeyRotation[] {
   if (!prev) return [];
   const out: KeyRotation[] = [];
   for (const [id, ring] of next.keyrings) {
+    // The keyrings also hold outgoing webhooks' signing secrets (`webhook-<name>`): not provider keys.
+    if (!next.providers.has(id)) continue;
     const now = ring.defaultKey;
     const before = prev.keyrings.get(id)?.defaultKey;
     if (!now || !before) continue;

@@ -45,4 +45,15 @@ describe('key rotations between two snapshots', () => {
       { provider: 'stripe', environment: 'prod', keyId: 's1', fingerprint: 'sha256:dd…4444', previousKeyId: 's1', previousFingerprint: 'sha256:bb…2222' },
     ]);
   });
+
+  it('ignores keyrings that are not providers\' (an outgoing webhook\'s signing secret rotated)', () => {
+    const withHook = (hookKey: { id: string; fingerprint: string }) => {
+      const s = snap({ openai: { id: 'k1', fingerprint: 'sha256:aa…1111' } }) as unknown as { keyrings: Map<string, unknown> };
+      s.keyrings.set('webhook-ops', { defaultKey: hookKey });
+      return s as unknown as ConfigSnapshot;
+    };
+    const a = withHook({ id: 'primary', fingerprint: 'sha256:ee…5555' });
+    const b = withHook({ id: 'next', fingerprint: 'sha256:ff…6666' });
+    expect(rotatedKeys(a, b)).toEqual([]);
+  });
 });
