@@ -155,7 +155,7 @@ export interface DeliveryDetail extends DeliverySummary { body: string; attemptL
 export function lastOutcome(d: Pick<DeliverySummary, 'attempts' | 'lastStatus' | 'lastError'>, t: Translate): string {
   if (d.attempts === 0) return t('webhooks.delivery.notYet');
   const parts = [d.lastStatus === null ? t('webhooks.delivery.noAnswer') : `HTTP ${d.lastStatus}`];
-  if (d.lastError) parts.push(d.lastError);
+  if (d.lastError && d.lastError !== parts[0]) parts.push(d.lastError);
   return parts.join(' · ');
 }
 

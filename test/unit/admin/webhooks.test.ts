@@ -83,7 +83,8 @@ describe('endpoint status and deliveries', () => {
     const tEn = translate(en);
     const tAr = translate(ar);
     expect(lastOutcome({ attempts: 0, lastStatus: null }, tEn)).toBe('not attempted yet');
-    expect(lastOutcome({ attempts: 2, lastStatus: 500, lastError: 'HTTP 500' }, tEn)).toBe('HTTP 500 · HTTP 500');
+    expect(lastOutcome({ attempts: 2, lastStatus: 500, lastError: 'HTTP 500' }, tEn)).toBe('HTTP 500');
+    expect(lastOutcome({ attempts: 2, lastStatus: 302, lastError: 'redirect to /x' }, tEn)).toBe('HTTP 302 · redirect to /x');
     expect(lastOutcome({ attempts: 1, lastStatus: null, lastError: 'connect ECONNREFUSED' }, tAr)).toBe('لا رد · connect ECONNREFUSED');
     expect(prettyBody('{"type":"config.applied"}')).toBe('{\n  "type": "config.applied"\n}');
     expect(prettyBody('not json')).toBe('not json');
