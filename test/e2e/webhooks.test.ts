@@ -84,7 +84,7 @@ describe.skipIf(!hasChromium)('webhooks page in Chromium (e2e)', { timeout: 90_0
       scrollTo(0, 0);
     });
     // Times, ids, ports and fingerprints differ from run to run.
-    const mask = ['.wh-nowrap', '.wh-id', '.wh-url', '.wh-status .bd-muted', '.wh-key-list', '.wh-detail h3 code', '.wh-detail .wh-pre', '[data-testid=wh-replayed]', '.wh-detail p .bd-muted'].map((s) => p.locator(s));
+    const mask = ['.wh-nowrap', 'td:has(> .wh-id)', '.wh-attempts .wh-num', '.wh-next', '.wh-url', '.wh-status .bd-muted', '.wh-key-list', '.wh-detail h3 code', '.wh-detail .wh-pre', '[data-testid=wh-replayed]', '.wh-detail p .bd-muted'].map((s) => p.locator(s));
     await saveScreenshot(p, name, { fullPage: true, mask });
   }
 

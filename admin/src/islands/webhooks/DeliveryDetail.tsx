@@ -28,7 +28,7 @@ export default function DeliveryDetail({ id, f, tz, onClose, onReplayed }: Props
         <>
           <p>
             <span class={`wh-badge wh-state-${d.state}`}>{t(`webhooks.state.${d.state}`)}</span>{' '}
-            {d.state === 'pending' && d.nextAt ? t('webhooks.delivery.next', { time: when(f, d.nextAt, tz) }) : null}
+            {d.state === 'pending' && d.nextAt ? <span class="wh-next">{t('webhooks.delivery.next', { time: when(f, d.nextAt, tz) })}</span> : null}
             {d.reason ? <span dir="ltr">{t('webhooks.delivery.reason', { reason: d.reason })}</span> : null}
             {d.replayOf ? <span class="bd-muted"> {t('webhooks.delivery.replayOf', { id: '' })}<code dir="ltr">{d.replayOf}</code></span> : null}
           </p>
