@@ -41,6 +41,15 @@ describe('providers that trickle', () => {
     expect(ms).toBeGreaterThanOrEqual(LIMIT_MS - 50);
     expect(ms).toBeLessThan(LIMIT_MS + SLACK_MS);
   };
+  /**
+   * The provider's side is timed from when the request reached it, which on a loaded machine is
+   * up to a few tenths of a second after the hub started its clock: only "not long after the
+   * limit" is exact there (a run under load measured 1,413 ms for a 1,500 ms limit).
+   */
+  const expectReleasedAtLimit = (ms: number) => {
+    expect(ms).toBeGreaterThanOrEqual(LIMIT_MS - 300);
+    expect(ms).toBeLessThan(LIMIT_MS + SLACK_MS);
+  };
 
   /** The caller gets 504 SIL_PROXY_TIMEOUT at the limit, and the provider's side is let go at the limit too. */
   const expectTimeoutAtLimit = async (model: string) => {
@@ -48,7 +57,7 @@ describe('providers that trickle', () => {
     expect(res.status).toBe(504);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SIL_PROXY_TIMEOUT');
     expectCutAtLimit(performance.now() - started);
-    expectCutAtLimit(await released);
+    expectReleasedAtLimit(await released);
   };
 
   beforeAll(async () => {
@@ -77,7 +86,7 @@ describe('providers that trickle', () => {
     expectCutAtLimit(performance.now() - started);
     expect(res.status).toBe(504);
     expect(body.error.code).toBe('SIL_PROXY_TIMEOUT');
-    expectCutAtLimit(await released);
+    expectReleasedAtLimit(await released);
   });
 
   it('an adapted answer (read whole to translate) that trickles: 504 at the limit, not an internal error', async () => {
@@ -150,7 +159,7 @@ describe('providers that trickle', () => {
     expect(failure).toBeInstanceOf(Error);
     expect(received.join('')).toMatch(/^slow answer: x+$/);
     expectCutAtLimit(performance.now() - started);
-    expectCutAtLimit(await released);
+    expectReleasedAtLimit(await released);
   });
 
   it('an SSE stream that trickles: ends at the limit with an error event, never [DONE]', async () => {
@@ -166,6 +175,6 @@ describe('providers that trickle', () => {
     expect(text.startsWith('data: {"id":"c1"')).toBe(true);
     expect(text).toMatch(/event: error\ndata: \{"error":\{"message":"the provider's stream passed the binding's total time limit \(failover.timeoutMs\) and was cut off".*"code":"SIL_PROXY_STREAM_CUT"\}\}\n\n$/);
     expect(text).not.toContain('[DONE]');
-    expectCutAtLimit(await released);
+    expectReleasedAtLimit(await released);
   });
 });
