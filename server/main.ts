@@ -17,6 +17,7 @@ import { startKeyMaintenance } from './vault/key-maintenance.ts';
 import { HubEvents } from './events/hub-events.ts';
 import { startWebhooks, type WebhooksRuntime } from './webhooks/runtime.ts';
 import { rotatedKeys } from './events/config-events.ts';
+import { AppliedCommit } from './events/applied-commit.ts';
 import type { ConfigSnapshot } from './config/snapshot.ts';
 import { createUpstream } from './proxy/upstream.ts';
 import { guardedLookup } from './proxy/guarded-lookup.ts';
@@ -138,13 +139,14 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   audit({ type: 'hub.started', actor: 'system', detail: { version: VERSION } });
 
   // The runtime events (docs/events.md): health, alerts, limits, config, keys, inbound webhooks.
-  const events = new HubEvents({ onError: (err, e) => log(`events: a listener of ${e.type} failed: ${(err as Error)?.message ?? String(err)}`) });
+  const events = new HubEvents({ held: true, onError: (err, e) => log(`events: a listener of ${e.type} failed: ${(err as Error)?.message ?? String(err)}`) });
   const live = new LiveConfig();
+  const appliedCommit = await AppliedCommit.open(join(opts.dataDir, 'state', 'applied-commit.json'), log);
   let previous: ConfigSnapshot | null = null;
   live.on('loaded', (s) => {
     log(`config: live at ${s.commit.slice(0, 7)} (${s.providers.size} providers, ${s.bindings.size} bindings)`);
     audit({ type: 'config.loaded', actor: 'system', detail: { commit: s.commit, providers: s.providers.size, bindings: s.bindings.size } });
-    events.emit('config.applied', { commit: s.commit, providers: s.providers.size, bindings: s.bindings.size });
+    if (appliedCommit.applied(s.commit)) events.emit('config.applied', { commit: s.commit, providers: s.providers.size, bindings: s.bindings.size });
     for (const k of rotatedKeys(previous, s)) events.emit('key.rotated', { ...k }, k.environment || undefined);
     previous = s;
   });
@@ -243,6 +245,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     hooks: inbound.route,
     ...(opts.consoleDir === null ? {} : { console: consoleStatic({ root: opts.consoleDir ?? fileURLToPath(new URL('../admin/dist/', import.meta.url)), log }) }),
   });
+  // Every listener is attached: the events of the start (the first config load) go out now.
+  events.release();
   const limits = resolveLimits(opts.limits, openFilesLimit());
   const server = createServer(serverOptions(limits), app.callback());
   applyServerLimits(server, limits, log);

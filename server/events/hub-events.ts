@@ -34,10 +34,20 @@ export class HubEvents {
   readonly #listeners = new Set<HubEventListener>();
   readonly #onError: (err: unknown, event: HubEvent) => void;
   readonly #now: () => number;
+  /** Events emitted while held (the hub starting: its first config load comes before the listeners). */
+  #held: HubEvent[] | null;
 
-  constructor(opts: { onError?: (err: unknown, event: HubEvent) => void; now?: () => number } = {}) {
+  constructor(opts: { onError?: (err: unknown, event: HubEvent) => void; now?: () => number; held?: boolean } = {}) {
     this.#onError = opts.onError ?? (() => {});
     this.#now = opts.now ?? Date.now;
+    this.#held = opts.held ? [] : null;
+  }
+
+  /** Hands the events emitted while held to the listeners there are now, in order, and stops holding. */
+  release(): void {
+    const held = this.#held;
+    this.#held = null;
+    for (const e of held ?? []) this.#deliver(e);
   }
 
   /** Adds a listener; answers a function that removes it. */
@@ -48,6 +58,12 @@ export class HubEvents {
 
   emit(type: HubEventType, data: Record<string, unknown>, environment?: string): HubEvent {
     const event: HubEvent = { id: newEventId(), type, at: this.#now(), ...(environment ? { environment } : {}), data };
+    if (this.#held) this.#held.push(event);
+    else this.#deliver(event);
+    return event;
+  }
+
+  #deliver(event: HubEvent): void {
     for (const l of this.#listeners) {
       try {
         l(event);
@@ -55,7 +71,6 @@ export class HubEvents {
         this.#onError(err, event);
       }
     }
-    return event;
   }
 }
 

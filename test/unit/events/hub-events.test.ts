@@ -19,6 +19,19 @@ describe('hub events', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('holds what is emitted while the hub starts and hands it, in order, to the listeners there are at release', () => {
+    const bus = new HubEvents({ held: true });
+    const early = bus.emit('config.applied', { commit: 'a' });
+    bus.emit('key.rotated', { provider: 'openai' });
+    const seen: string[] = [];
+    bus.on((e) => seen.push(`${e.type} ${e.id === early.id ? 'same id' : e.id}`.split(' evt_')[0]!));
+    expect(seen).toEqual([]);
+    bus.release();
+    expect(seen).toEqual(['config.applied same id', 'key.rotated']);
+    bus.emit('config.applied', { commit: 'b' });
+    expect(seen).toHaveLength(3);
+  });
+
   it('makes unique ids and matches subscription patterns', () => {
     expect(new Set(Array.from({ length: 1000 }, newEventId)).size).toBe(1000);
     expect(eventMatches('*', 'alert.firing')).toBe(true);
