@@ -8,6 +8,7 @@ export class AppliedCommit {
   readonly #log: (line: string) => void;
   #last: string | undefined;
   #first = true;
+  #writing: Promise<void> = Promise.resolve();
 
   private constructor(path: string, last: string | undefined, log: (line: string) => void) {
     this.#path = path;
@@ -35,8 +36,13 @@ export class AppliedCommit {
     this.#first = false;
     if (commit !== this.#last) {
       this.#last = commit;
-      writeJsonFile(this.#path, { commit }).catch((err: Error) => this.#log(`events: cannot record the applied commit: ${err.message}`));
+      this.#writing = this.#writing.then(() => writeJsonFile(this.#path, { commit })).catch((err: Error) => this.#log(`events: cannot record the applied commit: ${err.message}`));
     }
     return !repeat;
+  }
+
+  /** Resolves when the commits recorded so far are on disk. */
+  written(): Promise<void> {
+    return this.#writing;
   }
 }

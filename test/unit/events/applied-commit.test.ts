@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { AppliedCommit } from '../../../server/events/applied-commit.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 
-const settle = () => new Promise((r) => setTimeout(r, 50));
-
 describe('the commit applied last', () => {
   it('is news on a first start, not on a restart on the same commit, and news again for a commit pushed while stopped', async () => {
     const tmp = tempDir('sil-applied-');
@@ -14,11 +12,11 @@ describe('the commit applied last', () => {
       const first = await AppliedCommit.open(path, () => {});
       expect(first.applied('a'.repeat(40))).toBe(true);
       expect(first.applied('b'.repeat(40))).toBe(true);
-      await settle();
+      await first.written();
       const restart = await AppliedCommit.open(path, () => {});
       expect(restart.applied('b'.repeat(40))).toBe(false);
       expect(restart.applied('c'.repeat(40))).toBe(true);
-      await settle();
+      await restart.written();
       const pushedWhileStopped = await AppliedCommit.open(path, () => {});
       expect(pushedWhileStopped.applied('d'.repeat(40))).toBe(true);
     } finally {
