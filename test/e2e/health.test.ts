@@ -67,6 +67,8 @@ describe.skipIf(!hasChromium)('health views in Chromium (e2e)', { timeout: 120_0
     page = await context.newPage();
     const token = hub.setupLink.split('#')[1];
     await page.goto(`${hub.url}/login`);
+    // The page's own session call settles first: its cookie would otherwise replace the one whose CSRF token the setup call sends.
+    await page.waitForLoadState('networkidle');
     const { totpSecret } = (await api('POST', '/api/setup/start', { token })).body;
     await api('POST', '/api/setup/complete', { token, password: PASSWORD, totp: totpCode(totpSecret, Date.now()) });
     let base = (await api('GET', '/api/providers')).body.commit as string;

@@ -80,6 +80,8 @@ describe.skipIf(!hasChromium)('policies screen in Chromium (e2e)', { timeout: 90
     // The owner, set up through the API of the one-time link (console-auth.test.ts does it in the UI).
     const token = hub.setupLink.split('#')[1];
     await page.goto(`${hub.url}/login`);
+    // The page's own session call settles first: its cookie would otherwise replace the one whose CSRF token the setup call sends.
+    await page.waitForLoadState('networkidle');
     const { totpSecret } = (await api<Record<string, string>>('POST', '/api/setup/start', { token })).body;
     await api('POST', '/api/setup/complete', { token, password: PASSWORD, totp: totpCode(totpSecret, Date.now()) });
     // A provider on the mock with a key, a binding with one target, and a client without a policy.

@@ -96,6 +96,8 @@ describe.skipIf(!hasChromium)('webhooks page in Chromium (e2e)', { timeout: 90_0
     page = await context.newPage();
     const token = hub.setupLink.split('#')[1];
     await page.goto(`${hub.url}/login`);
+    // The page's own session call settles first: its cookie would otherwise replace the one whose CSRF token the setup call sends.
+    await page.waitForLoadState('networkidle');
     const { totpSecret } = (await api<Record<string, string>>('POST', '/api/setup/start', { token })).body;
     await api('POST', '/api/setup/complete', { token, password: PASSWORD, totp: totpCode(totpSecret, Date.now()) });
   }, 120_000);
