@@ -8,6 +8,7 @@ import { baseUrlIssues } from './base-url-check.ts';
 import { bindingIssues } from './binding-check.ts';
 import { secretsIssues } from './secrets-check.ts';
 import { cidrIssues } from './cidr-check.ts';
+import { channelIssues } from './channel-check.ts';
 import { isTimeZone } from '../core/time-zone.ts';
 import { catalogKeyFormats, plaintextSecretIssues } from './plaintext-secret-check.ts';
 import type { ConfigModel } from './config-model.ts';
@@ -98,21 +99,3 @@ export function crossCheck(model: ConfigModel, catalog: Catalog): CrossCheckResu
   return { issues, definitions };
 }
 
-/** Notification channels send through bindings; policy alerts name channels. */
-function channelIssues(model: ConfigModel): ConfigIssue[] {
-  const out: ConfigIssue[] = [];
-  const { value, file, path } = model.settings!;
-  const channels = value.notifications?.channels ?? [];
-  channels.forEach((c, i) => {
-    if (c.binding && !model.bindings.has(c.binding) && !model.broken.has(`bindings/${c.binding}`)) {
-      out.push(issue(path, file.at(['notifications', 'channels', i, 'binding']), 'SIL_CONFIG_REFERENCE', `channel "${c.name}" sends through binding "${c.binding}", which does not exist${didYouMean(c.binding, model.bindings.keys())}`));
-    }
-  });
-  const names = channels.map((c) => c.name);
-  for (const { value: p, file: pf, path: pp } of model.policies.values()) {
-    (p.alerts ?? []).forEach((a, i) => (a.channels ?? []).forEach((ch, j) => {
-      if (!names.includes(ch)) out.push(issue(pp, pf.at(['alerts', i, 'channels', j]), 'SIL_CONFIG_REFERENCE', `alert channel "${ch}" is not declared in sil.yaml notifications.channels${didYouMean(ch, names)}`));
-    }));
-  }
-  return out;
-}

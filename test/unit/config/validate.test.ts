@@ -174,12 +174,23 @@ describe('validator, further rules', () => {
   });
 
   it('checks notification channel bindings and alert channels', async () => {
-    const settings = `${SETTINGS}notifications:\n  channels:\n    - { name: ops-sms, type: sms, binding: sms }\n`;
+    const settings = `${SETTINGS}notifications:\n  channels:\n    - { name: ops-sms, type: sms, binding: sms, to: "+15550100", from: "+15550199" }\n`;
     const policy = 'name: default\nalerts:\n  - { metric: error-rate, threshold: 0.1, channels: [ops-sms, pager] }\n';
     const out = await lines({ ...MINIMAL, 'sil.yaml': settings, 'policies/default.yaml': policy });
     expect(out).toEqual([
       expect.stringMatching(/^policies\/default\.yaml:3:\d+: alert channel "pager" is not declared in sil\.yaml notifications\.channels/),
       expect.stringMatching(/^sil\.yaml:5:\d+: channel "ops-sms" sends through binding "sms", which does not exist/),
+    ]);
+  });
+
+  it('refuses a channel that could never send: no recipient or sender, or a binding to providers of another kind', async () => {
+    const settings = `${SETTINGS}notifications:\n  channels:\n    - { name: ops-mail, type: email, binding: chat }\n    - { name: tg, type: telegram, binding: chat, to: "12345" }\n`;
+    const out = await lines({ ...MINIMAL, 'sil.yaml': settings });
+    expect(out).toEqual([
+      expect.stringMatching(/^sil\.yaml:5:\d+: email channel "ops-mail" has no recipient \(to\) \[SIL_CONFIG_SCHEMA\] hint: add to: <an email address/),
+      expect.stringMatching(/^sil\.yaml:5:\d+: email channel "ops-mail" has no sender \(from\)/),
+      expect.stringMatching(/^sil\.yaml:5:\d+: email channel "ops-mail" sends through binding "chat", whose target 1 \(openai-main\) is of template openai, not sendgrid or mandrill \[SIL_CONFIG_REFERENCE\]/),
+      expect.stringMatching(/^sil\.yaml:6:\d+: telegram channel "tg" sends through binding "chat", whose target 1 \(openai-main\) is of template openai, not telegram/),
     ]);
   });
 
