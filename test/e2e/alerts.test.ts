@@ -7,11 +7,11 @@
 // scroll. axe-core on each view; screenshots docs/screenshots/alerts.png and alerts-ar.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { totpCode } from '../../server/api/owner/totp.ts';
 import { ensureConsoleBuilt } from '../../scripts/build-console.ts';
 import { startMockUpstream, type MockUpstream } from '../helpers/mock-upstream.ts';
 import { startSil, type E2eHub } from './hub.ts';
 import { hasChromium, launchBrowser, newContext, arabicContext, saveScreenshot, seriousViolations, type PageProblems } from './browser.ts';
+import { pageApi, pageChange, setUpOwner } from './page-api.ts';
 
 declare const document: any;
 declare function scrollTo(x: number, y: number): void;
@@ -20,7 +20,6 @@ const PASSWORD = 'correct horse battery staple';
 const RULE = 'policy:watch/error-rate>=0.5';
 const KEY_ALERT = 'key-expiring:openai-main/primary';
 
-interface Answer<T = Record<string, any>> { status: number; body: T }
 
 if (!hasChromium) console.warn('alerts e2e: skipped — /usr/bin/chromium is missing (apt-get install chromium; .ci/run installs it)');
 
@@ -33,18 +32,8 @@ describe.skipIf(!hasChromium)('notification centre in Chromium (e2e)', { timeout
   let page: Page;
   let clientToken = '';
 
-  function api<T = Record<string, any>>(method: string, path: string, body?: unknown): Promise<Answer<T>> {
-    return page.evaluate(async ([m, u, b]) => {
-      const s = (await (await fetch('/api/session')).json()) as { csrfToken: string };
-      const r = await fetch(u as string, { method: m as string, headers: { 'content-type': 'application/json', 'x-sil-csrf': s.csrfToken }, body: b === undefined ? undefined : JSON.stringify(b) });
-      return { status: r.status, body: (await r.json()) as T };
-    }, [method, path, body] as const) as Promise<Answer<T>>;
-  }
-  async function change(method: string, path: string, body: Record<string, unknown>, base: string): Promise<string> {
-    const r = await api(method, path, { base, ...body });
-    expect(r.status, `${method} ${path}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
-    return r.body.commit as string;
-  }
+  const api = <T = Record<string, any>>(method: string, path: string, body?: unknown) => pageApi<T>(page, method, path, body);
+  const change = (method: string, path: string, body: Record<string, unknown>, base: string) => pageChange(page, method, path, body, base);
   const chat = () => fetch(`${hub.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${clientToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hello' }] }) }).then((r) => r.text());
   async function open(p: Page, path: string): Promise<void> {
     await p.goto(`${hub.url}${path}`);
@@ -75,12 +64,7 @@ describe.skipIf(!hasChromium)('notification centre in Chromium (e2e)', { timeout
     }
     ({ context, problems } = await newContext(browser));
     page = await context.newPage();
-    const token = hub.setupLink.split('#')[1];
-    await page.goto(`${hub.url}/login`);
-    // The page's own session call settles first: its cookie would otherwise replace the one whose CSRF token the setup call sends.
-    await page.waitForLoadState('networkidle');
-    const { totpSecret } = (await api<Record<string, string>>('POST', '/api/setup/start', { token })).body;
-    await api('POST', '/api/setup/complete', { token, password: PASSWORD, totp: totpCode(totpSecret, Date.now()) });
+    await setUpOwner(page, hub, PASSWORD);
     let base = (await api('GET', '/api/providers')).body.commit as string;
     base = await change('POST', '/api/providers', { provider: { id: 'openai-main', template: 'openai', environment: 'prod', connection: { baseUrl: upstream.url } } }, base);
     const expires = new Date(Date.now() + 5 * 86_400_000 + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');

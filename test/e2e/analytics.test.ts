@@ -10,12 +10,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { totpCode } from '../../server/api/owner/totp.ts';
 import { ensureConsoleBuilt } from '../../scripts/build-console.ts';
 import { fieldValue } from '../../admin/src/lib/analytics.ts';
 import { startMockUpstream, chatCompletion, type MockUpstream } from '../helpers/mock-upstream.ts';
 import { startSil, type E2eHub } from './hub.ts';
 import { hasChromium, launchBrowser, newContext, arabicContext, saveScreenshot, seriousViolations, type PageProblems } from './browser.ts';
+import { pageApi, pageChange, setUpOwner } from './page-api.ts';
 
 // Browser globals of the functions passed to page.evaluate (the root tsconfig has no DOM library).
 declare const document: any;
@@ -29,7 +29,6 @@ const FAILED_REQUESTS = 2;
 const ARABIC_INDIC = /[\u0660-\u0669]/;
 const DAY = 86_400_000;
 
-interface Answer<T = Record<string, any>> { status: number; body: T }
 
 if (!hasChromium) console.warn('analytics e2e: skipped — /usr/bin/chromium is missing (apt-get install chromium; .ci/run installs it)');
 
@@ -41,19 +40,8 @@ describe.skipIf(!hasChromium)('analytics screens and the printable report in Chr
   let problems: PageProblems;
   let page: Page;
 
-  /** A call of the admin API from the page: the owner's session cookie and CSRF token. */
-  function api<T = Record<string, any>>(p: Page, method: string, path: string, body?: unknown): Promise<Answer<T>> {
-    return p.evaluate(async ([m, u, b]) => {
-      const s = (await (await fetch('/api/session')).json()) as { csrfToken: string };
-      const r = await fetch(u as string, { method: m as string, headers: { 'content-type': 'application/json', 'x-sil-csrf': s.csrfToken }, body: b === undefined ? undefined : JSON.stringify(b) });
-      return { status: r.status, body: (await r.json()) as T };
-    }, [method, path, body] as const) as Promise<Answer<T>>;
-  }
-  async function change(method: string, path: string, body: Record<string, unknown>, base: string): Promise<string> {
-    const r = await api(page, method, path, { base, ...body });
-    expect(r.status, `${method} ${path}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
-    return r.body.commit as string;
-  }
+  const api = <T = Record<string, any>>(p: Page, method: string, path: string, body?: unknown) => pageApi<T>(p, method, path, body);
+  const change = (method: string, path: string, body: Record<string, unknown>, base: string) => pageChange(page, method, path, body, base);
   const chat = (token: string) =>
     fetch(`${hub.url}/v1/chat/completions`, {
       method: 'POST',
@@ -89,13 +77,7 @@ describe.skipIf(!hasChromium)('analytics screens and the printable report in Chr
     [hub, browser] = await Promise.all([startSil(), launchBrowser()]);
     ({ context, problems } = await newContext(browser, { acceptDownloads: true }));
     page = await context.newPage();
-    // The owner, set up through the API of the one-time link (console-auth.test.ts does it in the UI).
-    const token = hub.setupLink.split('#')[1];
-    await page.goto(`${hub.url}/login`);
-    // The page's own session call settles first: its cookie would otherwise replace the one whose CSRF token the setup call sends.
-    await page.waitForLoadState('networkidle');
-    const { totpSecret } = (await api<Record<string, string>>(page, 'POST', '/api/setup/start', { token })).body;
-    await api(page, 'POST', '/api/setup/complete', { token, password: PASSWORD, totp: totpCode(totpSecret, Date.now()) });
+    await setUpOwner(page, hub, PASSWORD);
     // A provider on the mock, its key, a binding with one target (no backup) and a client.
     let base = (await api(page, 'GET', '/api/providers')).body.commit as string;
     base = await change('POST', '/api/providers', { provider: { id: 'openai-main', template: 'openai', environment: 'prod', connection: { baseUrl: upstream.url } } }, base);

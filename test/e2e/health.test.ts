@@ -5,11 +5,11 @@
 // docs/screenshots/health.png and health-list.png. Skipped when /usr/bin/chromium is missing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { totpCode } from '../../server/api/owner/totp.ts';
 import { ensureConsoleBuilt } from '../../scripts/build-console.ts';
 import { startMockUpstream, type MockUpstream } from '../helpers/mock-upstream.ts';
 import { startSil, type E2eHub } from './hub.ts';
 import { hasChromium, launchBrowser, newContext, saveScreenshot, seriousViolations, type PageProblems } from './browser.ts';
+import { pageApi, pageChange, setUpOwner } from './page-api.ts';
 
 declare const document: any;
 declare function scrollTo(x: number, y: number): void;
@@ -30,18 +30,8 @@ describe.skipIf(!hasChromium)('health views in Chromium (e2e)', { timeout: 120_0
   let badDown = false;
   const previous = { interval: process.env.SIL_HEALTH_INTERVAL_MS, probes: process.env.SIL_HEALTH_PROBES };
 
-  function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    return page.evaluate(async ([m, u, b]) => {
-      const s = (await (await fetch('/api/session')).json()) as { csrfToken: string };
-      const r = await fetch(u as string, { method: m as string, headers: { 'content-type': 'application/json', 'x-sil-csrf': s.csrfToken }, body: b === undefined ? undefined : JSON.stringify(b) });
-      return { status: r.status, body: await r.json() };
-    }, [method, path, body] as const);
-  }
-  async function change(method: string, path: string, body: Record<string, unknown>, base: string): Promise<string> {
-    const r = await api(method, path, { base, ...body });
-    expect(r.status, `${method} ${path}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
-    return r.body.commit as string;
-  }
+  const api = <T = Record<string, any>>(method: string, path: string, body?: unknown) => pageApi<T>(page, method, path, body);
+  const change = (method: string, path: string, body: Record<string, unknown>, base: string) => pageChange(page, method, path, body, base);
   async function open(p: Page, path: string): Promise<void> {
     await p.goto(`${hub.url}${path}`);
     await p.waitForSelector('body[data-session=ok]');
@@ -65,12 +55,7 @@ describe.skipIf(!hasChromium)('health views in Chromium (e2e)', { timeout: 120_0
     }
     ({ context, problems } = await newContext(browser));
     page = await context.newPage();
-    const token = hub.setupLink.split('#')[1];
-    await page.goto(`${hub.url}/login`);
-    // The page's own session call settles first: its cookie would otherwise replace the one whose CSRF token the setup call sends.
-    await page.waitForLoadState('networkidle');
-    const { totpSecret } = (await api('POST', '/api/setup/start', { token })).body;
-    await api('POST', '/api/setup/complete', { token, password: PASSWORD, totp: totpCode(totpSecret, Date.now()) });
+    await setUpOwner(page, hub, PASSWORD);
     let base = (await api('GET', '/api/providers')).body.commit as string;
     for (const [id, mock] of [['openai-main', good], ['openai-backup', bad]] as const) {
       base = await change('POST', '/api/providers', { provider: { id, name: id, template: 'openai', environment: 'prod', connection: { baseUrl: mock.url } } }, base);

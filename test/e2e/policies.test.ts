@@ -7,11 +7,11 @@
 // docs/screenshots/. Skipped, saying so, when /usr/bin/chromium is missing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { totpCode } from '../../server/api/owner/totp.ts';
 import { ensureConsoleBuilt } from '../../scripts/build-console.ts';
 import { startMockUpstream, chatCompletion, type MockUpstream } from '../helpers/mock-upstream.ts';
 import { startSil, type E2eHub } from './hub.ts';
 import { hasChromium, launchBrowser, newContext, arabicContext, saveScreenshot, seriousViolations, type PageProblems } from './browser.ts';
+import { pageApi, pageChange, setUpOwner } from './page-api.ts';
 
 // Browser globals of the functions passed to page.evaluate (the root tsconfig has no DOM library).
 declare const document: any;
@@ -21,7 +21,6 @@ declare function scrollTo(x: number, y: number): void;
 const PASSWORD = 'correct horse battery staple';
 const ARABIC_INDIC = /[\u0660-\u0669]/;
 
-interface Answer<T = Record<string, any>> { status: number; body: T }
 
 if (!hasChromium) console.warn('policies e2e: skipped — /usr/bin/chromium is missing (apt-get install chromium; .ci/run installs it)');
 
@@ -35,19 +34,8 @@ describe.skipIf(!hasChromium)('policies screen in Chromium (e2e)', { timeout: 90
   let clientToken = '';
   let sent = 0;
 
-  /** A call of the admin API from the page: the owner's session cookie and CSRF token. */
-  function api<T = Record<string, any>>(method: string, path: string, body?: unknown): Promise<Answer<T>> {
-    return page.evaluate(async ([m, u, b]) => {
-      const s = (await (await fetch('/api/session')).json()) as { csrfToken: string };
-      const r = await fetch(u as string, { method: m as string, headers: { 'content-type': 'application/json', 'x-sil-csrf': s.csrfToken }, body: b === undefined ? undefined : JSON.stringify(b) });
-      return { status: r.status, body: (await r.json()) as T };
-    }, [method, path, body] as const) as Promise<Answer<T>>;
-  }
-  async function change(method: string, path: string, body: Record<string, unknown>, base: string): Promise<string> {
-    const r = await api(method, path, { base, ...body });
-    expect(r.status, `${method} ${path}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
-    return r.body.commit as string;
-  }
+  const api = <T = Record<string, any>>(method: string, path: string, body?: unknown) => pageApi<T>(page, method, path, body);
+  const change = (method: string, path: string, body: Record<string, unknown>, base: string) => pageChange(page, method, path, body, base);
   const chat = () =>
     fetch(`${hub.url}/v1/chat/completions`, {
       method: 'POST',
@@ -77,13 +65,7 @@ describe.skipIf(!hasChromium)('policies screen in Chromium (e2e)', { timeout: 90
     [hub, browser] = await Promise.all([startSil(), launchBrowser()]);
     ({ context, problems } = await newContext(browser));
     page = await context.newPage();
-    // The owner, set up through the API of the one-time link (console-auth.test.ts does it in the UI).
-    const token = hub.setupLink.split('#')[1];
-    await page.goto(`${hub.url}/login`);
-    // The page's own session call settles first: its cookie would otherwise replace the one whose CSRF token the setup call sends.
-    await page.waitForLoadState('networkidle');
-    const { totpSecret } = (await api<Record<string, string>>('POST', '/api/setup/start', { token })).body;
-    await api('POST', '/api/setup/complete', { token, password: PASSWORD, totp: totpCode(totpSecret, Date.now()) });
+    await setUpOwner(page, hub, PASSWORD);
     // A provider on the mock with a key, a binding with one target, and a client without a policy.
     let base = (await api('GET', '/api/providers')).body.commit as string;
     base = await change('POST', '/api/providers', { provider: { id: 'openai-main', template: 'openai', environment: 'prod', connection: { baseUrl: upstream.url } } }, base);
