@@ -1,9 +1,9 @@
 // data/state/inbound-replay.json: the replay memory on disk, written off the request path
 // (every 2 s when it changed, and at close) to a synced temporary file renamed over the old one.
 // A kill -9 loses at most the last interval's entries.
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { ReplayEntry, ReplayMemory } from './replay-memory.ts';
+import { writeStateFile } from '../config/state-file.ts';
 
 export async function readReplayFile(path: string, log: (line: string) => void): Promise<ReplayEntry[]> {
   let text: string;
@@ -24,21 +24,7 @@ export async function readReplayFile(path: string, log: (line: string) => void):
 }
 
 export async function writeReplayFile(path: string, entries: ReplayEntry[], now: number): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fh = await open(tmp, 'w', 0o600);
-  try {
-    await fh.writeFile(JSON.stringify({ version: 1, savedAt: now, entries }));
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeStateFile(path, JSON.stringify({ version: 1, savedAt: now, entries }));
 }
 
 export class ReplayFlusher {

@@ -4,10 +4,10 @@
 // half of one). Read once at start; ended windows and drained buckets are dropped.
 // A `kill -9` loses what was counted since the last write (at most the flush interval, default
 // 2 s) and keeps the tokens reserved by requests in flight (counted at their estimate).
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { CounterEntry } from './counter-store.ts';
 import type { MemoryCounterStore } from './memory-counter-store.ts';
+import { writeStateFile } from '../config/state-file.ts';
 
 interface CounterFileShape {
   version: 1;
@@ -35,22 +35,8 @@ export async function readCounterFile(path: string, log: (line: string) => void)
 }
 
 export async function writeCounterFile(path: string, counters: CounterEntry[], now: number): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
   const body: CounterFileShape = { version: 1, savedAt: now, counters };
-  const fh = await open(tmp, 'w', 0o600);
-  try {
-    await fh.writeFile(JSON.stringify(body));
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeStateFile(path, JSON.stringify(body));
 }
 
 export interface FlusherOptions {

@@ -1,10 +1,10 @@
 // The monitor's history on disk: data/state/health.json — each provider's last status and recent
 // probe results, and the status transitions of the last 30 days. Written atomically (temp file,
 // fsync, rename) in batches by the monitor, read once at start.
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { HealthStatus, ProbeResult } from './types.ts';
 import type { Transition } from './uptime.ts';
+import { writeStateFile } from '../../config/state-file.ts';
 
 export const KEEP_TRANSITIONS_MS = 30 * 86_400_000;
 export const MAX_TRANSITIONS = 20_000;
@@ -60,19 +60,5 @@ export function pruneTransitions(all: Transition[], now: number): Transition[] {
 }
 
 export async function writeHealthFile(path: string, file: HealthFile): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fh = await open(tmp, 'w', 0o600);
-  try {
-    await fh.writeFile(JSON.stringify(file));
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeStateFile(path, JSON.stringify(file));
 }
