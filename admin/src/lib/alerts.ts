@@ -4,27 +4,12 @@
 import { api } from './api.ts';
 import type { Formats } from './analytics-format.ts';
 
-export type AlertKind = 'policy' | 'provider-down' | 'key-rotation-due' | 'key-rotation-overdue' | 'key-expiring' | 'config-rejected' | 'budget' | 'channel-failed' | 'webhook-disabled';
+export type { AlertKind } from '../../../server/observe/alerts/types.ts';
+import type { Alert, AlertKind, AlertSeverity } from '../../../server/observe/alerts/types.ts';
 export const ALERT_KINDS: readonly AlertKind[] = ['provider-down', 'policy', 'budget', 'config-rejected', 'key-rotation-overdue', 'key-rotation-due', 'key-expiring', 'channel-failed', 'webhook-disabled'];
-export type Severity = 'info' | 'warning' | 'critical';
-
-export interface AlertItem {
-  id: string;
-  kind: AlertKind;
-  severity: Severity;
-  subject: string;
-  title: string;
-  detail: string;
-  state: 'firing' | 'resolved';
-  firedAt: number;
-  resolvedAt?: number;
-  lastSeenAt: number;
-  count: number;
-  acknowledgedAt?: number;
-  silencedUntil?: number;
-  channels: string[];
-  evidence?: Record<string, string | number>;
-}
+export type Severity = AlertSeverity;
+/** An alert as GET /api/alerts answers it (server/observe/alerts/types.ts). */
+export type AlertItem = Alert;
 
 export interface AlertList { at: number; unread: number; alerts: AlertItem[] }
 export interface AlertUnread { at: number; unread: number; firing: number; critical: number }
