@@ -15,6 +15,7 @@ export function deliverySummary(d: Delivery) {
     createdAt: iso(d.createdAt),
     attempts: d.attempts.length,
     lastStatus: last ? last.status : null,
+    ...(last ? { lastMs: last.ms } : {}),
     ...(last?.error ? { lastError: last.error } : {}),
     nextAt: iso(d.nextAt),
     ...(d.reason ? { reason: d.reason } : {}),

@@ -83,7 +83,7 @@ function webhookSchemas(): Record<string, Schema> {
   const view = { allOf: [ref('WebhookSubscription')], properties: { state, signing } };
   const summary = obj({
     id: str('dlv_...: this delivery.'), webhookId: str('The webhook-id header (the event id), the same for every attempt and replay.'), webhook: str(), type: str(),
-    state: str('pending, delivered or failed.', { enum: ['pending', 'delivered', 'failed'] }), createdAt: str(), attempts: int(), lastStatus: { type: ['integer', 'null'] }, lastError: str(),
+    state: str('pending, delivered or failed.', { enum: ['pending', 'delivered', 'failed'] }), createdAt: str(), attempts: int(), lastStatus: { type: ['integer', 'null'] }, lastMs: int('The last attempt\'s duration in ms; absent before the first attempt.'), lastError: str(),
     nextAt: { type: ['string', 'null'] }, reason: str(), replayOf: str(),
   }, ['id', 'webhookId', 'webhook', 'type', 'state', 'createdAt', 'attempts', 'lastStatus', 'nextAt']);
   const attempt = obj({ at: str(), status: { type: ['integer', 'null'] }, ms: int(), error: str(), response: str('The start of the answer, at most 1 KB.') }, ['at', 'status', 'ms']);
