@@ -4,9 +4,12 @@
 // commit → a config.applied that verifies with the standardwebhooks package and shows in the
 // delivery log; the receiver failing once → the delivery pending with HTTP 500, replayed from the
 // console → a second request with the same webhook-id; the secret rotated (shown once, the next
-// delivery verifies with it); Arabic right to left; a phone without sideways scroll. axe-core on
-// each view; screenshots docs/screenshots/webhooks.png and webhooks-ar.png.
+// delivery verifies with it); a Razorpay provider's webhooks posted to /hooks/<id>, one signed as
+// Razorpay documents and one with a bad signature, listed under "Received from providers" with
+// their verdicts; Arabic right to left; a phone without sideways scroll. axe-core on each view;
+// screenshots docs/screenshots/webhooks.png, webhooks-inbound.png and webhooks-ar.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -20,6 +23,7 @@ declare const document: any;
 declare function scrollTo(x: number, y: number): void;
 
 const PASSWORD = 'correct horse battery staple';
+const RAZORPAY_SECRET = 'e2eRazorpayWebhookSecret01';
 interface Answer<T = Record<string, any>> { status: number; body: T }
 interface Received { headers: IncomingHttpHeaders; body: string; status: number }
 
@@ -84,7 +88,7 @@ describe.skipIf(!hasChromium)('webhooks page in Chromium (e2e)', { timeout: 90_0
       scrollTo(0, 0);
     });
     // Times, ids, ports and fingerprints differ from run to run.
-    const mask = ['.wh-nowrap', 'td:has(> .wh-id)', '.wh-attempts .wh-num', '.wh-next', '.wh-url', '.wh-status .bd-muted', '.wh-key-list', '.wh-detail h3 code', '.wh-detail .wh-pre', '[data-testid=wh-replayed]', '.wh-detail p .bd-muted'].map((s) => p.locator(s));
+    const mask = ['.wh-nowrap', 'td:has(> .wh-id)', '.wh-attempts .wh-num', '.wh-log-table .wh-ms', '.wh-next', '.wh-url', '.wh-status .bd-muted', '.wh-key-list', '.wh-detail h3 code', '.wh-detail .wh-pre', '[data-testid=wh-replayed]', '[data-testid=wh-updated]', '.wh-detail p .bd-muted'].map((s) => p.locator(s));
     await saveScreenshot(p, name, { fullPage: true, mask });
   }
 
@@ -111,7 +115,9 @@ describe.skipIf(!hasChromium)('webhooks page in Chromium (e2e)', { timeout: 90_0
   it('creates a subscription in the form and shows its secret once', async () => {
     await open(page, '/webhooks');
     expect(await page.locator('.sidebar a[aria-current=page]').innerText()).toBe('Webhooks');
-    await expect.poll(() => page.locator('.bd-empty').count()).toBe(1);
+    await expect.poll(() => page.locator('.bd-empty:not([data-testid])').count()).toBe(1);
+    // Nothing received from providers yet: the panel says which URL to give them.
+    expect(await page.getByTestId('wh-inbound-empty').innerText()).toContain(`${hub.url}/hooks/<provider-id>`);
     await page.getByRole('link', { name: '+ New webhook' }).click();
     await page.waitForSelector('#wh-name');
     // The form checks before sending.
@@ -152,6 +158,8 @@ describe.skipIf(!hasChromium)('webhooks page in Chromium (e2e)', { timeout: 90_0
     await open(page, '/webhooks?name=receiver');
     await expect.poll(async () => (await page.getByRole('button', { name: 'Refresh' }).click(), row(page, id).getAttribute('data-state'))).toBe('delivered');
     expect(await row(page, id).locator('.wh-last').innerText()).toBe('HTTP 200');
+    // The last attempt's duration, through Intl: "12 ms" (or "1.2 s" on a slow machine).
+    expect(await row(page, id).locator('.wh-ms').innerText()).toMatch(/^(\d+ ms|\d+(\.\d+)? s)$/);
     await open(page, '/webhooks');
     expect(await page.locator('tr[data-webhook=receiver] .wh-badge').innerText()).toBe('Active');
     expect(await seriousViolations(page)).toEqual([]);
@@ -166,6 +174,7 @@ describe.skipIf(!hasChromium)('webhooks page in Chromium (e2e)', { timeout: 90_0
     await open(page, '/webhooks?name=receiver');
     await expect.poll(async () => (await page.getByRole('button', { name: 'Refresh' }).click(), row(page, id).getAttribute('data-state'))).toBe('pending');
     expect(await row(page, id).locator('.wh-last').innerText()).toBe('HTTP 500');
+    expect(await row(page, id).locator('.wh-ms').innerText()).toMatch(/^(\d+ ms|\d+(\.\d+)? s)$/);
     await row(page, id).getByRole('button', { name: 'Details' }).click();
     const detail = page.getByTestId('wh-delivery');
     await detail.locator('tr[data-attempt="1"]').waitFor();
@@ -203,6 +212,43 @@ describe.skipIf(!hasChromium)('webhooks page in Chromium (e2e)', { timeout: 90_0
     expect(() => new Webhook(secret).verify(got!.body, got!.headers as Record<string, string>)).toThrow();
   });
 
+  it('lists the webhooks a provider posted to /hooks/<id>, accepted and refused', async () => {
+    let base = (await api('GET', '/api/providers')).body.commit as string;
+    const add = async (path: string, body: Record<string, unknown>) => {
+      const r = await api('POST', path, { base, ...body });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      base = r.body.commit as string;
+    };
+    await add('/api/providers', { provider: { id: 'razorpay-main', template: 'razorpay', environment: 'prod' } });
+    await add('/api/providers/razorpay-main/keys', { secret: { keyId: 'rzp_test_E2eKey0001', keySecret: 'E2eRazorpayKeySecret0001', webhookSecret: RAZORPAY_SECRET } });
+    await open(page, '/webhooks');
+    await page.getByTestId('wh-inbound-empty').waitFor();
+    // Razorpay signs the raw body: hex HMAC-SHA256 with the webhook secret, in X-Razorpay-Signature.
+    const post = (eventId: string, secret: string) => {
+      const body = JSON.stringify({ entity: 'event', account_id: 'acc_E2e', event: 'payment.captured', contains: ['payment'], payload: { payment: { entity: { id: `pay_${eventId}`, amount: 5000, currency: 'INR' } } }, created_at: Math.floor(Date.now() / 1000) });
+      const signature = createHmac('sha256', secret).update(body).digest('hex');
+      return fetch(`${hub.url}/hooks/razorpay-main`, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Razorpay-Signature': signature, 'X-Razorpay-Event-Id': eventId }, body });
+    };
+    expect((await post('evt_E2eGood01', RAZORPAY_SECRET)).status).toBe(200);
+    expect((await post('evt_E2eForged1', 'not-the-secret')).status).toBe(401);
+    // The panel reads again every 10 s while the page is visible: both appear without a reload.
+    const rows = page.locator('.wh-inbound-table tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
+    const refused = rows.nth(0);
+    const accepted = rows.nth(1);
+    expect(await accepted.getAttribute('data-verdict')).toBe('accepted');
+    expect(await accepted.locator('.wh-badge').innerText()).toBe('Accepted');
+    expect(await accepted.locator('.wh-event').innerText()).toBe('payment.captured\nevt_E2eGood01');
+    expect(await accepted.locator('td').nth(2).innerText()).toBe('hmac');
+    expect(await accepted.getByRole('link', { name: 'razorpay-main' }).getAttribute('href')).toBe('/providers/view?id=razorpay-main');
+    expect(await refused.getAttribute('data-verdict')).toBe('refused');
+    expect(await refused.locator('.wh-badge').innerText()).toBe('Refused · SIL_HOOK_SIGNATURE');
+    expect(await page.locator('.wh-inbound').innerText()).not.toContain(RAZORPAY_SECRET);
+    expect(await page.getByTestId('wh-inbound-empty').count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(page, 'webhooks-inbound.png');
+  });
+
   it('lays out right to left in Arabic, and fits a phone', async () => {
     const { context: ar, problems: arProblems } = await arabicContext(browser, context);
     const p = await ar.newPage();
@@ -214,6 +260,7 @@ describe.skipIf(!hasChromium)('webhooks page in Chromium (e2e)', { timeout: 90_0
     expect(await p.locator('tr[data-state=delivered] .wh-badge').first().innerText()).toBe('سُلّم');
     // Counts in Arabic-Indic digits through Intl.
     expect(await p.locator('.wh-log .wh-toolbar .bd-muted').innerText()).toMatch(/[٠-٩]/);
+    expect(await p.locator('.wh-log-table .wh-ms').first().innerText()).toMatch(/[٠-٩]/);
     await p.locator('tr[data-state=pending], tr[data-state=delivered]').first().getByRole('button', { name: 'التفاصيل' }).click();
     await p.getByTestId('wh-delivery').locator('tr[data-attempt="1"]').waitFor();
     expect(await seriousViolations(p)).toEqual([]);
@@ -225,6 +272,14 @@ describe.skipIf(!hasChromium)('webhooks page in Chromium (e2e)', { timeout: 90_0
       await p.locator(path.includes('new') ? '#wh-name' : 'tr[data-webhook=receiver]').waitFor();
       await expect.poll(() => noSidewaysScroll(p)).toBe(true);
     }
+    // The providers' webhooks in Arabic (on the phone: the table scrolls inside its box).
+    await open(p, '/webhooks');
+    expect(await p.locator('#wh-inbound-title').innerText()).toBe('الواردة من المزوّدين');
+    await p.locator('.wh-inbound-table tr[data-verdict=refused]').waitFor();
+    expect(await p.locator('.wh-inbound-table tr[data-verdict=refused] .wh-badge').innerText()).toBe('مرفوض · SIL_HOOK_SIGNATURE');
+    expect(await p.locator('.wh-inbound-table tr[data-verdict=accepted] .wh-badge').innerText()).toBe('مقبول');
+    expect(await p.locator('.wh-inbound-table tr[data-verdict=accepted] .wh-event').getAttribute('dir')).toBe('ltr');
+    expect(await noSidewaysScroll(p)).toBe(true);
     expect(await seriousViolations(p)).toEqual([]);
     expect(arProblems).toEqual({ csp: [], errors: [] });
     expect(problems).toEqual({ csp: [], errors: [] });

@@ -1,4 +1,4 @@
-// النصوص العربية لصفحة خطافات الويب الصادرة (الاشتراكات، السر، سجل التسليم، إعادة الإرسال).
+// النصوص العربية لصفحة خطافات الويب الصادرة (الاشتراكات، السر، سجل التسليم، إعادة الإرسال؛ الخطافات الواردة من المزوّدين).
 export default {
   'nav.webhooks': 'خطافات الويب',
   'webhooks.intro': 'تُعلم خطافات الويب الصادرة أنظمتك الأخرى بما يحدث هنا — التنبيهات وحالة المزوّدين وتدوير المفاتيح والتعديلات على الإعدادات والميزانيات — بطلبات POST موقّعة (Standard Webhooks). يُعاد كل تسليم وفق جدول ويُسجَّل؛ ويمكنك إعادة إرساله من سجله.',
@@ -89,6 +89,7 @@ export default {
   'webhooks.log.col.id': 'webhook-id',
   'webhooks.log.col.attempts': 'المحاولات',
   'webhooks.log.col.last': 'آخر محاولة',
+  'webhooks.log.col.ms': 'المدة',
   'webhooks.log.col.state': 'الحالة',
   'webhooks.log.open': 'التفاصيل',
   'webhooks.state.pending': 'قيد الانتظار',
@@ -111,4 +112,14 @@ export default {
   'webhooks.replay': 'إعادة الإرسال',
   'webhooks.replay.help': 'يرسله مرة أخرى كتسليم جديد بنفس webhook-id والمحتوى؛ والمستقبِل الذي استلمه من قبل يتجاهل المكرر.',
   'webhooks.replayed': 'أُعيد إرساله باسم {id}.',
+  'webhooks.inbound.title': 'الواردة من المزوّدين',
+  'webhooks.inbound.intro': 'خطافات الويب التي أرسلها المزوّدون إلى المحور، المقبولة والمرفوضة (آخر ٢٠٠ منذ بدء تشغيل المحور؛ دون المحتوى). تُقرأ مجددًا كل ١٠ ثوانٍ.',
+  'webhooks.inbound.empty': 'لم يرسل أي مزوّد خطاف ويب منذ بدء تشغيل المحور. أعطِ كل مزوّد يرسل خطافات الويب (Stripe وTwilio وRazorpay وPayPal…) هذا العنوان مع معرّفه:',
+  'webhooks.inbound.col.time': 'الوقت',
+  'webhooks.inbound.col.provider': 'المزوّد',
+  'webhooks.inbound.col.scheme': 'طريقة التوقيع',
+  'webhooks.inbound.col.verdict': 'القرار',
+  'webhooks.inbound.col.event': 'الحدث (النوع والمعرّف)',
+  'webhooks.inbound.accepted': 'مقبول',
+  'webhooks.inbound.refused': 'مرفوض',
 } satisfies Record<string, string>;

@@ -1,4 +1,4 @@
-// English strings of the outgoing webhooks page (subscriptions, secret, delivery log, replay).
+// English strings of the webhooks page (subscriptions, secret, delivery log, replay; webhooks received from providers).
 export default {
   'nav.webhooks': 'Webhooks',
   'webhooks.intro': 'Outgoing webhooks tell your other systems what happens here — alerts, provider status, key rotations, config commits, budgets — as signed POSTs (Standard Webhooks). Each delivery is retried on a schedule and logged; replay one from its log.',
@@ -89,6 +89,7 @@ export default {
   'webhooks.log.col.id': 'webhook-id',
   'webhooks.log.col.attempts': 'Attempts',
   'webhooks.log.col.last': 'Last attempt',
+  'webhooks.log.col.ms': 'Duration',
   'webhooks.log.col.state': 'State',
   'webhooks.log.open': 'Details',
   'webhooks.state.pending': 'Pending',
@@ -111,4 +112,14 @@ export default {
   'webhooks.replay': 'Replay',
   'webhooks.replay.help': 'Sends it again as a new delivery with the same webhook-id and body; a receiver that has it already deduplicates.',
   'webhooks.replayed': 'Replayed as {id}.',
+  'webhooks.inbound.title': 'Received from providers',
+  'webhooks.inbound.intro': 'Webhooks that providers posted to the hub, accepted and refused (the last 200 since the hub started; never the payload). Read again every 10 seconds.',
+  'webhooks.inbound.empty': 'No provider has posted a webhook since the hub started. Give each provider that sends webhooks (Stripe, Twilio, Razorpay, PayPal…) this URL with its provider id:',
+  'webhooks.inbound.col.time': 'Time',
+  'webhooks.inbound.col.provider': 'Provider',
+  'webhooks.inbound.col.scheme': 'Scheme',
+  'webhooks.inbound.col.verdict': 'Verdict',
+  'webhooks.inbound.col.event': 'Event (type and id)',
+  'webhooks.inbound.accepted': 'Accepted',
+  'webhooks.inbound.refused': 'Refused',
 } satisfies Record<string, string>;

@@ -146,18 +146,23 @@ export function parseGraceHours(text: string): number | null {
 
 export interface DeliverySummary {
   id: string; webhookId: string; webhook: string; type: string; state: 'pending' | 'delivered' | 'failed';
-  createdAt: string; attempts: number; lastStatus: number | null; lastError?: string; nextAt: string | null; reason?: string; replayOf?: string;
+  createdAt: string; attempts: number; lastStatus: number | null; lastError?: string;
+  /** The last attempt's duration in ms; absent before the first attempt. */
+  lastMs?: number; nextAt: string | null; reason?: string; replayOf?: string;
 }
 export interface AttemptView { at: string; status: number | null; ms: number; error?: string; response?: string }
 export interface DeliveryDetail extends DeliverySummary { body: string; attemptLog: AttemptView[] }
 
-/** The last attempt in words: "HTTP 500 · connection refused", "not attempted yet". */
-export function lastOutcome(d: Pick<DeliverySummary, 'attempts' | 'lastStatus' | 'lastError'>, t: Translate): string {
-  if (d.attempts === 0) return t('webhooks.delivery.notYet');
+/** The last attempt as [status, error?]: ["HTTP 500", "connection refused"], ["not attempted yet"]. */
+export function lastOutcomeParts(d: Pick<DeliverySummary, 'attempts' | 'lastStatus' | 'lastError'>, t: Translate): string[] {
+  if (d.attempts === 0) return [t('webhooks.delivery.notYet')];
   const parts = [d.lastStatus === null ? t('webhooks.delivery.noAnswer') : `HTTP ${d.lastStatus}`];
   if (d.lastError && d.lastError !== parts[0]) parts.push(d.lastError);
-  return parts.join(' · ');
+  return parts;
 }
+
+/** The last attempt in words: "HTTP 500 · connection refused", "not attempted yet". */
+export const lastOutcome = (d: Pick<DeliverySummary, 'attempts' | 'lastStatus' | 'lastError'>, t: Translate): string => lastOutcomeParts(d, t).join(' · ');
 
 /** The body pretty-printed when it is JSON (it always is; as sent otherwise). */
 export function prettyBody(body: string): string {
@@ -166,4 +171,19 @@ export function prettyBody(body: string): string {
   } catch {
     return body;
   }
+}
+
+// ---- inbound provider webhooks (GET /api/hooks/recent; docs/inbound-webhooks.md) ----
+
+export interface InboundHook {
+  at: number; provider: string; scheme: string; verdict: 'accepted' | 'refused';
+  code?: string; reason?: string; eventType?: string; eventId?: string; hubEventId?: string; environment?: string;
+}
+
+/** The URL a provider is given: `<hub URL>/hooks/<provider-id>` (ids are lowercase letters, digits and dashes). */
+export const hookUrl = (origin: string, provider: string): string => `${origin.replace(/\/+$/, '')}/hooks/${provider}`;
+
+/** The verdict in words: "Accepted", "Refused · SIL_HOOK_SIGNATURE". */
+export function inboundVerdict(h: Pick<InboundHook, 'verdict' | 'code'>, t: Translate): string {
+  return h.verdict === 'accepted' ? t('webhooks.inbound.accepted') : [t('webhooks.inbound.refused'), h.code].filter(Boolean).join(' · ');
 }

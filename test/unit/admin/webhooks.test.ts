@@ -1,10 +1,11 @@
 // The webhooks screen's pure logic (admin/src/lib/webhooks.ts): the event choices match the hub's
 // event types, the form to and from a subscription (other fields kept, the API's state and
 // signing dropped, accepted by the schema's validator), headers and retry schedule as text, the
-// endpoint's status, a delivery's last outcome in English and Arabic, grace hours.
+// endpoint's status, a delivery's last outcome in English and Arabic, grace hours; an inbound
+// webhook's verdict and the URL providers are given.
 import { describe, expect, it } from 'vitest';
 import {
-  EVENT_TYPES, durationText, endpointStatus, eventChoices, formProblems, lastOutcome, parseGraceHours, parseHeaders, parseSchedule, prettyBody,
+  EVENT_TYPES, durationText, endpointStatus, eventChoices, formProblems, hookUrl, inboundVerdict, lastOutcome, parseGraceHours, parseHeaders, parseSchedule, prettyBody,
   webhookFormOf, webhookOf, type Translate, type WebhookItem,
 } from '../../../admin/src/lib/webhooks.ts';
 import { EVENT_TYPES as HUB_EVENT_TYPES } from '../../../server/events/hub-events.ts';
@@ -88,6 +89,15 @@ describe('endpoint status and deliveries', () => {
     expect(lastOutcome({ attempts: 1, lastStatus: null, lastError: 'connect ECONNREFUSED' }, tAr)).toBe('لا رد · connect ECONNREFUSED');
     expect(prettyBody('{"type":"config.applied"}')).toBe('{\n  "type": "config.applied"\n}');
     expect(prettyBody('not json')).toBe('not json');
+  });
+
+  it('puts an inbound webhook\'s verdict in words and gives the URL for providers', () => {
+    expect(inboundVerdict({ verdict: 'accepted' }, translate(en))).toBe('Accepted');
+    expect(inboundVerdict({ verdict: 'refused', code: 'SIL_HOOK_SIGNATURE' }, translate(en))).toBe('Refused · SIL_HOOK_SIGNATURE');
+    expect(inboundVerdict({ verdict: 'refused', code: 'SIL_HOOK_REPLAY' }, translate(ar))).toBe('مرفوض · SIL_HOOK_REPLAY');
+    expect(inboundVerdict({ verdict: 'refused' }, translate(en))).toBe('Refused');
+    expect(hookUrl('https://hub.example.com/', 'stripe-main')).toBe('https://hub.example.com/hooks/stripe-main');
+    expect(hookUrl('http://127.0.0.1:8080', '<provider-id>')).toBe('http://127.0.0.1:8080/hooks/<provider-id>');
   });
 
   it('has the same keys in English and Arabic', () => {

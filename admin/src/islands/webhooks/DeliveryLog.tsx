@@ -1,15 +1,15 @@
 // A subscription's delivery log, newest first: time, event, webhook-id, attempts, the last
-// attempt, state; read again every few seconds and on Refresh. Details opens one delivery below.
+// attempt and its duration, state; read again every few seconds and on Refresh. Details opens one delivery below.
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n/index.ts';
 import type { Formats } from '../../lib/analytics-format.ts';
-import { lastOutcome, type DeliverySummary } from '../../lib/webhooks.ts';
+import { lastOutcomeParts, type DeliverySummary } from '../../lib/webhooks.ts';
 import ApiErrorView from '../ApiErrorView.tsx';
 import DeliveryDetail from './DeliveryDetail.tsx';
 import { deliveries, when } from './data.ts';
 
 export const REFRESH_SECONDS = 5;
-const COLUMNS = ['time', 'type', 'id', 'attempts', 'last', 'state'];
+const COLUMNS = ['time', 'type', 'id', 'attempts', 'last', 'ms', 'state'];
 
 export default function DeliveryLog({ name, f, tz }: { name: string; f: Formats; tz: string }) {
   const [data, setData] = useState<{ deliveries: DeliverySummary[]; total: number } | null>(null);
@@ -43,7 +43,8 @@ export default function DeliveryLog({ name, f, tz }: { name: string; f: Formats;
                   <td><code dir="ltr">{d.type}</code></td>
                   <td><code dir="ltr" class="wh-id">{d.webhookId}</code></td>
                   <td class="wh-num">{f.number(d.attempts)}</td>
-                  <td class="wh-last" dir="ltr">{lastOutcome(d, t)}</td>
+                  <td class="wh-last" dir="ltr">{lastOutcomeParts(d, t).map((part, i) => (i === 0 ? <span class="wh-keep" key={i}>{part}</span> : ` · ${part}`))}</td>
+                  <td class="wh-num wh-ms">{f.ms(d.lastMs)}</td>
                   <td><span class={`wh-badge wh-state-${d.state}`}>{t(`webhooks.state.${d.state}`)}</span></td>
                   <td><button type="button" class="button button-quiet bd-small" aria-expanded={open === d.id} onClick={() => setOpen(open === d.id ? null : d.id)}>{t('webhooks.log.open')}</button></td>
                 </tr>
