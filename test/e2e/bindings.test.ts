@@ -6,10 +6,10 @@
 // screen; screenshots in docs/screenshots/. Skipped, saying so, when /usr/bin/chromium is missing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { totpCode } from '../../server/api/owner/totp.ts';
 import { ensureConsoleBuilt } from '../../scripts/build-console.ts';
 import { startSil, type E2eHub } from './hub.ts';
 import { hasChromium, launchBrowser, newContext, saveScreenshot, seriousViolations, type PageProblems } from './browser.ts';
+import { setUpOwner } from './page-api.ts';
 
 // Browser globals of the functions passed to page.evaluate (the root tsconfig has no DOM library).
 declare const document: { activeElement: { getAttribute(name: string): string | null; tagName: string } | null; documentElement: { scrollWidth: number } };
@@ -68,15 +68,7 @@ describe.skipIf(!hasChromium)('bindings, clients and history in Chromium (e2e)',
     ({ context, problems } = await newContext(browser, { permissions: ['clipboard-read', 'clipboard-write'] }));
     page = await context.newPage();
     // The owner, set up through the API of the one-time link (console-auth.test.ts does it in the UI).
-    const token = hub.setupLink.split('#')[1];
-    await page.goto(`${hub.url}/login`);
-    const post = (path: string, body: unknown) => page.evaluate(async ([p, b]) => {
-      const s = (await (await fetch('/api/session')).json()) as { csrfToken: string };
-      const r = await fetch(p as string, { method: 'POST', headers: { 'content-type': 'application/json', 'x-sil-csrf': s.csrfToken }, body: JSON.stringify(b) });
-      return (await r.json()) as Record<string, string>;
-    }, [path, body] as const);
-    const { totpSecret } = await post('/api/setup/start', { token });
-    await post('/api/setup/complete', { token, password: PASSWORD, totp: totpCode(totpSecret, Date.now()) });
+    await setUpOwner(page, hub, PASSWORD);
     // Two prod providers to bind, and a dev one that a prod binding may not use.
     let base = (await api('GET', '/api/providers')).body.commit as string;
     for (const [id, template, environment] of [['openai-main', 'openai', 'prod'], ['anthropic-main', 'anthropic', 'prod'], ['openai-dev', 'openai', 'dev']]) {

@@ -28,7 +28,7 @@ export function loadAlerts(filter: { state?: string; kind?: string } = {}): Prom
   return api.get<AlertList>(`/api/alerts${q.size ? `?${q}` : ''}`);
 }
 
-export const loadUnread = () => api.get<AlertUnread>('/api/alerts/unread');
+export const loadUnread = () => api.peek<AlertUnread>('/api/alerts/unread');
 export const acknowledge = (id: string) => api.send('POST', path(id, 'ack'), {});
 export const silence = (id: string, until: number, scope: 'alert' | 'kind' = 'alert') => api.send('POST', path(id, 'silence'), { until, scope });
 export const unsilence = (id: string) => api.send('DELETE', path(id, 'silence'), {});

@@ -58,7 +58,7 @@ export function loginUrl(expired: boolean): string {
   return `/login?next=${next}${expired ? '&expired=1' : ''}`;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, retried = false, quiet = false): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD') headers['x-sil-csrf'] = csrf ?? (await session()).csrfToken;
@@ -82,9 +82,9 @@ async function request<T>(method: string, path: string, body?: unknown, retried 
   if (error.code === 'SIL_CSRF' && !retried) {
     // The token belongs to an older session (a login in another tab): fetch the current one once.
     await session(true);
-    return request<T>(method, path, body, true);
+    return request<T>(method, path, body, true, quiet);
   }
-  if (error.code === 'SIL_SESSION_REQUIRED') {
+  if (error.code === 'SIL_SESSION_REQUIRED' && !quiet) {
     rememberCsrf(undefined);
     location.assign(loginUrl(true));
   }
@@ -94,6 +94,14 @@ async function request<T>(method: string, path: string, body?: unknown, retried 
 export const api = {
   get<T = unknown>(path: string): Promise<T> {
     return request<T>('GET', path);
+  },
+  /**
+   * A GET for something shown in passing (the top bar's alert count): an ended session makes it
+   * fail quietly instead of going to the login page, which the page's own session check does — two
+   * navigations at once would cut each other off.
+   */
+  peek<T = unknown>(path: string): Promise<T> {
+    return request<T>('GET', path, undefined, false, true);
   },
   send<T = unknown>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
     return request<T>(method, path, body);
