@@ -14,10 +14,10 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { totpCode } from '../../server/api/owner/totp.ts';
 import { ensureConsoleBuilt } from '../../scripts/build-console.ts';
 import { startSil, type E2eHub } from './hub.ts';
 import { hasChromium, launchBrowser, newContext, arabicContext, saveScreenshot, seriousViolations, type PageProblems } from './browser.ts';
+import { setUpOwner } from './page-api.ts';
 
 declare const document: any;
 declare function scrollTo(x: number, y: number): void;
@@ -98,12 +98,7 @@ describe.skipIf(!hasChromium)('webhooks page in Chromium (e2e)', { timeout: 90_0
     [hub, browser] = await Promise.all([startSil(), launchBrowser()]);
     ({ context, problems } = await newContext(browser));
     page = await context.newPage();
-    const token = hub.setupLink.split('#')[1];
-    await page.goto(`${hub.url}/login`);
-    // The page's own session call settles first: its cookie would otherwise replace the one whose CSRF token the setup call sends.
-    await page.waitForLoadState('networkidle');
-    const { totpSecret } = (await api<Record<string, string>>('POST', '/api/setup/start', { token })).body;
-    await api('POST', '/api/setup/complete', { token, password: PASSWORD, totp: totpCode(totpSecret, Date.now()) });
+    await setUpOwner(page, hub, PASSWORD);
   }, 120_000);
 
   afterAll(async () => {
