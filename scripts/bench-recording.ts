@@ -1,5 +1,5 @@
 // What recording a request costs: each observer the proxy reports to (the usage store, the
-// metrics, the limiter, the feedback index, the in-memory totals), timed in-process on a hub with
+// metrics, the limiter, the feedback index, the health monitor's traffic window, the in-memory totals), timed in-process on a hub with
 // the bench's config, with synthetic requests of that config (a few bindings, 2 % errors, tokens),
 // plus how long a flush of the usage store takes. Steadier than comparing two hubs' throughput on
 // a machine whose speed drifts; compare the figures with sil's CPU per request from bench:proxy.
@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { startBenchHub } from './bench/bench-hub.ts';
 import { SHAPES } from './bench/shapes.ts';
 import { RecentRequests } from '../server/observe/analytics/recent-requests.ts';
+import { TrafficWindow } from '../server/observe/health/traffic-window.ts';
 import { fanOut, type RequestOutcome, type UsageRecord, type UsageRecorder } from '../server/observe/usage-recorder.ts';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '200000' }, runs: { type: 'string', default: '5' } } });
@@ -48,6 +49,7 @@ try {
     ['metrics (/metrics)', hub.metrics.recorder],
     ['limiter (no policy)', hub.limiter],
     ['feedback index', new RecentRequests()],
+    ['health traffic window', new TrafficWindow()],
     ['usage totals (memory)', hub.usage],
   ];
   observers.push(['all of them (fanOut)', fanOut(observers.map(([, o]) => o))]);

@@ -63,6 +63,8 @@ describe('health monitor through a real hub', () => {
     expect(probe.method).toBe('GET');
     expect(probe.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(probe.url).not.toContain(KEY);
+    // The mock saw the probe; the hub records it once the answer is back.
+    for (let i = 0; i < 100 && !p.hub.healthMonitor.get('up')?.lastProbe; i++) await new Promise((r) => setTimeout(r, 20));
     expect(p.hub.healthMonitor.get('up')?.lastProbe).toMatchObject({ ok: true, status: 200 });
     // healthCheck.enabled: false in providers/busy.yaml: no probes.
     expect(busy.received.filter((r) => r.url === '/v1/models')).toEqual([]);
