@@ -105,7 +105,10 @@ describe('the README example, end to end', () => {
     const shown = JSON.parse(block('json', 'chat.completion', 'sil mock').replace('chatcmpl-…', 'x')) as typeof answer;
     expect(answer.choices[0].message.content).toBe(shown.choices[0].message.content);
     expect(answer).toMatchObject({ model: shown.model, usage: shown.usage });
-    expect(mock!.stdout()).toMatch(/^POST \/v1\/chat\/completions 200 \d+ ms$/m);
+    // The mock prints its line after answering; it reaches this process's pipe a moment later.
+    const logged = /^POST \/v1\/chat\/completions 200 \d+ ms$/m;
+    for (let i = 0; i < 100 && !logged.test(mock!.stdout()); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(mock!.stdout()).toMatch(logged);
   }, 120_000);
 
   it('runs `npx sil` in the project folder', (ctx) => {
