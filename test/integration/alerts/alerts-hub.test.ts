@@ -6,13 +6,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { openApiChecker } from '../../helpers/openapi-check.ts';
 import { startProxyHub, type ProxyHub } from '../../helpers/proxy-hub.ts';
 import { startMockUpstream, chatCompletion, type MockUpstream } from '../../helpers/mock-upstream.ts';
-import { setupLinkLine } from '../../../server/api/owner/setup-link.ts';
-import { totpCode } from '../../../server/api/owner/totp.ts';
-import { Browser } from '../api/owner-app.ts';
+import { Browser, signedInOwner } from '../api/owner-app.ts';
 import type { HubEvent } from '../../../server/events/hub-events.ts';
 
 const KEY = `sk-proj-${'a'.repeat(40)}`;
@@ -54,24 +51,10 @@ describe('alerts through a real hub', () => {
     ph.hub.events.on((e) => {
       if (e.type.startsWith('alert.')) bus.push(e);
     });
-    owner = new Browser(ph.hub.url);
-    const printed = await setupLinkLine({ dataDir: dirname(ph.hub.gitdir), url: ph.hub.url });
-    const token = /\/setup#(\S+)/.exec(printed ?? '')?.[1];
-    await owner.get('/api/session');
-    const start = await owner.post('/api/setup/start', { token });
-    expect(start.status).toBe(200);
-    const done = await owner.post('/api/setup/complete', { token, password: 'correct horse battery staple', totp: totpCode(start.body.totpSecret, Date.now()) });
-    expect(done.status).toBe(200);
-    await owner.get('/api/session');
+    owner = await signedInOwner(ph.hub.url, dirname(ph.hub.gitdir));
 
     const doc = (await owner.get('/api/openapi.json')).body;
-    const ajv = new Ajv2020({ strict: false, allErrors: true, discriminator: true });
-    (addFormatsModule as unknown as (a: Ajv2020) => void)(ajv);
-    ajv.addSchema({ ...doc, $id: 'https://sil.test/openapi.json' });
-    validate = (name, body) => {
-      const v = ajv.getSchema(`https://sil.test/openapi.json#/components/schemas/${name}`)!;
-      expect(v(body), `${name}: ${JSON.stringify(v.errors)}`).toBe(true);
-    };
+    validate = openApiChecker(doc);
   });
   afterAll(async () => {
     await ph?.stop();

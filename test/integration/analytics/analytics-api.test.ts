@@ -5,14 +5,11 @@
 // answer matches the OpenAPI document.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { dirname } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { openApiChecker } from '../../helpers/openapi-check.ts';
 import { startProxyHub, type ProxyHub } from '../../helpers/proxy-hub.ts';
 import { startMockUpstream, chatCompletion, type MockUpstream } from '../../helpers/mock-upstream.ts';
 import { generateClientToken, hashToken } from '../../../server/vault/client-token.ts';
-import { setupLinkLine } from '../../../server/api/owner/setup-link.ts';
-import { totpCode } from '../../../server/api/owner/totp.ts';
-import { Browser } from '../api/owner-app.ts';
+import { Browser, signedInOwner } from '../api/owner-app.ts';
 
 const KEY_A = `sk-proj-${'a'.repeat(40)}`;
 const KEY_B = `sk-proj-${'b'.repeat(40)}`;
@@ -57,15 +54,7 @@ describe('analytics API through a real hub', () => {
     }, { 'openai-a': { apiKey: KEY_A }, 'openai-b': { apiKey: KEY_B } });
 
     // The owner, set up from the printed link, signed in with a session cookie.
-    owner = new Browser(ph.hub.url);
-    const printed = await setupLinkLine({ dataDir: dirname(ph.hub.gitdir), url: ph.hub.url });
-    const token = /\/setup#(\S+)/.exec(printed ?? '')?.[1];
-    await owner.get('/api/session');
-    const start = await owner.post('/api/setup/start', { token });
-    expect(start.status).toBe(200);
-    const done = await owner.post('/api/setup/complete', { token, password: 'correct horse battery staple', totp: totpCode(start.body.totpSecret, Date.now()) });
-    expect(done.status).toBe(200);
-    await owner.get('/api/session');
+    owner = await signedInOwner(ph.hub.url, dirname(ph.hub.gitdir));
 
     for (let i = 0; i < 23; i++) {
       const res = await chat();
@@ -209,13 +198,7 @@ describe('analytics API through a real hub', () => {
   it('is described by /api/openapi.json, and the answers match it', async () => {
     const doc = await api('/api/openapi.json');
     for (const p of ['overview', 'breakdown', 'compare', 'recommendations', 'report']) expect(doc.paths[`/api/analytics/${p}`]?.get, p).toBeDefined();
-    const ajv = new Ajv2020({ strict: false, allErrors: true });
-    (addFormatsModule as unknown as (x: Ajv2020) => void)(ajv);
-    ajv.addSchema({ ...doc, $id: 'https://sil.test/openapi.json' });
-    const check = (schema: string, body: unknown) => {
-      const validate = ajv.getSchema(`https://sil.test/openapi.json#/components/schemas/${schema}`)!;
-      expect(validate(body), `${schema}: ${JSON.stringify(validate.errors)}`).toBe(true);
-    };
+    const check = openApiChecker(doc);
     check('AnalyticsOverview', await api('/api/analytics/overview?period=24h'));
     check('AnalyticsBreakdown', await api('/api/analytics/breakdown?period=7d&by=key'));
     check('AnalyticsCompare', await api('/api/analytics/compare?period=30d&binding=chat'));

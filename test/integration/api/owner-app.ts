@@ -9,6 +9,7 @@ import type { ConfigSnapshot } from '../../../server/config/snapshot.ts';
 import { ownerAuth, type AuditEvent, type OwnerAuth } from '../../../server/api/owner/index.ts';
 import { readJsonBody } from '../../../server/api/security/body.ts';
 import { totpCode } from '../../../server/api/owner/totp.ts';
+import { setupLinkLine } from '../../../server/api/owner/setup-link.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 
 /** The fake clock starts at the real time (`sil owner reset` issues its token by the real clock), at the start of a TOTP step. */
@@ -128,6 +129,16 @@ export async function setUpOwner(app: TestApp, browser: Browser, token: string):
   const done = await browser.post('/api/setup/complete', { token, password: PASSWORD, totp: totpCode(secret, app.clock.now) });
   if (done.status !== 200) throw new Error(`setup/complete: ${done.status} ${JSON.stringify(done.body)}`);
   return secret;
+}
+
+/** The owner of a real hub (startHub), set up from the link the hub would print, signed in. */
+export async function signedInOwner(hubUrl: string, dataDir: string): Promise<Browser> {
+  const token = /\/setup#(\S+)/.exec((await setupLinkLine({ dataDir, url: hubUrl })) ?? '')?.[1];
+  if (!token) throw new Error(`no setup link for ${dataDir}: the owner is set up already`);
+  const owner = new Browser(hubUrl);
+  await setUpOwner({ clock: { now: Date.now() } } as TestApp, owner, token);
+  await owner.get('/api/session');
+  return owner;
 }
 
 /** Logs in with the right password and the code of the next unused step (advances 30 s). */

@@ -10,8 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHub, type Hub } from '../../../server/main.ts';
-import { setupLinkLine } from '../../../server/api/owner/setup-link.ts';
-import { totpCode } from '../../../server/api/owner/totp.ts';
 import { initDataDir } from '../../../server/config/repo-init.ts';
 import { GitWriter } from '../../../server/config/git-writer.ts';
 import { projectCatalog } from '../../../server/config/catalog.ts';
@@ -20,7 +18,7 @@ import type { HubEvent } from '../../../server/events/hub-events.ts';
 import { startMockUpstream, type MockUpstream } from '../../helpers/mock-upstream.ts';
 import { eventually, killIfRunning, processRuns, spawnSil, type SilProcess } from '../../helpers/sil-process.ts';
 import { tempDir } from '../../helpers/tmp.ts';
-import { Browser } from '../api/owner-app.ts';
+import { Browser, signedInOwner } from '../api/owner-app.ts';
 import { ONCALL, OPENAI_KEY, SENDGRID_KEY, writeOutageConfig } from './outage-config.ts';
 import { startReceiver, type Delivery, type Receiver } from './receiver.ts';
 
@@ -67,14 +65,7 @@ describe('issue 13: a provider outage through health, alerts, channels and signe
     hub = await startHub({ dataDir: data, host: '127.0.0.1', port: 0, pollMs: 100, consoleDir: null, log: () => {}, health: { intervalMs: INTERVAL, tickMs: 100, probes: true }, alerts: { evaluateMs: 200 } });
     hub.events.on((e) => bus.push(e));
 
-    owner = new Browser(hub.url);
-    const token = /\/setup#(\S+)/.exec((await setupLinkLine({ dataDir: data, url: hub.url })) ?? '')?.[1];
-    await owner.get('/api/session');
-    const start = await owner.post('/api/setup/start', { token });
-    expect(start.status).toBe(200);
-    const done = await owner.post('/api/setup/complete', { token, password: 'correct horse battery staple', totp: totpCode(start.body.totpSecret, Date.now()) });
-    expect(done.status).toBe(200);
-    await owner.get('/api/session');
+    owner = await signedInOwner(hub.url, data);
   }, 60_000);
 
   afterAll(async () => {
