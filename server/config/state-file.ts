@@ -1,15 +1,18 @@
-// Writing a state file of the data directory (data/state/*.json): whole and atomically — a
-// temporary file beside it, fsync, then rename over the old one — so a reader or a crash (even
-// kill -9) sees the old file or the new one, never half of one. Mode 0600: state files may hold
-// hashes, counters and deliveries an outsider has no business reading.
+// Writing a state file of the data directory (data/state/*): whole and atomically — a temporary
+// file of its own beside it, fsync, then rename over the old one — so a reader or a crash (even
+// kill -9) sees the old file or the new one, never half of one. Mode 0600: state files hold
+// password hashes, sessions, counters and deliveries an outsider has no business reading.
 import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 
 /** Replaces `path` with `text`. */
 export async function writeStateFile(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fh = await open(tmp, 'w', 0o600);
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  // A name of its own per write: two writes of one file never share a temporary file.
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fh = await open(tmp, 'wx', 0o600);
   try {
     await fh.writeFile(text);
     await fh.sync();

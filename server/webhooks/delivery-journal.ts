@@ -5,7 +5,8 @@
 // pending delivery is tried again with the same webhook-id. A torn last line is skipped. At open
 // and when the file has grown to several times the live set, it is rewritten compacted
 // (temporary file, fsync, rename), dropping finished deliveries past the retention.
-import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { writeStateFile } from '../config/state-file.ts';
 import { join } from 'node:path';
 import type { Delivery } from './types.ts';
 
@@ -126,20 +127,7 @@ export class DeliveryJournal {
   async #compact(): Promise<void> {
     await this.#handle?.close();
     this.#handle = null;
-    const temp = `${this.path}.${process.pid}.tmp`;
-    const fh = await open(temp, 'w', 0o600);
-    try {
-      await fh.writeFile([...this.#all.values()].map((d) => `${JSON.stringify(d)}\n`).join(''));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    try {
-      await rename(temp, this.path);
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw err;
-    }
+    await writeStateFile(this.path, [...this.#all.values()].map((d) => `${JSON.stringify(d)}\n`).join(''));
     this.#lines = this.#all.size;
   }
 }

@@ -1,10 +1,9 @@
 // Small JSON state files under data/state/: read whole, written atomically (a temporary file in
 // the same folder, fsync, rename over the old one), mode 0600 since they hold secrets or their
 // hashes. A reader never sees half a file; a crash leaves the old or the new version.
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { SilError } from '../../errors.ts';
+import { writeStateFile } from '../../config/state-file.ts';
 
 /** The parsed file, or undefined when it does not exist. A file that is not JSON is an error. */
 export async function readJsonFile(path: string): Promise<unknown> {
@@ -25,22 +24,11 @@ export async function readJsonFile(path: string): Promise<unknown> {
   }
 }
 
-/** Replaces the file with `value` as JSON, atomically, mode 0600. */
+/** Replaces the file with `value` as JSON, atomically, mode 0600 (config/state-file.ts). */
 export async function writeJsonFile(path: string, value: unknown): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
   try {
-    await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, path);
+    await writeStateFile(path, `${JSON.stringify(value, null, 2)}\n`);
   } catch (err) {
-    await rm(temp, { force: true });
     throw new SilError('SIL_DATA_DIR', `cannot write ${path}: ${(err as Error).message}`, { cause: err });
   }
 }
