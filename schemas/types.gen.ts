@@ -158,6 +158,48 @@ export interface HubSettings {
      */
     scrapeTokenSha256?: string;
   };
+  /**
+   * Shared state for several hub instances (docs/scaling.md): limit counters, circuit state, OAuth2 tokens, the webhook queue and the leader lease live in this Redis. Without this block every instance keeps them in its own memory and data directory.
+   */
+  redis?: {
+    /**
+     * redis://host:port/db or rediss:// (TLS). No password here: the hub reads it from SIL_REDIS_PASSWORD (and a user name, if any, from SIL_REDIS_USERNAME).
+     */
+    url: string;
+    /**
+     * Prefix of every key the hub writes, so that several hubs (or other programs) can share one Redis.
+     */
+    keyPrefix?: string;
+    /**
+     * What limits do while Redis cannot be reached, for policies that do not say (policy failMode): local counts in each instance's memory (each instance admits up to the whole limit), open admits without counting, closed refuses with 503 SIL_LIMIT_STORE_UNAVAILABLE. An alert fires either way.
+     */
+    failMode?: 'local' | 'open' | 'closed';
+    /**
+     * How long a connection attempt and each command may take before Redis counts as unavailable.
+     */
+    connectTimeoutMs?: number;
+  };
+  /**
+   * Follow a remote config repository (docs/remote-sync.md): pull on an interval and on a signed trigger, push this instance's commits back. Several instances share one config this way.
+   */
+  remote?: {
+    /**
+     * https://host/path.git (credentials from git's credential helper, never in the URL), ssh://… or user@host:path (the service user's SSH key), or an absolute path (a shared disk, tests).
+     */
+    url: string;
+    /**
+     * The remote branch followed: fetched into the local main (fast-forward only) and pushed from it.
+     */
+    branch?: string;
+    /**
+     * How often the remote is fetched. A signed POST /sync/trigger fetches at once.
+     */
+    pullIntervalSeconds?: number;
+    /**
+     * Push commits made on this instance (console, key rotation) to the remote. Never forced: a diverged remote raises an alert.
+     */
+    push?: boolean;
+  };
   notifications?: {
     channels?: {
       name: string;
@@ -748,6 +790,10 @@ export interface Policy {
    * How every limit of the policy is counted: per client (default), per binding, or per client on each binding (docs/limits.md). rateLimit.scope says the same for policies written before this field; when both are given they must agree.
    */
   scope?: 'client' | 'binding' | 'client-binding';
+  /**
+   * What this policy's limits do while the shared counter store (sil.yaml redis) cannot be reached: local counts in each instance's memory, open admits without counting, closed refuses with 503 SIL_LIMIT_STORE_UNAVAILABLE. Default: redis.failMode (local). Has no effect without redis.
+   */
+  failMode?: 'local' | 'open' | 'closed';
   rateLimit?: {
     requests: number;
     per: 'second' | 'minute' | 'hour' | 'day';

@@ -3,14 +3,18 @@ import { fullFormats as formats } from 'ajv-formats/dist/formats.js';
 import runtime_ucs2length_module from 'ajv/dist/runtime/ucs2length.js';
 const runtime_ucs2length = runtime_ucs2length_module.default ?? runtime_ucs2length_module;
 export const settings = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"sil.schema.json","title":"HubSettings","description":"Hub settings (sil.yaml at the root of the config repository).","type":"object","additionalProperties":false,"required":["version","environments"],"properties":{"version":{"const":1},"name":{"type":"string","maxLength":120},"timeZone":{"type":"string","minLength":1,"maxLength":64,"default":"UTC","description":"The owner's IANA time zone (e.g. Asia/Riyadh, Europe/Berlin): day and month periods of quotas, budgets and analytics start at midnight there."},"environments":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"}},"defaults":{"type":"object","additionalProperties":false,"properties":{"keyRotationDays":{"type":"integer","minimum":1,"maximum":3650,"default":90},"keyRotationGraceDays":{"type":"integer","minimum":0,"maximum":365,"default":7},"timeoutMs":{"type":"integer","minimum":100,"maximum":600000,"default":30000},"maxBodyBytes":{"type":"integer","minimum":1024,"maximum":1073741824,"default":10485760}}},"vault":{"type":"object","additionalProperties":false,"properties":{"recipients":{"type":"array","description":"Extra age recipients (the owner's offline keys) every secrets file is encrypted to, besides the server's own.","uniqueItems":true,"items":{"type":"string","pattern":"^age1[02-9ac-hj-np-z]{58}$"}}}},"security":{"type":"object","additionalProperties":false,"properties":{"requireSignedCommits":{"type":"boolean","default":false},"allowedSigners":{"type":"array","items":{"type":"string"},"description":"Lines of git's allowed-signers format: `email ssh-ed25519 AAAA...`."},"consoleIpAllowlist":{"type":"array","items":{"type":"string","minLength":2,"maxLength":64}},"trustedProxies":{"type":"array","items":{"type":"string","minLength":2,"maxLength":64}},"allowPrivateBaseUrls":{"type":"boolean","default":false,"description":"Let provider base URLs point at link-local or metadata addresses."},"sessionIdleMinutes":{"type":"integer","minimum":1,"maximum":1440},"sessionMaxHours":{"type":"integer","minimum":1,"maximum":720}}},"metrics":{"type":"object","additionalProperties":false,"description":"Who may scrape GET /metrics (Prometheus text format). Without this block only loopback callers may.","properties":{"allowlist":{"type":"array","description":"Addresses or CIDR ranges (v4 and v6) that may scrape without a token.","items":{"type":"string","minLength":2,"maxLength":64}},"scrapeTokenSha256":{"type":"string","pattern":"^[0-9a-f]{64}$","description":"SHA-256 (hex) of a bearer token that may scrape from any address: `printf %s \"$TOKEN\" | sha256sum`. The token itself never goes into the repository."}}},"notifications":{"type":"object","additionalProperties":false,"properties":{"channels":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"type":{"type":"string","enum":["console","webhook","email","sms","telegram"]},"binding":{"type":"string","description":"The hub binding that sends it (email / sms / telegram)."},"to":{"type":"string","maxLength":1000,"description":"The recipient: email addresses, phone numbers (E.164) or a Telegram chat id; several separated by commas (at most 10)."},"from":{"type":"string","maxLength":200,"description":"The sender: a verified email address, a phone number or sender id (SMS). Not used by Telegram."}}}},"consoleUrl":{"type":"string","pattern":"^https?://[^\\s]+$","maxLength":500,"description":"The URL at which the owner reaches this hub's console; messages then link to its alerts page. Left out: messages carry no link."}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"sil.schema.json","title":"HubSettings","description":"Hub settings (sil.yaml at the root of the config repository).","type":"object","additionalProperties":false,"required":["version","environments"],"properties":{"version":{"const":1},"name":{"type":"string","maxLength":120},"timeZone":{"type":"string","minLength":1,"maxLength":64,"default":"UTC","description":"The owner's IANA time zone (e.g. Asia/Riyadh, Europe/Berlin): day and month periods of quotas, budgets and analytics start at midnight there."},"environments":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"}},"defaults":{"type":"object","additionalProperties":false,"properties":{"keyRotationDays":{"type":"integer","minimum":1,"maximum":3650,"default":90},"keyRotationGraceDays":{"type":"integer","minimum":0,"maximum":365,"default":7},"timeoutMs":{"type":"integer","minimum":100,"maximum":600000,"default":30000},"maxBodyBytes":{"type":"integer","minimum":1024,"maximum":1073741824,"default":10485760}}},"vault":{"type":"object","additionalProperties":false,"properties":{"recipients":{"type":"array","description":"Extra age recipients (the owner's offline keys) every secrets file is encrypted to, besides the server's own.","uniqueItems":true,"items":{"type":"string","pattern":"^age1[02-9ac-hj-np-z]{58}$"}}}},"security":{"type":"object","additionalProperties":false,"properties":{"requireSignedCommits":{"type":"boolean","default":false},"allowedSigners":{"type":"array","items":{"type":"string"},"description":"Lines of git's allowed-signers format: `email ssh-ed25519 AAAA...`."},"consoleIpAllowlist":{"type":"array","items":{"type":"string","minLength":2,"maxLength":64}},"trustedProxies":{"type":"array","items":{"type":"string","minLength":2,"maxLength":64}},"allowPrivateBaseUrls":{"type":"boolean","default":false,"description":"Let provider base URLs point at link-local or metadata addresses."},"sessionIdleMinutes":{"type":"integer","minimum":1,"maximum":1440},"sessionMaxHours":{"type":"integer","minimum":1,"maximum":720}}},"metrics":{"type":"object","additionalProperties":false,"description":"Who may scrape GET /metrics (Prometheus text format). Without this block only loopback callers may.","properties":{"allowlist":{"type":"array","description":"Addresses or CIDR ranges (v4 and v6) that may scrape without a token.","items":{"type":"string","minLength":2,"maxLength":64}},"scrapeTokenSha256":{"type":"string","pattern":"^[0-9a-f]{64}$","description":"SHA-256 (hex) of a bearer token that may scrape from any address: `printf %s \"$TOKEN\" | sha256sum`. The token itself never goes into the repository."}}},"redis":{"type":"object","additionalProperties":false,"required":["url"],"description":"Shared state for several hub instances (docs/scaling.md): limit counters, circuit state, OAuth2 tokens, the webhook queue and the leader lease live in this Redis. Without this block every instance keeps them in its own memory and data directory.","properties":{"url":{"type":"string","pattern":"^rediss?://[^\\s@]+$","maxLength":500,"description":"redis://host:port/db or rediss:// (TLS). No password here: the hub reads it from SIL_REDIS_PASSWORD (and a user name, if any, from SIL_REDIS_USERNAME)."},"keyPrefix":{"type":"string","pattern":"^[A-Za-z0-9:_.-]{1,40}$","default":"sil:","description":"Prefix of every key the hub writes, so that several hubs (or other programs) can share one Redis."},"failMode":{"type":"string","enum":["local","open","closed"],"default":"local","description":"What limits do while Redis cannot be reached, for policies that do not say (policy failMode): local counts in each instance's memory (each instance admits up to the whole limit), open admits without counting, closed refuses with 503 SIL_LIMIT_STORE_UNAVAILABLE. An alert fires either way."},"connectTimeoutMs":{"type":"integer","minimum":100,"maximum":60000,"default":2000,"description":"How long a connection attempt and each command may take before Redis counts as unavailable."}}},"remote":{"type":"object","additionalProperties":false,"required":["url"],"description":"Follow a remote config repository (docs/remote-sync.md): pull on an interval and on a signed trigger, push this instance's commits back. Several instances share one config this way.","properties":{"url":{"type":"string","minLength":1,"maxLength":500,"pattern":"^(https?://[^\\s@]+|ssh://[^\\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\\s]+|/[^\\s]*)$","description":"https://host/path.git (credentials from git's credential helper, never in the URL), ssh://… or user@host:path (the service user's SSH key), or an absolute path (a shared disk, tests)."},"branch":{"type":"string","pattern":"^[A-Za-z0-9._/-]{1,100}$","default":"main","description":"The remote branch followed: fetched into the local main (fast-forward only) and pushed from it."},"pullIntervalSeconds":{"type":"integer","minimum":1,"maximum":86400,"default":30,"description":"How often the remote is fetched. A signed POST /sync/trigger fetches at once."},"push":{"type":"boolean","default":true,"description":"Push commits made on this instance (console, key rotation) to the remote. Never forced: a diverged remote raises an alert."}}},"notifications":{"type":"object","additionalProperties":false,"properties":{"channels":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","type"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"type":{"type":"string","enum":["console","webhook","email","sms","telegram"]},"binding":{"type":"string","description":"The hub binding that sends it (email / sms / telegram)."},"to":{"type":"string","maxLength":1000,"description":"The recipient: email addresses, phone numbers (E.164) or a Telegram chat id; several separated by commas (at most 10)."},"from":{"type":"string","maxLength":200,"description":"The sender: a verified email address, a phone number or sender id (SMS). Not used by Telegram."}}}},"consoleUrl":{"type":"string","pattern":"^https?://[^\\s]+$","maxLength":500,"description":"The URL at which the owner reaches this hub's console; messages then link to its alerts page. Left out: messages carry no link."}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = runtime_ucs2length;
 const pattern4 = new RegExp("^[a-z][a-z0-9-]{0,31}$", "u");
 const pattern5 = new RegExp("^age1[02-9ac-hj-np-z]{58}$", "u");
 const pattern6 = new RegExp("^[0-9a-f]{64}$", "u");
-const pattern7 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$", "u");
-const pattern8 = new RegExp("^https?://[^\\s]+$", "u");
+const pattern7 = new RegExp("^rediss?://[^\\s@]+$", "u");
+const pattern8 = new RegExp("^[A-Za-z0-9:_.-]{1,40}$", "u");
+const pattern9 = new RegExp("^(https?://[^\\s@]+|ssh://[^\\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\\s]+|/[^\\s]*)$", "u");
+const pattern10 = new RegExp("^[A-Za-z0-9._/-]{1,100}$", "u");
+const pattern11 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$", "u");
+const pattern12 = new RegExp("^https?://[^\\s]+$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="sil.schema.json" */;
@@ -816,12 +820,11 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data.notifications !== undefined){
-let data28 = data.notifications;
+if(data.redis !== undefined){
+let data28 = data.redis;
 if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-for(const key5 in data28){
-if(!((key5 === "channels") || (key5 === "consoleUrl"))){
-const err62 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(data28.url === undefined){
+const err62 = {instancePath:instancePath+"/redis",schemaPath:"#/properties/redis/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -830,16 +833,9 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-if(data28.channels !== undefined){
-let data29 = data28.channels;
-if(Array.isArray(data29)){
-const len6 = data29.length;
-for(let i8=0; i8<len6; i8++){
-let data30 = data29[i8];
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.name === undefined){
-const err63 = {instancePath:instancePath+"/notifications/channels/" + i8,schemaPath:"#/properties/notifications/properties/channels/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+for(const key5 in data28){
+if(!((((key5 === "url") || (key5 === "keyPrefix")) || (key5 === "failMode")) || (key5 === "connectTimeoutMs"))){
+const err63 = {instancePath:instancePath+"/redis",schemaPath:"#/properties/redis/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -848,8 +844,12 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(data30.type === undefined){
-const err64 = {instancePath:instancePath+"/notifications/channels/" + i8,schemaPath:"#/properties/notifications/properties/channels/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+if(data28.url !== undefined){
+let data29 = data28.url;
+if(typeof data29 === "string"){
+if(func2(data29) > 500){
+const err64 = {instancePath:instancePath+"/redis/url",schemaPath:"#/properties/redis/properties/url/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -858,9 +858,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-for(const key6 in data30){
-if(!(((((key6 === "name") || (key6 === "type")) || (key6 === "binding")) || (key6 === "to")) || (key6 === "from"))){
-const err65 = {instancePath:instancePath+"/notifications/channels/" + i8,schemaPath:"#/properties/notifications/properties/channels/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(!pattern7.test(data29)){
+const err65 = {instancePath:instancePath+"/redis/url",schemaPath:"#/properties/redis/properties/url/pattern",keyword:"pattern",params:{pattern: "^rediss?://[^\\s@]+$"},message:"must match pattern \""+"^rediss?://[^\\s@]+$"+"\""};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -870,11 +869,8 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data30.name !== undefined){
-let data31 = data30.name;
-if(typeof data31 === "string"){
-if(!pattern7.test(data31)){
-const err66 = {instancePath:instancePath+"/notifications/channels/" + i8+"/name",schemaPath:"#/properties/notifications/properties/channels/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
+else {
+const err66 = {instancePath:instancePath+"/redis/url",schemaPath:"#/properties/redis/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -884,8 +880,11 @@ vErrors.push(err66);
 errors++;
 }
 }
-else {
-const err67 = {instancePath:instancePath+"/notifications/channels/" + i8+"/name",schemaPath:"#/properties/notifications/properties/channels/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data28.keyPrefix !== undefined){
+let data30 = data28.keyPrefix;
+if(typeof data30 === "string"){
+if(!pattern8.test(data30)){
+const err67 = {instancePath:instancePath+"/redis/keyPrefix",schemaPath:"#/properties/redis/properties/keyPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9:_.-]{1,40}$"},message:"must match pattern \""+"^[A-Za-z0-9:_.-]{1,40}$"+"\""};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -895,10 +894,8 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data30.type !== undefined){
-let data32 = data30.type;
-if(typeof data32 !== "string"){
-const err68 = {instancePath:instancePath+"/notifications/channels/" + i8+"/type",schemaPath:"#/properties/notifications/properties/channels/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err68 = {instancePath:instancePath+"/redis/keyPrefix",schemaPath:"#/properties/redis/properties/keyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -907,8 +904,11 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(!(((((data32 === "console") || (data32 === "webhook")) || (data32 === "email")) || (data32 === "sms")) || (data32 === "telegram"))){
-const err69 = {instancePath:instancePath+"/notifications/channels/" + i8+"/type",schemaPath:"#/properties/notifications/properties/channels/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema31.properties.notifications.properties.channels.items.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+if(data28.failMode !== undefined){
+let data31 = data28.failMode;
+if(typeof data31 !== "string"){
+const err69 = {instancePath:instancePath+"/redis/failMode",schemaPath:"#/properties/redis/properties/failMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -917,10 +917,8 @@ vErrors.push(err69);
 }
 errors++;
 }
-}
-if(data30.binding !== undefined){
-if(typeof data30.binding !== "string"){
-const err70 = {instancePath:instancePath+"/notifications/channels/" + i8+"/binding",schemaPath:"#/properties/notifications/properties/channels/items/properties/binding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((data31 === "local") || (data31 === "open")) || (data31 === "closed"))){
+const err70 = {instancePath:instancePath+"/redis/failMode",schemaPath:"#/properties/redis/properties/failMode/enum",keyword:"enum",params:{allowedValues: schema31.properties.redis.properties.failMode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -930,11 +928,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data30.to !== undefined){
-let data34 = data30.to;
-if(typeof data34 === "string"){
-if(func2(data34) > 1000){
-const err71 = {instancePath:instancePath+"/notifications/channels/" + i8+"/to",schemaPath:"#/properties/notifications/properties/channels/items/properties/to/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
+if(data28.connectTimeoutMs !== undefined){
+let data32 = data28.connectTimeoutMs;
+if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){
+const err71 = {instancePath:instancePath+"/redis/connectTimeoutMs",schemaPath:"#/properties/redis/properties/connectTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -943,9 +940,9 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-else {
-const err72 = {instancePath:instancePath+"/notifications/channels/" + i8+"/to",schemaPath:"#/properties/notifications/properties/channels/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data32 == "number") && (isFinite(data32))){
+if(data32 > 60000 || isNaN(data32)){
+const err72 = {instancePath:instancePath+"/redis/connectTimeoutMs",schemaPath:"#/properties/redis/properties/connectTimeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60000},message:"must be <= 60000"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -954,12 +951,8 @@ vErrors.push(err72);
 }
 errors++;
 }
-}
-if(data30.from !== undefined){
-let data35 = data30.from;
-if(typeof data35 === "string"){
-if(func2(data35) > 200){
-const err73 = {instancePath:instancePath+"/notifications/channels/" + i8+"/from",schemaPath:"#/properties/notifications/properties/channels/items/properties/from/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(data32 < 100 || isNaN(data32)){
+const err73 = {instancePath:instancePath+"/redis/connectTimeoutMs",schemaPath:"#/properties/redis/properties/connectTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -969,8 +962,10 @@ vErrors.push(err73);
 errors++;
 }
 }
+}
+}
 else {
-const err74 = {instancePath:instancePath+"/notifications/channels/" + i8+"/from",schemaPath:"#/properties/notifications/properties/channels/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err74 = {instancePath:instancePath+"/redis",schemaPath:"#/properties/redis/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -980,9 +975,11 @@ vErrors.push(err74);
 errors++;
 }
 }
-}
-else {
-const err75 = {instancePath:instancePath+"/notifications/channels/" + i8,schemaPath:"#/properties/notifications/properties/channels/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.remote !== undefined){
+let data33 = data.remote;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.url === undefined){
+const err75 = {instancePath:instancePath+"/remote",schemaPath:"#/properties/remote/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -991,10 +988,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-}
-else {
-const err76 = {instancePath:instancePath+"/notifications/channels",schemaPath:"#/properties/notifications/properties/channels/type",keyword:"type",params:{type: "array"},message:"must be array"};
+for(const key6 in data33){
+if(!((((key6 === "url") || (key6 === "branch")) || (key6 === "pullIntervalSeconds")) || (key6 === "push"))){
+const err76 = {instancePath:instancePath+"/remote",schemaPath:"#/properties/remote/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1004,11 +1000,11 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data28.consoleUrl !== undefined){
-let data36 = data28.consoleUrl;
-if(typeof data36 === "string"){
-if(func2(data36) > 500){
-const err77 = {instancePath:instancePath+"/notifications/consoleUrl",schemaPath:"#/properties/notifications/properties/consoleUrl/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(data33.url !== undefined){
+let data34 = data33.url;
+if(typeof data34 === "string"){
+if(func2(data34) > 500){
+const err77 = {instancePath:instancePath+"/remote/url",schemaPath:"#/properties/remote/properties/url/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1017,8 +1013,8 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(!pattern8.test(data36)){
-const err78 = {instancePath:instancePath+"/notifications/consoleUrl",schemaPath:"#/properties/notifications/properties/consoleUrl/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\""};
+if(func2(data34) < 1){
+const err78 = {instancePath:instancePath+"/remote/url",schemaPath:"#/properties/remote/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1027,9 +1023,8 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-else {
-const err79 = {instancePath:instancePath+"/notifications/consoleUrl",schemaPath:"#/properties/notifications/properties/consoleUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern9.test(data34)){
+const err79 = {instancePath:instancePath+"/remote/url",schemaPath:"#/properties/remote/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https?://[^\\s@]+|ssh://[^\\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\\s]+|/[^\\s]*)$"},message:"must match pattern \""+"^(https?://[^\\s@]+|ssh://[^\\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\\s]+|/[^\\s]*)$"+"\""};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1039,9 +1034,8 @@ vErrors.push(err79);
 errors++;
 }
 }
-}
 else {
-const err80 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err80 = {instancePath:instancePath+"/remote/url",schemaPath:"#/properties/remote/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1051,14 +1045,333 @@ vErrors.push(err80);
 errors++;
 }
 }
-}
-else {
-const err81 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data33.branch !== undefined){
+let data35 = data33.branch;
+if(typeof data35 === "string"){
+if(!pattern10.test(data35)){
+const err81 = {instancePath:instancePath+"/remote/branch",schemaPath:"#/properties/remote/properties/branch/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]{1,100}$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]{1,100}$"+"\""};
 if(vErrors === null){
 vErrors = [err81];
 }
 else {
 vErrors.push(err81);
+}
+errors++;
+}
+}
+else {
+const err82 = {instancePath:instancePath+"/remote/branch",schemaPath:"#/properties/remote/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+if(data33.pullIntervalSeconds !== undefined){
+let data36 = data33.pullIntervalSeconds;
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
+const err83 = {instancePath:instancePath+"/remote/pullIntervalSeconds",schemaPath:"#/properties/remote/properties/pullIntervalSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 > 86400 || isNaN(data36)){
+const err84 = {instancePath:instancePath+"/remote/pullIntervalSeconds",schemaPath:"#/properties/remote/properties/pullIntervalSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+if(data36 < 1 || isNaN(data36)){
+const err85 = {instancePath:instancePath+"/remote/pullIntervalSeconds",schemaPath:"#/properties/remote/properties/pullIntervalSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+}
+if(data33.push !== undefined){
+if(typeof data33.push !== "boolean"){
+const err86 = {instancePath:instancePath+"/remote/push",schemaPath:"#/properties/remote/properties/push/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+}
+else {
+const err87 = {instancePath:instancePath+"/remote",schemaPath:"#/properties/remote/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+if(data.notifications !== undefined){
+let data38 = data.notifications;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+for(const key7 in data38){
+if(!((key7 === "channels") || (key7 === "consoleUrl"))){
+const err88 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+if(data38.channels !== undefined){
+let data39 = data38.channels;
+if(Array.isArray(data39)){
+const len6 = data39.length;
+for(let i8=0; i8<len6; i8++){
+let data40 = data39[i8];
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.name === undefined){
+const err89 = {instancePath:instancePath+"/notifications/channels/" + i8,schemaPath:"#/properties/notifications/properties/channels/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+if(data40.type === undefined){
+const err90 = {instancePath:instancePath+"/notifications/channels/" + i8,schemaPath:"#/properties/notifications/properties/channels/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+for(const key8 in data40){
+if(!(((((key8 === "name") || (key8 === "type")) || (key8 === "binding")) || (key8 === "to")) || (key8 === "from"))){
+const err91 = {instancePath:instancePath+"/notifications/channels/" + i8,schemaPath:"#/properties/notifications/properties/channels/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+if(data40.name !== undefined){
+let data41 = data40.name;
+if(typeof data41 === "string"){
+if(!pattern11.test(data41)){
+const err92 = {instancePath:instancePath+"/notifications/channels/" + i8+"/name",schemaPath:"#/properties/notifications/properties/channels/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/notifications/channels/" + i8+"/name",schemaPath:"#/properties/notifications/properties/channels/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+if(data40.type !== undefined){
+let data42 = data40.type;
+if(typeof data42 !== "string"){
+const err94 = {instancePath:instancePath+"/notifications/channels/" + i8+"/type",schemaPath:"#/properties/notifications/properties/channels/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+if(!(((((data42 === "console") || (data42 === "webhook")) || (data42 === "email")) || (data42 === "sms")) || (data42 === "telegram"))){
+const err95 = {instancePath:instancePath+"/notifications/channels/" + i8+"/type",schemaPath:"#/properties/notifications/properties/channels/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema31.properties.notifications.properties.channels.items.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+if(data40.binding !== undefined){
+if(typeof data40.binding !== "string"){
+const err96 = {instancePath:instancePath+"/notifications/channels/" + i8+"/binding",schemaPath:"#/properties/notifications/properties/channels/items/properties/binding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+if(data40.to !== undefined){
+let data44 = data40.to;
+if(typeof data44 === "string"){
+if(func2(data44) > 1000){
+const err97 = {instancePath:instancePath+"/notifications/channels/" + i8+"/to",schemaPath:"#/properties/notifications/properties/channels/items/properties/to/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/notifications/channels/" + i8+"/to",schemaPath:"#/properties/notifications/properties/channels/items/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+if(data40.from !== undefined){
+let data45 = data40.from;
+if(typeof data45 === "string"){
+if(func2(data45) > 200){
+const err99 = {instancePath:instancePath+"/notifications/channels/" + i8+"/from",schemaPath:"#/properties/notifications/properties/channels/items/properties/from/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/notifications/channels/" + i8+"/from",schemaPath:"#/properties/notifications/properties/channels/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+}
+else {
+const err101 = {instancePath:instancePath+"/notifications/channels/" + i8,schemaPath:"#/properties/notifications/properties/channels/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/notifications/channels",schemaPath:"#/properties/notifications/properties/channels/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+if(data38.consoleUrl !== undefined){
+let data46 = data38.consoleUrl;
+if(typeof data46 === "string"){
+if(func2(data46) > 500){
+const err103 = {instancePath:instancePath+"/notifications/consoleUrl",schemaPath:"#/properties/notifications/properties/consoleUrl/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+if(!pattern12.test(data46)){
+const err104 = {instancePath:instancePath+"/notifications/consoleUrl",schemaPath:"#/properties/notifications/properties/consoleUrl/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\""};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/notifications/consoleUrl",schemaPath:"#/properties/notifications/properties/consoleUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+}
+else {
+const err106 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+}
+else {
+const err107 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
 }
 errors++;
 }
@@ -1075,8 +1388,8 @@ const schema35 = {"type":"string","pattern":"^(https?://|\\$\\{connection\\.)","
 const schema36 = {"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"};
 const schema37 = {"type":"object","description":"One form field: a small JSON Schema with UI hints.","additionalProperties":false,"properties":{"title":{"type":"string"},"description":{"type":"string"},"type":{"type":"string","enum":["string","integer","number","boolean"],"default":"string"},"pattern":{"type":"string","format":"regex"},"format":{"type":"string","enum":["uri","hostname","email"]},"enum":{"type":"array","minItems":1,"items":{"type":["string","number"]}},"example":{"type":["string","number","boolean"]},"default":{"type":["string","number","boolean"]},"optional":{"type":"boolean","default":false},"multiline":{"type":"boolean","description":"Secret material spanning lines (a PEM key, a service-account JSON)."},"docs":{"type":"string","format":"uri"}}};
 const schema95 = {"type":"object","description":"Headers (and body fields) through which the provider reports its limits.","additionalProperties":false,"properties":{"limit":{"type":"array","items":{"type":"string"}},"remaining":{"type":"array","items":{"type":"string"}},"reset":{"type":"array","items":{"type":"string"}},"resetFormat":{"type":"string","enum":["seconds","unix","rfc3339","duration","milliseconds"]},"retryAfter":{"type":"string","description":"Header with the wait before retrying (retry-after)."},"retryAfterBody":{"type":"string","description":"Dotted path of a retry-after value in the error body (Telegram parameters.retry_after)."},"note":{"type":"string"}}};
-const pattern10 = new RegExp("^(https?://|\\$\\{connection\\.)", "u");
-const pattern11 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,62}$", "u");
+const pattern14 = new RegExp("^(https?://|\\$\\{connection\\.)", "u");
+const pattern15 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,62}$", "u");
 const formats0 = formats.uri;
 const formats2 = formats.regex;
 const schema40 = {"description":"One of the built-in auth mechanisms, chosen by `type`.","type":"object","required":["type"],"properties":{"type":{"type":"string","description":"none, bearer, header, authorization, basic, query, body, path, oauth2-client-credentials, aws-sigv4, google-service-account or hmac-signature."}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/authNone"},{"$ref":"#/$defs/authBearer"},{"$ref":"#/$defs/authHeader"},{"$ref":"#/$defs/authAuthorization"},{"$ref":"#/$defs/authBasic"},{"$ref":"#/$defs/authQuery"},{"$ref":"#/$defs/authBody"},{"$ref":"#/$defs/authPath"},{"$ref":"#/$defs/authOAuth2ClientCredentials"},{"$ref":"#/$defs/authAwsSigV4"},{"$ref":"#/$defs/authGoogleServiceAccount"},{"$ref":"#/$defs/authHmacSignature"}]};
@@ -1338,7 +1651,7 @@ return errors === 0;
 validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema46 = {"type":"object","description":"Authorization: <scheme> <credentials>, with a custom scheme word (AccessKey, ApiKey, Client-ID, Uploadcare.Simple).","additionalProperties":false,"required":["type","credentials","scheme"],"properties":{"type":{"const":"authorization"},"scheme":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9._-]*$"},"credentials":{"$ref":"#/$defs/templateString"}}};
-const pattern13 = new RegExp("^[A-Za-z][A-Za-z0-9._-]*$", "u");
+const pattern17 = new RegExp("^[A-Za-z][A-Za-z0-9._-]*$", "u");
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1408,7 +1721,7 @@ errors++;
 if(data.scheme !== undefined){
 let data1 = data.scheme;
 if(typeof data1 === "string"){
-if(!pattern13.test(data1)){
+if(!pattern17.test(data1)){
 const err5 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9._-]*$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -1898,7 +2211,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!pattern10.test(data1)){
+if(!pattern14.test(data1)){
 const err7 = {instancePath:instancePath+"/tokenUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -2521,7 +2834,7 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(!pattern10.test(data5)){
+if(!pattern14.test(data5)){
 const err14 = {instancePath:instancePath+"/tokenUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
 if(vErrors === null){
 vErrors = [err14];
@@ -3170,7 +3483,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 const _errs8 = errors;
 if(typeof key1 === "string"){
-if(!pattern11.test(key1)){
+if(!pattern15.test(key1)){
 const err4 = {instancePath:instancePath+"/credentials",schemaPath:"#/$defs/fieldName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err4];
@@ -3476,7 +3789,7 @@ validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 const schema77 = {"type":"object","additionalProperties":false,"required":["id","protocol"],"properties":{"id":{"$ref":"#/$defs/slug"},"name":{"type":"string"},"description":{"type":"string"},"protocol":{"$ref":"#/$defs/protocol"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"When this service lives on another host than the provider's baseUrl."},"path":{"$ref":"#/$defs/templateString","description":"Path below the base URL; may use ${model}."},"auth":{"$ref":"#/$defs/authScheme"},"headers":{"$ref":"#/$defs/stringMap","description":"Merged over the template's headers for this service; a value of \"\" removes one."},"query":{"$ref":"#/$defs/stringMap","description":"Merged over the template's query parameters for this service; a value of \"\" removes one."},"retrySafe":{"type":"boolean","description":"Requests may be retried or failed over without an Idempotency-Key.","default":false},"idempotencyHeader":{"type":"string","description":"Header the provider honours for idempotent retries (Idempotency-Key)."},"models":{"type":"array","items":{"$ref":"#/$defs/model"}},"pricing":{"$ref":"#/$defs/pricing","description":"Price of the service when it is not per model."},"usage":{"$ref":"#/$defs/usage"}},"description":"One thing the provider serves. `auth`, `headers` and `query` here replace the template's for this service only (e.g. an OpenAI-compatible endpoint that takes a Bearer token while the native API takes a query key)."};
 const schema79 = {"title":"Protocol","type":"string","description":"The wire format a service speaks. `http` is a provider's own API, used through /bind/ pass-through.","enum":["openai-chat","openai-embeddings","openai-images","openai-audio-transcriptions","openai-audio-speech","anthropic-messages","gemini-generate-content","gemini-embed-content","cohere-chat","cohere-embed","cohere-rerank","bedrock-converse","bedrock-invoke","http"]};
 const schema83 = {"type":"object","description":"List prices used to estimate cost. Prices per 1M tokens, per image, per minute, per second or per request.","additionalProperties":false,"properties":{"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"inputPer1M":{"type":"number","minimum":0},"cachedInputPer1M":{"type":"number","minimum":0},"outputPer1M":{"type":"number","minimum":0},"perImage":{"type":"number","minimum":0},"perMinute":{"type":"number","minimum":0},"perSecond":{"type":"number","minimum":0},"perRequest":{"type":"number","minimum":0},"asOf":{"type":"string","format":"date"},"unconfirmed":{"type":"boolean","description":"True when the price was not checked against the provider's price list."}}};
-const pattern20 = new RegExp("^[A-Z]{3}$", "u");
+const pattern24 = new RegExp("^[A-Z]{3}$", "u");
 const schema82 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"maxLength":200},"name":{"type":"string"},"pricing":{"$ref":"#/$defs/pricing"},"contextWindow":{"type":"integer","minimum":1},"deprecated":{"type":"boolean"}}};
 const formats14 = formats.date;
 
@@ -3578,7 +3891,7 @@ errors++;
 if(data2.currency !== undefined){
 let data3 = data2.currency;
 if(typeof data3 === "string"){
-if(!pattern20.test(data3)){
+if(!pattern24.test(data3)){
 const err7 = {instancePath:instancePath+"/pricing/currency",schemaPath:"#/$defs/pricing/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -3879,7 +4192,7 @@ validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema85 = {"type":"object","additionalProperties":false,"properties":{"inputTokens":{"$ref":"#/$defs/usageSource"},"outputTokens":{"$ref":"#/$defs/usageSource"},"cachedInputTokens":{"$ref":"#/$defs/usageSource"},"totalTokens":{"$ref":"#/$defs/usageSource"},"seconds":{"$ref":"#/$defs/usageSource"},"units":{"$ref":"#/$defs/usageSource"}}};
 const schema86 = {"type":"string","description":"Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included) or `header:<name>`.","pattern":"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"};
-const pattern22 = new RegExp("^(body|header):[A-Za-z0-9_.\\[\\]-]+$", "u");
+const pattern26 = new RegExp("^(body|header):[A-Za-z0-9_.\\[\\]-]+$", "u");
 
 function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3907,7 +4220,7 @@ errors++;
 if(data.inputTokens !== undefined){
 let data0 = data.inputTokens;
 if(typeof data0 === "string"){
-if(!pattern22.test(data0)){
+if(!pattern26.test(data0)){
 const err1 = {instancePath:instancePath+"/inputTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err1];
@@ -3932,7 +4245,7 @@ errors++;
 if(data.outputTokens !== undefined){
 let data1 = data.outputTokens;
 if(typeof data1 === "string"){
-if(!pattern22.test(data1)){
+if(!pattern26.test(data1)){
 const err3 = {instancePath:instancePath+"/outputTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -3957,7 +4270,7 @@ errors++;
 if(data.cachedInputTokens !== undefined){
 let data2 = data.cachedInputTokens;
 if(typeof data2 === "string"){
-if(!pattern22.test(data2)){
+if(!pattern26.test(data2)){
 const err5 = {instancePath:instancePath+"/cachedInputTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -3982,7 +4295,7 @@ errors++;
 if(data.totalTokens !== undefined){
 let data3 = data.totalTokens;
 if(typeof data3 === "string"){
-if(!pattern22.test(data3)){
+if(!pattern26.test(data3)){
 const err7 = {instancePath:instancePath+"/totalTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -4007,7 +4320,7 @@ errors++;
 if(data.seconds !== undefined){
 let data4 = data.seconds;
 if(typeof data4 === "string"){
-if(!pattern22.test(data4)){
+if(!pattern26.test(data4)){
 const err9 = {instancePath:instancePath+"/seconds",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -4032,7 +4345,7 @@ errors++;
 if(data.units !== undefined){
 let data5 = data.units;
 if(typeof data5 === "string"){
-if(!pattern22.test(data5)){
+if(!pattern26.test(data5)){
 const err11 = {instancePath:instancePath+"/units",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -4117,7 +4430,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 === "string"){
-if(!pattern7.test(data0)){
+if(!pattern11.test(data0)){
 const err3 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/slug/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -4199,7 +4512,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!pattern10.test(data4)){
+if(!pattern14.test(data4)){
 const err10 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -4328,7 +4641,7 @@ errors++;
 if(data13.currency !== undefined){
 let data14 = data13.currency;
 if(typeof data14 === "string"){
-if(!pattern20.test(data14)){
+if(!pattern24.test(data14)){
 const err18 = {instancePath:instancePath+"/pricing/currency",schemaPath:"#/$defs/pricing/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -4690,7 +5003,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!pattern10.test(data2)){
+if(!pattern14.test(data2)){
 const err7 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -5103,7 +5416,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!pattern10.test(data1)){
+if(!pattern14.test(data1)){
 const err6 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -5275,7 +5588,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key2 in data2){
 let data3 = data2[key2];
 if(typeof data3 === "string"){
-if(!pattern22.test(data3)){
+if(!pattern26.test(data3)){
 const err6 = {instancePath:instancePath+"/create/extract/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -5381,7 +5694,7 @@ return errors === 0;
 validate68.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema101 = {"type":"object","description":"How the provider signs the webhooks it sends, so the hub can verify them at /hooks/<provider-id> before fanning them out (docs/inbound-webhooks.md). `scheme` names the mechanism: hmac (the fields below describe it) or a named built-in for what cannot be data.","additionalProperties":false,"required":["header"],"properties":{"scheme":{"type":"string","enum":["hmac","twilio","shared-secret","ecdsa-p256","paypal"],"default":"hmac","description":"hmac: an HMAC described by algorithm, encoding, signedPayload and format (Stripe, Razorpay). twilio: HMAC-SHA1 over the URL and the sorted POST parameters (or bodySHA256). shared-secret: the header carries the secret itself (Flutterwave verif-hash, Telegram). ecdsa-p256: ECDSA P-256/SHA-256 over timestamp + body with `publicKey` (SendGrid). paypal: SHA256withRSA over transmission id|time|webhookId|CRC32(body) with PayPal's certificate."},"header":{"type":"string","description":"The header that carries the signature (or, for shared-secret, the secret)."},"algorithm":{"type":"string","enum":["hmac-sha1","hmac-sha256","hmac-sha512"]},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"},"secret":{"$ref":"#/$defs/templateString","description":"The key that signs, usually ${secret.<credential>}: hmac, twilio and shared-secret."},"signedPayload":{"type":"string","description":"What is signed: ${body}, ${timestamp}, ${url} and literal text. Default ${body}."},"format":{"type":"string","description":"How the header is laid out when it is not the bare signature, e.g. `t=${timestamp},v1=${signature}`."},"toleranceSeconds":{"type":"integer","minimum":1,"description":"How far the signed timestamp may be from the hub's clock (past or future); older events are refused as stale. Default 300."},"timestampHeader":{"type":"string","description":"ecdsa-p256: the header carrying the signed timestamp (Unix seconds)."},"publicKey":{"$ref":"#/$defs/templateString","description":"ecdsa-p256: the provider's public key (base64 DER or PEM), e.g. ${connection.webhookPublicKey}."},"webhookId":{"$ref":"#/$defs/templateString","description":"paypal: the id of the webhook at PayPal, part of what is signed, e.g. ${connection.webhookId}."},"eventId":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's own id is: header:<name> or body:<dotted.path> (JSON or form field). Used to refuse a replay; without it the signature is remembered instead."},"eventType":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's type is: header:<name> or body:<dotted.path>."}},"allOf":[{"if":{"properties":{"scheme":{"const":"hmac"}}},"then":{"properties":{"algorithm":true,"secret":true},"required":["algorithm","secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"enum":["twilio","shared-secret"]}}},"then":{"properties":{"secret":true},"required":["secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"ecdsa-p256"}}},"then":{"properties":{"publicKey":true,"timestampHeader":true},"required":["publicKey","timestampHeader"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"paypal"}}},"then":{"properties":{"webhookId":true},"required":["webhookId"]}}]};
-const pattern31 = new RegExp("^(header|body):.+$", "u");
+const pattern35 = new RegExp("^(header|body):.+$", "u");
 
 function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5961,7 +6274,7 @@ errors++;
 if(data.eventId !== undefined){
 let data15 = data.eventId;
 if(typeof data15 === "string"){
-if(!pattern31.test(data15)){
+if(!pattern35.test(data15)){
 const err37 = {instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/pattern",keyword:"pattern",params:{pattern: "^(header|body):.+$"},message:"must match pattern \""+"^(header|body):.+$"+"\""};
 if(vErrors === null){
 vErrors = [err37];
@@ -5986,7 +6299,7 @@ errors++;
 if(data.eventType !== undefined){
 let data16 = data.eventType;
 if(typeof data16 === "string"){
-if(!pattern31.test(data16)){
+if(!pattern35.test(data16)){
 const err39 = {instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/pattern",keyword:"pattern",params:{pattern: "^(header|body):.+$"},message:"must match pattern \""+"^(header|body):.+$"+"\""};
 if(vErrors === null){
 vErrors = [err39];
@@ -6102,7 +6415,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 === "string"){
-if(!pattern7.test(data0)){
+if(!pattern11.test(data0)){
 const err6 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/slug/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -6245,7 +6558,7 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!pattern10.test(data5)){
+if(!pattern14.test(data5)){
 const err18 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -6273,7 +6586,7 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key1 in data6){
 const _errs19 = errors;
 if(typeof key1 === "string"){
-if(!pattern11.test(key1)){
+if(!pattern15.test(key1)){
 const err20 = {instancePath:instancePath+"/connection",schemaPath:"#/$defs/fieldName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err20];
@@ -6560,7 +6873,7 @@ if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
 for(const key4 in data20){
 const _errs53 = errors;
 if(typeof key4 === "string"){
-if(!pattern11.test(key4)){
+if(!pattern15.test(key4)){
 const err43 = {instancePath:instancePath+"/credentials",schemaPath:"#/$defs/fieldName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key4};
 if(vErrors === null){
 vErrors = [err43];
@@ -6853,7 +7166,7 @@ if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
 for(const key7 in data35){
 const _errs88 = errors;
 if(typeof key7 === "string"){
-if(!pattern7.test(key7)){
+if(!pattern11.test(key7)){
 const err66 = {instancePath:instancePath+"/authOptions",schemaPath:"#/$defs/slug/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\"",propertyName:key7};
 if(vErrors === null){
 vErrors = [err66];
@@ -7238,8 +7551,8 @@ export const provider = validate76;
 const schema105 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider.schema.json","title":"ProviderInstance","description":"A provider instance: providers/<id>.yaml in the config repository. Either `template` names a catalog template, or `definition` holds a full custom provider (no code needed). `definition` is a custom provider inline, the same shape as a catalog template.","type":"object","additionalProperties":false,"required":["id","name","environment"],"properties":{"id":{"$ref":"#/$defs/id","description":"Equal to the file name without extension."},"template":{"$ref":"#/$defs/id","description":"A catalog template id (`sil catalog` lists them)."},"definition":{"$ref":"provider-template.schema.json"},"name":{"type":"string","minLength":1,"maxLength":120},"description":{"type":"string","maxLength":2000},"environment":{"$ref":"#/$defs/environment"},"enabled":{"type":"boolean","default":true},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/ that limits the requests sent to this provider (every client and binding together); a target whose provider is at its limit is passed over."},"tags":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,31}$"},"uniqueItems":true},"authOption":{"$ref":"#/$defs/id","description":"Pick one of the template's authOptions instead of its default auth."},"connection":{"type":"object","description":"Values for the template's connection fields. `baseUrl` is accepted by every provider: it replaces the template's base URL; a service with a base URL of its own keeps it unless services.<id>.baseUrl is set.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"properties":{"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}},"additionalProperties":{"type":["string","number","boolean"]}},"services":{"type":"object","description":"Per-service switches and overrides, keyed by the template's service id. Services not listed are enabled.","propertyNames":{"pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}}}},"healthCheck":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400}}},"keyRotationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"Overrides defaults.keyRotationDays of sil.yaml."}},"$defs":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."}}};
 const schema106 = {"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"};
 const schema108 = {"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."};
-const pattern37 = new RegExp("^[a-z0-9][a-z0-9-]{0,31}$", "u");
-const pattern40 = new RegExp("^https?://", "u");
+const pattern41 = new RegExp("^[a-z0-9][a-z0-9-]{0,31}$", "u");
+const pattern44 = new RegExp("^https?://", "u");
 
 function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="provider.schema.json" */;
@@ -7298,7 +7611,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 === "string"){
-if(!pattern7.test(data0)){
+if(!pattern11.test(data0)){
 const err4 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -7323,7 +7636,7 @@ errors++;
 if(data.template !== undefined){
 let data1 = data.template;
 if(typeof data1 === "string"){
-if(!pattern7.test(data1)){
+if(!pattern11.test(data1)){
 const err6 = {instancePath:instancePath+"/template",schemaPath:"#/$defs/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -7451,7 +7764,7 @@ errors++;
 if(data.policy !== undefined){
 let data7 = data.policy;
 if(typeof data7 === "string"){
-if(!pattern7.test(data7)){
+if(!pattern11.test(data7)){
 const err16 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -7480,7 +7793,7 @@ const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
 let data9 = data8[i0];
 if(typeof data9 === "string"){
-if(!pattern37.test(data9)){
+if(!pattern41.test(data9)){
 const err18 = {instancePath:instancePath+"/tags/" + i0,schemaPath:"#/properties/tags/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,31}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -7541,7 +7854,7 @@ errors++;
 if(data.authOption !== undefined){
 let data10 = data.authOption;
 if(typeof data10 === "string"){
-if(!pattern7.test(data10)){
+if(!pattern11.test(data10)){
 const err22 = {instancePath:instancePath+"/authOption",schemaPath:"#/$defs/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err22];
@@ -7569,7 +7882,7 @@ if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 for(const key1 in data11){
 const _errs29 = errors;
 if(typeof key1 === "string"){
-if(!pattern11.test(key1)){
+if(!pattern15.test(key1)){
 const err24 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err24];
@@ -7620,7 +7933,7 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(!pattern40.test(data13)){
+if(!pattern44.test(data13)){
 const err28 = {instancePath:instancePath+"/connection/baseUrl",schemaPath:"#/properties/connection/properties/baseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err28];
@@ -7660,7 +7973,7 @@ if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 for(const key3 in data14){
 const _errs37 = errors;
 if(typeof key3 === "string"){
-if(!pattern7.test(key3)){
+if(!pattern11.test(key3)){
 const err31 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\"",propertyName:key3};
 if(vErrors === null){
 vErrors = [err31];
@@ -7723,7 +8036,7 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!pattern40.test(data17)){
+if(!pattern44.test(data17)){
 const err36 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/baseUrl",schemaPath:"#/properties/services/additionalProperties/properties/baseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err36];
@@ -7896,7 +8209,7 @@ validate76.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const binding = validate78;
 const schema110 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"binding.schema.json","title":"Binding","description":"A service name applications call (bindings/<name>.yaml): an ordered group of provider targets with failover rules.","type":"object","additionalProperties":false,"required":["name","environment","protocol","targets"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Equal to the file name without extension; what callers put in `model` or /bind/<name>/."},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"protocol":{"$ref":"provider-template.schema.json#/$defs/protocol","description":"What callers speak. Targets must speak it, or speak a protocol sil adapts to it."},"strategy":{"type":"string","enum":["priority","weighted","least-latency","lowest-cost","round-robin"],"default":"priority"},"targets":{"type":"array","minItems":1,"maxItems":32,"items":{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"service":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"The provider service to use when several speak the protocol."},"model":{"type":"string","minLength":1,"maxLength":200},"weight":{"type":"integer","minimum":0,"maximum":1000,"description":"For strategy weighted; a target without one weighs 1, a weight of 0 takes no traffic."},"key":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Use this key of the provider instead of its default."}}}},"failover":{"type":"object","additionalProperties":false,"properties":{"on":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"},"default":["connect-error","timeout","429","5xx"],"description":"What moves a request to the next target: connect-error, timeout, a status class (5xx) or a status code (429)."},"maxAttempts":{"type":"integer","minimum":1,"maximum":10,"description":"Attempts per request across targets. Default: 3, or the number of targets when there are fewer."},"timeoutMs":{"type":"integer","minimum":100,"maximum":600000,"description":"Total time for one attempt."},"connectTimeoutMs":{"type":"integer","minimum":50,"maximum":60000},"firstByteTimeoutMs":{"type":"integer","minimum":100,"maximum":600000},"backoffMs":{"type":"integer","minimum":0,"maximum":60000,"default":0},"maxRetryAfterMs":{"type":"integer","minimum":0,"maximum":60000,"description":"Longest Retry-After the proxy waits before retrying a target; longer waits fail over at once."},"retrySafe":{"type":"boolean","description":"Treat every request of this binding as safe to retry (non-idempotent calls otherwise need an Idempotency-Key)."},"circuitBreaker":{"type":"object","additionalProperties":false,"properties":{"errorRate":{"type":"number","exclusiveMinimum":0,"maximum":1},"minRequests":{"type":"integer","minimum":1},"windowSeconds":{"type":"integer","minimum":1,"maximum":3600},"cooldownSeconds":{"type":"integer","minimum":1,"maximum":3600}}}}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/."}}};
-const pattern48 = new RegExp("^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$", "u");
+const pattern52 = new RegExp("^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$", "u");
 
 function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="binding.schema.json" */;
@@ -7965,7 +8278,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern7.test(data0)){
+if(!pattern11.test(data0)){
 const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -8147,7 +8460,7 @@ errors++;
 if(data7.provider !== undefined){
 let data8 = data7.provider;
 if(typeof data8 === "string"){
-if(!pattern7.test(data8)){
+if(!pattern11.test(data8)){
 const err20 = {instancePath:instancePath+"/targets/" + i0+"/provider",schemaPath:"#/properties/targets/items/properties/provider/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err20];
@@ -8172,7 +8485,7 @@ errors++;
 if(data7.service !== undefined){
 let data9 = data7.service;
 if(typeof data9 === "string"){
-if(!pattern7.test(data9)){
+if(!pattern11.test(data9)){
 const err22 = {instancePath:instancePath+"/targets/" + i0+"/service",schemaPath:"#/properties/targets/items/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err22];
@@ -8267,7 +8580,7 @@ errors++;
 if(data7.key !== undefined){
 let data12 = data7.key;
 if(typeof data12 === "string"){
-if(!pattern7.test(data12)){
+if(!pattern11.test(data12)){
 const err30 = {instancePath:instancePath+"/targets/" + i0+"/key",schemaPath:"#/properties/targets/items/properties/key/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err30];
@@ -8335,7 +8648,7 @@ const len1 = data14.length;
 for(let i1=0; i1<len1; i1++){
 let data15 = data14[i1];
 if(typeof data15 === "string"){
-if(!pattern48.test(data15)){
+if(!pattern52.test(data15)){
 const err35 = {instancePath:instancePath+"/failover/on/" + i1,schemaPath:"#/properties/failover/properties/on/items/pattern",keyword:"pattern",params:{pattern: "^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"},message:"must match pattern \""+"^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err35];
@@ -8787,7 +9100,7 @@ errors++;
 if(data.policy !== undefined){
 let data28 = data.policy;
 if(typeof data28 === "string"){
-if(!pattern7.test(data28)){
+if(!pattern11.test(data28)){
 const err72 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err72];
@@ -8826,7 +9139,7 @@ return errors === 0;
 validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const policy = validate79;
-const schema112 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"policy.schema.json","title":"Policy","description":"Rate limits, quotas, budgets and alert rules (policies/<name>.yaml), attached by name to bindings and clients.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"scope":{"type":"string","enum":["client","binding","client-binding"],"description":"How every limit of the policy is counted: per client (default), per binding, or per client on each binding (docs/limits.md). rateLimit.scope says the same for policies written before this field; when both are given they must agree."},"rateLimit":{"type":"object","additionalProperties":false,"required":["requests","per"],"properties":{"requests":{"type":"integer","minimum":1},"per":{"type":"string","enum":["second","minute","hour","day"]},"burst":{"type":"integer","minimum":1},"scope":{"type":"string","enum":["client","binding","client-binding"],"default":"client"}}},"quota":{"type":"object","additionalProperties":false,"required":["period"],"properties":{"requests":{"type":"integer","minimum":1},"tokens":{"type":"integer","minimum":1},"period":{"type":"string","enum":["day","month"]}}},"budget":{"type":"object","additionalProperties":false,"required":["amount","period"],"properties":{"amount":{"type":"number","exclusiveMinimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"period":{"type":"string","enum":["day","month"]},"onExceeded":{"type":"string","enum":["alert","block"],"default":"alert"},"alertAtPercent":{"type":"array","items":{"type":"integer","minimum":1,"maximum":100}}}},"alerts":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["metric","threshold"],"properties":{"metric":{"type":"string","enum":["latency-p95-ms","error-rate","cost","quota-percent","failovers"]},"threshold":{"type":"number","minimum":0},"windowMinutes":{"type":"integer","minimum":1,"maximum":1440,"default":5},"severity":{"type":"string","enum":["info","warning","critical"],"default":"warning"},"channels":{"type":"array","items":{"type":"string"}}}}}}};
+const schema112 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"policy.schema.json","title":"Policy","description":"Rate limits, quotas, budgets and alert rules (policies/<name>.yaml), attached by name to bindings and clients.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"scope":{"type":"string","enum":["client","binding","client-binding"],"description":"How every limit of the policy is counted: per client (default), per binding, or per client on each binding (docs/limits.md). rateLimit.scope says the same for policies written before this field; when both are given they must agree."},"failMode":{"type":"string","enum":["local","open","closed"],"description":"What this policy's limits do while the shared counter store (sil.yaml redis) cannot be reached: local counts in each instance's memory, open admits without counting, closed refuses with 503 SIL_LIMIT_STORE_UNAVAILABLE. Default: redis.failMode (local). Has no effect without redis."},"rateLimit":{"type":"object","additionalProperties":false,"required":["requests","per"],"properties":{"requests":{"type":"integer","minimum":1},"per":{"type":"string","enum":["second","minute","hour","day"]},"burst":{"type":"integer","minimum":1},"scope":{"type":"string","enum":["client","binding","client-binding"],"default":"client"}}},"quota":{"type":"object","additionalProperties":false,"required":["period"],"properties":{"requests":{"type":"integer","minimum":1},"tokens":{"type":"integer","minimum":1},"period":{"type":"string","enum":["day","month"]}}},"budget":{"type":"object","additionalProperties":false,"required":["amount","period"],"properties":{"amount":{"type":"number","exclusiveMinimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"period":{"type":"string","enum":["day","month"]},"onExceeded":{"type":"string","enum":["alert","block"],"default":"alert"},"alertAtPercent":{"type":"array","items":{"type":"integer","minimum":1,"maximum":100}}}},"alerts":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["metric","threshold"],"properties":{"metric":{"type":"string","enum":["latency-p95-ms","error-rate","cost","quota-percent","failovers"]},"threshold":{"type":"number","minimum":0},"windowMinutes":{"type":"integer","minimum":1,"maximum":1440,"default":5},"severity":{"type":"string","enum":["info","warning","critical"],"default":"warning"},"channels":{"type":"array","items":{"type":"string"}}}}}}};
 
 function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="policy.schema.json" */;
@@ -8851,7 +9164,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(((((((key0 === "name") || (key0 === "description")) || (key0 === "scope")) || (key0 === "rateLimit")) || (key0 === "quota")) || (key0 === "budget")) || (key0 === "alerts"))){
+if(!((((((((key0 === "name") || (key0 === "description")) || (key0 === "scope")) || (key0 === "failMode")) || (key0 === "rateLimit")) || (key0 === "quota")) || (key0 === "budget")) || (key0 === "alerts"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err1];
@@ -8865,7 +9178,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern7.test(data0)){
+if(!pattern11.test(data0)){
 const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -8935,11 +9248,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.rateLimit !== undefined){
-let data3 = data.rateLimit;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.requests === undefined){
-const err8 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/properties/rateLimit/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data.failMode !== undefined){
+let data3 = data.failMode;
+if(typeof data3 !== "string"){
+const err8 = {instancePath:instancePath+"/failMode",schemaPath:"#/properties/failMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8948,8 +9260,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(data3.per === undefined){
-const err9 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/properties/rateLimit/required",keyword:"required",params:{missingProperty: "per"},message:"must have required property '"+"per"+"'"};
+if(!(((data3 === "local") || (data3 === "open")) || (data3 === "closed"))){
+const err9 = {instancePath:instancePath+"/failMode",schemaPath:"#/properties/failMode/enum",keyword:"enum",params:{allowedValues: schema112.properties.failMode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8958,9 +9270,12 @@ vErrors.push(err9);
 }
 errors++;
 }
-for(const key1 in data3){
-if(!((((key1 === "requests") || (key1 === "per")) || (key1 === "burst")) || (key1 === "scope"))){
-const err10 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+if(data.rateLimit !== undefined){
+let data4 = data.rateLimit;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.requests === undefined){
+const err10 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/properties/rateLimit/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -8969,11 +9284,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-if(data3.requests !== undefined){
-let data4 = data3.requests;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err11 = {instancePath:instancePath+"/rateLimit/requests",schemaPath:"#/properties/rateLimit/properties/requests/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data4.per === undefined){
+const err11 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/properties/rateLimit/required",keyword:"required",params:{missingProperty: "per"},message:"must have required property '"+"per"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8982,9 +9294,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 1 || isNaN(data4)){
-const err12 = {instancePath:instancePath+"/rateLimit/requests",schemaPath:"#/properties/rateLimit/properties/requests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+for(const key1 in data4){
+if(!((((key1 === "requests") || (key1 === "per")) || (key1 === "burst")) || (key1 === "scope"))){
+const err12 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -8994,11 +9306,10 @@ vErrors.push(err12);
 errors++;
 }
 }
-}
-if(data3.per !== undefined){
-let data5 = data3.per;
-if(typeof data5 !== "string"){
-const err13 = {instancePath:instancePath+"/rateLimit/per",schemaPath:"#/properties/rateLimit/properties/per/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data4.requests !== undefined){
+let data5 = data4.requests;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err13 = {instancePath:instancePath+"/rateLimit/requests",schemaPath:"#/properties/rateLimit/properties/requests/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -9007,8 +9318,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(!((((data5 === "second") || (data5 === "minute")) || (data5 === "hour")) || (data5 === "day"))){
-const err14 = {instancePath:instancePath+"/rateLimit/per",schemaPath:"#/properties/rateLimit/properties/per/enum",keyword:"enum",params:{allowedValues: schema112.properties.rateLimit.properties.per.enum},message:"must be equal to one of the allowed values"};
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 1 || isNaN(data5)){
+const err14 = {instancePath:instancePath+"/rateLimit/requests",schemaPath:"#/properties/rateLimit/properties/requests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -9018,10 +9330,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data3.burst !== undefined){
-let data6 = data3.burst;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err15 = {instancePath:instancePath+"/rateLimit/burst",schemaPath:"#/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data4.per !== undefined){
+let data6 = data4.per;
+if(typeof data6 !== "string"){
+const err15 = {instancePath:instancePath+"/rateLimit/per",schemaPath:"#/properties/rateLimit/properties/per/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -9030,9 +9343,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 1 || isNaN(data6)){
-const err16 = {instancePath:instancePath+"/rateLimit/burst",schemaPath:"#/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(!((((data6 === "second") || (data6 === "minute")) || (data6 === "hour")) || (data6 === "day"))){
+const err16 = {instancePath:instancePath+"/rateLimit/per",schemaPath:"#/properties/rateLimit/properties/per/enum",keyword:"enum",params:{allowedValues: schema112.properties.rateLimit.properties.per.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -9042,11 +9354,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-}
-if(data3.scope !== undefined){
-let data7 = data3.scope;
-if(typeof data7 !== "string"){
-const err17 = {instancePath:instancePath+"/rateLimit/scope",schemaPath:"#/properties/rateLimit/properties/scope/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data4.burst !== undefined){
+let data7 = data4.burst;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err17 = {instancePath:instancePath+"/rateLimit/burst",schemaPath:"#/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -9055,8 +9366,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!(((data7 === "client") || (data7 === "binding")) || (data7 === "client-binding"))){
-const err18 = {instancePath:instancePath+"/rateLimit/scope",schemaPath:"#/properties/rateLimit/properties/scope/enum",keyword:"enum",params:{allowedValues: schema112.properties.rateLimit.properties.scope.enum},message:"must be equal to one of the allowed values"};
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 1 || isNaN(data7)){
+const err18 = {instancePath:instancePath+"/rateLimit/burst",schemaPath:"#/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -9067,8 +9379,10 @@ errors++;
 }
 }
 }
-else {
-const err19 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data4.scope !== undefined){
+let data8 = data4.scope;
+if(typeof data8 !== "string"){
+const err19 = {instancePath:instancePath+"/rateLimit/scope",schemaPath:"#/properties/rateLimit/properties/scope/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -9077,12 +9391,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-if(data.quota !== undefined){
-let data8 = data.quota;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.period === undefined){
-const err20 = {instancePath:instancePath+"/quota",schemaPath:"#/properties/quota/required",keyword:"required",params:{missingProperty: "period"},message:"must have required property '"+"period"+"'"};
+if(!(((data8 === "client") || (data8 === "binding")) || (data8 === "client-binding"))){
+const err20 = {instancePath:instancePath+"/rateLimit/scope",schemaPath:"#/properties/rateLimit/properties/scope/enum",keyword:"enum",params:{allowedValues: schema112.properties.rateLimit.properties.scope.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -9091,9 +9401,10 @@ vErrors.push(err20);
 }
 errors++;
 }
-for(const key2 in data8){
-if(!(((key2 === "requests") || (key2 === "tokens")) || (key2 === "period"))){
-const err21 = {instancePath:instancePath+"/quota",schemaPath:"#/properties/quota/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -9103,10 +9414,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data8.requests !== undefined){
-let data9 = data8.requests;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err22 = {instancePath:instancePath+"/quota/requests",schemaPath:"#/properties/quota/properties/requests/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.quota !== undefined){
+let data9 = data.quota;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.period === undefined){
+const err22 = {instancePath:instancePath+"/quota",schemaPath:"#/properties/quota/required",keyword:"required",params:{missingProperty: "period"},message:"must have required property '"+"period"+"'"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -9115,9 +9427,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 < 1 || isNaN(data9)){
-const err23 = {instancePath:instancePath+"/quota/requests",schemaPath:"#/properties/quota/properties/requests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+for(const key2 in data9){
+if(!(((key2 === "requests") || (key2 === "tokens")) || (key2 === "period"))){
+const err23 = {instancePath:instancePath+"/quota",schemaPath:"#/properties/quota/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -9127,11 +9439,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-}
-if(data8.tokens !== undefined){
-let data10 = data8.tokens;
+if(data9.requests !== undefined){
+let data10 = data9.requests;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err24 = {instancePath:instancePath+"/quota/tokens",schemaPath:"#/properties/quota/properties/tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err24 = {instancePath:instancePath+"/quota/requests",schemaPath:"#/properties/quota/properties/requests/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -9142,7 +9453,7 @@ errors++;
 }
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 < 1 || isNaN(data10)){
-const err25 = {instancePath:instancePath+"/quota/tokens",schemaPath:"#/properties/quota/properties/tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err25 = {instancePath:instancePath+"/quota/requests",schemaPath:"#/properties/quota/properties/requests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -9153,10 +9464,10 @@ errors++;
 }
 }
 }
-if(data8.period !== undefined){
-let data11 = data8.period;
-if(typeof data11 !== "string"){
-const err26 = {instancePath:instancePath+"/quota/period",schemaPath:"#/properties/quota/properties/period/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data9.tokens !== undefined){
+let data11 = data9.tokens;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+const err26 = {instancePath:instancePath+"/quota/tokens",schemaPath:"#/properties/quota/properties/tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -9165,8 +9476,9 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(!((data11 === "day") || (data11 === "month"))){
-const err27 = {instancePath:instancePath+"/quota/period",schemaPath:"#/properties/quota/properties/period/enum",keyword:"enum",params:{allowedValues: schema112.properties.quota.properties.period.enum},message:"must be equal to one of the allowed values"};
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 1 || isNaN(data11)){
+const err27 = {instancePath:instancePath+"/quota/tokens",schemaPath:"#/properties/quota/properties/tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -9177,8 +9489,10 @@ errors++;
 }
 }
 }
-else {
-const err28 = {instancePath:instancePath+"/quota",schemaPath:"#/properties/quota/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data9.period !== undefined){
+let data12 = data9.period;
+if(typeof data12 !== "string"){
+const err28 = {instancePath:instancePath+"/quota/period",schemaPath:"#/properties/quota/properties/period/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -9187,12 +9501,8 @@ vErrors.push(err28);
 }
 errors++;
 }
-}
-if(data.budget !== undefined){
-let data12 = data.budget;
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-if(data12.amount === undefined){
-const err29 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+if(!((data12 === "day") || (data12 === "month"))){
+const err29 = {instancePath:instancePath+"/quota/period",schemaPath:"#/properties/quota/properties/period/enum",keyword:"enum",params:{allowedValues: schema112.properties.quota.properties.period.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -9201,8 +9511,10 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(data12.period === undefined){
-const err30 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/required",keyword:"required",params:{missingProperty: "period"},message:"must have required property '"+"period"+"'"};
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/quota",schemaPath:"#/properties/quota/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -9211,9 +9523,12 @@ vErrors.push(err30);
 }
 errors++;
 }
-for(const key3 in data12){
-if(!(((((key3 === "amount") || (key3 === "currency")) || (key3 === "period")) || (key3 === "onExceeded")) || (key3 === "alertAtPercent"))){
-const err31 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+}
+if(data.budget !== undefined){
+let data13 = data.budget;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data13.amount === undefined){
+const err31 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -9222,12 +9537,8 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-if(data12.amount !== undefined){
-let data13 = data12.amount;
-if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 <= 0 || isNaN(data13)){
-const err32 = {instancePath:instancePath+"/budget/amount",schemaPath:"#/properties/budget/properties/amount/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(data13.period === undefined){
+const err32 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/required",keyword:"required",params:{missingProperty: "period"},message:"must have required property '"+"period"+"'"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -9236,9 +9547,9 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-else {
-const err33 = {instancePath:instancePath+"/budget/amount",schemaPath:"#/properties/budget/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"};
+for(const key3 in data13){
+if(!(((((key3 === "amount") || (key3 === "currency")) || (key3 === "period")) || (key3 === "onExceeded")) || (key3 === "alertAtPercent"))){
+const err33 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -9248,11 +9559,11 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data12.currency !== undefined){
-let data14 = data12.currency;
-if(typeof data14 === "string"){
-if(!pattern20.test(data14)){
-const err34 = {instancePath:instancePath+"/budget/currency",schemaPath:"#/properties/budget/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(data13.amount !== undefined){
+let data14 = data13.amount;
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 <= 0 || isNaN(data14)){
+const err34 = {instancePath:instancePath+"/budget/amount",schemaPath:"#/properties/budget/properties/amount/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -9263,7 +9574,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/budget/currency",schemaPath:"#/properties/budget/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err35 = {instancePath:instancePath+"/budget/amount",schemaPath:"#/properties/budget/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -9273,10 +9584,11 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data12.period !== undefined){
-let data15 = data12.period;
-if(typeof data15 !== "string"){
-const err36 = {instancePath:instancePath+"/budget/period",schemaPath:"#/properties/budget/properties/period/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data13.currency !== undefined){
+let data15 = data13.currency;
+if(typeof data15 === "string"){
+if(!pattern24.test(data15)){
+const err36 = {instancePath:instancePath+"/budget/currency",schemaPath:"#/properties/budget/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -9285,8 +9597,9 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(!((data15 === "day") || (data15 === "month"))){
-const err37 = {instancePath:instancePath+"/budget/period",schemaPath:"#/properties/budget/properties/period/enum",keyword:"enum",params:{allowedValues: schema112.properties.budget.properties.period.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err37 = {instancePath:instancePath+"/budget/currency",schemaPath:"#/properties/budget/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -9296,10 +9609,10 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data12.onExceeded !== undefined){
-let data16 = data12.onExceeded;
+if(data13.period !== undefined){
+let data16 = data13.period;
 if(typeof data16 !== "string"){
-const err38 = {instancePath:instancePath+"/budget/onExceeded",schemaPath:"#/properties/budget/properties/onExceeded/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err38 = {instancePath:instancePath+"/budget/period",schemaPath:"#/properties/budget/properties/period/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -9308,8 +9621,8 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(!((data16 === "alert") || (data16 === "block"))){
-const err39 = {instancePath:instancePath+"/budget/onExceeded",schemaPath:"#/properties/budget/properties/onExceeded/enum",keyword:"enum",params:{allowedValues: schema112.properties.budget.properties.onExceeded.enum},message:"must be equal to one of the allowed values"};
+if(!((data16 === "day") || (data16 === "month"))){
+const err39 = {instancePath:instancePath+"/budget/period",schemaPath:"#/properties/budget/properties/period/enum",keyword:"enum",params:{allowedValues: schema112.properties.budget.properties.period.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -9319,14 +9632,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data12.alertAtPercent !== undefined){
-let data17 = data12.alertAtPercent;
-if(Array.isArray(data17)){
-const len0 = data17.length;
-for(let i0=0; i0<len0; i0++){
-let data18 = data17[i0];
-if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-const err40 = {instancePath:instancePath+"/budget/alertAtPercent/" + i0,schemaPath:"#/properties/budget/properties/alertAtPercent/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data13.onExceeded !== undefined){
+let data17 = data13.onExceeded;
+if(typeof data17 !== "string"){
+const err40 = {instancePath:instancePath+"/budget/onExceeded",schemaPath:"#/properties/budget/properties/onExceeded/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -9335,9 +9644,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 100 || isNaN(data18)){
-const err41 = {instancePath:instancePath+"/budget/alertAtPercent/" + i0,schemaPath:"#/properties/budget/properties/alertAtPercent/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(!((data17 === "alert") || (data17 === "block"))){
+const err41 = {instancePath:instancePath+"/budget/onExceeded",schemaPath:"#/properties/budget/properties/onExceeded/enum",keyword:"enum",params:{allowedValues: schema112.properties.budget.properties.onExceeded.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -9346,8 +9654,15 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(data18 < 1 || isNaN(data18)){
-const err42 = {instancePath:instancePath+"/budget/alertAtPercent/" + i0,schemaPath:"#/properties/budget/properties/alertAtPercent/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data13.alertAtPercent !== undefined){
+let data18 = data13.alertAtPercent;
+if(Array.isArray(data18)){
+const len0 = data18.length;
+for(let i0=0; i0<len0; i0++){
+let data19 = data18[i0];
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+const err42 = {instancePath:instancePath+"/budget/alertAtPercent/" + i0,schemaPath:"#/properties/budget/properties/alertAtPercent/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -9356,11 +9671,9 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err43 = {instancePath:instancePath+"/budget/alertAtPercent",schemaPath:"#/properties/budget/properties/alertAtPercent/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 > 100 || isNaN(data19)){
+const err43 = {instancePath:instancePath+"/budget/alertAtPercent/" + i0,schemaPath:"#/properties/budget/properties/alertAtPercent/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -9369,10 +9682,8 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-}
-else {
-const err44 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data19 < 1 || isNaN(data19)){
+const err44 = {instancePath:instancePath+"/budget/alertAtPercent/" + i0,schemaPath:"#/properties/budget/properties/alertAtPercent/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -9382,15 +9693,10 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data.alerts !== undefined){
-let data19 = data.alerts;
-if(Array.isArray(data19)){
-const len1 = data19.length;
-for(let i1=0; i1<len1; i1++){
-let data20 = data19[i1];
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-if(data20.metric === undefined){
-const err45 = {instancePath:instancePath+"/alerts/" + i1,schemaPath:"#/properties/alerts/items/required",keyword:"required",params:{missingProperty: "metric"},message:"must have required property '"+"metric"+"'"};
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/budget/alertAtPercent",schemaPath:"#/properties/budget/properties/alertAtPercent/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -9399,8 +9705,10 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(data20.threshold === undefined){
-const err46 = {instancePath:instancePath+"/alerts/" + i1,schemaPath:"#/properties/alerts/items/required",keyword:"required",params:{missingProperty: "threshold"},message:"must have required property '"+"threshold"+"'"};
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -9409,9 +9717,16 @@ vErrors.push(err46);
 }
 errors++;
 }
-for(const key4 in data20){
-if(!(((((key4 === "metric") || (key4 === "threshold")) || (key4 === "windowMinutes")) || (key4 === "severity")) || (key4 === "channels"))){
-const err47 = {instancePath:instancePath+"/alerts/" + i1,schemaPath:"#/properties/alerts/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+}
+if(data.alerts !== undefined){
+let data20 = data.alerts;
+if(Array.isArray(data20)){
+const len1 = data20.length;
+for(let i1=0; i1<len1; i1++){
+let data21 = data20[i1];
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+if(data21.metric === undefined){
+const err47 = {instancePath:instancePath+"/alerts/" + i1,schemaPath:"#/properties/alerts/items/required",keyword:"required",params:{missingProperty: "metric"},message:"must have required property '"+"metric"+"'"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -9420,11 +9735,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-if(data20.metric !== undefined){
-let data21 = data20.metric;
-if(typeof data21 !== "string"){
-const err48 = {instancePath:instancePath+"/alerts/" + i1+"/metric",schemaPath:"#/properties/alerts/items/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data21.threshold === undefined){
+const err48 = {instancePath:instancePath+"/alerts/" + i1,schemaPath:"#/properties/alerts/items/required",keyword:"required",params:{missingProperty: "threshold"},message:"must have required property '"+"threshold"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -9433,8 +9745,9 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(!(((((data21 === "latency-p95-ms") || (data21 === "error-rate")) || (data21 === "cost")) || (data21 === "quota-percent")) || (data21 === "failovers"))){
-const err49 = {instancePath:instancePath+"/alerts/" + i1+"/metric",schemaPath:"#/properties/alerts/items/properties/metric/enum",keyword:"enum",params:{allowedValues: schema112.properties.alerts.items.properties.metric.enum},message:"must be equal to one of the allowed values"};
+for(const key4 in data21){
+if(!(((((key4 === "metric") || (key4 === "threshold")) || (key4 === "windowMinutes")) || (key4 === "severity")) || (key4 === "channels"))){
+const err49 = {instancePath:instancePath+"/alerts/" + i1,schemaPath:"#/properties/alerts/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -9444,11 +9757,10 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data20.threshold !== undefined){
-let data22 = data20.threshold;
-if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 < 0 || isNaN(data22)){
-const err50 = {instancePath:instancePath+"/alerts/" + i1+"/threshold",schemaPath:"#/properties/alerts/items/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data21.metric !== undefined){
+let data22 = data21.metric;
+if(typeof data22 !== "string"){
+const err50 = {instancePath:instancePath+"/alerts/" + i1+"/metric",schemaPath:"#/properties/alerts/items/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -9457,9 +9769,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-else {
-const err51 = {instancePath:instancePath+"/alerts/" + i1+"/threshold",schemaPath:"#/properties/alerts/items/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(!(((((data22 === "latency-p95-ms") || (data22 === "error-rate")) || (data22 === "cost")) || (data22 === "quota-percent")) || (data22 === "failovers"))){
+const err51 = {instancePath:instancePath+"/alerts/" + i1+"/metric",schemaPath:"#/properties/alerts/items/properties/metric/enum",keyword:"enum",params:{allowedValues: schema112.properties.alerts.items.properties.metric.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -9469,10 +9780,11 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data20.windowMinutes !== undefined){
-let data23 = data20.windowMinutes;
-if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-const err52 = {instancePath:instancePath+"/alerts/" + i1+"/windowMinutes",schemaPath:"#/properties/alerts/items/properties/windowMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data21.threshold !== undefined){
+let data23 = data21.threshold;
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 < 0 || isNaN(data23)){
+const err52 = {instancePath:instancePath+"/alerts/" + i1+"/threshold",schemaPath:"#/properties/alerts/items/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -9481,9 +9793,9 @@ vErrors.push(err52);
 }
 errors++;
 }
-if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 > 1440 || isNaN(data23)){
-const err53 = {instancePath:instancePath+"/alerts/" + i1+"/windowMinutes",schemaPath:"#/properties/alerts/items/properties/windowMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1440},message:"must be <= 1440"};
+}
+else {
+const err53 = {instancePath:instancePath+"/alerts/" + i1+"/threshold",schemaPath:"#/properties/alerts/items/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -9492,8 +9804,11 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data23 < 1 || isNaN(data23)){
-const err54 = {instancePath:instancePath+"/alerts/" + i1+"/windowMinutes",schemaPath:"#/properties/alerts/items/properties/windowMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data21.windowMinutes !== undefined){
+let data24 = data21.windowMinutes;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err54 = {instancePath:instancePath+"/alerts/" + i1+"/windowMinutes",schemaPath:"#/properties/alerts/items/properties/windowMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -9502,12 +9817,9 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-}
-if(data20.severity !== undefined){
-let data24 = data20.severity;
-if(typeof data24 !== "string"){
-const err55 = {instancePath:instancePath+"/alerts/" + i1+"/severity",schemaPath:"#/properties/alerts/items/properties/severity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 1440 || isNaN(data24)){
+const err55 = {instancePath:instancePath+"/alerts/" + i1+"/windowMinutes",schemaPath:"#/properties/alerts/items/properties/windowMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1440},message:"must be <= 1440"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -9516,8 +9828,8 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(!(((data24 === "info") || (data24 === "warning")) || (data24 === "critical"))){
-const err56 = {instancePath:instancePath+"/alerts/" + i1+"/severity",schemaPath:"#/properties/alerts/items/properties/severity/enum",keyword:"enum",params:{allowedValues: schema112.properties.alerts.items.properties.severity.enum},message:"must be equal to one of the allowed values"};
+if(data24 < 1 || isNaN(data24)){
+const err56 = {instancePath:instancePath+"/alerts/" + i1+"/windowMinutes",schemaPath:"#/properties/alerts/items/properties/windowMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -9527,13 +9839,11 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data20.channels !== undefined){
-let data25 = data20.channels;
-if(Array.isArray(data25)){
-const len2 = data25.length;
-for(let i2=0; i2<len2; i2++){
-if(typeof data25[i2] !== "string"){
-const err57 = {instancePath:instancePath+"/alerts/" + i1+"/channels/" + i2,schemaPath:"#/properties/alerts/items/properties/channels/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data21.severity !== undefined){
+let data25 = data21.severity;
+if(typeof data25 !== "string"){
+const err57 = {instancePath:instancePath+"/alerts/" + i1+"/severity",schemaPath:"#/properties/alerts/items/properties/severity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -9542,10 +9852,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-}
-else {
-const err58 = {instancePath:instancePath+"/alerts/" + i1+"/channels",schemaPath:"#/properties/alerts/items/properties/channels/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(!(((data25 === "info") || (data25 === "warning")) || (data25 === "critical"))){
+const err58 = {instancePath:instancePath+"/alerts/" + i1+"/severity",schemaPath:"#/properties/alerts/items/properties/severity/enum",keyword:"enum",params:{allowedValues: schema112.properties.alerts.items.properties.severity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -9555,9 +9863,13 @@ vErrors.push(err58);
 errors++;
 }
 }
-}
-else {
-const err59 = {instancePath:instancePath+"/alerts/" + i1,schemaPath:"#/properties/alerts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data21.channels !== undefined){
+let data26 = data21.channels;
+if(Array.isArray(data26)){
+const len2 = data26.length;
+for(let i2=0; i2<len2; i2++){
+if(typeof data26[i2] !== "string"){
+const err59 = {instancePath:instancePath+"/alerts/" + i1+"/channels/" + i2,schemaPath:"#/properties/alerts/items/properties/channels/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -9569,7 +9881,7 @@ errors++;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/alerts",schemaPath:"#/properties/alerts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err60 = {instancePath:instancePath+"/alerts/" + i1+"/channels",schemaPath:"#/properties/alerts/items/properties/channels/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -9581,12 +9893,36 @@ errors++;
 }
 }
 else {
-const err61 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err61 = {instancePath:instancePath+"/alerts/" + i1,schemaPath:"#/properties/alerts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err61];
 }
 else {
 vErrors.push(err61);
+}
+errors++;
+}
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/alerts",schemaPath:"#/properties/alerts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
 }
 errors++;
 }
@@ -9597,8 +9933,8 @@ validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const client = validate80;
 const schema113 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"client.schema.json","title":"Client","description":"A service that calls the proxy (clients/<name>.yaml): its token hashes, the bindings it may use, its environment and IP allowlist.","type":"object","additionalProperties":false,"required":["name","environment"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"tokens":{"type":"array","description":"Issued tokens, stored only as hashes.","items":{"type":"object","additionalProperties":false,"required":["id","hash","createdAt"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"hash":{"type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"hint":{"type":"string","maxLength":16,"description":"Last characters of the token, to tell tokens apart."},"createdAt":{"type":"string","format":"date-time"},"expiresAt":{"type":"string","format":"date-time"},"revokedAt":{"type":"string","format":"date-time"}}}},"bindings":{"type":"array","uniqueItems":true,"description":"Bindings this client may call; `*` allows every binding of its environment.","items":{"type":"string","pattern":"^(\\*|[a-z0-9][a-z0-9-]{0,62})$"}},"ipAllowlist":{"type":"array","description":"CIDR ranges (IPv4 or IPv6) the client may call from; empty allows any address.","items":{"type":"string","minLength":2,"maxLength":64}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"}}};
-const pattern55 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
-const pattern56 = new RegExp("^(\\*|[a-z0-9][a-z0-9-]{0,62})$", "u");
+const pattern59 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
+const pattern60 = new RegExp("^(\\*|[a-z0-9][a-z0-9-]{0,62})$", "u");
 const formats18 = formats["date-time"];
 
 function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -9648,7 +9984,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern7.test(data0)){
+if(!pattern11.test(data0)){
 const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -9784,7 +10120,7 @@ errors++;
 if(data5.id !== undefined){
 let data6 = data5.id;
 if(typeof data6 === "string"){
-if(!pattern7.test(data6)){
+if(!pattern11.test(data6)){
 const err14 = {instancePath:instancePath+"/tokens/" + i0+"/id",schemaPath:"#/properties/tokens/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err14];
@@ -9809,7 +10145,7 @@ errors++;
 if(data5.hash !== undefined){
 let data7 = data5.hash;
 if(typeof data7 === "string"){
-if(!pattern55.test(data7)){
+if(!pattern59.test(data7)){
 const err16 = {instancePath:instancePath+"/tokens/" + i0+"/hash",schemaPath:"#/properties/tokens/items/properties/hash/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -9962,7 +10298,7 @@ const len1 = data12.length;
 for(let i1=0; i1<len1; i1++){
 let data13 = data12[i1];
 if(typeof data13 === "string"){
-if(!pattern56.test(data13)){
+if(!pattern60.test(data13)){
 const err28 = {instancePath:instancePath+"/bindings/" + i1,schemaPath:"#/properties/bindings/items/pattern",keyword:"pattern",params:{pattern: "^(\\*|[a-z0-9][a-z0-9-]{0,62})$"},message:"must match pattern \""+"^(\\*|[a-z0-9][a-z0-9-]{0,62})$"+"\""};
 if(vErrors === null){
 vErrors = [err28];
@@ -10074,7 +10410,7 @@ errors++;
 if(data.policy !== undefined){
 let data16 = data.policy;
 if(typeof data16 === "string"){
-if(!pattern7.test(data16)){
+if(!pattern11.test(data16)){
 const err36 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err36];
@@ -10114,7 +10450,7 @@ validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const webhook = validate81;
 const schema114 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"webhook.schema.json","title":"WebhookSubscription","description":"An outgoing event subscription (webhooks/<name>.yaml), delivered per the Standard Webhooks spec. Its signing secret lives encrypted in secrets/.","type":"object","additionalProperties":false,"required":["name","url","events"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"url":{"type":"string","pattern":"^https?://","maxLength":2048},"enabled":{"type":"boolean","default":true},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"Only events of this environment; all when left out."},"events":{"type":"array","minItems":1,"uniqueItems":true,"description":"Event types, `*` or a prefix wildcard like `provider.*`.","items":{"type":"string","pattern":"^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"}},"headers":{"type":"object","additionalProperties":{"type":"string","maxLength":1024}},"retry":{"type":"object","additionalProperties":false,"properties":{"scheduleSeconds":{"type":"array","maxItems":20,"items":{"type":"integer","minimum":1,"maximum":604800}},"disableAfterFailures":{"type":"integer","minimum":1}}}}};
-const pattern61 = new RegExp("^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$", "u");
+const pattern65 = new RegExp("^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$", "u");
 
 function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="webhook.schema.json" */;
@@ -10173,7 +10509,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern7.test(data0)){
+if(!pattern11.test(data0)){
 const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -10233,7 +10569,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!pattern40.test(data2)){
+if(!pattern44.test(data2)){
 const err9 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -10309,7 +10645,7 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 if(typeof data6 === "string"){
-if(!pattern61.test(data6)){
+if(!pattern65.test(data6)){
 const err15 = {instancePath:instancePath+"/events/" + i0,schemaPath:"#/properties/events/items/pattern",keyword:"pattern",params:{pattern: "^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"},message:"must match pattern \""+"^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -10540,7 +10876,7 @@ export const secrets = validate82;
 const schema115 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"secrets.schema.json","title":"SecretsFile","description":"A provider's keys (secrets/<provider-id>.yaml), SOPS-encrypted: the values under each key's `secret` are encrypted, the metadata stays readable. Written by `sil keys ...` or the `sops` CLI.","type":"object","additionalProperties":false,"required":["keys","sops"],"properties":{"keys":{"type":"array","items":{"$ref":"#/$defs/key"}},"sops":{"type":"object","description":"The SOPS metadata block (age recipients, MAC, rule); maintained by sil and sops."}},"$defs":{"timestamp":{"type":"string","format":"date-time"},"key":{"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}}}};
 const schema116 = {"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}};
 const schema117 = {"type":"string","format":"date-time"};
-const pattern63 = new RegExp("^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$", "u");
+const pattern67 = new RegExp("^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$", "u");
 
 function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -10608,7 +10944,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 === "string"){
-if(!pattern7.test(data0)){
+if(!pattern11.test(data0)){
 const err5 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -10880,7 +11216,7 @@ errors++;
 if(data.fingerprint !== undefined){
 let data12 = data.fingerprint;
 if(typeof data12 === "string"){
-if(!pattern63.test(data12)){
+if(!pattern67.test(data12)){
 const err27 = {instancePath:instancePath+"/fingerprint",schemaPath:"#/properties/fingerprint/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$"},message:"must match pattern \""+"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -10908,7 +11244,7 @@ if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 for(const key1 in data13){
 const _errs36 = errors;
 if(typeof key1 === "string"){
-if(!pattern11.test(key1)){
+if(!pattern15.test(key1)){
 const err29 = {instancePath:instancePath+"/secret",schemaPath:"#/properties/secret/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err29];

@@ -48,6 +48,7 @@ import { consoleStatic } from './api/console-static.ts';
 import { startInboundHooks } from './inbound/index.ts';
 import { remoteAddressOf } from './http/remote-address.ts';
 import { fileURLToPath } from 'node:url';
+import { Cluster } from './cluster/cluster.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -72,6 +73,8 @@ export interface HubOptions {
   health?: { intervalMs?: number; tickMs?: number; probes?: boolean };
   /** Alert engine timing for tests (docs/alerts.md): how often rules are evaluated (default 30 s; SIL_ALERTS_EVALUATE_MS), the cool-down. */
   alerts?: { evaluateMs?: number; cooldownMs?: number };
+  /** The leader lease for tests (docs/scaling.md; SIL_LEADER_LEASE_MS), a fixed instance id. */
+  cluster?: { leaseMs?: number; renewMs?: number; instanceId?: string };
   log?: (line: string) => void;
 }
 
@@ -105,6 +108,8 @@ export interface Hub {
   gitdir: string;
   /** Notification channels (docs/notifications.md): email / SMS / Telegram through the hub's own bindings. */
   notify: BindingChannelDispatcher;
+  /** This instance among its peers: the shared Redis (sil.yaml `redis:`) and the leader lease (docs/scaling.md). */
+  cluster: Cluster;
   close(): Promise<void>;
 }
 
@@ -167,6 +172,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const signing = { hubKey: init.signingKey.publicKey, live: () => (live.snapshot ? signingSettingsOf(live.snapshot.settings) ?? {} : null) };
   const loader = new ConfigLoader({ gitdir, catalog, identities: hub.identities, signing });
   const reloader = new Reloader({ loader, live, gitdir, pollMs: opts.pollMs, log });
+  // The shared Redis and the leader lease follow sil.yaml from the first load on (docs/scaling.md).
+  const cluster = new Cluster({ live, log, ...opts.cluster });
+  cluster.start();
   await reloader.start();
   const writer = new GitWriter({ gitdir, catalog, sign: commitSigner(init.signingKey) });
   const vault = { gitdir, writer, catalog, hub, author: { name: 'sil', email: 'sil@localhost' }, now: () => new Date() };
@@ -243,6 +251,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     admin,
     metrics: metrics.route,
     hooks: inbound.route,
+    cluster: () => cluster.status(),
     ...(opts.consoleDir === null ? {} : { console: consoleStatic({ root: opts.consoleDir ?? fileURLToPath(new URL('../admin/dist/', import.meta.url)), log }) }),
   });
   // Every listener is attached: the events of the start (the first config load) go out now.
@@ -254,6 +263,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     const listenFailed = (err: NodeJS.ErrnoException) => {
       reloader.stop();
       keyMaintenance.stop();
+      void cluster.close();
       void usageStore?.close().catch(() => {});
       fail(new SilError('SIL_LISTEN', `cannot listen on ${opts.host}:${opts.port}: ${err.code ?? err.message}`, { cause: err }));
     };
@@ -290,6 +300,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     catalog,
     gitdir,
     notify,
+    cluster,
     async close() {
       reloader.stop();
       keyMaintenance.stop();
@@ -299,6 +310,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       await new Promise<void>((ok) => server.close(() => ok()));
       for (const close of closers) await close();
       await owner.close();
+      await cluster.close();
     },
   };
 }

@@ -6,6 +6,7 @@ import type { LiveConfig } from '../config/live-config.ts';
 import { formatIssue } from '../config/issues.ts';
 import { isForwarded, isLocalCaller } from '../core/local-caller.ts';
 import { remoteAddressOf } from '../http/remote-address.ts';
+import type { ClusterStatus } from '../cluster/cluster.ts';
 
 export interface HealthBody {
   status: 'ok' | 'degraded' | 'error';
@@ -20,6 +21,8 @@ export interface HealthBody {
     /** `messages` only for loopback callers. */
     error: null | { commit: string; at: string; errors: number; messages?: string[] };
   };
+  /** This instance among its peers (docs/scaling.md): its id, whether it leads, Redis off/up/down. */
+  cluster?: ClusterStatus;
 }
 
 export function healthBody(live: LiveConfig, version: string, startedAt: number, now: number, withMessages = false): HealthBody {
@@ -40,12 +43,13 @@ export function healthBody(live: LiveConfig, version: string, startedAt: number,
   };
 }
 
-export function healthz(live: LiveConfig, version: string, startedAt: number, now = Date.now) {
+export function healthz(live: LiveConfig, version: string, startedAt: number, now = Date.now, cluster?: () => ClusterStatus) {
   const addressOf = remoteAddressOf(live);
   return async function healthRoute(ctx: Context, next: Next): Promise<void> {
     if (ctx.path !== '/healthz' || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
     const local = isLocalCaller(ctx.req.socket.remoteAddress ?? '', addressOf(ctx), isForwarded(ctx.req.headers));
     const body = healthBody(live, version, startedAt, now(), local);
+    if (cluster) body.cluster = cluster();
     ctx.set('Cache-Control', 'no-store');
     ctx.status = body.status === 'error' ? 503 : 200;
     ctx.body = body;

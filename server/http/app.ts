@@ -9,6 +9,7 @@ import { healthz } from '../api/healthz.ts';
 import type { LiveConfig } from '../config/live-config.ts';
 import { proxyMiddleware, type ProxyDeps } from '../proxy/pipeline.ts';
 import { remoteAddressOf } from './remote-address.ts';
+import type { ClusterStatus } from '../cluster/cluster.ts';
 
 export interface AppDeps {
   live: LiveConfig;
@@ -26,6 +27,10 @@ export interface AppDeps {
   metrics?: Middleware;
   /** POST /hooks/<provider-id>: inbound provider webhooks (server/inbound), for providers, no session. */
   hooks?: Middleware;
+  /** POST /sync/trigger: a signed push notice from the remote config repository (server/remote), no session. */
+  sync?: Middleware;
+  /** This instance among its peers, for /healthz (server/cluster). */
+  cluster?: () => ClusterStatus;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -34,9 +39,10 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorHandler(deps.log));
   app.use(proxyMiddleware({ ...deps.proxy, live: deps.live, remoteAddress: remoteAddressOf(deps.live), errorLog: deps.log }));
   if (deps.hooks) app.use(deps.hooks);
+  if (deps.sync) app.use(deps.sync);
   if (deps.metrics) app.use(deps.metrics);
   if (deps.owner) app.use(deps.owner.middleware);
-  app.use(healthz(deps.live, deps.version, deps.startedAt));
+  app.use(healthz(deps.live, deps.version, deps.startedAt, Date.now, deps.cluster));
   if (deps.admin) app.use(deps.admin);
   if (deps.console) app.use(deps.console);
   return app;
