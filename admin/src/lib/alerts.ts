@@ -6,7 +6,7 @@ import type { Formats } from './analytics-format.ts';
 
 export type { AlertKind } from '../../../server/observe/alerts/types.ts';
 import type { Alert, AlertKind, AlertSeverity } from '../../../server/observe/alerts/types.ts';
-export const ALERT_KINDS: readonly AlertKind[] = ['provider-down', 'policy', 'budget', 'config-rejected', 'key-rotation-overdue', 'key-rotation-due', 'key-expiring', 'channel-failed', 'webhook-disabled'];
+export const ALERT_KINDS: readonly AlertKind[] = ['provider-down', 'policy', 'budget', 'config-rejected', 'key-rotation-overdue', 'key-rotation-due', 'key-expiring', 'channel-failed', 'webhook-disabled', 'shared-state-unavailable', 'remote-sync'];
 export type Severity = AlertSeverity;
 /** An alert as GET /api/alerts answers it (server/observe/alerts/types.ts). */
 export type AlertItem = Alert;

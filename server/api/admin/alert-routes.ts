@@ -9,7 +9,7 @@ import type { Alert, AlertKind } from '../../observe/alerts/types.ts';
 
 type AlertOps = Extract<OpId, 'alerts.list' | 'alerts.unread' | 'alerts.ack' | 'alerts.silence' | 'alerts.unsilence'>;
 
-const KINDS: readonly AlertKind[] = ['policy', 'provider-down', 'key-rotation-due', 'key-rotation-overdue', 'key-expiring', 'config-rejected', 'budget', 'channel-failed', 'webhook-disabled'];
+const KINDS: readonly AlertKind[] = ['policy', 'provider-down', 'key-rotation-due', 'key-rotation-overdue', 'key-expiring', 'config-rejected', 'budget', 'channel-failed', 'webhook-disabled', 'shared-state-unavailable', 'remote-sync'];
 const MAX_SILENCE_MS = 90 * 86_400_000;
 
 function untilOf(v: unknown, now: number): number {

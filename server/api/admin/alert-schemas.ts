@@ -7,7 +7,7 @@ const int = (description?: string): Schema => ({ type: 'integer', ...(descriptio
 const obj = (properties: Record<string, Schema>, required: string[] = [], description?: string): Schema => ({ type: 'object', ...(description ? { description } : {}), properties, ...(required.length ? { required } : {}) });
 const arr = (items: Schema): Schema => ({ type: 'array', items });
 
-const KINDS = ['policy', 'provider-down', 'key-rotation-due', 'key-rotation-overdue', 'key-expiring', 'config-rejected', 'budget', 'channel-failed', 'webhook-disabled'];
+const KINDS = ['policy', 'provider-down', 'key-rotation-due', 'key-rotation-overdue', 'key-expiring', 'config-rejected', 'budget', 'channel-failed', 'webhook-disabled', 'shared-state-unavailable', 'remote-sync'];
 
 export function alertSchemas(): Record<string, Schema> {
   const alert = obj({

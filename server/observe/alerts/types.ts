@@ -2,7 +2,7 @@
 // channels and the outgoing webhooks see them. The engine (this folder) emits `alert.firing` and
 // `alert.resolved` on the hub's events, with the Alert as data.
 
-export type AlertKind = 'policy' | 'provider-down' | 'key-rotation-due' | 'key-rotation-overdue' | 'key-expiring' | 'config-rejected' | 'budget' | 'channel-failed' | 'webhook-disabled';
+export type AlertKind = 'policy' | 'provider-down' | 'key-rotation-due' | 'key-rotation-overdue' | 'key-expiring' | 'config-rejected' | 'budget' | 'channel-failed' | 'webhook-disabled' | 'shared-state-unavailable' | 'remote-sync';
 export type AlertSeverity = 'info' | 'warning' | 'critical';
 
 export interface Alert {
