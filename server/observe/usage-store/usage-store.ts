@@ -6,7 +6,7 @@
 // docs/usage-store.md "Memory"). Queries read the files plus what the aggregator holds that was
 // not flushed yet.
 import type { ConfigSnapshot } from '../../config/snapshot.ts';
-import { UsageAggregator, DEFAULT_MAX_DIMS } from './aggregator.ts';
+import { UsageAggregator, DEFAULT_MAX_DIMS, type MinuteBucket } from './aggregator.ts';
 import { GRANULARITIES } from './file-layout.ts';
 import { PendingRows } from './pending-rows.ts';
 import { LATE_MS, targetsOf } from './residency.ts';
@@ -29,6 +29,20 @@ export interface UsageStoreOptions {
   cacheBytes?: number;
   now?: () => number;
   log?: (line: string) => void;
+  /** Several instances (docs/scaling.md): where this instance's counts go to be shared. */
+  exchange?: UsageExchange;
+}
+
+/**
+ * The usage stream several instances share: while active(), each flush publishes this instance's
+ * buckets instead of merging them, and every instance (this one too) merges what it reads back
+ * through ingest(). merged() is told once everything ingested so far is written.
+ */
+export interface UsageExchange {
+  active(): boolean;
+  /** true when the buckets went out (they will come back through ingest), false to merge them here. */
+  publish(buckets: readonly MinuteBucket[]): Promise<boolean>;
+  merged?(): void;
 }
 
 export async function openUsageStore(opts: UsageStoreOptions): Promise<DiskUsageStore> {
@@ -62,6 +76,9 @@ export class DiskUsageStore implements UsageStore {
   #chain: Promise<void> = Promise.resolve();
   #flushing = false;
   #closed = false;
+  /** Buckets read from the shared stream (or not published), merged at the next flush. */
+  #incoming: MinuteBucket[] = [];
+  readonly #exchange: UsageExchange | undefined;
 
   constructor(opts: UsageStoreOptions, files: RollupFiles) {
     this.dir = opts.dir;
@@ -72,6 +89,7 @@ export class DiskUsageStore implements UsageStore {
     this.#now = opts.now ?? Date.now;
     this.#log = opts.log ?? (() => {});
     this.#tz = this.#currentTimeZone();
+    this.#exchange = opts.exchange;
     this.recorder = new UsageAggregator({ snapshot: opts.snapshot, maxDims: this.#maxDims });
     const every = opts.flushMs ?? DEFAULT_FLUSH_MS;
     if (every > 0) {
@@ -120,6 +138,11 @@ export class DiskUsageStore implements UsageStore {
     }
   }
 
+  /** Buckets of any instance, read from the shared stream: merged at the next flush. */
+  ingest(buckets: readonly MinuteBucket[]): void {
+    for (const b of buckets) this.#incoming.push(b);
+  }
+
   /** Merges what is in memory into the rollups and writes the changed files; one at a time. */
   flush(): Promise<void> {
     const run = this.#chain.then(() => this.#flushOnce());
@@ -140,11 +163,17 @@ export class DiskUsageStore implements UsageStore {
       const now = this.#now();
       this.#tz = this.#currentTimeZone();
       const tz = this.#tz;
+      if (this.#exchange?.active()) {
+        const own = this.recorder.take();
+        if (own.length > 0 && !(await this.#exchange.publish(own).catch(() => false))) this.ingest(own);
+      }
       // Late counts for a file no longer resident: read it back first.
-      for (const minute of this.recorder.pendingMinutes()) {
+      for (const minute of [...this.recorder.pendingMinutes(), ...this.#incoming.map((b) => b.t)]) {
         for (const [g, , start] of targetsOf(minute, tz)) await this.#files.makeResident(g, start);
       }
       this.#merge(tz);
+      this.#mergeIncoming(tz);
+      let written = true;
       const expired = this.#files.expire(cutoffsAt(now));
       for (const g of GRANULARITIES) {
         for (const file of this.#files.resident(g)) {
@@ -154,10 +183,12 @@ export class DiskUsageStore implements UsageStore {
             await this.#files.write(g, file);
           } catch (err) {
             file.dirty = true;
+            written = false;
             this.#log(`usage: cannot write ${this.#files.pathOf(g, file.start)}: ${(err as Error).message}; the counts stay in memory and are written at the next flush`);
           }
         }
       }
+      if (written && this.#incoming.length === 0) this.#exchange?.merged?.();
       this.#files.settle(now, this.#graceMs);
       for (const [g, start] of expired) await this.#files.remove(g, start).catch((err: Error) => this.#log(`usage: cannot delete expired ${this.#files.pathOf(g, start)}: ${err.message}`));
     } finally {
@@ -179,6 +210,24 @@ export class DiskUsageStore implements UsageStore {
         for (const e of bucket.retired) file.add(t, e.dims, e.c, this.#maxDims);
       }
     }
+  }
+
+  /** The ingested buckets whose files are ready, like #merge; the others wait. */
+  #mergeIncoming(tz: string): void {
+    const waiting: MinuteBucket[] = [];
+    for (const bucket of this.#incoming) {
+      const targets = targetsOf(bucket.t, tz);
+      if (!targets.every(([g, , start]) => this.#files.isReady(g, start))) {
+        waiting.push(bucket);
+        continue;
+      }
+      for (const [g, t, start] of targets) {
+        const file = this.#files.fileFor(g, start);
+        for (const e of bucket.entries.values()) file.add(t, e.dims, e.c, this.#maxDims);
+        for (const e of bucket.retired) file.add(t, e.dims, e.c, this.#maxDims);
+      }
+    }
+    this.#incoming = waiting;
   }
 
   #currentTimeZone(): string {

@@ -13,8 +13,8 @@ const provider = (id: string, baseUrl: string) => `id: ${id}\ntemplate: openai\n
 const binding = (name: string, targets: string[]) =>
   `name: ${name}\nenvironment: prod\nprotocol: openai-chat\ntargets:\n${targets.map((t) => `  - { provider: ${t}, model: gpt-4o-mini }`).join('\n')}\nfailover:\n  on: [connect-error, timeout, "5xx"]\n  maxAttempts: 2\n  timeoutMs: 3000\n`;
 
-/** Creates `<dir>/data` with the config; answers the data dir and the client token. */
-export async function usageDataDir(dir: string, goodUrl: string, flakyUrl: string, timeZone = 'UTC'): Promise<{ data: string; token: string }> {
+/** Creates `<dir>/data` with the config (`settings`: more lines of sil.yaml); answers the data dir and the client token. */
+export async function usageDataDir(dir: string, goodUrl: string, flakyUrl: string, timeZone = 'UTC', settings = ''): Promise<{ data: string; token: string }> {
   const data = join(dir, 'data');
   const { paths } = await initDataDir(data);
   const catalog = projectCatalog().catalog;
@@ -26,7 +26,7 @@ export async function usageDataDir(dir: string, goodUrl: string, flakyUrl: strin
     author,
     message: 'usage test config',
     changes: {
-      'sil.yaml': `version: 1\nenvironments: [dev, prod]\ntimeZone: ${timeZone}\n`,
+      'sil.yaml': `version: 1\nenvironments: [dev, prod]\ntimeZone: ${timeZone}\n${settings}`,
       'providers/good.yaml': provider('good', `${goodUrl}/v1`),
       'providers/flaky.yaml': provider('flaky', `${flakyUrl}/v1`),
       'bindings/chat.yaml': binding('chat', ['good']),
