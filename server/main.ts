@@ -49,6 +49,7 @@ import { startInboundHooks } from './inbound/index.ts';
 import { remoteAddressOf } from './http/remote-address.ts';
 import { fileURLToPath } from 'node:url';
 import { Cluster } from './cluster/cluster.ts';
+import { UsageStream } from './cluster/usage-stream.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -196,10 +197,16 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   recorders.push(metrics.recorder);
   closers.push(() => metrics.close());
   const recorder = fanOut(recorders, (err) => log(`usage: ${(err as Error)?.message ?? String(err)}`));
-  const usageStore = opts.usageStore === false ? null : await openUsageStore({ dir: join(opts.dataDir, 'state', 'usage'), snapshot: () => live.snapshot, flushMs: opts.usageFlushMs, log });
+  // With Redis, every instance's counts go through one shared stream into every instance's store (docs/scaling.md).
+  const usageStream = opts.usageStore === false ? null : new UsageStream({ cluster, cursorPath: join(opts.dataDir, 'state', 'usage-stream.json'), ingest: (b) => usageStore?.ingest(b), log });
+  const usageStore = opts.usageStore === false ? null : await openUsageStore({ dir: join(opts.dataDir, 'state', 'usage'), snapshot: () => live.snapshot, flushMs: opts.usageFlushMs, log, ...(usageStream ? { exchange: usageStream } : {}) });
   if (usageStore) {
     recorders.push(usageStore.recorder);
-    closers.push(() => usageStore.close());
+    await usageStream?.start();
+    closers.push(async () => {
+      await usageStore.close();
+      await usageStream?.close();
+    });
   }
   // The requests callers may still score (POST /v1/feedback).
   const recentRequests = new RecentRequests();
