@@ -14,6 +14,7 @@ import { ReplayFlusher, readReplayFile } from './state-file.ts';
 import { RecentHooks } from './recent-hooks.ts';
 import { createReceiver } from './receiver.ts';
 import { hookRoute } from './hook-route.ts';
+import type { SharedReplay } from '../cluster/shared-replay.ts';
 
 export interface InboundOptions {
   dataDir: string;
@@ -23,6 +24,8 @@ export interface InboundOptions {
   log: (line: string) => void;
   remoteAddress: (ctx: Context) => string;
   now?: () => number;
+  /** Several instances: replays refused across them through Redis (server/cluster/shared-replay.ts). */
+  shared?: SharedReplay;
   /** Where PayPal certificates come from (default: fetched from PayPal's API hosts). */
   paypalCertificates?: CertificateSource;
 }
@@ -45,6 +48,7 @@ export async function startInboundHooks(opts: InboundOptions): Promise<InboundHo
     snapshot: () => opts.live.snapshot,
     schemes: schemeRegistry({ paypalCertificates: opts.paypalCertificates ?? paypalCertificates() }),
     replay,
+    ...(opts.shared ? { shared: opts.shared } : {}),
     recent,
     now,
     emit: (data, environment) => opts.events.emit('provider.webhook', data, environment).id,

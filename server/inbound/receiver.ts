@@ -11,6 +11,7 @@ import { DEFAULT_TOLERANCE_SECONDS } from './types.ts';
 import { ReplayMemory } from './replay-memory.ts';
 import type { RecentHooks } from './recent-hooks.ts';
 import { locate, parsePayload } from './event-fields.ts';
+import type { SharedReplay } from '../cluster/shared-replay.ts';
 
 /** How long a delivery of a scheme without a signed timestamp is remembered. */
 export const UNTIMED_REPLAY_MS = 24 * 3_600_000;
@@ -21,6 +22,8 @@ export interface ReceiverDeps {
   snapshot: () => ConfigSnapshot | null;
   schemes: Record<SchemeName, SchemeVerifier>;
   replay: ReplayMemory;
+  /** Several instances: the claim in Redis (server/cluster/shared-replay.ts); null answers fall back to `replay`. */
+  shared?: SharedReplay;
   recent: RecentHooks;
   now: () => number;
   /** Emits provider.webhook on the hub's bus; answers the event's id. */
@@ -56,6 +59,8 @@ export function candidateSecrets(snapshot: ConfigSnapshot, provider: CompiledPro
   return out;
 }
 
+const ids = (eventType: string | undefined, eventId: string | undefined) => ({ ...(eventType ? { eventType } : {}), ...(eventId ? { eventId } : {}) });
+
 export function createReceiver(deps: ReceiverDeps) {
   return async function receive(providerId: string, req: InboundRequest, ip?: string): Promise<Accepted> {
     const snapshot = deps.snapshot();
@@ -82,19 +87,23 @@ export function createReceiver(deps: ReceiverDeps) {
     const eventType = locate(spec.eventType, req, payload);
     const eventId = locate(spec.eventId, req, payload);
     const key = ReplayMemory.keyOf(provider.id, eventId ? `id:${eventType ?? ''}:${eventId}` : `sig:${verdict.digest}`);
-    if (deps.replay.has(key, now)) return refused('SIL_HOOK_REPLAY', eventId ? `event ${eventId} was already accepted` : 'this delivery was already accepted', { ...(eventType ? { eventType } : {}), ...(eventId ? { eventId } : {}) });
+    if (deps.replay.has(key, now)) return refused('SIL_HOOK_REPLAY', eventId ? `event ${eventId} was already accepted` : 'this delivery was already accepted', ids(eventType, eventId));
     const tolerance = (spec.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS) * 1000;
-    const until = verdict.timestamp !== undefined ? verdict.timestamp * 1000 + tolerance + MARGIN_MS : now + UNTIMED_REPLAY_MS;
-    deps.replay.remember(key, Math.max(until, now + MARGIN_MS), now);
+    const until = Math.max(verdict.timestamp !== undefined ? verdict.timestamp * 1000 + tolerance + MARGIN_MS : now + UNTIMED_REPLAY_MS, now + MARGIN_MS);
+    // Remembered here first, so that a concurrent copy on this instance is refused while Redis answers.
+    deps.replay.remember(key, until, now);
+    if ((await deps.shared?.claim(key, until, now)) === false) {
+      return refused('SIL_HOOK_REPLAY', eventId ? `event ${eventId} was already accepted` : 'this delivery was already accepted', ids(eventType, eventId));
+    }
 
-    const ids = { ...(eventType ? { eventType } : {}), ...(eventId ? { eventId } : {}) };
+    const known = ids(eventType, eventId);
     return {
       provider: provider.id,
-      ...ids,
+      ...known,
       publish: () => {
         const hubEventId = deps.emit({ provider: provider.id, scheme, eventType: eventType ?? null, eventId: eventId ?? null, receivedAt: now, payload: payload ?? null }, provider.environment);
-        deps.recent.add({ at: now, provider: provider.id, scheme, verdict: 'accepted', environment: provider.environment, hubEventId, ...ids });
-        deps.audit({ type: 'hook.accepted', actor: 'anonymous', ...(ip ? { ip } : {}), detail: { provider: provider.id, scheme, hubEvent: hubEventId, ...ids } });
+        deps.recent.add({ at: now, provider: provider.id, scheme, verdict: 'accepted', environment: provider.environment, hubEventId, ...known });
+        deps.audit({ type: 'hook.accepted', actor: 'anonymous', ...(ip ? { ip } : {}), detail: { provider: provider.id, scheme, hubEvent: hubEventId, ...known } });
       },
     };
   };
