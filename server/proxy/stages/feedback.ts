@@ -6,14 +6,16 @@
 import type { Context } from 'koa';
 import type { ProxyState } from '../proxy-state.ts';
 import type { RecentRequests } from '../../observe/analytics/recent-requests.ts';
-import type { UsageDims, UsageStore } from '../../observe/usage-store/types.ts';
-import { currencyOf, fingerprintOf } from '../../observe/usage-store/key-info.ts';
+import type { UsageStore } from '../../observe/usage-store/types.ts';
+import { scoreRequest } from '../../observe/analytics/score-request.ts';
 import { proxyError } from '../proxy-error.ts';
 import { readBodyStage } from './read-body.ts';
 
 export interface FeedbackDeps {
   recent: RecentRequests;
   store?: Pick<UsageStore, 'addScore'>;
+  /** Several instances: asks the peers for a request this instance did not answer (server/cluster/feedback-relay.ts). */
+  relay?: { ask(requestId: string, client: string, score: number): Promise<{ counted: boolean } | null> };
 }
 
 /** A feedback body is two fields: anything larger is not one. */
@@ -43,15 +45,10 @@ export function feedbackStage(deps: FeedbackDeps | undefined, now: () => Date) {
     if (state.body.length > MAX_BODY) throw invalid(`the body is larger than ${MAX_BODY} bytes`);
     const { requestId, score } = parse(state.body);
     const client = state.client!.name;
-    const found = deps?.recent.find(requestId, now().getTime());
-    // Another client's request is answered as unknown: its existence is not this caller's business.
-    if (!found || found.client !== client) throw proxyError('SIL_FEEDBACK_UNKNOWN_REQUEST', `no answer to client ${client} in the last 24 hours has the request id "${requestId.slice(0, 64)}"`);
-    const counted = deps!.recent.markScored(requestId);
-    if (counted && deps!.store) {
-      // The dims the usage store counted the request under (key-info.ts derives the same).
-      const dims: UsageDims = { client, binding: found.binding, provider: found.provider, keyId: found.keyId, fingerprint: fingerprintOf(state.snapshot, found.provider, found.keyId), model: found.model, currency: found.currency || currencyOf(state.snapshot, found.provider, found.model) };
-      deps!.store.addScore(dims, score, found.at);
-    }
+    const here = deps ? scoreRequest(deps, state.snapshot, requestId, client, score, now().getTime()) : { found: false, counted: false };
+    const answer = here.found ? here : await deps?.relay?.ask(requestId, client, score);
+    if (!answer) throw proxyError('SIL_FEEDBACK_UNKNOWN_REQUEST', `no answer to client ${client} in the last 24 hours has the request id "${requestId.slice(0, 64)}"`);
+    const { counted } = answer;
     ctx.set('x-sil-request-id', state.requestId);
     ctx.body = { ok: true, counted };
   };
