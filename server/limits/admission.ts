@@ -2,6 +2,7 @@
 // token limits that applied, for the x-ratelimit-* headers of the answer; on a refusal, when to
 // retry; and the tokens reserved against token quotas until the answer's usage settles them.
 import { resetDuration, retryAfterSeconds } from './duration-format.ts';
+import type { FailMode } from './counter-store.ts';
 
 export interface LimitFigures {
   limit: number;
@@ -16,6 +17,10 @@ export interface HeldTokens {
   amount: number;
   expiresAt: number;
   provider?: string;
+  /** The policy's failMode (settled like it was counted while the shared store is away). */
+  failMode?: FailMode;
+  /** Reserved in this instance's memory (the shared store was away): settled there too. */
+  local?: boolean;
 }
 
 /** The tightest request and token limits seen, for the x-ratelimit-* trios. */

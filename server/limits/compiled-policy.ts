@@ -4,6 +4,7 @@
 import type { Policy } from '../../schemas/types.gen.ts';
 import { bucketShape, type BucketShape, type RatePer } from './token-bucket.ts';
 import type { WindowPeriod } from './calendar-window.ts';
+import type { FailMode } from './counter-store.ts';
 
 export type PolicyScope = 'client' | 'binding' | 'client-binding';
 
@@ -11,6 +12,8 @@ export interface CompiledPolicy {
   name: string;
   /** How the policy's counters are divided (scope, or rateLimit.scope; default client); see scopeOf(). */
   scope: PolicyScope;
+  /** What the policy's limits do while the shared store cannot be reached; absent: sil.yaml redis.failMode. */
+  failMode?: FailMode;
   rate?: { requests: number; per: RatePer; shape: BucketShape };
   requests?: { max: number; period: WindowPeriod };
   tokens?: { max: number; period: WindowPeriod };
@@ -23,6 +26,7 @@ export function compilePolicy(p: Readonly<Policy>): CompiledPolicy {
   let c = compiled.get(p);
   if (c) return c;
   c = { name: p.name, scope: p.scope ?? p.rateLimit?.scope ?? 'client' };
+  if (p.failMode) c.failMode = p.failMode;
   if (p.rateLimit) c.rate = { requests: p.rateLimit.requests, per: p.rateLimit.per, shape: bucketShape(p.rateLimit.requests, p.rateLimit.per, p.rateLimit.burst) };
   if (p.quota?.requests) c.requests = { max: p.quota.requests, period: p.quota.period };
   if (p.quota?.tokens) c.tokens = { max: p.quota.tokens, period: p.quota.period };

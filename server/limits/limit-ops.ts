@@ -33,23 +33,23 @@ const CODES: Record<LimitKind, ErrorCode> = { rate: 'SIL_LIMIT_RATE', 'quota.req
 export function pushOps(ops: CounterOp[], metas: OpMeta[], applied: AppliedPolicy, tokens: number, now: number, timeZone: string, windows: WindowCache): void {
   const { policy: p, attachKind, scope } = applied;
   if (p.rate) {
-    ops.push({ type: 'bucket', key: counterKey('rate', p.name, attachKind, scope), amount: 1, capacity: p.rate.shape.capacity, refillPerMs: p.rate.shape.refillPerMs });
+    ops.push({ type: 'bucket', key: counterKey('rate', p.name, attachKind, scope), amount: 1, capacity: p.rate.shape.capacity, refillPerMs: p.rate.shape.refillPerMs, failMode: p.failMode });
     metas.push({ applied, kind: 'rate', end: 0 });
   }
   if (p.requests) {
     const w = windows.at(now, p.requests.period, timeZone);
-    ops.push({ type: 'window', key: counterKey('quota.requests', p.name, attachKind, scope, w.start), amount: 1, max: p.requests.max, expiresAt: w.end });
+    ops.push({ type: 'window', key: counterKey('quota.requests', p.name, attachKind, scope, w.start), amount: 1, max: p.requests.max, expiresAt: w.end, failMode: p.failMode });
     metas.push({ applied, kind: 'quota.requests', end: w.end });
   }
   if (p.tokens) {
     const w = windows.at(now, p.tokens.period, timeZone);
-    ops.push({ type: 'window', key: counterKey('quota.tokens', p.name, attachKind, scope, w.start), amount: tokens, max: p.tokens.max, expiresAt: w.end });
+    ops.push({ type: 'window', key: counterKey('quota.tokens', p.name, attachKind, scope, w.start), amount: tokens, max: p.tokens.max, expiresAt: w.end, failMode: p.failMode });
     metas.push({ applied, kind: 'quota.tokens', end: w.end });
   }
   if (p.budget?.block) {
     const w = windows.at(now, p.budget.period, timeZone);
     // Amount 0: passes while the spend is below the budget (the cost is known only afterwards).
-    ops.push({ type: 'window', key: counterKey('budget', p.name, attachKind, scope, w.start), amount: 0, max: p.budget.amount, expiresAt: w.end });
+    ops.push({ type: 'window', key: counterKey('budget', p.name, attachKind, scope, w.start), amount: 0, max: p.budget.amount, expiresAt: w.end, failMode: p.failMode });
     metas.push({ applied, kind: 'budget', end: w.end });
   }
 }
@@ -93,4 +93,14 @@ export function refusalOf(op: CounterOp, m: OpMeta, used: number, now: number): 
     else message = `${head}: the budget of ${fmt(op.max)} ${p.budget!.currency} per ${period} for ${who} is spent (${fmt(used)} ${p.budget!.currency})`;
   }
   return { code: CODES[m.kind], message, retryAfterMs, policy: p.name, kind: m.kind };
+}
+
+/** Retry-After of a refusal because the shared store cannot be reached (it usually is back within seconds). */
+export const STORE_RETRY_MS = 5_000;
+
+/** The refusal of a policy whose failMode is closed while the shared counter store cannot be reached. */
+export function unavailableRefusal(m: OpMeta): Refusal {
+  const { policy: p, who } = m.applied;
+  const message = `policy "${p.name}": the shared counter store (Redis) cannot be reached, and the policy's failMode is closed (for ${who})`;
+  return { code: 'SIL_LIMIT_STORE_UNAVAILABLE', message, retryAfterMs: STORE_RETRY_MS, policy: p.name, kind: m.kind };
 }

@@ -12,7 +12,7 @@ import { compilePolicy, providerScope, scopeOf, type AppliedPolicy } from './com
 import { WindowCache } from './calendar-window.ts';
 import { counterKey } from './counter-key.ts';
 import { estimateTokens, usedTokens } from './token-estimate.ts';
-import { foldFigures, pushOps, refusalOf, type OpMeta, type Refusal } from './limit-ops.ts';
+import { foldFigures, pushOps, refusalOf, unavailableRefusal, type OpMeta, type Refusal } from './limit-ops.ts';
 import { crossedPercents, type BudgetAlert } from './budget-alerts.ts';
 import { limitStatus } from './limit-status-view.ts';
 import { mergeFigures, type Admission, type LimitHeaderFigures } from './admission.ts';
@@ -101,14 +101,16 @@ export class Limiter implements ProxyLimits, UsageRecorder, LimitStatusSource {
   #decide(state: ProxyState, ops: readonly CounterOp[], metas: readonly OpMeta[], r: CheckResult, now: number, provider: string | undefined): Refusal | null {
     const figures: LimitHeaderFigures = {};
     foldFigures(figures, ops, metas, r.used, now);
+    if (r.unavailable && r.refused >= 0) return { ...unavailableRefusal(metas[r.refused]), figures };
     // A refusal carries its figures: a provider passed over must not colour the answer another gives.
     if (r.refused >= 0) return { ...refusalOf(ops[r.refused], metas[r.refused], r.used[r.refused], now), figures };
     const admission = (state.admission ??= { held: [], at: now } satisfies Admission) as Admission;
     mergeFigures(admission, figures);
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i];
-      if (metas[i].kind !== 'quota.tokens' || op.type !== 'window' || op.amount === 0) continue;
-      admission.held.push(provider === undefined ? { key: op.key, amount: op.amount, expiresAt: op.expiresAt } : { key: op.key, amount: op.amount, expiresAt: op.expiresAt, provider });
+      // Not counted (the shared store away, failMode open): nothing to settle.
+      if (metas[i].kind !== 'quota.tokens' || op.type !== 'window' || op.amount === 0 || r.used[i] === undefined) continue;
+      admission.held.push({ key: op.key, amount: op.amount, expiresAt: op.expiresAt, provider, failMode: op.failMode, local: r.local });
     }
     if (admission.held.length > 0) this.#held.set(state.requestId, admission);
     return null;
@@ -127,7 +129,7 @@ export class Limiter implements ProxyLimits, UsageRecorder, LimitStatusSource {
         const release = (h.provider !== undefined && h.provider !== r.provider) || settled.has(h.key);
         settled.add(h.key);
         const delta = release ? -h.amount : real === undefined ? 0 : real - h.amount;
-        if (delta !== 0) void this.#deps.store.add(h.key, delta, h.expiresAt, now);
+        if (delta !== 0) void this.#deps.store.add(h.key, delta, h.expiresAt, now, h);
       }
     }
     if (r.cost !== undefined && r.cost > 0) this.#addCost(r, r.cost, now);
@@ -139,7 +141,7 @@ export class Limiter implements ProxyLimits, UsageRecorder, LimitStatusSource {
     if (!admission) return;
     this.#held.delete(r.requestId);
     const now = this.#deps.now();
-    for (const h of admission.held) void this.#deps.store.add(h.key, -h.amount, h.expiresAt, now);
+    for (const h of admission.held) void this.#deps.store.add(h.key, -h.amount, h.expiresAt, now, h);
   }
 
   /** Adds a cost to every budget of the request's client, binding and provider in the same currency. */
@@ -161,7 +163,7 @@ export class Limiter implements ProxyLimits, UsageRecorder, LimitStatusSource {
       if (!b || b.currency !== currency) continue;
       const w = this.#windows.at(now, b.period, timeZone);
       const key = counterKey('budget', a.policy.name, a.attachKind, a.scope, w.start);
-      void andThen(this.#deps.store.add(key, cost, w.end, now), (after) => {
+      void andThen(this.#deps.store.add(key, cost, w.end, now, { failMode: a.policy.failMode }), (after) => {
         for (const percent of crossedPercents(after - cost, after, b.amount, b.alertAtPercent)) {
           this.#alert({ policy: a.policy.name, scope: a.scope, percent, spent: after, amount: b.amount, currency, periodStart: w.start, at: now });
         }
