@@ -54,6 +54,16 @@ export class GitWriter {
     return run;
   }
 
+  /**
+   * Runs fn between writes, in call order: remote sync moves the branch here, so that no write
+   * builds a commit on a head that moves under it.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   private async head(): Promise<string | null> {
     try {
       return await git.resolveRef({ fs: gitFs(this.opts.gitdir), gitdir: this.opts.gitdir, ref: this.ref });

@@ -2,6 +2,7 @@
 // inside them refer to the config schemas of schemas/, which openapi.ts adds as components.
 import { readSchema } from '../../config/schemas.ts';
 import { alertSchemas } from './alert-schemas.ts';
+import { remoteSchemas } from '../../remote/remote-schemas.ts';
 import { RECOMMENDATION_ACTION_IDS, RECOMMENDATION_TEXT_IDS } from '../../observe/analytics/types.ts';
 
 type Schema = Record<string, unknown>;
@@ -201,6 +202,7 @@ export function apiSchemas(): Record<string, Schema> {
     ...historySchemas(),
     ...analyticsSchemas(),
     ...webhookSchemas(),
+    ...remoteSchemas(),
     BaseRequest: obj({ base }),
     WriteResult: obj({
       commit: str('The new commit (the base, when `unchanged`).'),

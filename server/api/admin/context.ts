@@ -15,6 +15,7 @@ import type { AlertEngine } from '../../observe/alerts/alert-engine.ts';
 import type { RecentHooks } from '../../inbound/recent-hooks.ts';
 import type { WebhookDispatcher } from '../../webhooks/dispatcher.ts';
 import type { HealthView } from '../../observe/health/types.ts';
+import type { RemoteStatusSource } from '../../remote/status-route.ts';
 
 export interface AdminDeps {
   live: LiveConfig;
@@ -50,4 +51,6 @@ export interface AdminDeps {
   webhooks?: WebhookDispatcher;
   /** The health monitor, for GET /api/health and the providers list's `health`. */
   health?: HealthView;
+  /** Remote sync of the config repository, for GET /api/remote (docs/remote-sync.md). */
+  remote?: RemoteStatusSource;
 }

@@ -27,6 +27,7 @@ import { analyticsHandlers, analyticsReportRoute } from './analytics-routes.ts';
 import { alertHandlers } from './alert-routes.ts';
 import { hookHandlers } from './hook-routes.ts';
 import { webhookHandlers } from '../../webhooks/admin-routes.ts';
+import { remoteRoutes } from '../../remote/status-route.ts';
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
@@ -91,6 +92,7 @@ export function adminRouter(deps: AdminDeps): Router {
   bundleRoutes(router, deps);
   auditRoutes(router, deps);
   analyticsReportRoute(router, deps);
+  remoteRoutes(router, deps.remote);
   return router;
 }
 
