@@ -12,6 +12,9 @@
 //   before any other).
 // - invalidate(key, token) drops a token the provider refused (an answer 401), unless it was
 //   already replaced by a newer one.
+// - With a second level (`tier`: the tokens shared by the hub's instances through Redis,
+//   server/cluster/shared-token-cache.ts), a miss asks the tier, which hands out a peer's token
+//   or shares the one fetched here; this cache stays the first level, a hit never leaves memory.
 // Time is milliseconds from the injected clock (deps.now), so tests can move it.
 import { createHmac, randomBytes } from 'node:crypto';
 
@@ -22,11 +25,24 @@ export interface IssuedToken {
   expiresInSeconds: number;
 }
 
-interface Entry {
+/** A token with the times the cache keeps it by (ms of the cache's clock). */
+export interface TimedToken {
   token: string;
   /** From then on the token is fetched again (still used while that fails and it is valid). */
   refreshAt: number;
   expiresAt: number;
+}
+type Entry = TimedToken;
+
+/** A second level behind this cache, shared with other instances. */
+export interface TokenTier {
+  /**
+   * A token of `key` that need not be refreshed yet: a peer's, or `fetch()`'s, which the tier then
+   * shares. `force`: `fetch()`'s, whatever the peers hold.
+   */
+  obtain(key: string, fetch: () => Promise<TimedToken>, options: { force: boolean; now: () => number }): Promise<TimedToken>;
+  /** The provider refused `token` (an answer 401): it must not be handed out again. */
+  refused(key: string, token: string): void;
 }
 
 export interface TokenCacheOptions {
@@ -34,6 +50,8 @@ export interface TokenCacheOptions {
   maxEntries?: number;
   /** How long before its expiry a token is refreshed; default 60 000 ms. */
   refreshAheadMs?: number;
+  /** The tokens shared with the hub's other instances (none: this instance's own). */
+  tier?: TokenTier;
 }
 
 export class TokenCache {
@@ -42,10 +60,12 @@ export class TokenCache {
   // Map order is recency order: a hit moves its entry to the end.
   readonly #entries = new Map<string, Entry>();
   readonly #inFlight = new Map<string, Promise<string>>();
+  readonly #tier: TokenTier | null;
 
   constructor(options: TokenCacheOptions = {}) {
     this.maxEntries = Math.max(1, Math.floor(options.maxEntries ?? 1000));
     this.refreshAheadMs = Math.max(0, options.refreshAheadMs ?? 60_000);
+    this.#tier = options.tier ?? null;
   }
 
   /** Number of tokens held. */
@@ -75,7 +95,7 @@ export class TokenCache {
     }
     const running = this.#inFlight.get(key);
     if (running) return running;
-    const flight = this.#refresh(key, now, fetchToken, options.force ? undefined : entry);
+    const flight = this.#refresh(key, now, fetchToken, options.force === true, options.force ? undefined : entry);
     this.#inFlight.set(key, flight);
     const done = () => {
       if (this.#inFlight.get(key) === flight) this.#inFlight.delete(key);
@@ -84,11 +104,16 @@ export class TokenCache {
     return flight;
   }
 
-  async #refresh(key: string, now: () => number, fetchToken: () => Promise<IssuedToken>, previous: Entry | undefined): Promise<string> {
-    const sentAt = now();
-    let issued: IssuedToken;
+  async #refresh(key: string, now: () => number, fetchToken: () => Promise<IssuedToken>, force: boolean, previous: Entry | undefined): Promise<string> {
+    const fetchTimed = async (): Promise<TimedToken> => {
+      const sentAt = now();
+      const issued = await fetchToken();
+      const lifetime = Math.max(0, issued.expiresInSeconds) * 1000;
+      return { token: issued.token, refreshAt: sentAt + Math.max(lifetime - this.refreshAheadMs, lifetime / 2), expiresAt: sentAt + lifetime };
+    };
+    let entry: Entry;
     try {
-      issued = await fetchToken();
+      entry = this.#tier ? await this.#tier.obtain(key, fetchTimed, { force, now }) : await fetchTimed();
     } catch (err) {
       // A token that is still valid carries on while its refresh fails; the next caller retries.
       // Not for `force` (a health check must see the failure).
@@ -96,16 +121,10 @@ export class TokenCache {
       if (previous && current === previous && now() < current.expiresAt) return current.token;
       throw err;
     }
-    const lifetime = Math.max(0, issued.expiresInSeconds) * 1000;
-    const entry: Entry = {
-      token: issued.token,
-      refreshAt: sentAt + Math.max(lifetime - this.refreshAheadMs, lifetime / 2),
-      expiresAt: sentAt + lifetime,
-    };
     this.#entries.delete(key);
     this.#entries.set(key, entry);
     this.#evict(now());
-    return issued.token;
+    return entry.token;
   }
 
   #evict(now: number): void {
@@ -126,6 +145,8 @@ export class TokenCache {
    */
   invalidate(key: string, token?: string): boolean {
     const entry = this.#entries.get(key);
+    const refused = token ?? entry?.token;
+    if (this.#tier && refused !== undefined) this.#tier.refused(key, refused);
     if (!entry || (token !== undefined && entry.token !== token)) return false;
     this.#entries.delete(key);
     return true;
@@ -137,9 +158,17 @@ export class TokenCache {
   }
 }
 
-// Per-process key of the credential fingerprints: a fingerprint in a cache key tells nothing
-// about the credential outside this process.
-const FINGERPRINT_KEY = randomBytes(32);
+// Key of the credential fingerprints: a fingerprint in a cache key tells nothing about the
+// credential to whoever lacks the key. Random per process, unless the hub sets one derived from
+// its age identity (useFingerprintKey), which its instances share: their cache keys, and so the
+// names of the tokens they share in Redis, are then the same.
+let FINGERPRINT_KEY = randomBytes(32);
+
+/** Sets the key of the credential fingerprints (32 bytes or more), before tokens are cached. */
+export function useFingerprintKey(key: Uint8Array): void {
+  if (key.length < 32) throw new Error('the token fingerprint key must have at least 32 bytes');
+  FINGERPRINT_KEY = Buffer.from(key);
+}
 
 /** A short keyed digest of a credential, to tell two credentials apart in a cache key. */
 export function fingerprint(secret: string): string {

@@ -1,6 +1,12 @@
 // A circuit breaker per target (provider/service/key): it opens when the error rate over a
 // sliding window passes a threshold, refuses requests for a cooldown, then lets one probe
 // through (half-open); the probe's result closes it or opens it again. The clock is injected.
+//
+// With peers (several instances, server/cluster/shared-circuits.ts) a breaker tells them when it
+// opens and when its probe closes it, takes their open and close as its own (adoptOpen,
+// adoptClosed), and lets its half-open probe through only once the peers granted it the probe of
+// that open period (claimProbe, answered asynchronously: allow() never waits). The error window
+// stays this instance's own.
 
 export interface CircuitBreakerConfig {
   /** Error share (0 < x <= 1) that opens the circuit. */
@@ -12,6 +18,23 @@ export interface CircuitBreakerConfig {
 }
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
+
+/** The other instances a breaker shares its open and closed state with. */
+export interface CircuitPeers {
+  /** This instance's breaker `key` opened until `openUntil` (epoch ms of the injected clock). */
+  opened(key: string, openUntil: number): void;
+  /** Its probe closed the open period that ended at `openUntil`. */
+  closed(key: string, openUntil: number): void;
+  /**
+   * Asks for the single probe of the open period ending at `openUntil`. Returns true when this
+   * instance may probe at once (no shared state reachable); else false, and `answer` is called later.
+   */
+  claimProbe(key: string, openUntil: number, cooldownMs: number, answer: (won: boolean) => void): boolean;
+}
+
+const CLAIM_NONE = 0;
+const CLAIM_PENDING = 1;
+const CLAIM_WON = 2;
 
 export const BREAKER_DEFAULTS: Readonly<Required<CircuitBreakerConfig>> = Object.freeze({
   errorRate: 0.5, minRequests: 20, windowSeconds: 60, cooldownSeconds: 30,
@@ -46,11 +69,19 @@ export class CircuitBreaker {
   #open = false;
   /** When the half-open probe was let through, or -1 when none is out. */
   #probeSince = -1;
+  readonly #key: string;
+  readonly #peers: CircuitPeers | null;
+  /** The peers' probe of this open period: none asked, asked, granted to this instance. */
+  #claim = CLAIM_NONE;
+  /** A peer probes: refused here until then (or until the peer's result arrives). */
+  #peerProbeUntil = 0;
 
   /** The config object last applied: the same (frozen snapshot) object needs no comparison. */
   #given: CircuitBreakerConfig | undefined;
 
-  constructor(config: CircuitBreakerConfig | undefined, now: () => number) {
+  constructor(config: CircuitBreakerConfig | undefined, now: () => number, shared?: { key: string; peers: CircuitPeers }) {
+    this.#key = shared?.key ?? '';
+    this.#peers = shared?.peers ?? null;
     this.#given = config;
     this.#config = resolve(config);
     this.#now = now;
@@ -81,7 +112,7 @@ export class CircuitBreaker {
   wouldAllow(): boolean {
     if (!this.#open) return true;
     const now = this.#now();
-    if (now < this.#openUntil) return false;
+    if (now < this.#openUntil || now < this.#peerProbeUntil) return false;
     return !this.#probeOut(now);
   }
 
@@ -89,9 +120,53 @@ export class CircuitBreaker {
   allow(): boolean {
     if (!this.#open) return true;
     const now = this.#now();
-    if (now < this.#openUntil || this.#probeOut(now)) return false;
+    if (now < this.#openUntil || now < this.#peerProbeUntil || this.#probeOut(now)) return false;
+    if (this.#peers && this.#claim !== CLAIM_WON && !this.#claimProbe()) return false;
+    this.#claim = CLAIM_NONE;
     this.#probeSince = now;
     return true;
+  }
+
+  /** When the open circuit lets its probe through (epoch ms); 0 while closed. */
+  get openUntil(): number {
+    return this.#open ? this.#openUntil : 0;
+  }
+
+  /** A peer opened this circuit until `openUntil`: refuse until then too (a later period wins). */
+  adoptOpen(openUntil: number): void {
+    if (this.#open && this.#openUntil >= openUntil) return;
+    this.#open = true;
+    this.#openUntil = openUntil;
+    this.#probeSince = -1;
+    this.#resetWindow();
+    this.#resetClaim();
+  }
+
+  /** A peer's probe closed the open period ending at `openUntil` (a later period stays open). */
+  adoptClosed(openUntil: number): void {
+    if (!this.#open || this.#openUntil > openUntil) return;
+    this.#close();
+  }
+
+  /** Whether the probe may go now; asks the peers once per open period otherwise. */
+  #claimProbe(): boolean {
+    if (this.#claim === CLAIM_PENDING) return false;
+    const period = this.#openUntil;
+    const cooldownMs = this.#config.cooldownSeconds * 1000;
+    this.#claim = CLAIM_PENDING;
+    const now = this.#peers!.claimProbe(this.#key, period, cooldownMs, (won) => {
+      if (!this.#open || this.#openUntil !== period || this.#claim !== CLAIM_PENDING) return;
+      this.#claim = won ? CLAIM_WON : CLAIM_NONE;
+      // A peer holds the probe: wait for its result (or, should it never come, one cooldown).
+      if (!won) this.#peerProbeUntil = this.#now() + cooldownMs;
+    });
+    if (now) this.#claim = CLAIM_NONE;
+    return now;
+  }
+
+  #resetClaim(): void {
+    this.#claim = CLAIM_NONE;
+    this.#peerProbeUntil = 0;
   }
 
   /** The result of a request allow() let through. */
@@ -101,8 +176,11 @@ export class CircuitBreaker {
       // Results of requests sent before the circuit opened are ignored; once the probe is out,
       // the next result decides (the probe's, normally).
       if (now < this.#openUntil || this.#probeSince < 0) return;
-      if (success) this.#close();
-      else this.#trip(now);
+      const period = this.#openUntil;
+      if (success) {
+        this.#close();
+        this.#peers?.closed(this.#key, period);
+      } else this.#trip(now);
       return;
     }
     const b = this.#bucket(now);
@@ -127,6 +205,8 @@ export class CircuitBreaker {
     this.#openUntil = now + this.#config.cooldownSeconds * 1000;
     this.#probeSince = -1;
     this.#resetWindow();
+    this.#resetClaim();
+    this.#peers?.opened(this.#key, this.#openUntil);
   }
 
   #close(): void {
@@ -134,6 +214,7 @@ export class CircuitBreaker {
     this.#openUntil = 0;
     this.#probeSince = -1;
     this.#resetWindow();
+    this.#resetClaim();
   }
 
   #resetWindow(): void {
@@ -178,6 +259,8 @@ export interface CircuitRegistryOptions {
   maxEntries?: number;
   /** How long unused before a breaker may be dropped (default 1 hour). */
   idleMs?: number;
+  /** The other instances breakers share their state with (none: this instance's own). */
+  peers?: CircuitPeers;
 }
 
 /**
@@ -188,12 +271,14 @@ export class CircuitRegistry {
   readonly #now: () => number;
   readonly #maxEntries: number;
   readonly #idleMs: number;
+  readonly #peers: CircuitPeers | undefined;
   readonly #entries = new Map<string, { breaker: CircuitBreaker; usedAt: number }>();
 
   constructor(now: () => number, options: CircuitRegistryOptions = {}) {
     this.#now = now;
     this.#maxEntries = options.maxEntries ?? 10_000;
     this.#idleMs = options.idleMs ?? 3_600_000;
+    this.#peers = options.peers;
   }
 
   get size(): number {
@@ -215,7 +300,7 @@ export class CircuitRegistry {
       found.breaker.reconfigure(config);
       return found.breaker;
     }
-    const breaker = new CircuitBreaker(config, this.#now);
+    const breaker = new CircuitBreaker(config, this.#now, this.#peers ? { key, peers: this.#peers } : undefined);
     this.#entries.set(key, { breaker, usedAt: now });
     if (this.#entries.size > this.#maxEntries) this.#dropIdle(now);
     return breaker;
@@ -237,6 +322,21 @@ export class CircuitRegistry {
   /** Each breaker's key and state, for /metrics; reading does not count as use. */
   *states(): IterableIterator<[key: string, state: CircuitState]> {
     for (const [key, entry] of this.#entries) yield [key, entry.breaker.state()];
+  }
+
+  /** A peer opened `key` until `openUntil`: its breaker (made if new) refuses until then. */
+  adoptOpen(key: string, openUntil: number): void {
+    (this.peek(key) ?? this.get(key)).adoptOpen(openUntil);
+  }
+
+  /** A peer's probe closed the open period of `key` ending at `openUntil`. */
+  adoptClosed(key: string, openUntil: number): void {
+    this.peek(key)?.adoptClosed(openUntil);
+  }
+
+  /** The open breakers and until when (to tell a Redis that lost them). */
+  *openCircuits(): IterableIterator<[key: string, openUntil: number]> {
+    for (const [key, entry] of this.#entries) if (entry.breaker.openUntil > 0) yield [key, entry.breaker.openUntil];
   }
 
   #dropIdle(now: number): void {

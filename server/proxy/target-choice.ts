@@ -1,7 +1,7 @@
 // What the proxy keeps between requests to choose targets: round-robin counters per binding,
 // latency averages per target, the circuit breakers; and the planner over them.
 import { planTargets, RoundRobinCounter, describeSkipped } from '../core/target-planner.ts';
-import { CircuitRegistry } from '../core/circuit-breaker.ts';
+import { CircuitRegistry, type CircuitPeers } from '../core/circuit-breaker.ts';
 import type { CompiledBinding, CompiledTarget, ConfigSnapshot } from '../config/snapshot.ts';
 
 const targetKeys = new WeakMap<CompiledTarget, string>();
@@ -44,8 +44,14 @@ export interface TargetChoice {
 
 const NONE_SKIPPED: readonly { target: CompiledTarget; reason: string }[] = Object.freeze([]);
 
-export function createTargetChoice(now: () => number = Date.now, random: () => number = Math.random): TargetChoice {
-  const breakers = new CircuitRegistry(now);
+/** Peers that share circuit state (server/cluster/shared-circuits.ts); they follow the registry made here. */
+export interface CircuitSharing extends CircuitPeers {
+  follow(registry: CircuitRegistry): void;
+}
+
+export function createTargetChoice(now: () => number = Date.now, random: () => number = Math.random, sharing?: CircuitSharing): TargetChoice {
+  const breakers = new CircuitRegistry(now, sharing ? { peers: sharing } : {});
+  sharing?.follow(breakers);
   const latency = new LatencyStats();
   const counters = new Map<string, RoundRobinCounter>();
   return {
