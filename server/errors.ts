@@ -126,6 +126,7 @@ export const ERRORS = {
   // CLI and server.
   SIL_USAGE: spec(400, 'The command line is not valid.', 'Run the command with --help for its usage.'),
   SIL_DATA_DIR: spec(500, 'The data directory cannot be used.', 'Check that the directory exists and is writable, or pass another one with --data.'),
+  SIL_BACKUP_ARCHIVE: spec(400, 'The backup archive cannot be restored: it is not a sil backup, or it is damaged or was changed after it was written.', 'Take another copy of the archive (the off-site one) and check it arrived whole; `sil restore` writes nothing from an archive it refuses.'),
   SIL_LISTEN: spec(500, 'The hub cannot listen on the address it was given.', 'Another process may use the port: pass --port (or SIL_PORT), or --host for another address.'),
   SIL_NOT_FOUND: spec(404, 'No such route.', 'See the README for the endpoints sil serves.'),
   SIL_INTERNAL: spec(500, 'Internal error.', 'See the server log for details.', false),
