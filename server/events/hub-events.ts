@@ -17,6 +17,12 @@ export interface HubEvent {
   /** The environment the event belongs to (a provider's, a binding's), when it has one. */
   environment?: string;
   data: Record<string, unknown>;
+  /**
+   * Set when every instance of a cluster observes the same fact (a commit applied or rejected, a
+   * key rotated by a commit): a deterministic key, so that outgoing webhooks queue the fact once
+   * across instances (docs/webhooks.md, "Several instances"). Not part of any payload.
+   */
+  fact?: string;
 }
 
 export type HubEventListener = (event: HubEvent) => void;
@@ -56,8 +62,8 @@ export class HubEvents {
     return () => this.#listeners.delete(listener);
   }
 
-  emit(type: HubEventType, data: Record<string, unknown>, environment?: string): HubEvent {
-    const event: HubEvent = { id: newEventId(), type, at: this.#now(), ...(environment ? { environment } : {}), data };
+  emit(type: HubEventType, data: Record<string, unknown>, environment?: string, opts: { fact?: string } = {}): HubEvent {
+    const event: HubEvent = { id: newEventId(), type, at: this.#now(), ...(environment ? { environment } : {}), data, ...(opts.fact ? { fact: opts.fact } : {}) };
     if (this.#held) this.#held.push(event);
     else this.#deliver(event);
     return event;

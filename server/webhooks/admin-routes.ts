@@ -25,12 +25,12 @@ export function webhookHandlers(repo: Repo, dispatcher: () => WebhookDispatcher 
     if (!d) throw new SilError('SIL_API_NOT_FOUND', 'this hub runs without outgoing webhooks');
     return d;
   };
-  const endpoint = (name: string) => dispatcher()?.endpoint(name) ?? {};
+  const endpoint = async (name: string) => (await dispatcher()?.endpointState(name)) ?? {};
   const signing = (name: string) => {
     const ring = repo.deps.live.snapshot?.keyrings.get(`webhook-${name}`);
     return { keys: (ring?.keys ?? []).filter((k) => k.status !== 'revoked').map((k) => ({ id: k.id, status: k.status, created: k.created, ...(k.retireAt ? { retireAt: k.retireAt } : {}), fingerprint: k.fingerprint })) };
   };
-  const withState = (w: JsonObject) => ({ ...w, state: stateView(endpoint(String(w.name))), signing: signing(String(w.name)) });
+  const withState = async (w: JsonObject) => ({ ...w, state: stateView(await endpoint(String(w.name))), signing: signing(String(w.name)) });
 
   async function recipients(base: string): Promise<string[]> {
     const file = await repo.file(base, null, 'sil');
@@ -47,12 +47,12 @@ export function webhookHandlers(repo: Repo, dispatcher: () => WebhookDispatcher 
     async 'webhooks.list'(call) {
       const { body } = await named.list(call);
       const b = body as { commit: string; webhooks: JsonObject[] };
-      return { body: { commit: b.commit, webhooks: b.webhooks.map(withState) } };
+      return { body: { commit: b.commit, webhooks: await Promise.all(b.webhooks.map(withState)) } };
     },
     async 'webhooks.get'(call) {
       const { body } = await named.get(call);
       const b = body as { commit: string; path: string; webhook: JsonObject };
-      return { body: { ...b, webhook: withState(b.webhook) } };
+      return { body: { ...b, webhook: await withState(b.webhook) } };
     },
     async 'webhooks.create'(call) {
       onlyFields(call.body, ['webhook']);
@@ -99,11 +99,11 @@ export function webhookHandlers(repo: Repo, dispatcher: () => WebhookDispatcher 
       const name = nameOf(call);
       const limit = Math.min(500, Math.max(1, Number(call.query.limit ?? 100) || 100));
       const state = call.query.state;
-      const all = running().journal.list(name).filter((d) => !state || d.state === state);
+      const all = (await running().store.list(name)).filter((d) => !state || d.state === state);
       return { body: { webhook: name, deliveries: all.slice(0, limit).map(deliverySummary), total: all.length } };
     },
     async 'webhooks.delivery'(call) {
-      const d = running().journal.get(String(call.params.deliveryId));
+      const d = await running().store.get(String(call.params.deliveryId));
       if (!d) throw new SilError('SIL_API_NOT_FOUND', `delivery "${String(call.params.deliveryId).slice(0, 40)}" does not exist`);
       return { body: { delivery: deliveryDetail(d) } };
     },

@@ -4,7 +4,9 @@
 // delivery is on disk before its first attempt), so `kill -9` loses nothing: after a restart a
 // pending delivery is tried again with the same webhook-id. A torn last line is skipped. At open
 // and when the file has grown to several times the live set, it is rewritten compacted
-// (temporary file, fsync, rename), dropping finished deliveries past the retention.
+// (temporary file, fsync, rename), dropping finished deliveries past the retention. With `redis:`
+// it only buffers what could not reach Redis; a delivery moved there is forgotten here with a
+// tombstone line ({"id", "removed": true}).
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { writeStateFile } from '../config/state-file.ts';
 import { join } from 'node:path';
@@ -45,8 +47,9 @@ export class DeliveryJournal {
     for (const line of text.split('\n')) {
       if (!line) continue;
       try {
-        const d = JSON.parse(line) as Delivery;
-        if (typeof d.id === 'string' && typeof d.webhookId === 'string') j.#all.set(d.id, d);
+        const d = JSON.parse(line) as Delivery & { removed?: boolean };
+        if (typeof d.id === 'string' && d.removed === true) j.#all.delete(d.id);
+        else if (typeof d.id === 'string' && typeof d.webhookId === 'string') j.#all.set(d.id, d);
         else skipped++;
       } catch {
         skipped++;
@@ -60,6 +63,10 @@ export class DeliveryJournal {
 
   get(id: string): Delivery | undefined {
     return this.#all.get(id);
+  }
+
+  get size(): number {
+    return this.#all.size;
   }
 
   all(): IterableIterator<Delivery> {
@@ -79,7 +86,21 @@ export class DeliveryJournal {
   /** Records a delivery as it now stands; resolves once the line is on disk. */
   save(d: Delivery, now: number): Promise<void> {
     this.#all.set(d.id, d);
-    const line = `${JSON.stringify(d)}\n`;
+    return this.#append(`${JSON.stringify(d)}\n`, now);
+  }
+
+  /**
+   * Forgets a delivery (moved into Redis), unless it changed since `expected` was read from
+   * here; answers whether it was forgotten.
+   */
+  async remove(expected: Delivery, now: number): Promise<boolean> {
+    if (this.#all.get(expected.id) !== expected) return false;
+    this.#all.delete(expected.id);
+    await this.#append(`${JSON.stringify({ id: expected.id, removed: true })}\n`, now);
+    return true;
+  }
+
+  #append(line: string, now: number): Promise<void> {
     return this.#serial(async () => {
       this.#handle ??= await open(this.path, 'a', 0o600);
       await this.#handle.write(line);

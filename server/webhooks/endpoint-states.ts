@@ -3,9 +3,10 @@
 // the first failure after a success, a success after failures, a disable, an enable).
 import { join } from 'node:path';
 import { readJsonFile, serial, writeJsonFile } from '../api/owner/json-file.ts';
+import type { EndpointStore } from './delivery-store.ts';
 import type { EndpointState } from './types.ts';
 
-export class EndpointStates {
+export class EndpointStates implements EndpointStore {
   readonly #path: string;
   readonly #states: Map<string, EndpointState>;
   readonly #serial = serial();
@@ -29,6 +30,15 @@ export class EndpointStates {
 
   get(name: string): EndpointState {
     return this.#states.get(name) ?? {};
+  }
+
+  async read(name: string): Promise<EndpointState> {
+    return this.get(name);
+  }
+
+  /** Every endpoint with a state (what is seeded into Redis when it is switched on). */
+  entries(): [string, EndpointState][] {
+    return [...this.#states];
   }
 
   /** Applies `change`; writes when it changed something. */

@@ -32,6 +32,11 @@ export interface Delivery {
   reason?: string;
   /** The delivery this one replays. */
   replayOf?: string;
+  /**
+   * With `redis:`: the shared fact (HubEvent.fact) the event reports, kept while the delivery waits
+   * in the local journal for Redis, so that moving it there still queues the fact once.
+   */
+  fact?: string;
 }
 
 /** What is kept per endpoint in data/state/webhooks/endpoints.json. */
