@@ -1,9 +1,10 @@
 // The limiter's counter store when the hub may share its counters (server/cluster): without
 // sil.yaml `redis:` every call goes straight to the in-memory store, synchronously, as on a
 // single hub. With Redis up, counts go to RedisCounterStore. While Redis is configured but cannot
-// answer (down, still connecting, a command that fails or times out), each op follows its
+// answer (down, a command that fails or times out), each op follows its
 // failMode (fallback-check.ts) and this store reports the problem (the hub raises the alert
-// `shared-state-unavailable:redis`) until Redis answers again. Never rejects.
+// `shared-state-unavailable:redis`) until Redis answers again. Right after start (or a new
+// `redis:`), requests wait for the first connection, at most connectTimeoutMs. Never rejects.
 import type { Redis } from 'ioredis';
 import type { AddOptions, CheckResult, CounterEntry, CounterOp, CounterStore, FailMode } from './counter-store.ts';
 import type { MemoryCounterStore } from './memory-counter-store.ts';
@@ -15,7 +16,7 @@ import { seedCounters } from './seed-counters.ts';
 export interface SharedConnection {
   readonly client: Redis;
   readonly state: 'connecting' | 'up' | 'down';
-  readonly settings: { url: string };
+  readonly settings: { url: string; connectTimeoutMs: number };
   readonly lastError: string | null;
   key(name: string): string;
   onState(listener: (state: 'connecting' | 'up' | 'down') => void): () => void;
@@ -41,6 +42,8 @@ interface Shared {
   conn: SharedConnection;
   store: RedisCounterStore;
   off: () => void;
+  /** Settles when the first connection attempt has ended (or after connectTimeoutMs). */
+  connected?: Promise<void>;
 }
 
 export class SharedCounterStore implements CounterStore {
@@ -68,6 +71,11 @@ export class SharedCounterStore implements CounterStore {
   checkAndAdd(ops: readonly CounterOp[], now: number): CheckResult | Promise<CheckResult> {
     const shared = this.#shared;
     if (shared === null) return this.#memory.checkAndAdd(ops, now);
+    if (shared.conn.state === 'connecting') return this.#connected(shared).then(() => this.#check(shared, ops, now));
+    return this.#check(shared, ops, now);
+  }
+
+  #check(shared: Shared, ops: readonly CounterOp[], now: number): CheckResult | Promise<CheckResult> {
     if (!this.#usable(shared, now)) return fallbackCheck(ops, now, this.#memory, this.#cluster.failMode());
     return shared.store.checkAndAdd(ops, now).then(
       (r) => {
@@ -84,6 +92,11 @@ export class SharedCounterStore implements CounterStore {
   add(key: string, amount: number, expiresAt: number, now: number, opts?: AddOptions): number | Promise<number> {
     const shared = this.#shared;
     if (shared === null || opts?.local) return this.#memory.add(key, amount, expiresAt, now);
+    if (shared.conn.state === 'connecting') return this.#connected(shared).then(() => this.#add(shared, key, amount, expiresAt, now, opts));
+    return this.#add(shared, key, amount, expiresAt, now, opts);
+  }
+
+  #add(shared: Shared, key: string, amount: number, expiresAt: number, now: number, opts: AddOptions | undefined): number | Promise<number> {
     if (!this.#usable(shared, now)) return this.#fallbackAdd(key, amount, expiresAt, now, opts);
     return shared.store.add(key, amount, expiresAt, now).then(
       (v) => {
@@ -113,6 +126,22 @@ export class SharedCounterStore implements CounterStore {
   #fallbackAdd(key: string, amount: number, expiresAt: number, now: number, opts: AddOptions | undefined): number {
     const mode = opts?.failMode ?? this.#cluster.failMode();
     return mode === 'local' ? this.#memory.add(key, amount, expiresAt, now) : 0;
+  }
+
+  #connected(shared: Shared): Promise<void> {
+    shared.connected ??= new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        off();
+        resolve();
+      };
+      const timer = setTimeout(done, shared.conn.settings.connectTimeoutMs);
+      timer.unref();
+      const off = shared.conn.onState((state) => {
+        if (state !== 'connecting') done();
+      });
+    });
+    return shared.connected;
   }
 
   #usable(shared: Shared, now: number): boolean {

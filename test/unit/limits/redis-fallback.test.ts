@@ -17,7 +17,7 @@ type State = SharedConnection['state'];
 
 class FakeConnection implements SharedConnection {
   state: State;
-  readonly settings = { url: 'redis://127.0.0.1:6399' };
+  readonly settings = { url: 'redis://127.0.0.1:6399', connectTimeoutMs: 80 };
   lastError: string | null = null;
   calls = 0;
   /** How the next script calls answer: the reply, or an error. */
@@ -125,13 +125,30 @@ describe('shared counter store: Redis down', () => {
     expect(store.checkAndAdd([bucket('r')], T)).toMatchObject({ refused: 0, unavailable: true });
   });
 
-  it('reports the problem once while it lasts, and clears it when Redis is up again', () => {
+  it('right after start waits for the first connection (at most connectTimeoutMs), then counts in Redis or falls back', async () => {
     const conn = new FakeConnection('connecting');
+    conn.answer = () => Promise.resolve([-1, '1']);
+    const { store, problems } = setup(conn);
+    const waiting = store.checkAndAdd([bucket('r')], T);
+    expect(waiting).toBeInstanceOf(Promise);
+    conn.set('up');
+    expect(await waiting).toEqual({ refused: -1, used: [1] });
+    expect(conn.calls).toBe(1);
+    // A connection that never comes: the fallback after connectTimeoutMs (no alert: not known to be down yet).
+    const slow = setup(new FakeConnection('connecting'));
+    const started = Date.now();
+    expect(await slow.store.checkAndAdd([bucket('r')], T)).toMatchObject({ refused: -1, local: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(70);
+    expect(slow.problems).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('reports the problem once while it lasts, and clears it when Redis is up again', () => {
+    const conn = new FakeConnection('up');
     const { store, problems } = setup(conn);
     expect(problems).toEqual([]);
-    // Still connecting: not counted in Redis (commands would fail), but no alert yet.
-    expect(store.checkAndAdd([bucket('r')], T)).toMatchObject({ refused: -1, local: true });
     conn.set('down', 'connect ECONNREFUSED 127.0.0.1:6399');
+    expect(store.checkAndAdd([bucket('r')], T)).toMatchObject({ refused: -1, local: true });
     conn.set('connecting');
     conn.set('down');
     expect(problems).toEqual([{ url: 'redis://127.0.0.1:6399', error: 'connect ECONNREFUSED 127.0.0.1:6399' }]);
