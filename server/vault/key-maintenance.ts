@@ -59,8 +59,19 @@ export async function maintainKeys(deps: MaintenanceDeps): Promise<string[]> {
   return lines;
 }
 
-/** Runs maintainKeys soon after start and then every `intervalMs`, one pass at a time. */
-export function startKeyMaintenance(deps: MaintenanceDeps, intervalMs: number, firstDelayMs = 5_000): { stop(): void; runNow(): Promise<string[]> } {
+/** The leader lease of several instances (server/cluster/leadership.ts): only the leader maintains keys on its timer. */
+export interface MaintenanceLeadership {
+  isLeader(): boolean;
+  onChange(listener: (leader: boolean) => void): () => void;
+}
+
+/**
+ * Runs maintainKeys soon after start and then every `intervalMs`, one pass at a time. With a
+ * `leadership`, the timer passes while this instance does not lead, and an instance that takes
+ * the lead runs a pass at once (its predecessor may have stopped before a due rotation).
+ * runNow() (the API, the CLI) runs wherever it is called.
+ */
+export function startKeyMaintenance(deps: MaintenanceDeps, intervalMs: number, firstDelayMs = 5_000, leadership?: MaintenanceLeadership): { stop(): void; runNow(): Promise<string[]> } {
   let running: Promise<string[]> | null = null;
   const run = () => {
     running ??= maintainKeys(deps).catch((err) => {
@@ -69,12 +80,26 @@ export function startKeyMaintenance(deps: MaintenanceDeps, intervalMs: number, f
     }).finally(() => { running = null; });
     return running;
   };
-  const first = setTimeout(() => void run(), firstDelayMs);
-  const timer = setInterval(() => void run(), intervalMs);
+  const onTimer = () => {
+    if (!leadership || leadership.isLeader()) void run();
+  };
+  let gained: NodeJS.Timeout | null = null;
+  const off = leadership?.onChange((leader) => {
+    if (!leader || gained) return;
+    gained = setTimeout(() => {
+      gained = null;
+      onTimer();
+    }, 0);
+    gained.unref();
+  });
+  const first = setTimeout(onTimer, firstDelayMs);
+  const timer = setInterval(onTimer, intervalMs);
   first.unref();
   timer.unref();
   return {
     stop() {
+      off?.();
+      if (gained) clearTimeout(gained);
       clearTimeout(first);
       clearInterval(timer);
     },

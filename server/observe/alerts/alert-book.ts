@@ -146,6 +146,17 @@ export class AlertBook {
     return this.#alerts.size + this.#silences.length !== before;
   }
 
+  /** Sets one alert as another instance wrote it (undefined: it is gone). */
+  put(id: string, a: StoredAlert | undefined): void {
+    if (a) this.#alerts.set(id, { ...a });
+    else this.#alerts.delete(id);
+  }
+
+  /** Replaces the silences (as the shared store holds them). */
+  setSilences(silences: AlertSilence[]): void {
+    this.#silences = silences.map((s) => ({ ...s }));
+  }
+
   toJSON(): { alerts: StoredAlert[]; silences: AlertSilence[] } {
     return { alerts: this.all(), silences: [...this.#silences] };
   }

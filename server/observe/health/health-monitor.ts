@@ -2,6 +2,9 @@
 // traffic window and the circuit breakers, keeps each provider's status, emits `provider.status`
 // when it changes, and keeps the history in data/state/health.json. Clock, randomness, timers and
 // the upstream are injected; nothing here runs on the proxy's hot path.
+// With several instances (server/cluster/shared-health.ts) only the leader probes and judges;
+// the others stop probing (setProbing) and judging (setJudging) and show the leader's history,
+// handed to them through adopt().
 import type { ConfigSnapshot, CompiledProvider } from '../../config/snapshot.ts';
 import type { AuthDeps } from '../../auth-schemes/async-registry.ts';
 import type { Upstream } from '../../proxy/upstream.ts';
@@ -24,7 +27,8 @@ export interface HealthMonitorOptions {
   upstream: Upstream;
   auth: AuthDeps;
   events: HubEvents;
-  traffic: TrafficWindow;
+  /** The passive traffic window (this instance's, or every instance's: ClusterPassive). */
+  traffic: Pick<TrafficWindow, 'provider' | 'windowMs'>;
   /** Each breaker's `provider/service/key` and state (CircuitRegistry.states). */
   circuits: () => Iterable<[string, CircuitState]>;
   /** data/state/health.json */
@@ -40,6 +44,9 @@ export interface HealthMonitorOptions {
   /** How often statuses are re-judged from traffic and circuits, and the file written when changed (default 5000). */
   tickMs?: number;
 }
+
+/** What the monitor knows beyond traffic and circuits: the records and transitions (health.json, and what the leader shares). */
+export type HealthHistory = Pick<HealthFile, 'providers' | 'transitions'>;
 
 type CircuitMap = Map<string, { all: CircuitState[]; byKey: Map<string, CircuitState[]> }>;
 
@@ -67,8 +74,15 @@ export class HealthMonitor implements HealthSource {
   readonly #rounds = new Map<string, number>();
   #tick: unknown = null;
   #dirty = false;
+  #transitionsDirty = false;
   #closed = false;
+  #probing = true;
+  #judging = true;
+  /** Bumped when probing stops or starts: a round of an earlier generation ends without recording. */
+  #generation = 0;
+  #sent = 0;
   #writing: Promise<void> = Promise.resolve();
+  readonly #saved = new Set<(history: HealthHistory, transitionsChanged: boolean) => void>();
 
   constructor(o: HealthMonitorOptions) {
     this.#o = o;
@@ -102,7 +116,7 @@ export class HealthMonitor implements HealthSource {
       }
     }
     for (const p of s.providers.values()) {
-      if (this.#o.probes === false || !probed(p) || this.#probeTimers.has(p.id)) continue;
+      if (this.#o.probes === false || !this.#probing || !probed(p) || this.#probeTimers.has(p.id)) continue;
       // The first probe soon, spread so that a hub with many providers does not probe them all at once.
       const first = Math.round(this.#random() * Math.min(this.#interval(p, s), 5000));
       this.#probeTimers.set(p.id, this.#timers.setTimeout(() => void this.#round(p.id), first));
@@ -127,6 +141,8 @@ export class HealthMonitor implements HealthSource {
       this.#probeTimers.delete(id);
       return;
     }
+    const generation = this.#generation;
+    const cut = () => this.#closed || generation !== this.#generation;
     const round = (this.#rounds.get(id) ?? 0) + 1;
     this.#rounds.set(id, round);
     const deps = { upstream: this.#o.upstream, auth: this.#o.auth, now: this.#now };
@@ -134,16 +150,18 @@ export class HealthMonitor implements HealthSource {
     let main: { result: ProbeResult; retryAfter?: string } | null = null;
     try {
       if (keyless(p)) {
+        this.#sent++;
         main = await runProbe(p, undefined, {}, deps);
-        if (this.#closed) return;
+        if (cut()) return;
         push(rec.probes, main.result, MAX_PROBES);
       } else {
         const ring = s.keyrings.get(id);
         const keys = ring?.usable() ?? [];
         for (const [i, k] of keys.entries()) {
           if (i > 0 && round % KEY_ROUNDS !== 1) break;
+          this.#sent++;
           const out = await runProbe(p, k.id, ring!.secretOf(k.id) ?? {}, deps);
-          if (this.#closed) return;
+          if (cut()) return;
           push((rec.keys[k.id] ??= []), out.result, MAX_KEY_PROBES);
           if (i === 0) {
             main = out;
@@ -154,8 +172,8 @@ export class HealthMonitor implements HealthSource {
     } catch (err) {
       this.#log(`health: probing ${id} failed: ${(err as Error).message}`);
     }
-    // A probe cut short by the hub closing says nothing of the provider.
-    if (this.#closed) return;
+    // A probe cut short by the hub closing (or by losing the lead) says nothing of the provider.
+    if (cut()) return;
     this.#dirty = true;
     this.evaluate(id);
     const interval = this.#interval(p, s);
@@ -200,7 +218,7 @@ export class HealthMonitor implements HealthSource {
   evaluate(id: string, circuits = this.#circuits()): void {
     const s = this.#o.snapshot();
     const p = s?.providers.get(id);
-    if (!s || !p || !this.#file) return;
+    if (!s || !p || !this.#file || !this.#judging) return;
     const { rec, input } = this.#inputs(p, s, circuits);
     const v = providerStatus(input);
     const known = this.#file.transitions.some((t) => t.provider === id);
@@ -213,6 +231,7 @@ export class HealthMonitor implements HealthSource {
     this.#file.transitions.push({ provider: id, at: now, from, to: v.status, reason: v.reason });
     Object.assign(rec, { status: v.status, since: now, reason: v.reason });
     this.#dirty = true;
+    this.#transitionsDirty = true;
     if (from !== null) {
       this.#log(`health: ${id} ${from} → ${v.status} (${v.reason})`);
       this.#o.events.emit('provider.status', { provider: id, from, to: v.status, reason: v.reason }, p.environment || undefined);
@@ -264,14 +283,64 @@ export class HealthMonitor implements HealthSource {
     return [...(this.#file?.providers[id]?.probes ?? [])];
   }
 
+  /** The provider's status and reason as last judged (no re-judging, no figures), for the alerts. */
+  verdictOf(id: string): { status: HealthStatus; reason: string } | undefined {
+    const r = this.#file?.providers[id];
+    return r && { status: r.status, reason: r.reason };
+  }
+
+  /** Probe requests this instance sent since it started. */
+  probesSent(): number {
+    return this.#sent;
+  }
+
+  /** Starts (the leader) or stops (the other instances) active probes; a round in flight when they stop is not recorded. */
+  setProbing(on: boolean): void {
+    if (on === this.#probing) return;
+    this.#probing = on;
+    this.#generation++;
+    for (const h of this.#probeTimers.values()) this.#timers.clearTimeout(h);
+    this.#probeTimers.clear();
+    if (on) this.sync();
+  }
+
+  /** Whether this instance judges statuses and records transitions (off: it shows the history adopted from the leader). */
+  setJudging(on: boolean): void {
+    this.#judging = on;
+  }
+
+  /** Takes another instance's records and transitions as its own (they are written to health.json as the fallback). */
+  adopt(history: Partial<HealthHistory>): void {
+    if (!this.#file || this.#closed) return;
+    if (history.providers) this.#file.providers = history.providers;
+    if (history.transitions) this.#file.transitions = history.transitions;
+    this.#dirty = true;
+  }
+
+  /** Called with the history each time it is written (the leader shares it from there). */
+  onSaved(listener: (history: HealthHistory, transitionsChanged: boolean) => void): () => void {
+    this.#saved.add(listener);
+    return () => this.#saved.delete(listener);
+  }
+
   /** Writes the history when it changed; one write at a time. */
   flush(): Promise<void> {
     if (!this.#dirty || !this.#file) return this.#writing;
     this.#dirty = false;
     const f = this.#file;
+    const before = f.transitions.length;
     f.transitions = pruneTransitions(f.transitions, this.#now());
+    const transitionsChanged = this.#transitionsDirty || f.transitions.length !== before;
+    this.#transitionsDirty = false;
     f.savedAt = this.#now();
     const body: HealthFile = JSON.parse(JSON.stringify(f));
+    for (const l of this.#saved) {
+      try {
+        l({ providers: body.providers, transitions: body.transitions }, transitionsChanged);
+      } catch (err) {
+        this.#log(`health: a listener of the saved history failed: ${(err as Error).message}`);
+      }
+    }
     this.#writing = this.#writing.then(() => writeHealthFile(this.#o.path, body)).catch((err: Error) => {
       this.#dirty = true;
       this.#log(`health: cannot write ${this.#o.path}: ${err.message}`);
