@@ -95,7 +95,8 @@ describe('circuits shared by two hubs', () => {
     await new Promise((r) => setTimeout(r, 1100));
     const before = bad.arrivals.length;
     const sent: Promise<Response>[] = [];
-    for (let round = 0; round < 10; round++) {
+    // Rounds of one request to each hub, 20 ms apart, until 8 rounds after the probe (at most 100).
+    for (let round = 0, after = 0; round < 100 && after < 8; round++, after += bad.arrivals.length > before ? 1 : 0) {
       sent.push(chat('a'), chat('b'));
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -74,8 +74,9 @@ describe('circuits shared through Redis', () => {
     // The cooldown passes: both are asked to send; exactly one request goes through as the probe.
     const openUntil = a.registry.peek(key)!.openUntil;
     await new Promise((r) => setTimeout(r, openUntil - Date.now() + 5));
+    // Asked again and again (at most 2 s, and 50 rounds past the first probe): one probe in all.
     const probes: string[] = [];
-    for (let n = 0; n < 60; n++) {
+    for (let n = 0, after = 0; n < 1000 && after < 50; n++, after += probes.length > 0 ? 1 : 0) {
       for (const [name, i] of [['a', a], ['b', b]] as const) if (i.registry.get(key, cfg).allow()) probes.push(name);
       await new Promise((r) => setTimeout(r, 2));
     }
@@ -101,7 +102,7 @@ describe('circuits shared through Redis', () => {
     expect(await timeUntil(() => !b.registry.wouldAllow(key), 2000)).not.toBeNull();
     await new Promise((r) => setTimeout(r, a.registry.peek(key)!.openUntil - Date.now() + 5));
     let prober: Instance | null = null;
-    for (let n = 0; n < 100 && !prober; n++) {
+    for (let n = 0; n < 1000 && !prober; n++) {
       for (const i of [b, a]) if (!prober && i.registry.get(key, cfg).allow()) prober = i;
       if (!prober) await new Promise((r) => setTimeout(r, 2));
     }
