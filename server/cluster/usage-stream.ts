@@ -46,6 +46,8 @@ export class UsageStream implements UsageExchange {
   #loop: Promise<void> | null = null;
   #trimTimer: NodeJS.Timeout | null = null;
   #saving: Promise<void> = Promise.resolve();
+  /** Ends the loop's current pause (its timer is unref'd: close() must not wait on it, or a stopping process has nothing left to run). */
+  #wake: (() => void) | null = null;
 
   constructor(opts: UsageStreamOptions) {
     this.#o = opts;
@@ -87,7 +89,7 @@ export class UsageStream implements UsageExchange {
     while (!this.#closed) {
       const conn = this.#o.cluster.connection();
       if (!conn || conn.state !== 'up') {
-        await sleep(500);
+        await this.#pause(500);
         continue;
       }
       const reader = this.#readerFor(conn);
@@ -109,9 +111,20 @@ export class UsageStream implements UsageExchange {
           }
         }
       } catch {
-        if (!this.#closed) await sleep(500);
+        if (!this.#closed) await this.#pause(500);
       }
     }
+  }
+
+  #pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.#wake?.(), ms).unref();
+      this.#wake = () => {
+        clearTimeout(timer);
+        this.#wake = null;
+        resolve();
+      };
+    });
   }
 
   /** A blocking XREAD needs a connection of its own. */
@@ -134,6 +147,7 @@ export class UsageStream implements UsageExchange {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#wake?.();
     if (this.#trimTimer) clearInterval(this.#trimTimer);
     this.#reader?.disconnect();
     await this.#loop;
@@ -148,8 +162,4 @@ async function readCursor(path: string): Promise<Cursor | null> {
   } catch {
     return null;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
 }
