@@ -35,6 +35,8 @@ export interface SigningFacts {
   /** `SHA256:...` of the key; absent when missing or unusable (then `error`). */
   fingerprint?: string;
   error?: string;
+  /** What the key loader said to do about `error` (e.g. the chmod for a readable key). */
+  hint?: string;
   /** signing.pub: matches the key, differs, or is missing (null). */
   pubMatches: boolean | null;
   /** security.requireSignedCommits at main. */
@@ -45,7 +47,7 @@ export interface SigningFacts {
 
 export function checkSigningKey(f: SigningFacts): CheckResult {
   if (!f.fingerprint) {
-    return fail('signing-key', `${f.path}: ${f.error ?? 'missing'}`, 'restore keys/signing from the backup (mode 0600); a new key (sil makes one on start) no longer verifies the commits signed before');
+    return fail('signing-key', `${f.path}: ${f.error ?? 'missing'}`, f.hint ?? 'restore keys/signing from the backup (mode 0600); a new key (sil makes one on start) no longer verifies the commits signed before');
   }
   const short = (c: string) => c.slice(0, 7);
   const bad = f.history.filter((h) => h.status === 'bad').map((h) => short(h.commit));

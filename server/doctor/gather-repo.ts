@@ -15,6 +15,7 @@ import { listRecipients } from '../vault/recipients.ts';
 import { loadSigningKey } from '../vault/signing-key.ts';
 import { parseIdentityFile } from '../vault/sops/data-key.ts';
 import { OwnerStore } from '../api/owner/owner-store.ts';
+import { SilError } from '../errors.ts';
 import { checkConfigLoads } from '../backup/config-load-check.ts';
 import type { VaultContext } from '../vault/key-ops.ts';
 import type { HubSettings } from '../../schemas/types.gen.ts';
@@ -70,7 +71,8 @@ async function signingFacts(gitdir: string, path: string, head: string | null, s
   try {
     key = await loadSigningKey(path);
   } catch (err) {
-    return { path, error: message(err), pubMatches: null, required, history: [] };
+    const hint = err instanceof SilError && /mode|chmod/.test(err.message + err.hint) ? err.hint : undefined;
+    return { path, error: message(err), ...(hint ? { hint } : {}), pubMatches: null, required, history: [] };
   }
   const pub = await readFile(`${path}.pub`, 'utf8').catch(() => null);
   const words = (t: string) => t.trim().split(/\s+/).slice(0, 2).join(' ');

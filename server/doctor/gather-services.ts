@@ -48,9 +48,11 @@ export async function gatherRedis(settings: HubSettings | null, env: NodeJS.Proc
   if (!s) return { redis: { configured: false }, clock: { redis: false } };
   const client = new Redis(s.url, {
     username: s.username, password: s.password, lazyConnect: true, connectTimeout: Math.min(s.connectTimeoutMs, 5000),
-    maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, reconnectOnError: () => false,
+    maxRetriesPerRequest: 0, enableOfflineQueue: false, enableReadyCheck: false, retryStrategy: () => null, reconnectOnError: () => false,
   });
-  client.on('error', () => {}); // reported through the rejected calls below
+  // The socket's own error (ECONNREFUSED, ...) arrives here; the calls then reject with a vaguer "Connection is closed".
+  let socketError: string | null = null;
+  client.on('error', (err: Error) => (socketError ??= message(err)));
   const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 6 s')), 6000).unref());
   try {
     return await Promise.race([deadline, (async () => {
@@ -64,7 +66,7 @@ export async function gatherRedis(settings: HubSettings | null, env: NodeJS.Proc
       return { redis: { configured: true as const, url: s.url, rttMs }, clock: { redis: true as const, beforeMs, afterMs, redisMs: Number(seconds) * 1000 + Number(micros) / 1000 } };
     })()]);
   } catch (err) {
-    const error = message(err);
+    const error = /Connection is closed/.test(message(err)) && socketError ? socketError : message(err);
     return { redis: { configured: true, url: s.url, error }, clock: { redis: true, error } };
   } finally {
     client.disconnect();

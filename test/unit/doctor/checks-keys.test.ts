@@ -31,7 +31,8 @@ describe('doctor: signing key', () => {
   });
 
   it('FAIL when missing or unusable', () => {
-    expect(checkSigningKey(signing({ fingerprint: undefined, error: 'the signing key may be read by other users (mode 0644)' }))).toMatchObject({ status: 'fail', message: expect.stringContaining('mode 0644') });
+    expect(checkSigningKey(signing({ fingerprint: undefined, error: 'cannot read the signing key: ENOENT' }))).toMatchObject({ status: 'fail', fix: expect.stringContaining('restore keys/signing from the backup') });
+    expect(checkSigningKey(signing({ fingerprint: undefined, error: 'the signing key may be read by other users (mode 0644)', hint: 'run `chmod 600 /d/keys/signing`' }))).toMatchObject({ status: 'fail', message: expect.stringContaining('mode 0644'), fix: 'run `chmod 600 /d/keys/signing`' });
   });
 
   it('warns when recent commits are signed by a key it does not know (a replaced key)', () => {
