@@ -16,6 +16,8 @@ export interface GitCall {
   cwd?: string;
   timeoutMs: number;
   env?: NodeJS.ProcessEnv;
+  /** Aborting kills the call like its timeout (the hub is closing). */
+  signal?: AbortSignal;
 }
 
 /** The environment of a git call that no one can answer: no prompts, SSH in batch mode. */
@@ -37,16 +39,22 @@ export function runGit(args: string[], call: GitCall): Promise<GitResult> {
     let timedOut = false;
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
-    const timer = setTimeout(() => {
-      timedOut = true;
+    const killGroup = () => {
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {
         child.kill('SIGKILL');
       }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
     }, call.timeoutMs);
+    call.signal?.addEventListener('abort', killGroup, { once: true });
+    if (call.signal?.aborted) killGroup();
     const done = (code: number, spawnError?: Error) => {
       clearTimeout(timer);
+      call.signal?.removeEventListener('abort', killGroup);
       const stderr = Buffer.concat(err).toString('utf8') + (spawnError ? spawnError.message : '');
       resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr, timedOut });
     };

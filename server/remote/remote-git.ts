@@ -24,15 +24,17 @@ export class RemoteGit {
   readonly gitdir: string;
   readonly timeouts: Timeouts;
   readonly env: NodeJS.ProcessEnv | undefined;
+  readonly signal: AbortSignal | undefined;
 
-  constructor(gitdir: string, timeouts: Partial<Timeouts> = {}, env?: NodeJS.ProcessEnv) {
+  constructor(gitdir: string, timeouts: Partial<Timeouts> = {}, env?: NodeJS.ProcessEnv, signal?: AbortSignal) {
     this.gitdir = gitdir;
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...timeouts };
     this.env = env;
+    this.signal = signal;
   }
 
   private run(args: string[], network = false): Promise<GitResult> {
-    return runGit(args, { gitDir: this.gitdir, timeoutMs: network ? this.timeouts.networkMs : this.timeouts.localMs, env: this.env });
+    return runGit(args, { gitDir: this.gitdir, timeoutMs: network ? this.timeouts.networkMs : this.timeouts.localMs, env: this.env, signal: this.signal });
   }
 
   private async ok(what: string, args: string[]): Promise<string> {

@@ -57,6 +57,7 @@ export class RemoteSync {
   fetches = 0;
   #settings: RemoteSettings | null = null;
   #git: RemoteGit;
+  readonly #abort = new AbortController();
   #timer: NodeJS.Timeout | null = null;
   #soon: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
@@ -76,7 +77,7 @@ export class RemoteSync {
 
   constructor(opts: RemoteSyncOptions) {
     this.#opts = opts;
-    this.#git = new RemoteGit(opts.gitdir, opts.timeouts, opts.env);
+    this.#git = new RemoteGit(opts.gitdir, opts.timeouts, opts.env, this.#abort.signal);
   }
 
   start(): void {
@@ -129,6 +130,8 @@ export class RemoteSync {
     this.#opts.live.off('loaded', this.#onLoaded);
     this.#opts.live.off('rejected', this.#onRejected);
     this.#clearTimers();
+    // A fetch or push in flight is killed rather than waited for (up to its timeout).
+    this.#abort.abort();
     await this.#running?.catch(() => {});
   }
 
@@ -225,8 +228,11 @@ export class RemoteSync {
       this.#failures = 0;
       this.#error = null;
     } catch (err) {
+      if (this.#closed) return;
       const message = err instanceof RemoteGitError ? err.message : `sync failed: ${(err as Error).message}`;
-      if (this.#error?.message !== message) this.#opts.log(`remote: ${remote}: ${message}`);
+      // Logged when it says something new (git's messages carry timings: "after 3 ms").
+      const gist = (m: string | undefined) => m?.replace(/\d+/g, 'N');
+      if (gist(this.#error?.message) !== gist(message)) this.#opts.log(`remote: ${remote}: ${message}`);
       this.#failures++;
       this.#error = { at: this.#iso(), message };
     }

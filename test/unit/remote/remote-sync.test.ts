@@ -79,7 +79,7 @@ describe('RemoteSync with real git', () => {
     const mine = commitPastHook(local, { 'policies/here.yaml': 'name: here\n' }, 'console edit');
     const before = s.fetches;
     load({ url: origin, pullIntervalSeconds: 3600 }, mine); // what the reloader does after a local commit
-    for (let i = 0; i < 200 && head(origin) !== mine; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && s.status().lastPush?.commit !== mine; i++) await new Promise((r) => setTimeout(r, 10));
     expect(head(origin)).toBe(mine);
     expect(s.fetches).toBe(before + 1);
     expect(s.status()).toMatchObject({ ahead: 0, behind: 0, lastPush: { commit: mine } });
@@ -152,6 +152,20 @@ describe('RemoteSync with real git', () => {
     await new Promise((r) => setTimeout(r, 100));
     const sleeping = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
       try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('37.25'); } catch { return false; }
+    });
+    expect(sleeping).toEqual([]);
+  });
+
+  it('close() kills a fetch in flight instead of waiting for its timeout', async () => {
+    const s = start({ url: 'ssh://sil-test.invalid/config.git', pullIntervalSeconds: 3600 }, { env: { ...process.env, GIT_SSH_COMMAND: "sh -c 'sleep 41.75' --" }, timeouts: { networkMs: 60_000 } });
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = performance.now();
+    await s.close();
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(logs.some((l) => l.includes('failed') || l.includes('timed out'))).toBe(false);
+    await new Promise((r) => setTimeout(r, 100));
+    const sleeping = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+      try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('41.75'); } catch { return false; }
     });
     expect(sleeping).toEqual([]);
   });
