@@ -23,10 +23,8 @@ export interface GitCall {
 /** The environment of a git call that no one can answer: no prompts, SSH in batch mode. */
 export function nonInteractiveEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', LC_ALL: 'C', LANGUAGE: 'C' };
+  // GIT_ASKPASS stays: on servers it is a script that prints a token, not a prompt.
   if (!env.GIT_SSH_COMMAND && !env.GIT_SSH) env.GIT_SSH_COMMAND = 'ssh -o BatchMode=yes';
-  // An askpass program would prompt on a desktop; git falls back to failing without one.
-  delete env.GIT_ASKPASS;
-  delete env.SSH_ASKPASS;
   return env;
 }
 
