@@ -19,11 +19,16 @@ export interface BufferMoverOptions {
   log: (line: string) => void;
 }
 
-/** Moves every delivery of the journal into Redis; answers how many moved and how many were dropped as already queued elsewhere. */
-export async function moveBuffered(journal: DeliveryJournal, to: RedisDeliveryStore, claim: (fact: string, webhookId: string) => Promise<boolean>, now: number): Promise<{ moved: number; dropped: number }> {
+/**
+ * Moves the deliveries of the journal into Redis — not those `busy` (an attempt of this instance
+ * in flight: its result is recorded in Redis, or moves next time); answers how many moved and how
+ * many were dropped as already queued elsewhere.
+ */
+export async function moveBuffered(journal: DeliveryJournal, to: RedisDeliveryStore, claim: (fact: string, webhookId: string) => Promise<boolean>, now: number, busy: (id: string) => boolean = () => false): Promise<{ moved: number; dropped: number }> {
   let moved = 0;
   let dropped = 0;
   for (const d of [...journal.all()]) {
+    if (busy(d.id)) continue;
     if (d.fact && !(await claim(d.fact, d.webhookId))) {
       if (await journal.remove(d, now)) dropped++;
       continue;

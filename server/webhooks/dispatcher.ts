@@ -168,6 +168,11 @@ export class WebhookDispatcher {
     await this.#store.close();
   }
 
+  /** Whether an attempt of this delivery is in flight here. */
+  busy(id: string): boolean {
+    return this.#inFlight.has(id);
+  }
+
   /** Settles when the attempts running now are done (tests). */
   async idle(): Promise<void> {
     while (this.#work.length) await Promise.allSettled(this.#work);

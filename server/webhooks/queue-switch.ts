@@ -60,6 +60,9 @@ export class SwitchedDeliveryStore implements DeliveryStore {
       try {
         await r.save(d, now);
         this.#lastError = null;
+        // A copy kept here earlier (Redis blinked) is older: it must not move over this one.
+        const stale = this.#local.journal.get(d.id);
+        if (stale) await this.#local.journal.remove(stale, now);
         return;
       } catch (err) {
         this.#report(err as Error);

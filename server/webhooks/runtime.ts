@@ -100,7 +100,7 @@ export async function startWebhooks(opts: WebhooksOptions): Promise<WebhooksRunt
       move: async (conn) => {
         const side = sideOf(conn);
         await endpoints.flush(side.endpoints);
-        const { moved, dropped } = await moveBuffered(journal, side.deliveries, (fact, id) => claimFact(conn, fact, id), now());
+        const { moved, dropped } = await moveBuffered(journal, side.deliveries, (fact, id) => claimFact(conn, fact, id), now(), (id) => dispatcher.busy(id));
         if (moved || dropped) opts.log(`webhooks: moved ${moved} deliver${moved === 1 ? 'y' : 'ies'} kept in ${journal.path} into Redis${dropped ? `; dropped ${dropped} another instance had queued already` : ''}`);
         if (moved) dispatcher.wake();
       },
@@ -110,6 +110,9 @@ export async function startWebhooks(opts: WebhooksOptions): Promise<WebhooksRunt
 
   /** Queues an event; a shared fact only on the instance that claims it first. */
   async function queue(event: HubEvent): Promise<void> {
+    // After the emitter's turn: a commit's config.applied is emitted by a `loaded` listener that
+    // runs before the cluster's, so the connection that commit configures is only known then.
+    await null;
     const conn = connection();
     if (!event.fact || !conn) return void (await dispatcher.accept(event));
     if (conn.state === 'up') {
