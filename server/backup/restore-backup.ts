@@ -113,8 +113,13 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
   await checkTarget(dataDir);
   const { manifest, files } = await openArchive(opts);
 
-  await mkdir(dirname(dataDir), { recursive: true });
-  const stage = await mkdtemp(join(dirname(dataDir), `.${basename(dataDir)}.restore-`));
+  let stage: string;
+  try {
+    await mkdir(dirname(dataDir), { recursive: true });
+    stage = await mkdtemp(join(dirname(dataDir), `.${basename(dataDir)}.restore-`));
+  } catch (err) {
+    throw new SilError('SIL_DATA_DIR', `cannot create a folder in ${dirname(dataDir)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { hint: 'run sil restore as a user who may write there (root, then chown -R to the hub\'s user)' });
+  }
   try {
     await chmod(stage, 0o700);
     const refs = await restoreRepository(stage, files.get(ARCHIVE_PATHS.bundle)!.data, manifest);

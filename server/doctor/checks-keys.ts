@@ -14,9 +14,12 @@ export interface AgeFacts {
   secretsFiles: { path: string; recipients: string[] }[];
 }
 
+/** The error, with the file's path once. */
+const problem = (path: string, error: string | undefined) => (error?.includes(path) ? error : `${path}: ${error ?? 'missing'}`);
+
 export function checkAgeIdentity(f: AgeFacts): CheckResult {
   if (!f.recipient) {
-    return fail('age-identity', `${f.path}: ${f.error ?? 'missing'}`, `restore keys/age.key from the backup (\`sil restore\`, or \`age -d -i OWNER_KEY BACKUP | tar -x keys/age.key\`), mode 0600; a new identity cannot open the existing secrets`);
+    return fail('age-identity', problem(f.path, f.error), `restore keys/age.key from the backup (\`sil restore\`, or \`age -d -i OWNER_KEY BACKUP | tar -x keys/age.key\`), mode 0600; a new identity cannot open the existing secrets`);
   }
   const short = shortRecipient(f.recipient);
   if (f.sopsRecipients && !f.sopsRecipients.includes(f.recipient)) {
@@ -47,7 +50,7 @@ export interface SigningFacts {
 
 export function checkSigningKey(f: SigningFacts): CheckResult {
   if (!f.fingerprint) {
-    return fail('signing-key', `${f.path}: ${f.error ?? 'missing'}`, f.hint ?? 'restore keys/signing from the backup (mode 0600); a new key (sil makes one on start) no longer verifies the commits signed before');
+    return fail('signing-key', problem(f.path, f.error), f.hint ?? 'restore keys/signing from the backup (mode 0600); a new key (sil makes one on start) no longer verifies the commits signed before');
   }
   const short = (c: string) => c.slice(0, 7);
   const bad = f.history.filter((h) => h.status === 'bad').map((h) => short(h.commit));

@@ -71,7 +71,8 @@ async function signingFacts(gitdir: string, path: string, head: string | null, s
   try {
     key = await loadSigningKey(path);
   } catch (err) {
-    const hint = err instanceof SilError && /mode|chmod/.test(err.message + err.hint) ? err.hint : undefined;
+    // The loader's hint fits a key others may read (the chmod); a missing or broken key is restored instead.
+    const hint = err instanceof SilError && /may be read by other users/.test(err.message) ? err.hint : undefined;
     return { path, error: message(err), ...(hint ? { hint } : {}), pubMatches: null, required, history: [] };
   }
   const pub = await readFile(`${path}.pub`, 'utf8').catch(() => null);
