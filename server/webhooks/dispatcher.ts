@@ -8,7 +8,7 @@ import type { HubEvent } from '../events/hub-events.ts';
 import type { WebhookSubscription } from '../../schemas/types.gen.ts';
 import { SilError } from '../errors.ts';
 import { signatureHeaders } from './signature.ts';
-import { delayBeforeAttempt, scheduleOf } from './schedule.ts';
+import { afterAttempt, disableReason, FIVE_DAYS_MS } from './attempt-outcome.ts';
 import { eventBody, newDeliveryId, subscribes } from './payload.ts';
 import type { DeliveryJournal } from './delivery-journal.ts';
 import { LocalDeliveryStore, type DeliveryStore, type EndpointStore } from './delivery-store.ts';
@@ -61,7 +61,7 @@ const realTimers: Timers = {
 
 /** The timer never sleeps longer than this, so a clock change is noticed. */
 const MAX_SLEEP_MS = 60_000;
-export const FIVE_DAYS_MS = 5 * 86_400_000;
+export { FIVE_DAYS_MS };
 
 export class WebhookDispatcher {
   readonly #d: DispatcherDeps;
@@ -280,26 +280,16 @@ export class WebhookDispatcher {
     // Recorded even when the hub is closing meanwhile (the store closes after the attempts), so
     // that a delivered message is not sent again by a restart or the next leader.
     const now = this.#d.now();
-    const next: Delivery = { ...d, attempts: [...d.attempts, attempt] };
-    if (attempt.status !== null && attempt.status >= 200 && attempt.status < 300) {
-      await this.#store.save({ ...next, state: 'delivered', nextAt: null }, now);
+    const { delivery, outcome } = afterAttempt(d, attempt, sub.retry, now, this.#d.random);
+    await this.#store.save(delivery, now);
+    if (outcome === 'delivered') {
       await this.#d.endpoints.update(sub.name, ({ failingSince: _f, consecutiveFailures: _c, ...rest }) => ({ ...rest, lastSuccessAt: now }));
       return;
     }
-    if (attempt.status === 410) {
-      await this.#store.save({ ...next, state: 'failed', nextAt: null, reason: 'the receiver answered 410 Gone' }, now);
-      return this.#disable(sub.name, 'the receiver answered 410 Gone', now);
-    }
-    const delay = delayBeforeAttempt(scheduleOf(sub.retry), next.attempts.length + 1, this.#d.random);
-    if (delay === null) await this.#store.save({ ...next, state: 'failed', nextAt: null, reason: `no attempt left in the schedule (${next.attempts.length} made)` }, now);
-    else await this.#store.save({ ...next, nextAt: now + delay }, now);
+    if (outcome === 'gone') return this.#disable(sub.name, 'the receiver answered 410 Gone', now);
     const after = await this.#d.endpoints.update(sub.name, (s) => ({ ...s, failingSince: s.failingSince ?? at, consecutiveFailures: (s.consecutiveFailures ?? 0) + 1 }));
-    const limit = this.#d.disableAfterMs ?? FIVE_DAYS_MS;
-    if (now - after.failingSince! >= limit) {
-      await this.#disable(sub.name, `every attempt failed for ${Math.round((now - after.failingSince!) / 3_600_000)} hours (since ${new Date(after.failingSince!).toISOString()})`, now);
-    } else if (sub.retry?.disableAfterFailures && after.consecutiveFailures! >= sub.retry.disableAfterFailures) {
-      await this.#disable(sub.name, `${after.consecutiveFailures} attempts in a row failed (retry.disableAfterFailures)`, now);
-    }
+    const reason = disableReason(after, now, this.#d.disableAfterMs ?? FIVE_DAYS_MS, sub.retry?.disableAfterFailures);
+    if (reason) await this.#disable(sub.name, reason, now);
   }
 
   async #finish(d: Delivery, state: 'failed', reason: string): Promise<void> {
