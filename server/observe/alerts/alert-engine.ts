@@ -11,6 +11,7 @@ import type { HubEvents } from '../../events/hub-events.ts';
 import type { ConfigSnapshot } from '../../config/snapshot.ts';
 import type { UsageQuery } from '../usage-store/types.ts';
 import type { LimitStatus } from '../../limits/limit-status.ts';
+import { endedAlerts } from './ended-alerts.ts';
 import type { ChannelDispatcher } from '../../notify/types.ts';
 import { AlertBook, DEFAULT_COOLDOWN_MS, publicAlert, type StoredAlert } from './alert-book.ts';
 import { readAlertFile, writeAlertFile } from './alert-file.ts';
@@ -24,7 +25,7 @@ import { dueOf, type AlertOp } from './alert-ops.ts';
 import { AlertTeller } from './alert-teller.ts';
 import { reconcileProviderDown, type HealthVerdicts } from './health-rules.ts';
 import type { AlertMirror, AlertReplica, AlertRole } from './alert-replica.ts';
-import type { Alert, AlertKind, AlertRaise, AlertRaiser, AlertSilence } from './types.ts';
+import type { Alert, AlertRaise, AlertRaiser, AlertSilence } from './types.ts';
 
 export interface AlertEngineOptions {
   dataDir: string;
@@ -46,7 +47,6 @@ export interface AlertEngineOptions {
   health?: HealthVerdicts;
 }
 
-const PERIODIC_KINDS = new Set<AlertKind>(['policy', 'key-rotation-due', 'key-rotation-overdue', 'key-expiring']);
 /** Facts every instance observes alike: with a leader, it alone turns them into alerts. */
 const LEADER_EVENTS = new Set(['config.rejected', 'config.applied']);
 
@@ -200,14 +200,7 @@ export class AlertEngine implements AlertRaiser {
     const ids = new Set<string>();
     for (const r of holding) ids.add(this.#raise(r).id);
     const resolve = (id: string) => this.#apply({ type: 'resolve', id, at });
-    for (const a of this.#book.all()) {
-      if (a.state !== 'firing') continue;
-      if (PERIODIC_KINDS.has(a.kind) && !ids.has(a.id)) resolve(a.id);
-      else if (a.kind === 'provider-down' && !snapshot.providers.has(a.subject)) resolve(a.id);
-      else if (a.kind === 'budget' && !budgetHolds(a, limits)) resolve(a.id);
-      // A good commit went live after the rejection (e.g. while the hub was stopped).
-      else if (a.kind === 'config-rejected' && Date.parse(snapshot.loadedAt) > a.lastSeenAt) resolve(a.id);
-    }
+    for (const id of endedAlerts(this.#book.all(), ids, snapshot, limits)) resolve(id);
     if (role === 'lead' && this.#o.health) {
       const fix = reconcileProviderDown(snapshot, (id) => (this.#book.get(id)?.state === 'firing' ? this.#book.get(id) : undefined), this.#o.health);
       for (const r of fix.raise) this.#raise(r);
@@ -337,14 +330,4 @@ export class AlertEngine implements AlertRaiser {
       if (this.role() === 'lead') void this.evaluate();
     },
   };
-}
-
-/** A budget alert holds while the limiter still counts that budget in the period it crossed in. */
-function budgetHolds(a: StoredAlert, limits: readonly LimitStatus[]): boolean {
-  const policy = a.evidence?.policy;
-  const scope = a.evidence?.scope;
-  const s = limits.find((l) => l.limit === 'budget' && l.policy === policy && l.scope === scope);
-  if (!s) return false;
-  const start = a.evidence?.periodStart;
-  return typeof start !== 'number' || s.periodStart <= start;
 }
