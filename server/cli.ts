@@ -15,8 +15,11 @@ import { auditCommand } from './cli/audit.ts';
 import { signingCommand } from './cli/signing.ts';
 import { ownerCommand } from './cli/owner.ts';
 import { mockCommand } from './cli/mock.ts';
+import { backupCommand } from './cli/backup.ts';
+import { restoreCommand } from './cli/restore.ts';
+import { doctorCommand } from './cli/doctor.ts';
 
-export const COMMANDS: readonly Command[] = [startCommand, initCommand, validateCommand, catalogCommand, keysCommand, recipientsCommand, secretsCommand, tokensCommand, signingCommand, ownerCommand, auditCommand, mockCommand, hookCommand];
+export const COMMANDS: readonly Command[] = [startCommand, initCommand, validateCommand, catalogCommand, keysCommand, recipientsCommand, secretsCommand, tokensCommand, signingCommand, ownerCommand, auditCommand, backupCommand, restoreCommand, doctorCommand, mockCommand, hookCommand];
 
 function overview(): string {
   const shown = COMMANDS.filter((c) => !c.hidden);

@@ -18,15 +18,20 @@ import { HubEvents } from './events/hub-events.ts';
 import { startWebhooks, type WebhooksRuntime } from './webhooks/runtime.ts';
 import { rotatedKeys } from './events/config-events.ts';
 import { AppliedCommit } from './events/applied-commit.ts';
+import { sharedFacts } from './events/shared-facts.ts';
 import type { ConfigSnapshot } from './config/snapshot.ts';
 import { createUpstream } from './proxy/upstream.ts';
 import { guardedLookup } from './proxy/guarded-lookup.ts';
 import { tokenFetch } from './auth-schemes/token-fetch.ts';
 import { createAuthDeps } from './auth-schemes/async-registry.ts';
 import { createTargetChoice } from './proxy/target-choice.ts';
+import { SharedCircuits } from './cluster/shared-circuits.ts';
+import { sharedTokenCache } from './cluster/shared-token-cache.ts';
 import { createHubMetrics, type HubMetrics } from './observe/metrics/index.ts';
 import { RequestLog } from './proxy/request-log.ts';
 import { startLimits } from './limits/limits-runtime.ts';
+import { sharedStateAlerter } from './limits/shared-state-alert.ts';
+import type { SharedStateProblem } from './limits/shared-counter-store.ts';
 import type { Limiter } from './limits/limiter.ts';
 import { MemoryUsageRecorder, fanOut, type UsageRecorder } from './observe/usage-recorder.ts';
 import { openUsageStore, type DiskUsageStore } from './observe/usage-store/usage-store.ts';
@@ -36,6 +41,9 @@ import { BindingChannelDispatcher, NOTIFICATIONS_CLIENT } from './notify/dispatc
 import { HealthMonitor } from './observe/health/health-monitor.ts';
 import { AlertEngine } from './observe/alerts/alert-engine.ts';
 import { TrafficWindow } from './observe/health/traffic-window.ts';
+import { ClusterPassive } from './cluster/shared-health-passive.ts';
+import { SharedHealth } from './cluster/shared-health.ts';
+import { SharedAlertsReplica } from './cluster/shared-alerts-replica.ts';
 import { resolveDataDir } from './config/data-dir.ts';
 import { commitSigner } from './vault/signing-key.ts';
 import { signingSettingsOf } from './config/signing-policy.ts';
@@ -49,7 +57,11 @@ import { startInboundHooks } from './inbound/index.ts';
 import { remoteAddressOf } from './http/remote-address.ts';
 import { fileURLToPath } from 'node:url';
 import { Cluster } from './cluster/cluster.ts';
+import { startRemoteSync, type RemoteSync } from './remote/index.ts';
+import { ServerDrain } from './http/drain.ts';
 import { UsageStream } from './cluster/usage-stream.ts';
+import { sharedReplay } from './cluster/shared-replay.ts';
+import { FeedbackRelay } from './cluster/feedback-relay.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -111,7 +123,10 @@ export interface Hub {
   notify: BindingChannelDispatcher;
   /** This instance among its peers: the shared Redis (sil.yaml `redis:`) and the leader lease (docs/scaling.md). */
   cluster: Cluster;
-  close(): Promise<void>;
+  /** Remote sync of the config repository (sil.yaml `remote:`, docs/remote-sync.md). */
+  remoteSync: RemoteSync;
+  /** With `drainMs`: refuse new connections, let requests in progress finish (at most drainMs), then stop. */
+  close(options?: { drainMs?: number }): Promise<void>;
 }
 
 /**
@@ -152,8 +167,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   live.on('loaded', (s) => {
     log(`config: live at ${s.commit.slice(0, 7)} (${s.providers.size} providers, ${s.bindings.size} bindings)`);
     audit({ type: 'config.loaded', actor: 'system', detail: { commit: s.commit, providers: s.providers.size, bindings: s.bindings.size } });
-    if (appliedCommit.applied(s.commit)) events.emit('config.applied', { commit: s.commit, providers: s.providers.size, bindings: s.bindings.size });
-    for (const k of rotatedKeys(previous, s)) events.emit('key.rotated', { ...k }, k.environment || undefined);
+    if (appliedCommit.applied(s.commit)) events.emit('config.applied', { commit: s.commit, providers: s.providers.size, bindings: s.bindings.size }, undefined, { fact: sharedFacts.configApplied(s.commit) });
+    for (const k of rotatedKeys(previous, s)) events.emit('key.rotated', { ...k }, k.environment || undefined, { fact: sharedFacts.keyRotated(s.commit, k.provider, k.keyId) });
     previous = s;
   });
   live.on('rejected', (r) => {
@@ -161,10 +176,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     for (const i of r.errors) log(`  ${formatIssue(i)}`);
     const first = r.errors[0] ? formatIssue(r.errors[0]).slice(0, 400) : '';
     audit({ type: 'config.rejected', actor: 'system', detail: { commit: r.commit, errors: r.errors.length, first } });
-    events.emit('config.rejected', { commit: r.commit, errors: r.errors.length, first });
+    events.emit('config.rejected', { commit: r.commit, errors: r.errors.length, first }, undefined, { fact: sharedFacts.configRejected(r.commit) });
   });
   // Before the first load, so that sil_config_reloads_total counts it.
-  const choice = createTargetChoice();
   // The limiter is made further down; /metrics reads it at scrape time, once the hub listens.
   const metrics = createHubMetrics({ live, circuits: () => choice.breakers.states(), limiter: () => limitsRuntime.limiter });
   const hub = await loadHubIdentity(init.paths.ageKey);
@@ -176,10 +190,13 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   // The shared Redis and the leader lease follow sil.yaml from the first load on (docs/scaling.md).
   const cluster = new Cluster({ live, log, ...opts.cluster });
   cluster.start();
+  // Circuit breakers open and close on every instance at once (docs/proxy.md, "Several instances").
+  const choice = createTargetChoice(Date.now, Math.random, new SharedCircuits({ cluster, log }));
   await reloader.start();
   const writer = new GitWriter({ gitdir, catalog, sign: commitSigner(init.signingKey) });
   const vault = { gitdir, writer, catalog, hub, author: { name: 'sil', email: 'sil@localhost' }, now: () => new Date() };
-  const keyMaintenance = startKeyMaintenance({ vault, snapshot: () => live.snapshot, log }, opts.keyMaintenanceMs ?? 3_600_000);
+  // Key rotation runs on the leader only (docs/vault.md, "Several instances").
+  const keyMaintenance = startKeyMaintenance({ vault, snapshot: () => live.snapshot, log }, opts.keyMaintenanceMs ?? 3_600_000, undefined, cluster.leader);
 
   // Provider connections (requests and token requests) resolve names with the address check.
   const lookup = guardedLookup({
@@ -188,6 +205,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   });
   const upstream = createUpstream({ lookup });
   const tokens = tokenFetch(lookup);
+  // One token cache for the proxy, the internal caller and health, its tokens shared with the peers.
+  const auth = createAuthDeps({ fetch: tokens.fetch, tokenCache: sharedTokenCache({ cluster, identity: hub.identities.raw[0], log }) });
   const requestLog = new RequestLog();
   const usage = new MemoryUsageRecorder();
   // Everything that observes each request (usage store, limiter, metrics, feedback index); and
@@ -211,53 +230,71 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   // The requests callers may still score (POST /v1/feedback).
   const recentRequests = new RecentRequests();
   recorders.push(recentRequests);
+  // A score sent to another instance than the one that answered reaches it through Redis.
+  const feedbackRelay = new FeedbackRelay({ cluster, target: { recent: recentRequests, ...(usageStore ? { store: usageStore } : {}) }, snapshot: () => live.snapshot, log });
+  feedbackRelay.start();
+  closers.push(() => feedbackRelay.close());
   // Health (docs/health.md): probes through the guarded upstream, passive results from traffic, the circuits.
   const traffic = new TrafficWindow();
   recorders.push(traffic);
   const healthIntervalMs = opts.health?.intervalMs ?? (Number(process.env.SIL_HEALTH_INTERVAL_MS) || undefined);
-  const health = new HealthMonitor({ snapshot: () => live.snapshot, upstream, auth: createAuthDeps({ fetch: tokens.fetch }), events, traffic, circuits: () => choice.breakers.states(), path: join(opts.dataDir, 'state', 'health.json'), log, probes: process.env.SIL_HEALTH_PROBES !== 'off', ...opts.health, ...(healthIntervalMs ? { intervalMs: healthIntervalMs } : {}) });
+  // Every instance's traffic and circuits; only the leader probes and judges, the others show what it shares (docs/health.md, "Several instances").
+  const passive = new ClusterPassive(traffic, () => choice.breakers.states());
+  const health = new HealthMonitor({ snapshot: () => live.snapshot, upstream, auth, events, traffic: passive, circuits: () => passive.circuits(), path: join(opts.dataDir, 'state', 'health.json'), log, probes: process.env.SIL_HEALTH_PROBES !== 'off', ...opts.health, ...(healthIntervalMs ? { intervalMs: healthIntervalMs } : {}) });
   await health.start();
+  const sharedHealth = new SharedHealth({ cluster, monitor: health, passive, providers: () => live.snapshot?.providers.keys() ?? [], log, tickMs: opts.health?.tickMs });
+  sharedHealth.start();
   live.on('loaded', () => health.sync());
-  closers.push(() => health.close());
+  closers.push(() => health.close(), () => sharedHealth.close());
   // Policies (rate limits, quotas, budgets; docs/limits.md), counters kept in data/state/limits.json.
-  const limitsRuntime = await startLimits({ dataDir: opts.dataDir, live, log, audit, onBudgetAlert: (a) => events.emit('budget.threshold', { ...a, spent: Math.round(a.spent * 1e6) / 1e6 }) });
+  // With sil.yaml `redis:` the counters are shared through the cluster's Redis; while it cannot answer, the alert below fires.
+  let sharedStateAlert: ((p: SharedStateProblem | null) => void) | null = null;
+  const limitsRuntime = await startLimits({ dataDir: opts.dataDir, live, log, audit, onBudgetAlert: (a) => events.emit('budget.threshold', { ...a, spent: Math.round(a.spent * 1e6) / 1e6 }), cluster, onSharedState: (p) => sharedStateAlert?.(p) });
   recorders.push(limitsRuntime.limiter);
   closers.push(() => limitsRuntime.close());
   // Notification channels send through the hub's own bindings, as the system client sil-notifications
   // (docs/notifications.md); the alert engine reports channel failures via notify.setReporter().
   const notify = new BindingChannelDispatcher({
     snapshot: () => live.snapshot,
-    call: internalCaller({ upstream, choice, auth: createAuthDeps({ fetch: tokens.fetch }), usage: recorder, now: () => new Date(), limits: limitsRuntime.limiter, snapshot: () => live.snapshot, log: requestLog, errorLog: log, clientName: NOTIFICATIONS_CLIENT }),
+    call: internalCaller({ upstream, choice, auth, usage: recorder, now: () => new Date(), limits: limitsRuntime.limiter, snapshot: () => live.snapshot, log: requestLog, errorLog: log, clientName: NOTIFICATIONS_CLIENT }),
     log,
   });
   // Inbound provider webhooks at /hooks/<provider-id> (docs/inbound-webhooks.md), replays remembered in data/state.
-  const inbound = await startInboundHooks({ dataDir: opts.dataDir, live, events, audit, log, remoteAddress: remoteAddressOf(live) });
+  const inbound = await startInboundHooks({ dataDir: opts.dataDir, live, events, audit, log, remoteAddress: remoteAddressOf(live), shared: sharedReplay(cluster) });
   closers.push(() => inbound.close());
   // Outgoing webhooks (docs/webhooks.md): deliveries queued in data/state/webhooks, sent through the guarded lookup.
-  const webhooks = await startWebhooks({ dataDir: opts.dataDir, live, events, lookup, userAgent: `sil/${VERSION}`, log });
+  const webhooks = await startWebhooks({ dataDir: opts.dataDir, live, events, lookup, userAgent: `sil/${VERSION}`, log, cluster });
   closers.push(() => webhooks.close());
   // Alerts (docs/alerts.md): policy rules and built-ins, kept in data/state/alerts.json, told to the channels and the bus.
   const alertsEnvMs = Number(process.env.SIL_ALERTS_EVALUATE_MS) || 0;
   const alertsEvaluateMs = opts.alerts?.evaluateMs ?? (alertsEnvMs > 0 ? Math.max(100, alertsEnvMs) : undefined);
-  const alerts = new AlertEngine({ dataDir: opts.dataDir, events, snapshot: () => live.snapshot, usage: usageStore, limits: limitsRuntime.limiter, dispatcher: notify, log, ...opts.alerts, ...(alertsEvaluateMs ? { evaluateMs: alertsEvaluateMs } : {}) });
+  // With Redis the alerts are shared; the leader evaluates and tells the channels (docs/alerts.md, "Several instances").
+  const alertReplica = new SharedAlertsReplica({ cluster, log, cooldownMs: opts.alerts?.cooldownMs });
+  const alerts = new AlertEngine({ dataDir: opts.dataDir, events, snapshot: () => live.snapshot, usage: usageStore, limits: limitsRuntime.limiter, dispatcher: notify, log, replica: alertReplica, health, ...opts.alerts, ...(alertsEvaluateMs ? { evaluateMs: alertsEvaluateMs } : {}) });
   await alerts.start();
+  sharedStateAlert = sharedStateAlerter(alerts);
+  sharedStateAlert(limitsRuntime.sharedState());
   notify.setReporter(alerts);
   webhooks.onDisabled((name, reason) => alerts.webhookDisabled(name, reason));
   webhooks.onEnabled((name) => alerts.webhookEnabled(name));
   closers.push(() => alerts.close());
+  // Remote sync (docs/remote-sync.md): follows sil.yaml `remote:`; stopped first at close, while the alerts still listen.
+  const remote = startRemoteSync({ gitdir, live, exclusive: (fn) => writer.exclusive(fn), alerts, log, onMainMoved: () => void reloader.check() });
+  closers.unshift(() => remote.close());
   const owner: OwnerAuth = ownerAuth({ live, dataDir: opts.dataDir, log, audit });
   const ownerAuthor = opts.author ?? { name: 'owner', email: 'owner@localhost' };
-  const admin = adminApi({ live, inboundHooks: inbound.recent, writer, gitdir, catalog, vault, author: () => ownerAuthor, now: () => new Date(), log, reload: () => reloader.check(), requestLog, usage, auditLog, limits: limitsRuntime.limiter, webhooks: webhooks.dispatcher, health, alerts, ...(usageStore ? { analytics: { usage: usageStore, snapshot: () => live.snapshot, limits: limitsRuntime.limiter, now: () => Date.now() } } : {}) });
+  const admin = adminApi({ live, inboundHooks: inbound.recent, writer, gitdir, catalog, vault, author: () => ownerAuthor, now: () => new Date(), log, reload: () => reloader.check(), requestLog, usage, auditLog, limits: limitsRuntime.limiter, webhooks: webhooks.dispatcher, health, alerts, remote: remote.sync, ...(usageStore ? { analytics: { usage: usageStore, snapshot: () => live.snapshot, limits: limitsRuntime.limiter, now: () => Date.now() } } : {}) });
   const app = createApp({
     live,
     version: VERSION,
     startedAt: Date.now(),
     log,
-    proxy: { upstream, choice, auth: createAuthDeps({ fetch: tokens.fetch }), log: requestLog, usage: recorder, now: () => new Date(), audit: new ProxyAudit(audit), limits: limitsRuntime.limiter, feedback: { recent: recentRequests, ...(usageStore ? { store: usageStore } : {}) } },
+    proxy: { upstream, choice, auth, log: requestLog, usage: recorder, now: () => new Date(), audit: new ProxyAudit(audit), limits: limitsRuntime.limiter, feedback: { recent: recentRequests, relay: feedbackRelay, ...(usageStore ? { store: usageStore } : {}) } },
     owner,
     admin,
     metrics: metrics.route,
     hooks: inbound.route,
+    sync: remote.route,
     cluster: () => cluster.status(),
     ...(opts.consoleDir === null ? {} : { console: consoleStatic({ root: opts.consoleDir ?? fileURLToPath(new URL('../admin/dist/', import.meta.url)), log }) }),
   });
@@ -266,11 +303,13 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const limits = resolveLimits(opts.limits, openFilesLimit());
   const server = createServer(serverOptions(limits), app.callback());
   applyServerLimits(server, limits, log);
+  const drain = new ServerDrain(server, log);
   await new Promise<void>((ok, fail) => {
     const listenFailed = (err: NodeJS.ErrnoException) => {
       reloader.stop();
       keyMaintenance.stop();
       void cluster.close();
+      void remote.close();
       void usageStore?.close().catch(() => {});
       fail(new SilError('SIL_LISTEN', `cannot listen on ${opts.host}:${opts.port}: ${err.code ?? err.message}`, { cause: err }));
     };
@@ -308,7 +347,10 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     gitdir,
     notify,
     cluster,
-    async close() {
+    remoteSync: remote.sync,
+    async close(options = {}) {
+      // Graceful (sil start): in-flight requests finish first, up to drainMs (docs/load-balancer.md).
+      if (options.drainMs !== undefined) await drain.drain(options.drainMs);
       reloader.stop();
       keyMaintenance.stop();
       health.stop();

@@ -5,6 +5,8 @@ import { DATA_OPTION, type Command } from './command.ts';
 
 /** How long a clean shutdown may take before the process exits anyway. */
 const SHUTDOWN_MS = 10_000;
+/** Of that, how long requests in progress (streams included) may take to finish (docs/load-balancer.md). */
+const DRAIN_MS = 8_000;
 
 export const startCommand: Command = {
   name: 'start',
@@ -14,7 +16,8 @@ export const startCommand: Command = {
 Starts the hub: creates DIR on first run (config repository, age identity), builds the console
 when it is missing or stale, serves /healthz and reloads the config on every new commit of
 DIR/config.git. One hub per data directory: DIR/hub.lock names the running one, and a second
-start on DIR refuses. SIGTERM or SIGINT stops it cleanly.
+start on DIR refuses. SIGTERM or SIGINT stops it cleanly: new connections are refused, requests
+in progress finish (up to 8 s; /healthz answers 503 "draining" meanwhile), then it exits.
 
 Options:
   -d, --data DIR   data directory (default ./data, or SIL_DATA)
@@ -52,7 +55,7 @@ Options:
         lock.release();
         process.exit(1);
       }, SHUTDOWN_MS).unref();
-      await hub.close();
+      await hub.close({ drainMs: DRAIN_MS });
       return 0;
     } finally {
       lock.release();
