@@ -33,6 +33,8 @@ export class Leadership {
   #leader = false;
   #leaderId: string | null = null;
   #renewedAt = 0;
+  /** Whether the lead, when held, was won through the lease (not by being alone). */
+  #leased = false;
   #timer: NodeJS.Timeout | null = null;
   #ticking: Promise<void> | null = null;
   readonly #listeners = new Set<(leader: boolean) => void>();
@@ -81,7 +83,7 @@ export class Leadership {
     const conn = this.#opts.connection();
     if (!conn) {
       this.#leaderId = this.instanceId;
-      this.#set(true);
+      this.#set(true, false);
       return;
     }
     try {
@@ -89,20 +91,24 @@ export class Leadership {
       const [won, holder] = (await conn.client.eval(ACQUIRE, 1, conn.key('leader'), this.instanceId, String(this.leaseMs))) as [number, string];
       this.#leaderId = holder;
       if (won === 1) this.#renewedAt = this.#now();
-      this.#set(won === 1);
+      this.#set(won === 1, won === 1);
     } catch {
       // Step down before the lease could have lapsed in Redis and been taken by a peer.
       if (this.#leader && this.#now() - this.#renewedAt >= this.leaseMs - this.renewMs) {
         this.#leaderId = null;
-        this.#set(false);
+        this.#set(false, false);
       }
     }
   }
 
-  #set(leader: boolean): void {
+  #set(leader: boolean, leased: boolean): void {
     if (leader === this.#leader) return;
+    const wasLeased = this.#leased;
     this.#leader = leader;
-    if (this.#opts.connection()) this.#opts.log(leader ? `cluster: ${this.instanceId} leads (probes, key rotation, alerts, webhook delivery run here)` : `cluster: ${this.instanceId} no longer leads`);
+    this.#leased = leased;
+    // A lone instance that finds a Redis configured hands its lead to the lease quietly.
+    if (leased) this.#opts.log(`cluster: ${this.instanceId} leads (probes, key rotation, alerts, webhook delivery run here)`);
+    else if (wasLeased) this.#opts.log(`cluster: ${this.instanceId} no longer leads`);
     for (const l of this.#listeners) {
       try {
         l(leader);
@@ -121,6 +127,6 @@ export class Leadership {
     if (this.#leader && conn && conn.state === 'up') {
       await conn.client.eval(RESIGN, 1, conn.key('leader'), this.instanceId).catch(() => {});
     }
-    this.#set(false);
+    this.#set(false, false);
   }
 }

@@ -239,9 +239,11 @@ export class AlertEngine implements AlertRaiser {
     this.#timers = [];
     this.#off?.();
     await this.#evaluating;
+    // The replica first: it answers the claims still waiting for Redis (at most 2 s), which
+    // would otherwise wait for a Redis that may not come back.
+    await this.#o.replica?.close();
     await Promise.allSettled([...this.#claiming.values()]);
     await this.#teller.settle();
-    await this.#o.replica?.close();
     await this.flush();
   }
 
