@@ -97,7 +97,7 @@ export function forward(deps: ForwardDeps) {
         const pending = deps.limits.admitProvider(state, provider.id);
         const refusal = pending instanceof Promise ? await pending : pending;
         if (refusal) {
-          state.failoverReasons.push(`${provider.id}: ${LIMIT_REASON[refusal.kind]} (policy ${refusal.policy})`);
+          state.failoverReasons.push(`${provider.id}: ${refusal.code === 'SIL_LIMIT_STORE_UNAVAILABLE' ? 'limit store unavailable' : LIMIT_REASON[refusal.kind]} (policy ${refusal.policy})`);
           (limited ??= new Map()).set(provider.id, refusal);
           continue;
         }
