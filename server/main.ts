@@ -86,6 +86,12 @@ export interface HubOptions {
   health?: { intervalMs?: number; tickMs?: number; probes?: boolean };
   /** Alert engine timing for tests (docs/alerts.md): how often rules are evaluated (default 30 s; SIL_ALERTS_EVALUATE_MS), the cool-down. */
   alerts?: { evaluateMs?: number; cooldownMs?: number };
+  /**
+   * A hub that touches nothing outside itself (`sil start --isolated`, SIL_ISOLATED=1; a restore
+   * drill, docs/deploy/hetzner.md): sil.yaml `redis:` and `remote:` are ignored, and no key
+   * maintenance, health probes, webhook deliveries or notifications run. The proxy still serves.
+   */
+  isolated?: boolean;
   /** The leader lease for tests (docs/scaling.md; SIL_LEADER_LEASE_MS), a fixed instance id. */
   cluster?: { leaseMs?: number; renewMs?: number; instanceId?: string };
   log?: (line: string) => void;
@@ -133,7 +139,7 @@ export interface Hub {
  * Flags win over SIL_DATA / SIL_HOST / SIL_PORT, which win over the embedded defaults. A variable
  * set but empty counts as unset (an empty SIL_HOST would otherwise listen on every interface).
  */
-export function hubOptions(flags: { data?: string; host?: string; port?: string }, env: NodeJS.ProcessEnv = process.env): HubOptions {
+export function hubOptions(flags: { data?: string; host?: string; port?: string; isolated?: boolean }, env: NodeJS.ProcessEnv = process.env): HubOptions {
   const portText = flags.port ?? (env.SIL_PORT || '8080');
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) throw new SilError('SIL_USAGE', `invalid port "${portText}"`, { hint: 'give a number from 0 to 65535 (0 picks a free port)' });
@@ -142,7 +148,8 @@ export function hubOptions(flags: { data?: string; host?: string; port?: string 
   if (flushText !== undefined && (!/^\d+$/.test(flushText) || Number(flushText) < 100 || Number(flushText) > 3_600_000)) {
     throw new SilError('SIL_USAGE', `invalid SIL_USAGE_FLUSH_MS "${flushText}"`, { hint: 'give the usage store\'s flush interval in milliseconds, from 100 to 3600000 (default 5000)' });
   }
-  return { dataDir: resolveDataDir(flags.data, env), host: flags.host ?? (env.SIL_HOST || '127.0.0.1'), port, ...(author ? { author } : {}), ...(flushText ? { usageFlushMs: Number(flushText) } : {}) };
+  const isolated = flags.isolated === true || env.SIL_ISOLATED === '1';
+  return { dataDir: resolveDataDir(flags.data, env), host: flags.host ?? (env.SIL_HOST || '127.0.0.1'), port, ...(author ? { author } : {}), ...(flushText ? { usageFlushMs: Number(flushText) } : {}), ...(isolated ? { isolated } : {}) };
 }
 
 export async function startHub(opts: HubOptions): Promise<Hub> {
@@ -188,7 +195,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const loader = new ConfigLoader({ gitdir, catalog, identities: hub.identities, signing });
   const reloader = new Reloader({ loader, live, gitdir, pollMs: opts.pollMs, log });
   // The shared Redis and the leader lease follow sil.yaml from the first load on (docs/scaling.md).
-  const cluster = new Cluster({ live, log, ...opts.cluster });
+  const isolated = opts.isolated === true;
+  if (isolated) log('isolated: Redis, the config remote, key maintenance, health probes, webhook deliveries and notifications are off');
+  const cluster = new Cluster({ live, log, ...opts.cluster, isolated });
   cluster.start();
   // Circuit breakers open and close on every instance at once (docs/proxy.md, "Several instances").
   const choice = createTargetChoice(Date.now, Math.random, new SharedCircuits({ cluster, log }));
@@ -196,7 +205,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const writer = new GitWriter({ gitdir, catalog, sign: commitSigner(init.signingKey) });
   const vault = { gitdir, writer, catalog, hub, author: { name: 'sil', email: 'sil@localhost' }, now: () => new Date() };
   // Key rotation runs on the leader only (docs/vault.md, "Several instances").
-  const keyMaintenance = startKeyMaintenance({ vault, snapshot: () => live.snapshot, log }, opts.keyMaintenanceMs ?? 3_600_000, undefined, cluster.leader);
+  const keyMaintenance = isolated ? { stop() {}, runNow: async () => [] as string[] } : startKeyMaintenance({ vault, snapshot: () => live.snapshot, log }, opts.keyMaintenanceMs ?? 3_600_000, undefined, cluster.leader);
 
   // Provider connections (requests and token requests) resolve names with the address check.
   const lookup = guardedLookup({
@@ -240,7 +249,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const healthIntervalMs = opts.health?.intervalMs ?? (Number(process.env.SIL_HEALTH_INTERVAL_MS) || undefined);
   // Every instance's traffic and circuits; only the leader probes and judges, the others show what it shares (docs/health.md, "Several instances").
   const passive = new ClusterPassive(traffic, () => choice.breakers.states());
-  const health = new HealthMonitor({ snapshot: () => live.snapshot, upstream, auth, events, traffic: passive, circuits: () => passive.circuits(), path: join(opts.dataDir, 'state', 'health.json'), log, probes: process.env.SIL_HEALTH_PROBES !== 'off', ...opts.health, ...(healthIntervalMs ? { intervalMs: healthIntervalMs } : {}) });
+  const health = new HealthMonitor({ snapshot: () => live.snapshot, upstream, auth, events, traffic: passive, circuits: () => passive.circuits(), path: join(opts.dataDir, 'state', 'health.json'), log, probes: process.env.SIL_HEALTH_PROBES !== 'off', ...opts.health, ...(healthIntervalMs ? { intervalMs: healthIntervalMs } : {}), ...(isolated ? { probes: false } : {}) });
   await health.start();
   const sharedHealth = new SharedHealth({ cluster, monitor: health, passive, providers: () => live.snapshot?.providers.keys() ?? [], log, tickMs: opts.health?.tickMs });
   sharedHealth.start();
@@ -263,14 +272,14 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const inbound = await startInboundHooks({ dataDir: opts.dataDir, live, events, audit, log, remoteAddress: remoteAddressOf(live), shared: sharedReplay(cluster) });
   closers.push(() => inbound.close());
   // Outgoing webhooks (docs/webhooks.md): deliveries queued in data/state/webhooks, sent through the guarded lookup.
-  const webhooks = await startWebhooks({ dataDir: opts.dataDir, live, events, lookup, userAgent: `sil/${VERSION}`, log, cluster });
+  const webhooks = await startWebhooks({ dataDir: opts.dataDir, live, events, lookup, userAgent: `sil/${VERSION}`, log, cluster, send: !isolated });
   closers.push(() => webhooks.close());
   // Alerts (docs/alerts.md): policy rules and built-ins, kept in data/state/alerts.json, told to the channels and the bus.
   const alertsEnvMs = Number(process.env.SIL_ALERTS_EVALUATE_MS) || 0;
   const alertsEvaluateMs = opts.alerts?.evaluateMs ?? (alertsEnvMs > 0 ? Math.max(100, alertsEnvMs) : undefined);
   // With Redis the alerts are shared; the leader evaluates and tells the channels (docs/alerts.md, "Several instances").
   const alertReplica = new SharedAlertsReplica({ cluster, log, cooldownMs: opts.alerts?.cooldownMs });
-  const alerts = new AlertEngine({ dataDir: opts.dataDir, events, snapshot: () => live.snapshot, usage: usageStore, limits: limitsRuntime.limiter, dispatcher: notify, log, replica: alertReplica, health, ...opts.alerts, ...(alertsEvaluateMs ? { evaluateMs: alertsEvaluateMs } : {}) });
+  const alerts = new AlertEngine({ dataDir: opts.dataDir, events, snapshot: () => live.snapshot, usage: usageStore, limits: limitsRuntime.limiter, ...(isolated ? {} : { dispatcher: notify }), log, replica: alertReplica, health, ...opts.alerts, ...(alertsEvaluateMs ? { evaluateMs: alertsEvaluateMs } : {}) });
   await alerts.start();
   sharedStateAlert = sharedStateAlerter(alerts);
   sharedStateAlert(limitsRuntime.sharedState());
@@ -279,7 +288,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   webhooks.onEnabled((name) => alerts.webhookEnabled(name));
   closers.push(() => alerts.close());
   // Remote sync (docs/remote-sync.md): follows sil.yaml `remote:`; stopped first at close, while the alerts still listen.
-  const remote = startRemoteSync({ gitdir, live, exclusive: (fn) => writer.exclusive(fn), alerts, log, onMainMoved: () => void reloader.check() });
+  const remote = startRemoteSync({ follow: !isolated, gitdir, live, exclusive: (fn) => writer.exclusive(fn), alerts, log, onMainMoved: () => void reloader.check() });
   closers.unshift(() => remote.close());
   const owner: OwnerAuth = ownerAuth({ live, dataDir: opts.dataDir, log, audit });
   const ownerAuthor = opts.author ?? { name: 'owner', email: 'owner@localhost' };

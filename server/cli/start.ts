@@ -22,13 +22,16 @@ in progress finish (up to 8 s; /healthz answers 503 "draining" meanwhile), then 
 Options:
   -d, --data DIR   data directory (default ./data, or SIL_DATA)
       --host H     address to listen on (default 127.0.0.1, or SIL_HOST; 0.0.0.0 or :: for all)
-  -p, --port N     port to listen on (default 8080, or SIL_PORT; 0 picks a free port)`,
-  options: { ...DATA_OPTION, host: { type: 'string' }, port: { type: 'string', short: 'p' } },
+  -p, --port N     port to listen on (default 8080, or SIL_PORT; 0 picks a free port)
+      --isolated   touch nothing outside this hub (a restore drill; or SIL_ISOLATED=1): sil.yaml
+                   redis and remote are ignored; no key rotation, health probes, webhook
+                   deliveries or notifications. The proxy and the console still serve.`,
+  options: { ...DATA_OPTION, host: { type: 'string' }, port: { type: 'string', short: 'p' }, isolated: { type: 'boolean' } },
   async run(values, _positionals, io) {
     // Loaded on use, so that `sil validate` and the push hook start fast.
     const { startHub, hubOptions } = await import('../main.ts');
     const { acquireDataLock } = await import('../config/data-lock.ts');
-    const opts = hubOptions(values as { data?: string; host?: string; port?: string }, io.env);
+    const opts = hubOptions(values as { data?: string; host?: string; port?: string; isolated?: boolean }, io.env);
     const lock = acquireDataLock(opts.dataDir, { command: 'sil start' });
     // A stop asked for while starting takes effect once started.
     const stopped = new Promise<string>((resolve) => {

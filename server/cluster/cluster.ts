@@ -17,6 +17,8 @@ export interface ClusterStatus {
   redis: 'off' | RedisState;
   /** The leader's instance id as last seen (null while unknown). */
   leaderId: string | null;
+  /** Present (true) on an isolated hub: `sil start --isolated`. */
+  isolated?: true;
 }
 
 export interface ClusterOptions {
@@ -27,6 +29,8 @@ export interface ClusterOptions {
   /** The leader lease (default 10 s; SIL_LEADER_LEASE_MS) and how often it is renewed (lease / 3). */
   leaseMs?: number;
   renewMs?: number;
+  /** An isolated hub (a restore drill) ignores sil.yaml `redis:`: it joins no deployment. */
+  isolated?: boolean;
 }
 
 export class Cluster {
@@ -75,17 +79,17 @@ export class Cluster {
   }
 
   status(): ClusterStatus {
-    return { instance: this.instanceId, leader: this.leader.isLeader(), redis: this.#conn ? this.#conn.state : 'off', leaderId: this.leader.leaderId() };
+    return { instance: this.instanceId, leader: this.leader.isLeader(), redis: this.#conn ? this.#conn.state : 'off', leaderId: this.leader.leaderId(), ...(this.#opts.isolated ? { isolated: true as const } : {}) };
   }
 
   #apply(snapshot: ConfigSnapshot): void {
-    const next = redisSettingsOf(snapshot.settings, this.#opts.env ?? process.env);
+    const next = this.#opts.isolated ? null : redisSettingsOf(snapshot.settings, this.#opts.env ?? process.env);
     const changed = !sameConnection(this.#settings, next);
     this.#settings = next;
     if (!changed) return;
     const old = this.#conn;
     this.#conn = next ? new RedisConnection(next, this.#opts.log) : null;
-    if (!next) this.#opts.log('cluster: no redis in sil.yaml; limits, circuits and queues are this instance\'s own');
+    if (!next) this.#opts.log(this.#opts.isolated ? 'cluster: isolated: sil.yaml redis is ignored' : 'cluster: no redis in sil.yaml; limits, circuits and queues are this instance\'s own');
     for (const l of this.#listeners) {
       try {
         l(this.#conn);

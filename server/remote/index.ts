@@ -15,9 +15,10 @@ export interface RemoteSyncRuntime {
 }
 
 /** Starts following the live config's `remote:` block; without one it does nothing. */
-export function startRemoteSync(opts: Omit<RemoteSyncOptions, 'secret'> & { env?: NodeJS.ProcessEnv }): RemoteSyncRuntime {
+export function startRemoteSync(opts: Omit<RemoteSyncOptions, 'secret'> & { env?: NodeJS.ProcessEnv; follow?: boolean }): RemoteSyncRuntime {
   const env = opts.env ?? process.env;
   const sync = new RemoteSync({ ...opts, secret: () => env.SIL_SYNC_SECRET });
-  sync.start();
+  // follow: false (an isolated hub) never fetches nor pushes, and POST /sync/trigger answers 404.
+  if (opts.follow !== false) sync.start();
   return { sync, route: triggerRoute(sync, opts.log), close: () => sync.close() };
 }

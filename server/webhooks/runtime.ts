@@ -45,6 +45,8 @@ export interface WebhooksOptions {
   cluster?: Pick<Cluster, 'connection' | 'onConnection' | 'leader'>;
   /** How long the leader's claim on a delivery hides it from the next leader (default 30 s: an attempt's 15 s and a margin). */
   claimMs?: number;
+  /** false queues deliveries without sending them (an isolated hub: docs/deploy/hetzner.md, the restore drill). */
+  send?: boolean;
 }
 
 const ATTEMPT_TIMEOUT_MS = 15_000;
@@ -129,7 +131,7 @@ export async function startWebhooks(opts: WebhooksOptions): Promise<WebhooksRunt
   offs.push(opts.events.on((event) => {
     queue(event).catch((err: Error) => opts.log(`webhooks: cannot queue ${event.type} ${event.id}: ${err.message}`));
   }));
-  dispatcher.start();
+  if (opts.send !== false) dispatcher.start();
   const pending = journal.pending().length;
   if (pending) opts.log(`webhooks: ${pending} pending deliver${pending === 1 ? 'y' : 'ies'} resumed from ${journal.path}${connection() ? ' (they move into Redis when it answers)' : ''}`);
   return {

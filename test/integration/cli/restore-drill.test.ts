@@ -101,7 +101,8 @@ describe('restore drill', () => {
   });
 
   it('a hub on the restored directory serves a proxied request with the restored key; sil doctor finds no FAIL', async () => {
-    const restored = await startSil(NEW);
+    // As the drill is documented: isolated, so that it joins no Redis and pushes to no remote.
+    const restored = await startSil(NEW, { SIL_ISOLATED: '1' });
     hubs.push(restored);
     const before = mock.received.length;
     const res = await chat(restored.url, token);
@@ -109,7 +110,8 @@ describe('restore drill', () => {
     const body = (await res.json()) as { choices: { message: { content: string } }[] };
     expect(body.choices[0].message.content).toBe('auth ok');
     expect(mock.received.length).toBe(before + 1);
-    const health = (await (await fetch(`${restored.url}/healthz`)).json()) as { config: { commit: string } };
+    const health = (await (await fetch(`${restored.url}/healthz`)).json()) as { config: { commit: string }; cluster?: { isolated?: boolean } };
+    expect(health.cluster?.isolated).toBe(true);
     expect(health.config.commit).toBe(head(SRC));
     const doctor = sil(['doctor', '--data', NEW]);
     expect(doctor.stdout).toMatch(/^ok {3}hub {10}PID \d+, http:\/\/127\.0\.0\.1:\d+: ok, live at main/m);

@@ -36,7 +36,12 @@ describe('two sil instances behind nginx', () => {
     const entries = nginx.accessLog().filter((e) => e.atMs >= from && e.atMs < to);
     const retried = entries.filter((e) => e.upstreams.length > 1).length;
     log(`${phase}: ${r.requests} requests (${Object.entries(r.byKind).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')}) in ${((r.endedAt - r.startedAt) / 1000).toFixed(1)} s, ${r.failures.length} failed, ${retried} answered by the second instance nginx tried`);
-    for (const f of r.failures.slice(0, 5)) log(`  failure: ${f.kind}: ${f.detail}`);
+    for (const f of r.failures.slice(0, 5)) log(`  failure: ${f.kind}: ${f.detail.slice(0, 80)}`);
+    if (r.failures.length > 0) {
+      // What nginx saw: the attempts of each failed answer, and its own errors in the phase.
+      for (const e of entries.filter((x) => x.status >= 500).slice(0, 10)) log(`  nginx: ${e.method} ${e.uri} ${e.status} via ${e.upstreams.join(' → ')} (${e.upstreamStatuses.join(' → ')})`);
+      for (const line of nginx.errorLog().split('\n').filter((l) => /\[(error|warn|crit)\]/.test(l)).slice(-15)) log(`  nginx error.log: ${line.slice(0, 240)}`);
+    }
   };
   const share = (label: string, from: number, to: number) => {
     const all = shares(nginx.accessLog(), inst, from, to);
