@@ -4,13 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { initDataDir } from '../../../server/config/repo-init.ts';
-import { GitWriter } from '../../../server/config/git-writer.ts';
-import { projectCatalog } from '../../../server/config/catalog.ts';
-import { loadHubIdentity } from '../../../server/vault/identity.ts';
-import { changeKeys } from '../../../server/vault/key-ops.ts';
-import { addKey } from '../../../server/vault/keyring.ts';
-import { generateClientToken, hashToken } from '../../../server/vault/client-token.ts';
+import { makeTestDataDir } from '../../helpers/test-data-dir.ts';
 import { spawnSil, type SilProcess } from '../../helpers/sil-process.ts';
 import type { AccessEntry } from '../../helpers/nginx.ts';
 
@@ -58,24 +52,11 @@ export async function startProviderMock(): Promise<{ url: string; calls: Map<str
 /** Data directory `a` with a provider at the mock, a binding `chat`, a client token and nginx as trusted proxy; `b` a copy of it. */
 export async function prepareDataDirs(root: string, providerUrl: string): Promise<{ a: string; b: string; token: string }> {
   const a = join(root, 'a');
-  const { paths } = await initDataDir(a);
-  const catalog = projectCatalog().catalog;
-  const writer = new GitWriter({ gitdir: paths.gitdir, catalog });
-  const author = { name: 'Owner', email: 'owner@example.test' };
-  const token = generateClientToken();
-  await writer.commit({
-    base: null,
-    author,
-    message: 'two instances behind nginx',
-    changes: {
-      'sil.yaml': 'version: 1\nname: sil\nenvironments: [prod]\nsecurity:\n  trustedProxies: [127.0.0.1]\n',
-      'providers/mock.yaml': `id: mock\ntemplate: openai\nname: mock\nenvironment: prod\nconnection:\n  baseUrl: ${providerUrl}/v1\n`,
-      'bindings/chat.yaml': 'name: chat\nenvironment: prod\nprotocol: openai-chat\ntargets:\n  - { provider: mock, model: gpt-4o-mini }\nfailover:\n  timeoutMs: 10000\n',
-      'clients/web.yaml': `name: web\nenvironment: prod\nbindings: ["*"]\ntokens:\n  - { id: t1, hash: "${hashToken(token)}", createdAt: "2026-01-01T00:00:00Z" }\n`,
-    },
-  });
-  const vault = { gitdir: paths.gitdir, writer, catalog, hub: await loadHubIdentity(paths.ageKey), author, now: () => new Date() };
-  await changeKeys(vault, 'mock', (k, kc) => addKey(k, kc, { secret: { apiKey: `sk-proj-${'k'.repeat(40)}` } }));
+  const { token } = await makeTestDataDir(a, {
+    'sil.yaml': 'version: 1\nname: sil\nenvironments: [prod]\nsecurity:\n  trustedProxies: [127.0.0.1]\n',
+    'providers/mock.yaml': `id: mock\ntemplate: openai\nname: mock\nenvironment: prod\nconnection:\n  baseUrl: ${providerUrl}/v1\n`,
+    'bindings/chat.yaml': 'name: chat\nenvironment: prod\nprotocol: openai-chat\ntargets:\n  - { provider: mock, model: gpt-4o-mini }\nfailover:\n  timeoutMs: 10000\n',
+  }, { mock: { apiKey: `sk-proj-${'k'.repeat(40)}` } }, 'two instances behind nginx');
   const b = join(root, 'b');
   cpSync(a, b, { recursive: true });
   return { a, b, token };

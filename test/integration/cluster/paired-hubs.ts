@@ -5,15 +5,9 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { initDataDir } from '../../../server/config/repo-init.ts';
-import { GitWriter } from '../../../server/config/git-writer.ts';
-import { projectCatalog } from '../../../server/config/catalog.ts';
-import { loadHubIdentity } from '../../../server/vault/identity.ts';
-import { changeKeys } from '../../../server/vault/key-ops.ts';
-import { addKey } from '../../../server/vault/keyring.ts';
-import { generateClientToken, hashToken } from '../../../server/vault/client-token.ts';
 import { startHub, type Hub } from '../../../server/main.ts';
 import { tempDir } from '../../helpers/tmp.ts';
+import { makeTestDataDir } from '../../helpers/test-data-dir.ts';
 import { timeUntil } from './shared-stubs.ts';
 
 export interface PairedHubs {
@@ -35,24 +29,10 @@ export async function startPairedHubs(redisUrl: string, files: Record<string, st
   const dataA = join(tmp.path, 'a');
   const dataB = join(tmp.path, 'b');
   const prefix = `p${Math.random().toString(36).slice(2, 8)}:`;
-  const { paths } = await initDataDir(dataA);
-  const catalog = projectCatalog().catalog;
-  const writer = new GitWriter({ gitdir: paths.gitdir, catalog });
-  const author = { name: 'Owner', email: 'owner@example.test' };
-  const token = generateClientToken();
-  await writer.commit({
-    base: null,
-    author,
-    message: 'paired hubs config',
-    changes: {
-      ...files,
-      'sil.yaml': `version: 1\nenvironments: [dev, prod]\nredis:\n  url: ${redisUrl}\n  keyPrefix: "${prefix}"\n  connectTimeoutMs: 500\n`,
-      'clients/web.yaml': `name: web\nenvironment: prod\nbindings: ["*"]\ntokens:\n  - { id: t1, hash: "${hashToken(token)}", createdAt: "2026-01-01T00:00:00Z" }\n`,
-    },
-  });
-  const hubIdentity = await loadHubIdentity(paths.ageKey);
-  const vault = { gitdir: paths.gitdir, writer, catalog, hub: hubIdentity, author, now: () => new Date() };
-  for (const [provider, secret] of Object.entries(keys)) await changeKeys(vault, provider, (k, kc) => addKey(k, kc, { secret }));
+  const { token, identity } = await makeTestDataDir(dataA, {
+    ...files,
+    'sil.yaml': `version: 1\nenvironments: [dev, prod]\nredis:\n  url: ${redisUrl}\n  keyPrefix: "${prefix}"\n  connectTimeoutMs: 500\n`,
+  }, keys, 'paired hubs config');
   cpSync(dataA, dataB, { recursive: true });
   const logs: string[] = [];
   const options = (dataDir: string, instanceId: string) => ({ dataDir, host: '127.0.0.1', port: 0, log: (l: string) => logs.push(`${instanceId}: ${l}`), consoleDir: null, health: { probes: false }, cluster: { instanceId } });
@@ -76,7 +56,7 @@ export async function startPairedHubs(redisUrl: string, files: Record<string, st
     await stop();
     throw err;
   }
-  return { a: started[0], b: started[1], token, identity: hubIdentity.identities.raw[0], prefix, logs, redis, stop };
+  return { a: started[0], b: started[1], token, identity, prefix, logs, redis, stop };
 }
 
 /** GET or POST through a hub with the client token. */
