@@ -63,7 +63,7 @@ export class FeedbackRelay {
     this.#subscriber?.disconnect();
     this.#subscriber = null;
     if (!conn) return;
-    const sub = conn.client.duplicate({ enableOfflineQueue: true });
+    const sub = conn.duplicate({ enableOfflineQueue: true });
     sub.on('error', () => {});
     sub.on('message', (_channel: string, text: string) => void this.#answer(conn, text));
     void sub.subscribe(conn.key(CHANNEL)).catch(() => {});

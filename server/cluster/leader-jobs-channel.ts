@@ -32,7 +32,7 @@ export class LeaderJobsChannel {
     this.#subscriber?.disconnect();
     this.#subscriber = null;
     if (!conn) return;
-    const sub = conn.client.duplicate({ enableOfflineQueue: true, connectionName: 'sil-sub' });
+    const sub = conn.duplicate({ enableOfflineQueue: true, connectionName: 'sil-sub' });
     const channel = conn.key(this.#o.name);
     sub.on('error', () => {});
     sub.on('message', (ch: string, text: string) => {

@@ -1,7 +1,7 @@
 // One connection to the shared Redis (ioredis). Commands fail at once while it is down (no
 // offline queue: the proxy must not wait on a dead Redis), and the client reconnects by itself
 // with a capped back-off. State changes are logged once each, not on every retry.
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { RedisSettings } from './redis-settings.ts';
 
 export type RedisState = 'connecting' | 'up' | 'down';
@@ -14,6 +14,9 @@ export class RedisConnection {
   #lastError: string | null = null;
   readonly #listeners = new Set<(state: RedisState) => void>();
   readonly #log: (line: string) => void;
+  #closing = false;
+  /** Connections of its own made for blocking reads and subscriptions: closed with this one. */
+  readonly #duplicates = new Set<Redis>();
 
   constructor(settings: RedisSettings, log: (line: string) => void) {
     this.settings = settings;
@@ -27,6 +30,9 @@ export class RedisConnection {
       maxRetriesPerRequest: 1,
       retryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
       connectionName: 'sil',
+      // A closed client (and its duplicates: a blocked XREAD, a subscriber) lets go of its socket
+      // soon, so that a stopping hub exits at once (ioredis waits 2 s by default).
+      disconnectTimeout: 200,
     });
     this.client.on('ready', () => this.#set('up'));
     this.client.on('close', () => this.#set('down'));
@@ -54,13 +60,28 @@ export class RedisConnection {
     return this.settings.keyPrefix + name;
   }
 
+  /**
+   * Another connection to the same Redis with the same settings (a subscriber, a blocking read),
+   * which reconnects by itself like this one and is closed with it: close() ends every duplicate,
+   * also one that never connected (it would otherwise retry, and keep the process alive, forever).
+   */
+  duplicate(options: Partial<RedisOptions> = {}): Redis {
+    const dup = this.client.duplicate(options);
+    // The main connection logs Redis errors; a duplicate would repeat them.
+    dup.on('error', () => {});
+    dup.once('end', () => this.#duplicates.delete(dup));
+    this.#duplicates.add(dup);
+    if (this.#closing) dup.disconnect();
+    return dup;
+  }
+
   onState(listener: (state: RedisState) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
   #set(state: RedisState): void {
-    if (state === this.#state) return;
+    if (state === this.#state || this.#closing) return;
     const was = this.#state;
     this.#state = state;
     this.#since = Date.now();
@@ -77,7 +98,10 @@ export class RedisConnection {
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     this.#listeners.clear();
+    for (const dup of this.#duplicates) dup.disconnect();
+    this.#duplicates.clear();
     try {
       if (this.client.status === 'ready') await this.client.quit();
       else this.client.disconnect();

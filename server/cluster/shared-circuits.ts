@@ -125,7 +125,7 @@ export class SharedCircuits implements CircuitSharing {
     this.#conn = conn;
     if (!conn) return;
     const channel = conn.key('circuits:events');
-    const sub = conn.client.duplicate({ connectionName: 'sil-circuits' });
+    const sub = conn.duplicate({ connectionName: 'sil-circuits' });
     this.#subscriber = sub;
     // The main connection logs Redis errors; this one would repeat them.
     sub.on('error', () => {});

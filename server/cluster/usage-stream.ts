@@ -131,7 +131,7 @@ export class UsageStream implements UsageExchange {
   #readerFor(conn: RedisConnection): Redis {
     if (this.#readerOf !== conn || !this.#reader) {
       this.#reader?.disconnect();
-      this.#reader = conn.client.duplicate({ commandTimeout: (this.#o.blockMs ?? 1000) + conn.settings.connectTimeoutMs });
+      this.#reader = conn.duplicate({ commandTimeout: (this.#o.blockMs ?? 1000) + conn.settings.connectTimeoutMs });
       this.#reader.on('error', () => {});
       this.#readerOf = conn;
     }
