@@ -11,7 +11,7 @@
 //   probes a circuit whose cooldown has passed.
 // Without Redis, or while it is down, every breaker works on this instance alone.
 import type { Redis } from 'ioredis';
-import type { CircuitRegistry } from '../core/circuit-breaker.ts';
+import type { CircuitRegistry } from '../core/circuit-registry.ts';
 import type { CircuitSharing } from '../proxy/target-choice.ts';
 import type { Cluster } from './cluster.ts';
 import type { RedisConnection } from './redis-connection.ts';

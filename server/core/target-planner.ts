@@ -4,7 +4,7 @@
 // counter all come in through the context.
 import type { CompiledBinding, CompiledProvider, CompiledTarget } from '../config/snapshot.ts';
 import type { KeyMeta } from '../vault/provider-keyring.ts';
-import { circuitKey } from './circuit-breaker.ts';
+import { circuitKey } from './circuit-registry.ts';
 
 export interface PlannedAttempt {
   target: CompiledTarget;

@@ -1,7 +1,8 @@
 // What the proxy keeps between requests to choose targets: round-robin counters per binding,
 // latency averages per target, the circuit breakers; and the planner over them.
 import { planTargets, RoundRobinCounter, describeSkipped } from '../core/target-planner.ts';
-import { CircuitRegistry, type CircuitPeers } from '../core/circuit-breaker.ts';
+import type { CircuitPeers } from '../core/circuit-breaker.ts';
+import { CircuitRegistry } from '../core/circuit-registry.ts';
 import type { CompiledBinding, CompiledTarget, ConfigSnapshot } from '../config/snapshot.ts';
 
 const targetKeys = new WeakMap<CompiledTarget, string>();

@@ -10,7 +10,7 @@ import { proxyError } from '../proxy-error.ts';
 import { attemptAdapter, attemptModel, attemptRequest } from '../attempt-request.ts';
 import type { Timeouts, Upstream } from '../upstream.ts';
 import type { ProxyState } from '../proxy-state.ts';
-import { circuitKey } from '../../core/circuit-breaker.ts';
+import { circuitKey } from '../../core/circuit-registry.ts';
 import type { TargetChoice } from '../target-choice.ts';
 import { invalidateAuth, type AuthDeps } from '../../auth-schemes/async-registry.ts';
 import { SilError } from '../../errors.ts';

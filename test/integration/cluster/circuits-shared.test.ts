@@ -4,7 +4,7 @@
 // newcomer reads the open circuits, and without Redis each instance decides alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.ts';
-import { CircuitRegistry } from '../../../server/core/circuit-breaker.ts';
+import { CircuitRegistry } from '../../../server/core/circuit-registry.ts';
 import { SharedCircuits } from '../../../server/cluster/shared-circuits.ts';
 import { randomPrefix, stubCluster, timeUntil, watchRejections, type StubCluster } from './shared-stubs.ts';
 

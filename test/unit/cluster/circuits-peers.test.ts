@@ -3,7 +3,8 @@
 // the probe of that open period. Without peers (or when claimProbe answers at once) it behaves
 // as on a single instance.
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker, CircuitRegistry, type CircuitPeers } from '../../../server/core/circuit-breaker.ts';
+import { CircuitBreaker, type CircuitPeers } from '../../../server/core/circuit-breaker.ts';
+import { CircuitRegistry } from '../../../server/core/circuit-registry.ts';
 import { fakeClock } from '../core/fixtures.ts';
 
 const cfg = { errorRate: 0.5, minRequests: 4, windowSeconds: 10, cooldownSeconds: 5 };

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { CircuitBreaker, CircuitRegistry, circuitKey, BREAKER_DEFAULTS } from '../../../server/core/circuit-breaker.ts';
+import { CircuitBreaker, BREAKER_DEFAULTS } from '../../../server/core/circuit-breaker.ts';
+import { CircuitRegistry, circuitKey } from '../../../server/core/circuit-registry.ts';
 import { fakeClock } from './fixtures.ts';
 
 const cfg = { errorRate: 0.5, minRequests: 4, windowSeconds: 10, cooldownSeconds: 5 };

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { planTargets, describeSkipped, RoundRobinCounter, type PlanContext, type TargetPlan } from '../../../server/core/target-planner.ts';
-import { CircuitRegistry, circuitKey } from '../../../server/core/circuit-breaker.ts';
+import { CircuitRegistry, circuitKey } from '../../../server/core/circuit-registry.ts';
 import type { AuthScheme } from '../../../schemas/types.gen.ts';
 import { binding, fakeClock, keyring, provider, seededRandom, service, target, world } from './fixtures.ts';
 

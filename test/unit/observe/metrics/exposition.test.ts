@@ -5,7 +5,7 @@ import { hubRegistry, type ReloadCounts } from '../../../../server/observe/metri
 import { circuitLevels } from '../../../../server/observe/metrics/circuit-levels.ts';
 import { limitRejections } from '../../../../server/observe/metrics/limit-rejections.ts';
 import { createHubMetrics } from '../../../../server/observe/metrics/index.ts';
-import { CircuitRegistry, circuitKey } from '../../../../server/core/circuit-breaker.ts';
+import { CircuitRegistry, circuitKey } from '../../../../server/core/circuit-registry.ts';
 import type { LiveConfig } from '../../../../server/config/live-config.ts';
 import type { LimitStatusSource } from '../../../../server/limits/limit-status.ts';
 import type { RequestOutcome, UsageRecord } from '../../../../server/observe/usage-recorder.ts';
