@@ -12,6 +12,9 @@ import { eventually } from '../../helpers/sil-process.ts';
 import { usageDataDir } from '../usage/usage-config.ts';
 
 describe('usage shared through the Redis stream', () => {
+  // One window for the whole file, from before its first request: minute buckets start on the
+  // minute, so a window begun mid-file would drop the earlier minute's requests from one count.
+  const SINCE = Date.now() - 600_000;
   const tmp = tempDir('sil-usage-stream-');
   let redis: TestRedis;
   let good: MockUpstream;
@@ -45,7 +48,7 @@ describe('usage shared through the Redis stream', () => {
   });
 
   it('every instance counts the traffic of both, once', async () => {
-    const from = Date.now() - 60_000;
+    const from = SINCE;
     for (let i = 0; i < 7; i++) expect(await chat(a)).toBe(200);
     for (let i = 0; i < 5; i++) expect(await chat(b)).toBe(200);
     expect(await eventually(async () => (await requests(a, from)) === 12 && (await requests(b, from)) === 12, 5000)).toBe(true);
@@ -58,7 +61,7 @@ describe('usage shared through the Redis stream', () => {
   });
 
   it('while Redis is down each instance counts its own; afterwards the shared counts go on', async () => {
-    const from = Date.now() - 60_000;
+    const from = SINCE;
     const before = await requests(a, from);
     await redis.kill();
     expect(await eventually(() => a.cluster.status().redis === 'down' && b.cluster.status().redis === 'down', 5000)).toBe(true);
@@ -73,7 +76,7 @@ describe('usage shared through the Redis stream', () => {
   });
 
   it('an instance restarted catches up from its cursor: the counts of its downtime, nothing twice', async () => {
-    const from = Date.now() - 60_000;
+    const from = SINCE;
     // (a also holds the 3 requests it counted alone while Redis was down.)
     expect(await eventually(async () => (await requests(a, from)) === (await requests(b, from)) + 3, 5000)).toBe(true);
     const before = await requests(b, from);
