@@ -2,10 +2,10 @@
 // a git bundle of config.git (every ref), the hub's age identity and commit signing key, the
 // owner account — with a manifest of SHA-256s. Safe while the hub runs: git bundle reads a
 // consistent set of refs, and each key file is read once.
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeStateFile } from '../config/state-file.ts';
 import { SilError } from '../errors.ts';
 import { git } from '../config/git-cli.ts';
 import { dataPaths } from '../config/repo-init.ts';
@@ -43,26 +43,12 @@ async function outputPath(out: string, now: Date): Promise<string> {
   return isDir ? join(out, backupFileName(now)) : out;
 }
 
-/** Writes `data` to `path` whole or not at all: a 0600 temporary file beside it, fsync, rename. */
+/** Writes `data` to `path` whole or not at all (config/state-file.ts: a 0600 temporary file beside it, fsync, rename). */
 async function writeAtomically(path: string, data: Uint8Array): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  let fh;
   try {
-    fh = await open(tmp, 'wx', 0o600);
+    await writeStateFile(path, data);
   } catch (err) {
-    throw new SilError('SIL_DATA_DIR', `cannot write the backup into ${dirname(path)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { hint: 'create the folder (owned by the hub\'s user) or pick another --out' });
-  }
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw new SilError('SIL_DATA_DIR', `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new SilError('SIL_DATA_DIR', `cannot write the backup ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { hint: 'give --out a folder the hub\'s user may write to' });
   }
 }
 

@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 /** Replaces `path` with `text`. */
-export async function writeStateFile(path: string, text: string): Promise<void> {
+export async function writeStateFile(path: string, text: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   // A name of its own per write: two writes of one file never share a temporary file.
