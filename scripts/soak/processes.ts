@@ -3,7 +3,6 @@
 // a log file each. Also: RSS from /proc, free ports, bounded commands.
 import { spawn, execFile, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 
 export interface Tracked { name: string; child: ChildProcess; log: string; exited: Promise<void> }
 
@@ -120,14 +119,5 @@ export function rssMb(pid: number | undefined): number | null {
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-}
+export { freePort } from '../bench/children.ts';
 

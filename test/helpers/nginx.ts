@@ -4,7 +4,8 @@
 // temporary files in a temporary directory, on a free port.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from './free-port.ts';
 import { join } from 'node:path';
 import { tempDir } from './tmp.ts';
 
@@ -90,16 +91,6 @@ export function parseAccessLog(text: string): AccessEntry[] {
   return out;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const accepts = (port: number) => new Promise<boolean>((resolve) => {
   const c = connect(port, '127.0.0.1');
