@@ -1,0 +1,133 @@
+// Bedrock Converse answer → OpenAI chat completion; usage; error bodies.
+import { SilError } from '../errors.ts';
+import { isObject } from './openai-request.ts';
+import { errorBody, nowSeconds, randomId } from './openai-stream.ts';
+import type { OpenAIChatCompletion, OpenAIErrorBody, OpenAIFinishReason, OpenAIToolCall, OpenAIUsage, TokenUsage } from './types.ts';
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+export function bedrockFinishReason(stop: unknown): OpenAIFinishReason | null {
+  switch (stop) {
+    case 'end_turn':
+    case 'stop_sequence':
+      return 'stop';
+    case 'max_tokens':
+    case 'model_context_window_exceeded':
+      return 'length';
+    case 'tool_use':
+      return 'tool_calls';
+    case 'guardrail_intervened':
+    case 'content_filtered':
+      return 'content_filter';
+    case null:
+    case undefined:
+      return null;
+    default:
+      return 'stop';
+  }
+}
+
+/** Converse usage: inputTokens excludes cache reads and writes; totalTokens counts them all. */
+export interface BedrockCounts { input?: number; output?: number; total?: number; cacheRead?: number; cacheWrite?: number }
+
+export function readBedrockUsage(usage: unknown, into: BedrockCounts = {}): BedrockCounts {
+  if (!isObject(usage)) return into;
+  into.input = num(usage.inputTokens) ?? into.input;
+  into.output = num(usage.outputTokens) ?? into.output;
+  into.total = num(usage.totalTokens) ?? into.total;
+  into.cacheRead = num(usage.cacheReadInputTokens) ?? into.cacheRead;
+  into.cacheWrite = num(usage.cacheWriteInputTokens) ?? into.cacheWrite;
+  return into;
+}
+
+/** As the provider template reads it: usage.inputTokens, usage.outputTokens, usage.cacheReadInputTokens. */
+export function bedrockTokenUsage(c: BedrockCounts): TokenUsage {
+  const u: TokenUsage = {};
+  if (c.input !== undefined) u.inputTokens = c.input;
+  if (c.output !== undefined) u.outputTokens = c.output;
+  if (c.cacheRead !== undefined) u.cachedInputTokens = c.cacheRead;
+  return u;
+}
+
+/** OpenAI convention: prompt_tokens counts every input token, cache reads and writes included. */
+export function openAIUsageFromBedrock(c: BedrockCounts): OpenAIUsage {
+  const cached = c.cacheRead ?? 0;
+  const prompt = (c.input ?? 0) + cached + (c.cacheWrite ?? 0);
+  const completion = c.output ?? 0;
+  const usage: OpenAIUsage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: c.total ?? prompt + completion };
+  if (c.cacheRead !== undefined) usage.prompt_tokens_details = { cached_tokens: cached };
+  return usage;
+}
+
+function unreadable(why: string): SilError {
+  return new SilError('SIL_PROXY_UPSTREAM', `the bedrock-converse answer cannot be read: ${why}`);
+}
+
+/** A toolUse block as an OpenAI tool call. */
+export function toolCallOf(toolUse: Record<string, unknown>): OpenAIToolCall {
+  return {
+    id: typeof toolUse.toolUseId === 'string' && toolUse.toolUseId !== '' ? toolUse.toolUseId : randomId('call_'),
+    type: 'function',
+    function: { name: String(toolUse.name ?? ''), arguments: JSON.stringify(isObject(toolUse.input) ? toolUse.input : {}) },
+  };
+}
+
+export function bedrockResponse(native: unknown, model: string): OpenAIChatCompletion {
+  if (!isObject(native)) throw unreadable('not a JSON object');
+  const message = isObject(native.output) && isObject(native.output.message) ? native.output.message : undefined;
+  if (!message || !Array.isArray(message.content)) {
+    if (typeof native.message === 'string') throw unreadable(`the answer is an error (${native.message})`);
+    throw unreadable('no `output.message.content` array');
+  }
+  const texts: string[] = [];
+  const toolCalls: OpenAIToolCall[] = [];
+  for (const block of message.content) {
+    if (!isObject(block)) continue;
+    if (typeof block.text === 'string') texts.push(block.text);
+    else if (isObject(block.toolUse)) toolCalls.push(toolCallOf(block.toolUse));
+    // reasoningContent, citations, images: no place in a chat completion.
+  }
+  return {
+    id: randomId('chatcmpl-'),
+    object: 'chat.completion',
+    created: nowSeconds(),
+    model,
+    choices: [{
+      index: 0,
+      message: {
+        role: 'assistant',
+        content: texts.length > 0 ? texts.join('') : toolCalls.length > 0 ? null : '',
+        refusal: null,
+        ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+      },
+      finish_reason: bedrockFinishReason(native.stopReason) ?? 'stop',
+      logprobs: null,
+    }],
+    usage: openAIUsageFromBedrock(readBedrockUsage(native.usage)),
+  };
+}
+
+export function bedrockUsage(native: unknown): TokenUsage {
+  return isObject(native) ? bedrockTokenUsage(readBedrockUsage(native.usage)) : {};
+}
+
+const STATUS_TYPE: Record<number, string> = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error', 408: 'timeout_error', 413: 'invalid_request_error', 424: 'api_error', 429: 'rate_limit_error', 503: 'overloaded_error' };
+
+/** `ValidationException`, `com.amazon…#ThrottlingException` or `throttlingException:http://…` → `ValidationException`. */
+function exceptionName(value: unknown): string | null {
+  if (typeof value !== 'string' || value === '') return null;
+  const name = value.split(':')[0]!.split('#').at(-1)!;
+  return name === '' ? null : name[0]!.toUpperCase() + name.slice(1);
+}
+
+/**
+ * `{"message": "..."}` (Bedrock's error bodies; `Message` and `__type` in some) → the OpenAI
+ * error shape; the exception name, when the body carries one, becomes the code.
+ */
+export function bedrockError(status: number, native: unknown, exception?: string): OpenAIErrorBody {
+  const o = isObject(native) ? native : {};
+  const text = typeof o.message === 'string' ? o.message : typeof o.Message === 'string' ? o.Message : undefined;
+  const message = text ?? (typeof native === 'string' && native !== '' ? native.slice(0, 500) : `the Bedrock service answered ${status}`);
+  const code = exceptionName(exception) ?? exceptionName(o.__type) ?? exceptionName(o.code);
+  return errorBody(message, STATUS_TYPE[status] ?? 'api_error', code);
+}
