@@ -8,7 +8,7 @@ describe('protocol adapters registry', () => {
     expect(adapterFor('anthropic-messages')?.protocol).toBe('anthropic-messages');
     expect(adapterFor('gemini-generate-content')?.protocol).toBe('gemini-generate-content');
     expect(adapterFor('openai-chat')).toBeNull();
-    expect(adapterFor('cohere-chat')).toBeNull();
+    expect(adapterFor('cohere-chat')?.protocol).toBe('cohere-chat');
   });
 
   it('only has adapters for protocols the compatibility table lists', () => {
