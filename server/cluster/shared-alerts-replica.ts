@@ -7,7 +7,7 @@
 // `resyncMs`. The role follows the connection and the leader lease.
 import type { StoredAlert } from '../observe/alerts/alert-book.ts';
 import { DEFAULT_COOLDOWN_MS } from '../observe/alerts/alert-book.ts';
-import { opAlertId, type AlertOp } from '../observe/alerts/alert-ops.ts';
+import { isRecordOp, opAlertId, type AlertOp, type RecordOp } from '../observe/alerts/alert-ops.ts';
 import type { AlertMirror, AlertReplica, AlertRole } from '../observe/alerts/alert-replica.ts';
 import type { AlertNotification } from '../observe/alerts/types.ts';
 import type { Cluster } from './cluster.ts';
@@ -221,8 +221,15 @@ export class SharedAlertsReplica implements AlertReplica {
           e.done(r.notifications);
           continue;
         }
-        stored = await store.apply(e.op);
         id = opAlertId(e.op);
+        const run = this.#runOf(e.op, id);
+        if (run.length > 1 && id !== undefined) {
+          stored = await store.applyAll(id, run.map((x) => x.op as RecordOp));
+          for (const x of run.slice(0, -1)) this.#settle(x, stored, id);
+          this.#settle(run[run.length - 1]!, stored, id);
+          continue;
+        }
+        stored = await store.apply(e.op);
       } catch (err) {
         // A refusal by Redis itself or endless conflicts would fail again: dropped. Anything else (the connection) is tried again.
         if (conn.state !== 'up' || ((err as Error).name !== 'ReplyError' && !/kept changing/.test((err as Error).message))) {
@@ -234,6 +241,17 @@ export class SharedAlertsReplica implements AlertReplica {
       }
       this.#settle(e, stored, id);
     }
+  }
+
+  /** The queued changes of one alert at the head of the queue (record operations, in order). */
+  #runOf(op: AlertOp, id: string | undefined): { op: AlertOp }[] {
+    const run: { op: AlertOp }[] = [];
+    if (id === undefined || !isRecordOp(op)) return run;
+    for (const x of this.#queue) {
+      if ('claim' in x || !isRecordOp(x.op) || opAlertId(x.op) !== id) break;
+      run.push(x);
+    }
+    return run;
   }
 
   /** Takes the entry off the queue; the stored alert goes into the book when no other change of it waits. */

@@ -122,6 +122,15 @@ export class SharedAlertStore {
     return this.#update(op.type === 'raise' ? op.raise.id : op.id, (rec) => applyToRecord(rec, op as RecordOp, this.#cooldownMs));
   }
 
+  /**
+   * Several changes of one alert as one (one compare-and-set, one message to the peers): a change
+   * replayed after an outage and its `told` reach the leader together, so it never sees the alert
+   * due in between and tells it again.
+   */
+  async applyAll(id: string, ops: readonly RecordOp[]): Promise<StoredAlert | undefined> {
+    return this.#update(id, (rec) => ops.reduce<StoredAlert | undefined>((r, op) => applyToRecord(r, op, this.#cooldownMs), rec));
+  }
+
   /** Marks what is due of the alert as told and answers it (nothing when another instance told it, or nothing is due). */
   async claim(id: string, now: number): Promise<{ alert: StoredAlert | undefined; notifications: AlertNotification[] }> {
     let notifications: AlertNotification[] = [];
