@@ -2,7 +2,8 @@
 import { SilError } from '../errors.ts';
 import { isObject } from './openai-request.ts';
 import { errorBody, nowSeconds } from './openai-stream.ts';
-import type { OpenAIChatCompletion, OpenAIErrorBody, OpenAIFinishReason, OpenAIToolCall, OpenAIUsage, TokenUsage } from './types.ts';
+import { openAIUsageFromSplitCache, splitCacheTokenUsage, type SplitCacheCounts } from './split-cache-usage.ts';
+import type { OpenAIChatCompletion, OpenAIErrorBody, OpenAIFinishReason, OpenAIToolCall, TokenUsage } from './types.ts';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
@@ -28,7 +29,7 @@ export function anthropicFinishReason(stop: unknown): OpenAIFinishReason | null 
 }
 
 /** Anthropic's usage counters (input_tokens excludes cache reads and cache writes). */
-export interface AnthropicCounts { input?: number; output?: number; cacheRead?: number; cacheWrite?: number }
+export type AnthropicCounts = SplitCacheCounts;
 
 /** Reads a `usage` object (message, message_start or message_delta) over what is known; absent fields stay. */
 export function readAnthropicUsage(usage: unknown, into: AnthropicCounts = {}): AnthropicCounts {
@@ -38,23 +39,6 @@ export function readAnthropicUsage(usage: unknown, into: AnthropicCounts = {}): 
   into.cacheRead = num(usage.cache_read_input_tokens) ?? into.cacheRead;
   into.cacheWrite = num(usage.cache_creation_input_tokens) ?? into.cacheWrite;
   return into;
-}
-
-/** As the provider template reads it: input_tokens, output_tokens, cache_read_input_tokens. */
-export function anthropicTokenUsage(c: AnthropicCounts): TokenUsage {
-  const u: TokenUsage = {};
-  if (c.input !== undefined) u.inputTokens = c.input;
-  if (c.output !== undefined) u.outputTokens = c.output;
-  if (c.cacheRead !== undefined) u.cachedInputTokens = c.cacheRead;
-  return u;
-}
-
-/** OpenAI convention: prompt_tokens counts every input token, cache reads and writes included. */
-export function openAIUsageFromAnthropic(c: AnthropicCounts): OpenAIUsage {
-  const cached = c.cacheRead ?? 0;
-  const prompt = (c.input ?? 0) + cached + (c.cacheWrite ?? 0);
-  const completion = c.output ?? 0;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: cached } };
 }
 
 function unreadable(why: string): SilError {
@@ -96,12 +80,12 @@ export function anthropicResponse(native: unknown, model: string): OpenAIChatCom
       finish_reason: anthropicFinishReason(native.stop_reason) ?? 'stop',
       logprobs: null,
     }],
-    usage: openAIUsageFromAnthropic(counts),
+    usage: openAIUsageFromSplitCache(counts, 'always'),
   };
 }
 
 export function anthropicUsage(native: unknown): TokenUsage {
-  return isObject(native) ? anthropicTokenUsage(readAnthropicUsage(native.usage)) : {};
+  return isObject(native) ? splitCacheTokenUsage(readAnthropicUsage(native.usage)) : {};
 }
 
 const STATUS_TYPE: Record<number, string> = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error', 413: 'invalid_request_error', 429: 'rate_limit_error', 529: 'overloaded_error' };

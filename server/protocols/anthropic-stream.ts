@@ -1,8 +1,9 @@
 // Anthropic Messages stream (message_start, content_block_start/delta/stop, message_delta,
 // message_stop, ping, error) → OpenAI chat.completion.chunk frames.
-import { anthropicError, anthropicFinishReason, anthropicTokenUsage, openAIUsageFromAnthropic, readAnthropicUsage, type AnthropicCounts } from './anthropic-response.ts';
+import { anthropicError, anthropicFinishReason,  readAnthropicUsage, type AnthropicCounts } from './anthropic-response.ts';
 import { isObject } from './openai-request.ts';
 import { ChunkWriter } from './openai-stream.ts';
+import { openAIUsageFromSplitCache, splitCacheTokenUsage } from './split-cache-usage.ts';
 import { SseTranslator } from './sse-translator.ts';
 import type { OpenAIUsage, TokenUsage } from './types.ts';
 
@@ -19,11 +20,11 @@ export class AnthropicStreamTranslator extends SseTranslator {
   }
 
   usage(): TokenUsage {
-    return anthropicTokenUsage(this.#counts);
+    return splitCacheTokenUsage(this.#counts);
   }
 
   protected openAIUsage(): OpenAIUsage {
-    return openAIUsageFromAnthropic(this.#counts);
+    return openAIUsageFromSplitCache(this.#counts, 'always');
   }
 
   protected incomplete(): string {

@@ -2,7 +2,8 @@
 import { SilError } from '../errors.ts';
 import { isObject } from './openai-request.ts';
 import { errorBody, nowSeconds, randomId } from './openai-stream.ts';
-import type { OpenAIChatCompletion, OpenAIErrorBody, OpenAIFinishReason, OpenAIToolCall, OpenAIUsage, TokenUsage } from './types.ts';
+import { openAIUsageFromSplitCache, splitCacheTokenUsage, type SplitCacheCounts } from './split-cache-usage.ts';
+import type { OpenAIChatCompletion, OpenAIErrorBody, OpenAIFinishReason, OpenAIToolCall, TokenUsage } from './types.ts';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
@@ -28,7 +29,7 @@ export function bedrockFinishReason(stop: unknown): OpenAIFinishReason | null {
 }
 
 /** Converse usage: inputTokens excludes cache reads and writes; totalTokens counts them all. */
-export interface BedrockCounts { input?: number; output?: number; total?: number; cacheRead?: number; cacheWrite?: number }
+export type BedrockCounts = SplitCacheCounts;
 
 export function readBedrockUsage(usage: unknown, into: BedrockCounts = {}): BedrockCounts {
   if (!isObject(usage)) return into;
@@ -38,25 +39,6 @@ export function readBedrockUsage(usage: unknown, into: BedrockCounts = {}): Bedr
   into.cacheRead = num(usage.cacheReadInputTokens) ?? into.cacheRead;
   into.cacheWrite = num(usage.cacheWriteInputTokens) ?? into.cacheWrite;
   return into;
-}
-
-/** As the provider template reads it: usage.inputTokens, usage.outputTokens, usage.cacheReadInputTokens. */
-export function bedrockTokenUsage(c: BedrockCounts): TokenUsage {
-  const u: TokenUsage = {};
-  if (c.input !== undefined) u.inputTokens = c.input;
-  if (c.output !== undefined) u.outputTokens = c.output;
-  if (c.cacheRead !== undefined) u.cachedInputTokens = c.cacheRead;
-  return u;
-}
-
-/** OpenAI convention: prompt_tokens counts every input token, cache reads and writes included. */
-export function openAIUsageFromBedrock(c: BedrockCounts): OpenAIUsage {
-  const cached = c.cacheRead ?? 0;
-  const prompt = (c.input ?? 0) + cached + (c.cacheWrite ?? 0);
-  const completion = c.output ?? 0;
-  const usage: OpenAIUsage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: c.total ?? prompt + completion };
-  if (c.cacheRead !== undefined) usage.prompt_tokens_details = { cached_tokens: cached };
-  return usage;
 }
 
 function unreadable(why: string): SilError {
@@ -103,12 +85,12 @@ export function bedrockResponse(native: unknown, model: string): OpenAIChatCompl
       finish_reason: bedrockFinishReason(native.stopReason) ?? 'stop',
       logprobs: null,
     }],
-    usage: openAIUsageFromBedrock(readBedrockUsage(native.usage)),
+    usage: openAIUsageFromSplitCache(readBedrockUsage(native.usage), 'when-reported'),
   };
 }
 
 export function bedrockUsage(native: unknown): TokenUsage {
-  return isObject(native) ? bedrockTokenUsage(readBedrockUsage(native.usage)) : {};
+  return isObject(native) ? splitCacheTokenUsage(readBedrockUsage(native.usage)) : {};
 }
 
 const STATUS_TYPE: Record<number, string> = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error', 408: 'timeout_error', 413: 'invalid_request_error', 424: 'api_error', 429: 'rate_limit_error', 503: 'overloaded_error' };

@@ -2,10 +2,11 @@
 // contentBlockDelta, contentBlockStop, messageStop, metadata; exception messages) → OpenAI
 // chat.completion.chunk frames. The answer is complete once messageStop came; the usage comes
 // in the metadata event after it.
-import { bedrockError, bedrockFinishReason, bedrockTokenUsage, openAIUsageFromBedrock, readBedrockUsage, type BedrockCounts } from './bedrock-response.ts';
+import { bedrockError, bedrockFinishReason,  readBedrockUsage, type BedrockCounts } from './bedrock-response.ts';
 import { EventStreamDecoder, EventStreamError, type EventStreamMessage } from './event-stream.ts';
 import { isObject } from './openai-request.ts';
 import { ChunkWriter, DONE_FRAME, randomId } from './openai-stream.ts';
+import { openAIUsageFromSplitCache, splitCacheTokenUsage } from './split-cache-usage.ts';
 import type { StreamTranslator, TokenUsage } from './types.ts';
 
 type Block = { kind: 'text' } | { kind: 'tool'; index: number; hasArguments: boolean } | { kind: 'other' };
@@ -29,7 +30,7 @@ export class BedrockStreamTranslator implements StreamTranslator {
   }
 
   usage(): TokenUsage {
-    return bedrockTokenUsage(this.#counts);
+    return splitCacheTokenUsage(this.#counts);
   }
 
   push(chunk: string | Uint8Array): string[] {
@@ -53,7 +54,7 @@ export class BedrockStreamTranslator implements StreamTranslator {
     this.#ended = true;
     const out: string[] = [];
     if (this.#state === 'open') out.push(...this.#fail('the Bedrock stream ended before messageStop', 'api_error', 'SIL_PROXY_UPSTREAM'));
-    if (this.#state === 'complete') out.push(...this.#writer.usage(openAIUsageFromBedrock(this.#counts)));
+    if (this.#state === 'complete') out.push(...this.#writer.usage(openAIUsageFromSplitCache(this.#counts, 'when-reported')));
     out.push(DONE_FRAME);
     return out;
   }
