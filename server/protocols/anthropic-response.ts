@@ -1,7 +1,8 @@
 // Anthropic Messages answer → OpenAI chat completion; usage; error bodies.
 import { SilError } from '../errors.ts';
+import { chatCompletion } from './openai-completion.ts';
 import { isObject } from './openai-request.ts';
-import { errorBody, nowSeconds } from './openai-stream.ts';
+import { errorBody } from './openai-stream.ts';
 import { openAIUsageFromSplitCache, splitCacheTokenUsage, type SplitCacheCounts } from './split-cache-usage.ts';
 import type { OpenAIChatCompletion, OpenAIErrorBody, OpenAIFinishReason, OpenAIToolCall, TokenUsage } from './types.ts';
 
@@ -64,24 +65,7 @@ export function anthropicResponse(native: unknown, model: string): OpenAIChatCom
     // thinking, redacted_thinking and server-tool blocks have no place in a chat completion.
   }
   const counts = readAnthropicUsage(native.usage);
-  return {
-    id: `chatcmpl-${typeof native.id === 'string' ? native.id : 'anthropic'}`,
-    object: 'chat.completion',
-    created: nowSeconds(),
-    model,
-    choices: [{
-      index: 0,
-      message: {
-        role: 'assistant',
-        content: texts.length > 0 ? texts.join('') : toolCalls.length > 0 ? null : '',
-        refusal: null,
-        ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-      },
-      finish_reason: anthropicFinishReason(native.stop_reason) ?? 'stop',
-      logprobs: null,
-    }],
-    usage: openAIUsageFromSplitCache(counts, 'always'),
-  };
+  return chatCompletion({ id: `chatcmpl-${typeof native.id === 'string' ? native.id : 'anthropic'}`, model, texts, toolCalls, finish: anthropicFinishReason(native.stop_reason) ?? 'stop', usage: openAIUsageFromSplitCache(counts, 'always') });
 }
 
 export function anthropicUsage(native: unknown): TokenUsage {

@@ -1,7 +1,8 @@
 // Bedrock Converse answer → OpenAI chat completion; usage; error bodies.
 import { SilError } from '../errors.ts';
+import { chatCompletion } from './openai-completion.ts';
 import { isObject } from './openai-request.ts';
-import { errorBody, nowSeconds, randomId } from './openai-stream.ts';
+import { errorBody, randomId } from './openai-stream.ts';
 import { openAIUsageFromSplitCache, splitCacheTokenUsage, type SplitCacheCounts } from './split-cache-usage.ts';
 import type { OpenAIChatCompletion, OpenAIErrorBody, OpenAIFinishReason, OpenAIToolCall, TokenUsage } from './types.ts';
 
@@ -69,24 +70,7 @@ export function bedrockResponse(native: unknown, model: string): OpenAIChatCompl
     else if (isObject(block.toolUse)) toolCalls.push(toolCallOf(block.toolUse));
     // reasoningContent, citations, images: no place in a chat completion.
   }
-  return {
-    id: randomId('chatcmpl-'),
-    object: 'chat.completion',
-    created: nowSeconds(),
-    model,
-    choices: [{
-      index: 0,
-      message: {
-        role: 'assistant',
-        content: texts.length > 0 ? texts.join('') : toolCalls.length > 0 ? null : '',
-        refusal: null,
-        ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-      },
-      finish_reason: bedrockFinishReason(native.stopReason) ?? 'stop',
-      logprobs: null,
-    }],
-    usage: openAIUsageFromSplitCache(readBedrockUsage(native.usage), 'when-reported'),
-  };
+  return chatCompletion({ id: randomId('chatcmpl-'), model, texts, toolCalls, finish: bedrockFinishReason(native.stopReason) ?? 'stop', usage: openAIUsageFromSplitCache(readBedrockUsage(native.usage), 'when-reported') });
 }
 
 export function bedrockUsage(native: unknown): TokenUsage {

@@ -1,7 +1,8 @@
 // Cohere v2 Chat answer → OpenAI chat completion; usage; error bodies.
 import { SilError } from '../errors.ts';
+import { chatCompletion } from './openai-completion.ts';
 import { isObject } from './openai-request.ts';
-import { errorBody, nowSeconds, randomId } from './openai-stream.ts';
+import { errorBody, randomId } from './openai-stream.ts';
 import type { OpenAIChatCompletion, OpenAIErrorBody, OpenAIFinishReason, OpenAIToolCall, OpenAIUsage, TokenUsage } from './types.ts';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -82,24 +83,7 @@ export function cohereResponse(native: unknown, model: string): OpenAIChatComple
     toolCalls.push({ id: typeof call.id === 'string' && call.id !== '' ? call.id : randomId('call_'), type: 'function', function: { name: fn.name, arguments: args === '' ? '{}' : args } });
   }
   const finish = cohereFinishReason(native.finish_reason) ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop');
-  return {
-    id: typeof native.id === 'string' ? `chatcmpl-${native.id}` : randomId('chatcmpl-'),
-    object: 'chat.completion',
-    created: nowSeconds(),
-    model,
-    choices: [{
-      index: 0,
-      message: {
-        role: 'assistant',
-        content: texts.length > 0 ? texts.join('') : toolCalls.length > 0 ? null : '',
-        refusal: null,
-        ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-      },
-      finish_reason: finish,
-      logprobs: null,
-    }],
-    usage: openAIUsageFromCohere(readCohereUsage(native.usage)),
-  };
+  return chatCompletion({ id: typeof native.id === 'string' ? `chatcmpl-${native.id}` : randomId('chatcmpl-'), model, texts, toolCalls, finish, usage: openAIUsageFromCohere(readCohereUsage(native.usage)) });
 }
 
 export function cohereUsage(native: unknown): TokenUsage {

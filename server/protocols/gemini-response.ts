@@ -1,8 +1,9 @@
 // Gemini GenerateContentResponse → OpenAI chat completion; usage; error bodies. Also the part
 // reading the stream translator shares (a stream chunk is a GenerateContentResponse too).
 import { SilError } from '../errors.ts';
+import { chatCompletion } from './openai-completion.ts';
 import { isObject } from './openai-request.ts';
-import { errorBody, nowSeconds, randomId } from './openai-stream.ts';
+import { errorBody, randomId } from './openai-stream.ts';
 import type { OpenAIChatCompletion, OpenAIErrorBody, OpenAIFinishReason, OpenAIToolCall, OpenAIUsage, TokenUsage } from './types.ts';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -95,24 +96,7 @@ export function geminiResponse(native: unknown, model: string): OpenAIChatComple
   if (!candidate && !blocked) throw unreadable('no candidate and no promptFeedback.blockReason');
   const { texts, toolCalls } = readParts(candidate?.content);
   const finish = blocked ? 'content_filter' : (geminiFinishReason(candidate?.finishReason, toolCalls.length > 0) ?? 'stop');
-  return {
-    id: typeof native.responseId === 'string' ? `chatcmpl-${native.responseId}` : randomId('chatcmpl-'),
-    object: 'chat.completion',
-    created: nowSeconds(),
-    model,
-    choices: [{
-      index: 0,
-      message: {
-        role: 'assistant',
-        content: texts.length > 0 ? texts.join('') : toolCalls.length > 0 ? null : '',
-        refusal: null,
-        ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-      },
-      finish_reason: finish,
-      logprobs: null,
-    }],
-    usage: openAIUsageFromGemini(readGeminiUsage(native.usageMetadata)),
-  };
+  return chatCompletion({ id: typeof native.responseId === 'string' ? `chatcmpl-${native.responseId}` : randomId('chatcmpl-'), model, texts, toolCalls, finish, usage: openAIUsageFromGemini(readGeminiUsage(native.usageMetadata)) });
 }
 
 export function geminiUsage(native: unknown): TokenUsage {
