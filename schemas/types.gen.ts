@@ -667,6 +667,12 @@ export interface ProviderInstance {
    */
   policy?: string;
   tags?: string[];
+  /**
+   * Send the requests this instance builds for one origin to another: every URL of the provider (service base URLs, the health check, OAuth2 and Google token URLs, rotation requests) whose origin is a key here goes to the value's origin instead, path and query kept, before any signing. For sandboxes, private or regional endpoints, an egress proxy, or a mock. Keys and values are origins: `https://host[:port]`, no path.
+   */
+  origins?: {
+    [k: string]: string;
+  };
   authOption?: string;
   /**
    * Values for the template's connection fields. `baseUrl` is accepted by every provider: it replaces the template's base URL; a service with a base URL of its own keeps it unless services.<id>.baseUrl is set.

@@ -7548,11 +7548,12 @@ return errors === 0;
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const provider = validate76;
-const schema105 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider.schema.json","title":"ProviderInstance","description":"A provider instance: providers/<id>.yaml in the config repository. Either `template` names a catalog template, or `definition` holds a full custom provider (no code needed). `definition` is a custom provider inline, the same shape as a catalog template.","type":"object","additionalProperties":false,"required":["id","name","environment"],"properties":{"id":{"$ref":"#/$defs/id","description":"Equal to the file name without extension."},"template":{"$ref":"#/$defs/id","description":"A catalog template id (`sil catalog` lists them)."},"definition":{"$ref":"provider-template.schema.json"},"name":{"type":"string","minLength":1,"maxLength":120},"description":{"type":"string","maxLength":2000},"environment":{"$ref":"#/$defs/environment"},"enabled":{"type":"boolean","default":true},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/ that limits the requests sent to this provider (every client and binding together); a target whose provider is at its limit is passed over."},"tags":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,31}$"},"uniqueItems":true},"authOption":{"$ref":"#/$defs/id","description":"Pick one of the template's authOptions instead of its default auth."},"connection":{"type":"object","description":"Values for the template's connection fields. `baseUrl` is accepted by every provider: it replaces the template's base URL; a service with a base URL of its own keeps it unless services.<id>.baseUrl is set.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"properties":{"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}},"additionalProperties":{"type":["string","number","boolean"]}},"services":{"type":"object","description":"Per-service switches and overrides, keyed by the template's service id. Services not listed are enabled.","propertyNames":{"pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}}}},"healthCheck":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400}}},"keyRotationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"Overrides defaults.keyRotationDays of sil.yaml."}},"$defs":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."}}};
+const schema105 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider.schema.json","title":"ProviderInstance","description":"A provider instance: providers/<id>.yaml in the config repository. Either `template` names a catalog template, or `definition` holds a full custom provider (no code needed). `definition` is a custom provider inline, the same shape as a catalog template.","type":"object","additionalProperties":false,"required":["id","name","environment"],"properties":{"id":{"$ref":"#/$defs/id","description":"Equal to the file name without extension."},"template":{"$ref":"#/$defs/id","description":"A catalog template id (`sil catalog` lists them)."},"definition":{"$ref":"provider-template.schema.json"},"name":{"type":"string","minLength":1,"maxLength":120},"description":{"type":"string","maxLength":2000},"environment":{"$ref":"#/$defs/environment"},"enabled":{"type":"boolean","default":true},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/ that limits the requests sent to this provider (every client and binding together); a target whose provider is at its limit is passed over."},"tags":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,31}$"},"uniqueItems":true},"origins":{"type":"object","description":"Send the requests this instance builds for one origin to another: every URL of the provider (service base URLs, the health check, OAuth2 and Google token URLs, rotation requests) whose origin is a key here goes to the value's origin instead, path and query kept, before any signing. For sandboxes, private or regional endpoints, an egress proxy, or a mock. Keys and values are origins: `https://host[:port]`, no path.","propertyNames":{"pattern":"^https?://[A-Za-z0-9.\\[\\]:_-]+$","maxLength":300},"additionalProperties":{"type":"string","pattern":"^https?://[A-Za-z0-9.\\[\\]:_-]+$","maxLength":300},"maxProperties":32},"authOption":{"$ref":"#/$defs/id","description":"Pick one of the template's authOptions instead of its default auth."},"connection":{"type":"object","description":"Values for the template's connection fields. `baseUrl` is accepted by every provider: it replaces the template's base URL; a service with a base URL of its own keeps it unless services.<id>.baseUrl is set.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"properties":{"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}},"additionalProperties":{"type":["string","number","boolean"]}},"services":{"type":"object","description":"Per-service switches and overrides, keyed by the template's service id. Services not listed are enabled.","propertyNames":{"pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}}}},"healthCheck":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400}}},"keyRotationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"Overrides defaults.keyRotationDays of sil.yaml."}},"$defs":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."}}};
 const schema106 = {"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"};
 const schema108 = {"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."};
 const pattern41 = new RegExp("^[a-z0-9][a-z0-9-]{0,31}$", "u");
-const pattern44 = new RegExp("^https?://", "u");
+const pattern42 = new RegExp("^https?://[A-Za-z0-9.\\[\\]:_-]+$", "u");
+const pattern46 = new RegExp("^https?://", "u");
 
 function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="provider.schema.json" */;
@@ -7851,11 +7852,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.authOption !== undefined){
-let data10 = data.authOption;
-if(typeof data10 === "string"){
-if(!pattern11.test(data10)){
-const err22 = {instancePath:instancePath+"/authOption",schemaPath:"#/$defs/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
+if(data.origins !== undefined){
+let data10 = data.origins;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(Object.keys(data10).length > 32){
+const err22 = {instancePath:instancePath+"/origins",schemaPath:"#/properties/origins/maxProperties",keyword:"maxProperties",params:{limit: 32},message:"must NOT have more than 32 properties"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -7864,9 +7865,11 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-else {
-const err23 = {instancePath:instancePath+"/authOption",schemaPath:"#/$defs/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key1 in data10){
+const _errs26 = errors;
+if(typeof key1 === "string"){
+if(func2(key1) > 300){
+const err23 = {instancePath:instancePath+"/origins",schemaPath:"#/properties/origins/propertyNames/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters",propertyName:key1};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -7875,15 +7878,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-if(data.connection !== undefined){
-let data11 = data.connection;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-for(const key1 in data11){
-const _errs29 = errors;
-if(typeof key1 === "string"){
-if(!pattern15.test(key1)){
-const err24 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key1};
+if(!pattern42.test(key1)){
+const err24 = {instancePath:instancePath+"/origins",schemaPath:"#/properties/origins/propertyNames/pattern",keyword:"pattern",params:{pattern: "^https?://[A-Za-z0-9.\\[\\]:_-]+$"},message:"must match pattern \""+"^https?://[A-Za-z0-9.\\[\\]:_-]+$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -7893,9 +7889,9 @@ vErrors.push(err24);
 errors++;
 }
 }
-var valid8 = _errs29 === errors;
-if(!valid8){
-const err25 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+var valid7 = _errs26 === errors;
+if(!valid7){
+const err25 = {instancePath:instancePath+"/origins",schemaPath:"#/properties/origins/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -7905,11 +7901,11 @@ vErrors.push(err25);
 errors++;
 }
 }
-for(const key2 in data11){
-if(!(key2 === "baseUrl")){
-let data12 = data11[key2];
-if(((typeof data12 !== "string") && (!((typeof data12 == "number") && (isFinite(data12))))) && (typeof data12 !== "boolean")){
-const err26 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/connection/additionalProperties/type",keyword:"type",params:{type: schema105.properties.connection.additionalProperties.type},message:"must be string,number,boolean"};
+for(const key2 in data10){
+let data11 = data10[key2];
+if(typeof data11 === "string"){
+if(func2(data11) > 300){
+const err26 = {instancePath:instancePath+"/origins/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/origins/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -7918,13 +7914,8 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-}
-if(data11.baseUrl !== undefined){
-let data13 = data11.baseUrl;
-if(typeof data13 === "string"){
-if(func2(data13) > 2048){
-const err27 = {instancePath:instancePath+"/connection/baseUrl",schemaPath:"#/properties/connection/properties/baseUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(!pattern42.test(data11)){
+const err27 = {instancePath:instancePath+"/origins/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/origins/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^https?://[A-Za-z0-9.\\[\\]:_-]+$"},message:"must match pattern \""+"^https?://[A-Za-z0-9.\\[\\]:_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -7933,8 +7924,9 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(!pattern44.test(data13)){
-const err28 = {instancePath:instancePath+"/connection/baseUrl",schemaPath:"#/properties/connection/properties/baseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
+}
+else {
+const err28 = {instancePath:instancePath+"/origins/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/origins/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -7944,8 +7936,9 @@ vErrors.push(err28);
 errors++;
 }
 }
+}
 else {
-const err29 = {instancePath:instancePath+"/connection/baseUrl",schemaPath:"#/properties/connection/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err29 = {instancePath:instancePath+"/origins",schemaPath:"#/properties/origins/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -7955,9 +7948,11 @@ vErrors.push(err29);
 errors++;
 }
 }
-}
-else {
-const err30 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.authOption !== undefined){
+let data12 = data.authOption;
+if(typeof data12 === "string"){
+if(!pattern11.test(data12)){
+const err30 = {instancePath:instancePath+"/authOption",schemaPath:"#/$defs/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -7967,14 +7962,8 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data.services !== undefined){
-let data14 = data.services;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-for(const key3 in data14){
-const _errs37 = errors;
-if(typeof key3 === "string"){
-if(!pattern11.test(key3)){
-const err31 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\"",propertyName:key3};
+else {
+const err31 = {instancePath:instancePath+"/authOption",schemaPath:"#/$defs/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -7984,9 +7973,14 @@ vErrors.push(err31);
 errors++;
 }
 }
-var valid11 = _errs37 === errors;
-if(!valid11){
-const err32 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid"};
+if(data.connection !== undefined){
+let data13 = data.connection;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+for(const key3 in data13){
+const _errs35 = errors;
+if(typeof key3 === "string"){
+if(!pattern15.test(key3)){
+const err32 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key3};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -7996,12 +7990,9 @@ vErrors.push(err32);
 errors++;
 }
 }
-for(const key4 in data14){
-let data15 = data14[key4];
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-for(const key5 in data15){
-if(!((key5 === "enabled") || (key5 === "baseUrl"))){
-const err33 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/services/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+var valid10 = _errs35 === errors;
+if(!valid10){
+const err33 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -8011,9 +8002,11 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data15.enabled !== undefined){
-if(typeof data15.enabled !== "boolean"){
-const err34 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/enabled",schemaPath:"#/properties/services/additionalProperties/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+for(const key4 in data13){
+if(!(key4 === "baseUrl")){
+let data14 = data13[key4];
+if(((typeof data14 !== "string") && (!((typeof data14 == "number") && (isFinite(data14))))) && (typeof data14 !== "boolean")){
+const err34 = {instancePath:instancePath+"/connection/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/connection/additionalProperties/type",keyword:"type",params:{type: schema105.properties.connection.additionalProperties.type},message:"must be string,number,boolean"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -8023,11 +8016,12 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data15.baseUrl !== undefined){
-let data17 = data15.baseUrl;
-if(typeof data17 === "string"){
-if(func2(data17) > 2048){
-const err35 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/baseUrl",schemaPath:"#/properties/services/additionalProperties/properties/baseUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+}
+if(data13.baseUrl !== undefined){
+let data15 = data13.baseUrl;
+if(typeof data15 === "string"){
+if(func2(data15) > 2048){
+const err35 = {instancePath:instancePath+"/connection/baseUrl",schemaPath:"#/properties/connection/properties/baseUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -8036,8 +8030,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!pattern44.test(data17)){
-const err36 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/baseUrl",schemaPath:"#/properties/services/additionalProperties/properties/baseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
+if(!pattern46.test(data15)){
+const err36 = {instancePath:instancePath+"/connection/baseUrl",schemaPath:"#/properties/connection/properties/baseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -8048,7 +8042,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/baseUrl",schemaPath:"#/properties/services/additionalProperties/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err37 = {instancePath:instancePath+"/connection/baseUrl",schemaPath:"#/properties/connection/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -8060,7 +8054,7 @@ errors++;
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/services/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/services/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err38 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -8070,9 +8064,14 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
-else {
-const err39 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.services !== undefined){
+let data16 = data.services;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+for(const key5 in data16){
+const _errs43 = errors;
+if(typeof key5 === "string"){
+if(!pattern11.test(key5)){
+const err39 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\"",propertyName:key5};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -8082,12 +8081,9 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data.healthCheck !== undefined){
-let data18 = data.healthCheck;
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-for(const key6 in data18){
-if(!((key6 === "enabled") || (key6 === "intervalSeconds"))){
-const err40 = {instancePath:instancePath+"/healthCheck",schemaPath:"#/properties/healthCheck/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+var valid13 = _errs43 === errors;
+if(!valid13){
+const err40 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -8097,9 +8093,12 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data18.enabled !== undefined){
-if(typeof data18.enabled !== "boolean"){
-const err41 = {instancePath:instancePath+"/healthCheck/enabled",schemaPath:"#/properties/healthCheck/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+for(const key6 in data16){
+let data17 = data16[key6];
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+for(const key7 in data17){
+if(!((key7 === "enabled") || (key7 === "baseUrl"))){
+const err41 = {instancePath:instancePath+"/services/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/services/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -8109,10 +8108,9 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data18.intervalSeconds !== undefined){
-let data20 = data18.intervalSeconds;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-const err42 = {instancePath:instancePath+"/healthCheck/intervalSeconds",schemaPath:"#/properties/healthCheck/properties/intervalSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data17.enabled !== undefined){
+if(typeof data17.enabled !== "boolean"){
+const err42 = {instancePath:instancePath+"/services/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/enabled",schemaPath:"#/properties/services/additionalProperties/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -8121,9 +8119,12 @@ vErrors.push(err42);
 }
 errors++;
 }
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 86400 || isNaN(data20)){
-const err43 = {instancePath:instancePath+"/healthCheck/intervalSeconds",schemaPath:"#/properties/healthCheck/properties/intervalSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"};
+}
+if(data17.baseUrl !== undefined){
+let data19 = data17.baseUrl;
+if(typeof data19 === "string"){
+if(func2(data19) > 2048){
+const err43 = {instancePath:instancePath+"/services/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/baseUrl",schemaPath:"#/properties/services/additionalProperties/properties/baseUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -8132,8 +8133,8 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(data20 < 10 || isNaN(data20)){
-const err44 = {instancePath:instancePath+"/healthCheck/intervalSeconds",schemaPath:"#/properties/healthCheck/properties/intervalSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10"};
+if(!pattern46.test(data19)){
+const err44 = {instancePath:instancePath+"/services/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/baseUrl",schemaPath:"#/properties/services/additionalProperties/properties/baseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -8143,10 +8144,8 @@ vErrors.push(err44);
 errors++;
 }
 }
-}
-}
 else {
-const err45 = {instancePath:instancePath+"/healthCheck",schemaPath:"#/properties/healthCheck/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err45 = {instancePath:instancePath+"/services/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/baseUrl",schemaPath:"#/properties/services/additionalProperties/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -8156,10 +8155,9 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data.keyRotationDays !== undefined){
-let data21 = data.keyRotationDays;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err46 = {instancePath:instancePath+"/keyRotationDays",schemaPath:"#/properties/keyRotationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err46 = {instancePath:instancePath+"/services/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/services/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -8168,9 +8166,10 @@ vErrors.push(err46);
 }
 errors++;
 }
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 3650 || isNaN(data21)){
-const err47 = {instancePath:instancePath+"/keyRotationDays",schemaPath:"#/properties/keyRotationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -8179,8 +8178,13 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data21 < 1 || isNaN(data21)){
-const err48 = {instancePath:instancePath+"/keyRotationDays",schemaPath:"#/properties/keyRotationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.healthCheck !== undefined){
+let data20 = data.healthCheck;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key8 in data20){
+if(!((key8 === "enabled") || (key8 === "intervalSeconds"))){
+const err48 = {instancePath:instancePath+"/healthCheck",schemaPath:"#/properties/healthCheck/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -8190,15 +8194,108 @@ vErrors.push(err48);
 errors++;
 }
 }
-}
-}
-else {
-const err49 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data20.enabled !== undefined){
+if(typeof data20.enabled !== "boolean"){
+const err49 = {instancePath:instancePath+"/healthCheck/enabled",schemaPath:"#/properties/healthCheck/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err49];
 }
 else {
 vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data20.intervalSeconds !== undefined){
+let data22 = data20.intervalSeconds;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err50 = {instancePath:instancePath+"/healthCheck/intervalSeconds",schemaPath:"#/properties/healthCheck/properties/intervalSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 > 86400 || isNaN(data22)){
+const err51 = {instancePath:instancePath+"/healthCheck/intervalSeconds",schemaPath:"#/properties/healthCheck/properties/intervalSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if(data22 < 10 || isNaN(data22)){
+const err52 = {instancePath:instancePath+"/healthCheck/intervalSeconds",schemaPath:"#/properties/healthCheck/properties/intervalSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/healthCheck",schemaPath:"#/properties/healthCheck/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data.keyRotationDays !== undefined){
+let data23 = data.keyRotationDays;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err54 = {instancePath:instancePath+"/keyRotationDays",schemaPath:"#/properties/keyRotationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 > 3650 || isNaN(data23)){
+const err55 = {instancePath:instancePath+"/keyRotationDays",schemaPath:"#/properties/keyRotationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+if(data23 < 1 || isNaN(data23)){
+const err56 = {instancePath:instancePath+"/keyRotationDays",schemaPath:"#/properties/keyRotationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err57 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
 }
 errors++;
 }
@@ -8209,7 +8306,7 @@ validate76.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const binding = validate78;
 const schema110 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"binding.schema.json","title":"Binding","description":"A service name applications call (bindings/<name>.yaml): an ordered group of provider targets with failover rules.","type":"object","additionalProperties":false,"required":["name","environment","protocol","targets"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Equal to the file name without extension; what callers put in `model` or /bind/<name>/."},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"protocol":{"$ref":"provider-template.schema.json#/$defs/protocol","description":"What callers speak. Targets must speak it, or speak a protocol sil adapts to it."},"strategy":{"type":"string","enum":["priority","weighted","least-latency","lowest-cost","round-robin"],"default":"priority"},"targets":{"type":"array","minItems":1,"maxItems":32,"items":{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"service":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"The provider service to use when several speak the protocol."},"model":{"type":"string","minLength":1,"maxLength":200},"weight":{"type":"integer","minimum":0,"maximum":1000,"description":"For strategy weighted; a target without one weighs 1, a weight of 0 takes no traffic."},"key":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Use this key of the provider instead of its default."}}}},"failover":{"type":"object","additionalProperties":false,"properties":{"on":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"},"default":["connect-error","timeout","429","5xx"],"description":"What moves a request to the next target: connect-error, timeout, a status class (5xx) or a status code (429)."},"maxAttempts":{"type":"integer","minimum":1,"maximum":10,"description":"Attempts per request across targets. Default: 3, or the number of targets when there are fewer."},"timeoutMs":{"type":"integer","minimum":100,"maximum":600000,"description":"Total time for one attempt."},"connectTimeoutMs":{"type":"integer","minimum":50,"maximum":60000},"firstByteTimeoutMs":{"type":"integer","minimum":100,"maximum":600000},"backoffMs":{"type":"integer","minimum":0,"maximum":60000,"default":0},"maxRetryAfterMs":{"type":"integer","minimum":0,"maximum":60000,"description":"Longest Retry-After the proxy waits before retrying a target; longer waits fail over at once."},"retrySafe":{"type":"boolean","description":"Treat every request of this binding as safe to retry (non-idempotent calls otherwise need an Idempotency-Key)."},"circuitBreaker":{"type":"object","additionalProperties":false,"properties":{"errorRate":{"type":"number","exclusiveMinimum":0,"maximum":1},"minRequests":{"type":"integer","minimum":1},"windowSeconds":{"type":"integer","minimum":1,"maximum":3600},"cooldownSeconds":{"type":"integer","minimum":1,"maximum":3600}}}}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/."}}};
-const pattern52 = new RegExp("^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$", "u");
+const pattern54 = new RegExp("^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$", "u");
 
 function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="binding.schema.json" */;
@@ -8648,7 +8745,7 @@ const len1 = data14.length;
 for(let i1=0; i1<len1; i1++){
 let data15 = data14[i1];
 if(typeof data15 === "string"){
-if(!pattern52.test(data15)){
+if(!pattern54.test(data15)){
 const err35 = {instancePath:instancePath+"/failover/on/" + i1,schemaPath:"#/properties/failover/properties/on/items/pattern",keyword:"pattern",params:{pattern: "^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"},message:"must match pattern \""+"^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err35];
@@ -9933,8 +10030,8 @@ validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const client = validate80;
 const schema113 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"client.schema.json","title":"Client","description":"A service that calls the proxy (clients/<name>.yaml): its token hashes, the bindings it may use, its environment and IP allowlist.","type":"object","additionalProperties":false,"required":["name","environment"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"tokens":{"type":"array","description":"Issued tokens, stored only as hashes.","items":{"type":"object","additionalProperties":false,"required":["id","hash","createdAt"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"hash":{"type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"hint":{"type":"string","maxLength":16,"description":"Last characters of the token, to tell tokens apart."},"createdAt":{"type":"string","format":"date-time"},"expiresAt":{"type":"string","format":"date-time"},"revokedAt":{"type":"string","format":"date-time"}}}},"bindings":{"type":"array","uniqueItems":true,"description":"Bindings this client may call; `*` allows every binding of its environment.","items":{"type":"string","pattern":"^(\\*|[a-z0-9][a-z0-9-]{0,62})$"}},"ipAllowlist":{"type":"array","description":"CIDR ranges (IPv4 or IPv6) the client may call from; empty allows any address.","items":{"type":"string","minLength":2,"maxLength":64}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"}}};
-const pattern59 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
-const pattern60 = new RegExp("^(\\*|[a-z0-9][a-z0-9-]{0,62})$", "u");
+const pattern61 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
+const pattern62 = new RegExp("^(\\*|[a-z0-9][a-z0-9-]{0,62})$", "u");
 const formats18 = formats["date-time"];
 
 function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -10145,7 +10242,7 @@ errors++;
 if(data5.hash !== undefined){
 let data7 = data5.hash;
 if(typeof data7 === "string"){
-if(!pattern59.test(data7)){
+if(!pattern61.test(data7)){
 const err16 = {instancePath:instancePath+"/tokens/" + i0+"/hash",schemaPath:"#/properties/tokens/items/properties/hash/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -10298,7 +10395,7 @@ const len1 = data12.length;
 for(let i1=0; i1<len1; i1++){
 let data13 = data12[i1];
 if(typeof data13 === "string"){
-if(!pattern60.test(data13)){
+if(!pattern62.test(data13)){
 const err28 = {instancePath:instancePath+"/bindings/" + i1,schemaPath:"#/properties/bindings/items/pattern",keyword:"pattern",params:{pattern: "^(\\*|[a-z0-9][a-z0-9-]{0,62})$"},message:"must match pattern \""+"^(\\*|[a-z0-9][a-z0-9-]{0,62})$"+"\""};
 if(vErrors === null){
 vErrors = [err28];
@@ -10450,7 +10547,7 @@ validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const webhook = validate81;
 const schema114 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"webhook.schema.json","title":"WebhookSubscription","description":"An outgoing event subscription (webhooks/<name>.yaml), delivered per the Standard Webhooks spec. Its signing secret lives encrypted in secrets/.","type":"object","additionalProperties":false,"required":["name","url","events"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"url":{"type":"string","pattern":"^https?://","maxLength":2048},"enabled":{"type":"boolean","default":true},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"Only events of this environment; all when left out."},"events":{"type":"array","minItems":1,"uniqueItems":true,"description":"Event types, `*` or a prefix wildcard like `provider.*`.","items":{"type":"string","pattern":"^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"}},"headers":{"type":"object","additionalProperties":{"type":"string","maxLength":1024}},"retry":{"type":"object","additionalProperties":false,"properties":{"scheduleSeconds":{"type":"array","maxItems":20,"items":{"type":"integer","minimum":1,"maximum":604800}},"disableAfterFailures":{"type":"integer","minimum":1}}}}};
-const pattern65 = new RegExp("^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$", "u");
+const pattern67 = new RegExp("^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$", "u");
 
 function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="webhook.schema.json" */;
@@ -10569,7 +10666,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!pattern44.test(data2)){
+if(!pattern46.test(data2)){
 const err9 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -10645,7 +10742,7 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 if(typeof data6 === "string"){
-if(!pattern65.test(data6)){
+if(!pattern67.test(data6)){
 const err15 = {instancePath:instancePath+"/events/" + i0,schemaPath:"#/properties/events/items/pattern",keyword:"pattern",params:{pattern: "^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"},message:"must match pattern \""+"^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -10876,7 +10973,7 @@ export const secrets = validate82;
 const schema115 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"secrets.schema.json","title":"SecretsFile","description":"A provider's keys (secrets/<provider-id>.yaml), SOPS-encrypted: the values under each key's `secret` are encrypted, the metadata stays readable. Written by `sil keys ...` or the `sops` CLI.","type":"object","additionalProperties":false,"required":["keys","sops"],"properties":{"keys":{"type":"array","items":{"$ref":"#/$defs/key"}},"sops":{"type":"object","description":"The SOPS metadata block (age recipients, MAC, rule); maintained by sil and sops."}},"$defs":{"timestamp":{"type":"string","format":"date-time"},"key":{"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}}}};
 const schema116 = {"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}};
 const schema117 = {"type":"string","format":"date-time"};
-const pattern67 = new RegExp("^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$", "u");
+const pattern69 = new RegExp("^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$", "u");
 
 function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -11216,7 +11313,7 @@ errors++;
 if(data.fingerprint !== undefined){
 let data12 = data.fingerprint;
 if(typeof data12 === "string"){
-if(!pattern67.test(data12)){
+if(!pattern69.test(data12)){
 const err27 = {instancePath:instancePath+"/fingerprint",schemaPath:"#/properties/fingerprint/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$"},message:"must match pattern \""+"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$"+"\""};
 if(vErrors === null){
 vErrors = [err27];

@@ -94,6 +94,8 @@ export interface HubOptions {
   isolated?: boolean;
   /** The leader lease for tests (docs/scaling.md; SIL_LEADER_LEASE_MS), a fixed instance id. */
   cluster?: { leaseMs?: number; renewMs?: number; instanceId?: string };
+  /** More recorders told of every answer's usage (tests, an embedding program). */
+  usageRecorders?: readonly UsageRecorder[];
   log?: (line: string) => void;
 }
 
@@ -220,7 +222,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const usage = new MemoryUsageRecorder();
   // Everything that observes each request (usage store, limiter, metrics, feedback index); and
   // what must be flushed or stopped when the hub closes, in order.
-  const recorders: UsageRecorder[] = [usage];
+  const recorders: UsageRecorder[] = [usage, ...(opts.usageRecorders ?? [])];
   const closers: (() => Promise<void> | void)[] = [];
   recorders.push(metrics.recorder);
   closers.push(() => metrics.close());

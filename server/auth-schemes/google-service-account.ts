@@ -14,6 +14,7 @@ import { SignJWT } from 'jose';
 import type { AuthGoogleServiceAccount } from '../../schemas/types.gen.ts';
 import { SilError } from '../errors.ts';
 import { renderValue } from './render-value.ts';
+import { redirectOrigin } from './origins.ts';
 import { tokenCacheKey } from './token-cache.ts';
 import { parseTokenUrl, requestToken, withBearer, type AuthDeps, type TokenAuthContext, type TokenRequest } from './token-request.ts';
 import type { RequestParts } from './types.ts';
@@ -65,7 +66,10 @@ export function parseServiceAccountKey(text: string, scheme: AuthGoogleServiceAc
 interface Rendered {
   scheme: AuthGoogleServiceAccount;
   key: ServiceAccountKey;
+  /** Where the assertion is sent (after `origins:`). */
   tokenUrl: URL;
+  /** The JWT's audience: the token URL before `origins:`, which the token server checks. */
+  audience: string;
   scope: string;
   subject: string;
 }
@@ -78,7 +82,8 @@ function renderScheme(scheme: AuthGoogleServiceAccount, ctx: TokenAuthContext): 
     ? renderValue(scheme.tokenUrl, ctx, `${WHAT}: tokenUrl`, { encoding: 'path', connection: 'raw' })
     : key.tokenUri ?? GOOGLE_TOKEN_URL;
   const subject = scheme.subject === undefined ? '' : renderValue(scheme.subject, ctx, `${WHAT}: subject`);
-  return { scheme, key, tokenUrl: parseTokenUrl(url, WHAT), scope: scheme.scopes.join(' '), subject };
+  const tokenUrl = parseTokenUrl(url, WHAT);
+  return { scheme, key, tokenUrl: redirectOrigin(tokenUrl, ctx.origins), audience: tokenUrl.href, scope: scheme.scopes.join(' '), subject };
 }
 
 function cacheKey(r: Rendered, ctx: TokenAuthContext): string {
@@ -111,7 +116,7 @@ async function serviceAccountAssertion(r: Rendered, now: Date): Promise<string> 
   const jwt = new SignJWT({ scope: r.scope })
     .setProtectedHeader({ alg: 'RS256', typ: 'JWT', ...(r.key.privateKeyId ? { kid: r.key.privateKeyId } : {}) })
     .setIssuer(r.key.clientEmail)
-    .setAudience(r.tokenUrl.href)
+    .setAudience(r.audience)
     .setIssuedAt(iat)
     .setExpirationTime(iat + ASSERTION_SECONDS);
   if (r.subject !== '') jwt.setSubject(r.subject);

@@ -18,6 +18,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { AuthOAuth2ClientCredentials } from '../../schemas/types.gen.ts';
 import { SilError } from '../errors.ts';
 import { renderValue } from './render-value.ts';
+import { redirectOrigin } from './origins.ts';
 import { tokenCacheKey } from './token-cache.ts';
 import { parseTokenUrl, requestToken, withBearer, type AuthDeps, type TokenAuthContext, type TokenRequest } from './token-request.ts';
 import type { AuthContext, RequestParts } from './types.ts';
@@ -38,7 +39,7 @@ export interface OAuth2Client {
 const RESERVED = new Set(['grant_type', 'client_id', 'client_secret']);
 
 export function renderOAuth2Client(scheme: AuthOAuth2ClientCredentials, ctx: AuthContext): OAuth2Client {
-  const tokenUrl = parseTokenUrl(renderValue(scheme.tokenUrl, ctx, `${WHAT}: tokenUrl`, { encoding: 'path', connection: 'raw' }), WHAT);
+  const tokenUrl = redirectOrigin(parseTokenUrl(renderValue(scheme.tokenUrl, ctx, `${WHAT}: tokenUrl`, { encoding: 'path', connection: 'raw' }), WHAT), ctx.origins);
   const clientId = renderValue(scheme.clientId, ctx, `${WHAT}: clientId`);
   const clientSecret = renderValue(scheme.clientSecret, ctx, `${WHAT}: clientSecret`);
   if (clientId === '') throw new SilError('SIL_AUTH_MISSING_SECRET', `${WHAT}: the client id (${scheme.clientId}) renders empty`);

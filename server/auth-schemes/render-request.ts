@@ -8,6 +8,7 @@
 import type { AuthScheme } from '../../schemas/types.gen.ts';
 import { SilError } from '../errors.ts';
 import { applyAuth } from './registry.ts';
+import { redirectOrigin } from './origins.ts';
 import { renderValue, type ValueEncoding } from './render-value.ts';
 import { deleteHeader, getHeader, setHeader, type AuthContext, type RequestParts } from './types.ts';
 
@@ -66,7 +67,7 @@ function bodyEncoding(headers: Readonly<Record<string, string>>): ValueEncoding 
 
 export function renderRequest(template: RequestTemplate, ctx: AuthContext): RequestParts {
   // Connection values in a base URL are host names or whole URLs (`${connection.instanceUrl}`): as they are.
-  const url = parseBaseUrl(renderValue(template.baseUrl, ctx, 'base URL', { encoding: 'path', connection: 'raw' }));
+  const url = redirectOrigin(parseBaseUrl(renderValue(template.baseUrl, ctx, 'base URL', { encoding: 'path', connection: 'raw' })), ctx.origins);
 
   const rawPath = template.path ?? '';
   const q = rawPath.indexOf('?');

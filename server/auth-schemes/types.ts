@@ -1,5 +1,6 @@
 // The shapes auth schemes work on: an outgoing request in parts, the values a scheme renders
 // its template strings with, and the applier signature every scheme implements. Pure: no I/O.
+import type { OriginMap } from './origins.ts';
 import type { AuthScheme } from '../../schemas/types.gen.ts';
 
 /** An outgoing request before it is sent. Header names keep their case; lookups ignore it. */
@@ -21,6 +22,8 @@ export interface AuthContext {
   model?: string;
   keyId?: string;
   now: () => Date;
+  /** providers/<id>.yaml `origins:` (normalised): where requests for an origin are sent instead (origins.ts). */
+  origins?: OriginMap;
 }
 
 /** Applies one scheme to a request. Returns a new request; the input is never changed. */

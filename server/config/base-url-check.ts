@@ -24,6 +24,7 @@ export function providerBaseUrls(p: ProviderInstance, def: ProviderTemplate): { 
     if (own) out.push({ url: fill(own), at: ['services', s.id, 'baseUrl'] });
     else if (s.baseUrl) out.push({ url: fill(s.baseUrl), at: p.definition ? ['definition', 'services', i, 'baseUrl'] : [...defAt] });
   });
+  for (const [from, to] of Object.entries(p.origins ?? {})) out.push({ url: to, at: ['origins', from] });
   return out;
 }
 

@@ -4,6 +4,7 @@ import { render } from '../core/template-string.ts';
 import { deepFreeze } from '../core/deep-freeze.ts';
 import { FrozenMap } from '../core/frozen-map.ts';
 import { canServe } from '../protocols/compatibility.ts';
+import { compileOrigins } from '../auth-schemes/origins.ts';
 import type { ConfigModel } from './config-model.ts';
 import type { ConfigIssue } from './issues.ts';
 import type { ProviderKeyring } from '../vault/provider-keyring.ts';
@@ -27,10 +28,11 @@ function connectionValues(p: ProviderInstance, def: ProviderTemplate): Connectio
   return { ...values, ...(p.connection as ConnectionValues | undefined) };
 }
 
-function compileProvider(p: ProviderInstance, def: ProviderTemplate, settings: Settings): CompiledProvider {
+export function compileProvider(p: ProviderInstance, def: ProviderTemplate, settings: Settings): CompiledProvider {
   const connection = connectionValues(p, def);
   const fill = (text: string) => render(text, { connection }, true);
   const baseUrl = fill(p.connection?.baseUrl ?? def.baseUrl);
+  const origins = compileOrigins(p.origins);
   const auth = (p.authOption && def.authOptions?.[p.authOption]?.auth) || def.auth;
   const services: CompiledService[] = def.services.map((s) => ({
     id: s.id,
@@ -57,6 +59,7 @@ function compileProvider(p: ProviderInstance, def: ProviderTemplate, settings: S
     template: p.template ?? null,
     definition: def,
     connection,
+    ...(origins ? { origins } : {}),
     baseUrl,
     services,
     healthCheck: def.healthCheck,

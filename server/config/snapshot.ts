@@ -1,5 +1,6 @@
 // The compiled, frozen configuration the runtime serves from. Built once per commit; the hot
 // path reads it and never touches git, disk or YAML.
+import type { OriginMap } from '../auth-schemes/origins.ts';
 import type {
   AuthScheme, Binding, Client, HealthCheck, HubSettings, Model, Policy, Pricing, ProviderInstance, ProviderTemplate,
   RateLimit, Service, Usage, WebhookSubscription,
@@ -37,6 +38,8 @@ export interface CompiledProvider {
   template: string | null;
   definition: Readonly<ProviderTemplate>;
   connection: ConnectionValues;
+  /** providers/<id>.yaml `origins:`, normalised (server/auth-schemes/origins.ts). */
+  origins?: OriginMap;
   baseUrl: string;
   services: readonly CompiledService[];
   healthCheck?: HealthCheck;

@@ -75,7 +75,7 @@ export function attemptRequest(input: AttemptInput, adapter: ProtocolAdapter | n
       else delete callerHeaders['accept-encoding'];
     }
   }
-  const ctx = { connection: input.provider.connection, secret: input.secret, model, keyId: input.keyId, now: input.now, providerId: input.provider.id };
+  const ctx = { connection: input.provider.connection, origins: input.provider.origins, secret: input.secret, model, keyId: input.keyId, now: input.now, providerId: input.provider.id };
   if (canPrepare(service)) {
     return completeRequest(preparedRequest(service, path, ctx), input.method, { path: state.subPath, query: input.querystring, headers: callerHeaders }, body);
   }

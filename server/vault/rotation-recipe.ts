@@ -6,6 +6,7 @@
 // SECURITY: no message here repeats a secret. Excerpts of provider answers have the secret values
 // known to us and every long token-like run of characters cut out; URLs are named by origin only
 // (path and query auth put secrets in them).
+import { compileOrigins, type OriginMap } from '../auth-schemes/origins.ts';
 import type { AuthScheme, ProviderTemplate, Request as RecipeRequest, Rotation } from '../../schemas/types.gen.ts';
 import { SilError } from '../errors.ts';
 import { placeholders, render } from '../core/template-string.ts';
@@ -31,17 +32,20 @@ export interface RecipeProvider {
   baseUrl: string;
   /** The auth option the instance picked, if any. */
   authOption?: string;
+  /** providers/<id>.yaml `origins:` (server/auth-schemes/origins.ts). */
+  origins?: OriginMap;
 }
 
 /** The RecipeProvider of an instance file and its definition (as the compiler builds it). */
-export function recipeProvider(instance: { id: string; connection?: Record<string, unknown>; authOption?: string }, definition: ProviderTemplate): RecipeProvider {
+export function recipeProvider(instance: { id: string; connection?: Record<string, unknown>; authOption?: string; origins?: Record<string, string> }, definition: ProviderTemplate): RecipeProvider {
   const connection: Record<string, string | number | boolean> = {};
   for (const [name, spec] of Object.entries(definition.connection ?? {})) if (spec.default !== undefined) connection[name] = spec.default;
   for (const [name, value] of Object.entries(instance.connection ?? {})) {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') connection[name] = value;
   }
   const base = typeof instance.connection?.baseUrl === 'string' ? instance.connection.baseUrl : definition.baseUrl;
-  return { id: instance.id, connection, baseUrl: render(base, { connection }, true), ...(instance.authOption ? { authOption: instance.authOption } : {}) };
+  const origins = compileOrigins(instance.origins);
+  return { id: instance.id, connection, baseUrl: render(base, { connection }, true), ...(instance.authOption ? { authOption: instance.authOption } : {}), ...(origins ? { origins } : {}) };
 }
 
 function authOf(definition: ProviderTemplate, provider: RecipeProvider): AuthScheme {
@@ -148,7 +152,7 @@ function buildRequest(req: RecipeRequest, definition: ProviderTemplate, provider
   }
   return renderRequest(
     { baseUrl: req.baseUrl ?? provider.baseUrl, path: req.path, method: req.method, headers, query: definition.query, body, auth: authOf(definition, provider) },
-    { connection: provider.connection, secret, keyId, now },
+    { connection: provider.connection, origins: provider.origins, secret, keyId, now },
   );
 }
 

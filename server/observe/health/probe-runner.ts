@@ -6,6 +6,7 @@ import type { CompiledProvider } from '../../config/snapshot.ts';
 import type { AuthScheme, HealthCheck } from '../../../schemas/types.gen.ts';
 import type { SecretValues } from '../../auth-schemes/types.ts';
 import { obtainToken, renderRequestWithAuth, type AuthDeps } from '../../auth-schemes/async-registry.ts';
+import type { RequestTemplate } from '../../auth-schemes/render-request.ts';
 import type { Upstream } from '../../proxy/upstream.ts';
 import { bodyText, discardBody } from '../../proxy/upstream-body.ts';
 import type { ProbeResult } from './types.ts';
@@ -59,13 +60,20 @@ const header = (h: Record<string, string | string[] | undefined>, name: string) 
   return Array.isArray(v) ? v[0] : v;
 };
 
+/** The request of a `kind: request` health check, as a template for renderRequest. */
+export function healthRequestTemplate(p: CompiledProvider, check: HealthCheck, auth: AuthScheme | null): RequestTemplate {
+  const headers: Record<string, string> = { Accept: 'application/json', ...p.definition.headers, ...check.headers };
+  if (check.body !== undefined && /^\s*[[{]/.test(check.body) && !Object.keys(headers).some((n) => n.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+  return { baseUrl: check.baseUrl ?? p.baseUrl, path: check.path ?? '', method: check.method ?? 'GET', headers, query: { ...p.definition.query, ...check.query }, ...(check.body !== undefined ? { body: check.body } : {}), auth };
+}
+
 export async function runProbe(p: CompiledProvider, keyId: string | undefined, secret: SecretValues, deps: ProbeDeps): Promise<ProbeOutcome> {
   const check = p.healthCheck;
   const started = deps.now();
   const done = (ok: boolean, extra: Partial<ProbeResult> = {}): ProbeResult => ({ at: started, ok, ms: Math.max(0, deps.now() - started), ...extra });
   if (!check || check.kind === 'passive') return { result: done(true) };
   const auth = check.auth === false ? null : providerAuth(p);
-  const ctx = { connection: p.connection, secret, keyId, providerId: p.id, now: () => new Date(deps.now()) };
+  const ctx = { connection: p.connection, origins: p.origins, secret, keyId, providerId: p.id, now: () => new Date(deps.now()) };
   const timeoutMs = check.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   try {
     if (check.kind === 'token') {
@@ -73,13 +81,7 @@ export async function runProbe(p: CompiledProvider, keyId: string | undefined, s
       await obtainToken(auth, ctx, deps.auth, { force: true });
       return { result: done(true) };
     }
-    const headers: Record<string, string> = { Accept: 'application/json', ...p.definition.headers, ...check.headers };
-    if (check.body !== undefined && /^\s*[[{]/.test(check.body) && !Object.keys(headers).some((n) => n.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
-    const req = await renderRequestWithAuth(
-      { baseUrl: check.baseUrl ?? p.baseUrl, path: check.path ?? '', method: check.method ?? 'GET', headers, query: { ...p.definition.query, ...check.query }, ...(check.body !== undefined ? { body: check.body } : {}), auth },
-      ctx,
-      deps.auth,
-    );
+    const req = await renderRequestWithAuth(healthRequestTemplate(p, check, auth), ctx, deps.auth);
     const sent = await deps.upstream.send(
       { method: req.method, origin: req.url.origin, path: `${req.url.pathname}${req.url.search}`, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}) },
       { connectMs: timeoutMs, firstByteMs: timeoutMs, totalMs: timeoutMs },

@@ -118,7 +118,7 @@ export function forward(deps: ForwardDeps) {
       const started = performance.now();
       let result = await deps.upstream.send(request, timeouts);
       // A 401 with a cached access token: the token may have been revoked early; get a new one once.
-      if (result.kind === 'response' && result.status === 401 && invalidateAuth(service.auth, request, { connection: provider.connection, secret, keyId: keyId ?? '', now: deps.now, providerId: provider.id }, deps.auth)) {
+      if (result.kind === 'response' && result.status === 401 && invalidateAuth(service.auth, request, { connection: provider.connection, origins: provider.origins, secret, keyId: keyId ?? '', now: deps.now, providerId: provider.id }, deps.auth)) {
         discardBody(result.body);
         request = await attemptRequest({ state, provider, service, target, secret, keyId: keyId ?? '', method: ctx.method, querystring: ctx.querystring, headers: ctx.headers, now: deps.now }, adapter, deps.auth);
         result = await deps.upstream.send(request, timeouts);
