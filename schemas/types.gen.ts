@@ -296,6 +296,16 @@ export interface Field {
    */
   multiline?: boolean;
   docs?: string;
+  /**
+   * Connection fields only: the value is derived from a credential of the key in use when the instance leaves the field empty (Mailchimp's data center is the API key's suffix). Resolved per request, since secrets are not known when the config is compiled; the derived value must match the field's `pattern`.
+   */
+  derive?: {
+    from: string;
+    /**
+     * A regular expression with one capturing group: the group is the value (e.g. `-([a-z]+[0-9]+)$`).
+     */
+    pattern: string;
+  };
 }
 export interface AuthNone {
   type: 'none';
@@ -447,7 +457,10 @@ export interface AuthGoogleServiceAccount {
 export interface AuthHmacSignature {
   type: 'hmac-signature';
   style: 'sorted-params-digest' | 'hmac-header';
-  algorithm: 'sha1' | 'sha256' | 'sha512';
+  /**
+   * sha1, sha256 or sha512; or `${connection.<field>}` naming a connection field whose `enum` lists only these, so each instance picks (Cloudinary accounts switched to SHA-256).
+   */
+  algorithm: ('sha1' | 'sha256' | 'sha512') | string;
   /**
    * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
    */
@@ -479,85 +492,8 @@ export interface AuthOption {
     [k: string]: Field;
   };
   auth: AuthScheme;
-}
-/**
- * One thing the provider serves. `auth`, `headers` and `query` here replace the template's for this service only (e.g. an OpenAI-compatible endpoint that takes a Bearer token while the native API takes a query key).
- */
-export interface Service {
-  id: string;
-  name?: string;
-  description?: string;
-  protocol: Protocol;
   baseUrl?: string;
-  /**
-   * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
-   */
-  path?: string;
-  auth?: AuthScheme;
-  headers?: StringMap;
-  query?: StringMap;
-  /**
-   * Requests may be retried or failed over without an Idempotency-Key.
-   */
-  retrySafe?: boolean;
-  /**
-   * Header the provider honours for idempotent retries (Idempotency-Key).
-   */
-  idempotencyHeader?: string;
-  models?: Model[];
-  pricing?: Pricing;
-  usage?: Usage;
-}
-export interface Model {
-  id: string;
-  name?: string;
-  pricing?: Pricing;
-  contextWindow?: number;
-  deprecated?: boolean;
-}
-/**
- * List prices used to estimate cost. Prices per 1M tokens, per image, per minute, per second or per request.
- */
-export interface Pricing {
-  currency?: string;
-  inputPer1M?: number;
-  cachedInputPer1M?: number;
-  outputPer1M?: number;
-  perImage?: number;
-  perMinute?: number;
-  perSecond?: number;
-  perRequest?: number;
-  asOf?: string;
-  /**
-   * True when the price was not checked against the provider's price list.
-   */
-  unconfirmed?: boolean;
-}
-export interface Usage {
-  /**
-   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included) or `header:<name>`.
-   */
-  inputTokens?: string;
-  /**
-   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included) or `header:<name>`.
-   */
-  outputTokens?: string;
-  /**
-   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included) or `header:<name>`.
-   */
-  cachedInputTokens?: string;
-  /**
-   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included) or `header:<name>`.
-   */
-  totalTokens?: string;
-  /**
-   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included) or `header:<name>`.
-   */
-  seconds?: string;
-  /**
-   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included) or `header:<name>`.
-   */
-  units?: string;
+  healthCheck?: HealthCheck;
 }
 /**
  * A cheap read-only request that tells whether the provider and key work.
@@ -601,13 +537,114 @@ export interface HealthCheck {
   note?: string;
 }
 /**
+ * One thing the provider serves. `auth`, `headers` and `query` here replace the template's for this service only (e.g. an OpenAI-compatible endpoint that takes a Bearer token while the native API takes a query key).
+ */
+export interface Service {
+  id: string;
+  name?: string;
+  description?: string;
+  protocol: Protocol;
+  baseUrl?: string;
+  /**
+   * A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.
+   */
+  path?: string;
+  auth?: AuthScheme;
+  headers?: StringMap;
+  query?: StringMap;
+  /**
+   * Requests may be retried or failed over without an Idempotency-Key.
+   */
+  retrySafe?: boolean;
+  /**
+   * Header the provider honours for idempotent retries (Idempotency-Key).
+   */
+  idempotencyHeader?: string;
+  models?: Model[];
+  pricing?: Pricing;
+  usage?: Usage;
+}
+export interface Model {
+  id: string;
+  name?: string;
+  pricing?: Pricing;
+  contextWindow?: number;
+  deprecated?: boolean;
+}
+/**
+ * List prices used to estimate cost. Prices per 1M tokens, per image, per minute, per second or per request.
+ */
+export interface Pricing {
+  currency?: string;
+  inputPer1M?: number;
+  cachedInputPer1M?: number;
+  /**
+   * Price per million input tokens written to the prompt cache; without it they are priced as input.
+   */
+  cacheWritePer1M?: number;
+  outputPer1M?: number;
+  perImage?: number;
+  perMinute?: number;
+  perSecond?: number;
+  perRequest?: number;
+  asOf?: string;
+  /**
+   * True when the price was not checked against the provider's price list.
+   */
+  unconfirmed?: boolean;
+}
+export interface Usage {
+  /**
+   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.
+   */
+  inputTokens?: string;
+  /**
+   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.
+   */
+  outputTokens?: string;
+  /**
+   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.
+   */
+  cachedInputTokens?: string;
+  /**
+   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.
+   */
+  cacheWriteTokens?: string;
+  /**
+   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.
+   */
+  totalTokens?: string;
+  /**
+   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.
+   */
+  seconds?: string;
+  /**
+   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.
+   */
+  units?: string;
+  /**
+   * Whether inputTokens counts the cached tokens too (cache reads and writes): true for OpenAI prompt_tokens, Gemini promptTokenCount, DeepSeek prompt_tokens; false for Anthropic input_tokens and Bedrock Converse inputTokens, which count only the tokens neither read from nor written to the cache.
+   */
+  inputIncludesCached?: boolean;
+}
+/**
  * Headers (and body fields) through which the provider reports its limits.
  */
 export interface RateLimit {
   limit?: string[];
   remaining?: string[];
   reset?: string[];
-  resetFormat?: 'seconds' | 'unix' | 'rfc3339' | 'duration' | 'milliseconds';
+  /**
+   * How reset values are written: seconds (until the reset), unix (epoch seconds), rfc3339, duration (1m30s, 250ms), milliseconds (until the reset), http-date (Tue, 05 Aug 2025 13:00:00 GMT).
+   */
+  resetFormat?: 'seconds' | 'unix' | 'rfc3339' | 'duration' | 'milliseconds' | 'http-date';
+  /**
+   * Structured-field headers of the IETF httpapi-ratelimit-headers draft: `header` carries `"<policy>";r=<remaining>;t=<seconds to reset>` items, `policyHeader` carries `"<policy>";q=<quota>;w=<window seconds>` items (Cloudflare Ratelimit / Ratelimit-Policy). The older dictionary form `limit=100, remaining=50, reset=30` is read too.
+   */
+  structured?: {
+    header: string;
+    policyHeader?: string;
+  };
   /**
    * Header with the wait before retrying (retry-after).
    */
@@ -629,7 +666,7 @@ export interface Rotation {
      */
     extract: {
       /**
-       * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included) or `header:<name>`.
+       * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.
        */
       [k: string]: string;
     };

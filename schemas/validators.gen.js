@@ -1381,27 +1381,373 @@ return errors === 0;
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const template = validate21;
-const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider-template.schema.json","title":"ProviderTemplate","description":"A provider template of the sil catalog (providers/<id>.yaml in the project), or the inline `definition` of a custom provider. Data only: where the secret goes, what the provider serves, how to check its health. Strings may use ${connection.<field>}, ${secret.<credential>}, ${model} and ${key.id}.","type":"object","additionalProperties":false,"required":["name","category","baseUrl","auth","services"],"properties":{"id":{"$ref":"#/$defs/slug","description":"Template id, equal to the catalog file name without extension. May be left out in a custom provider's inline definition."},"name":{"type":"string","minLength":1,"maxLength":120},"category":{"$ref":"#/$defs/category"},"description":{"type":"string","maxLength":2000},"docs":{"type":"string","format":"uri","description":"The provider's API documentation."},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"Default base URL of the API. An instance's connection.baseUrl overrides it."},"connection":{"type":"object","description":"Non-secret per-instance settings (region, account id, API version...): the form shown when the provider is added.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"credentials":{"type":"object","description":"The secret parts of one key (an API key; an account SID and auth token; a key id and secret...). Stored encrypted in secrets/<provider-id>.yaml.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"auth":{"$ref":"#/$defs/authScheme"},"authOptions":{"type":"object","description":"Alternative auth schemes an instance may pick with `authOption` (e.g. AWS Bedrock: SigV4 or a Bedrock API key).","propertyNames":{"$ref":"#/$defs/slug"},"additionalProperties":{"$ref":"#/$defs/authOption"}},"headers":{"$ref":"#/$defs/stringMap","description":"Non-secret headers sent with every request (anthropic-version, Accept, api versions). A header whose value renders empty (an unset optional connection field, or \"\") is not sent."},"query":{"$ref":"#/$defs/stringMap","description":"Non-secret query parameters sent with every request (Azure api-version). A parameter whose value renders empty is not sent."},"services":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/service"}},"healthCheck":{"$ref":"#/$defs/healthCheck"},"rateLimit":{"$ref":"#/$defs/rateLimit"},"rotation":{"$ref":"#/$defs/rotation"},"webhookSignature":{"$ref":"#/$defs/webhookSignature"},"sources":{"type":"array","description":"Where the facts in this template come from.","items":{"type":"string","minLength":1}},"unconfirmed":{"type":"array","description":"Facts in this template that could not be confirmed (the field and why). Verify before relying on them.","items":{"type":"string","minLength":1}}},"$defs":{"slug":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"fieldName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"category":{"type":"string","enum":["AI","Cloud","Communication","Payment","Analytics","Search","Media","Maps","Custom"]},"templateString":{"type":"string","description":"A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.","maxLength":4096},"templateUrl":{"type":"string","pattern":"^(https?://|\\$\\{connection\\.)","maxLength":2048},"stringMap":{"type":"object","additionalProperties":{"$ref":"#/$defs/templateString"}},"field":{"type":"object","description":"One form field: a small JSON Schema with UI hints.","additionalProperties":false,"properties":{"title":{"type":"string"},"description":{"type":"string"},"type":{"type":"string","enum":["string","integer","number","boolean"],"default":"string"},"pattern":{"type":"string","format":"regex"},"format":{"type":"string","enum":["uri","hostname","email"]},"enum":{"type":"array","minItems":1,"items":{"type":["string","number"]}},"example":{"type":["string","number","boolean"]},"default":{"type":["string","number","boolean"]},"optional":{"type":"boolean","default":false},"multiline":{"type":"boolean","description":"Secret material spanning lines (a PEM key, a service-account JSON)."},"docs":{"type":"string","format":"uri"}}},"authOption":{"type":"object","additionalProperties":false,"required":["auth"],"properties":{"title":{"type":"string"},"description":{"type":"string"},"credentials":{"type":"object","description":"Credentials of this option when they differ from the template's.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"auth":{"$ref":"#/$defs/authScheme"}}},"authScheme":{"description":"One of the built-in auth mechanisms, chosen by `type`.","type":"object","required":["type"],"properties":{"type":{"type":"string","description":"none, bearer, header, authorization, basic, query, body, path, oauth2-client-credentials, aws-sigv4, google-service-account or hmac-signature."}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/authNone"},{"$ref":"#/$defs/authBearer"},{"$ref":"#/$defs/authHeader"},{"$ref":"#/$defs/authAuthorization"},{"$ref":"#/$defs/authBasic"},{"$ref":"#/$defs/authQuery"},{"$ref":"#/$defs/authBody"},{"$ref":"#/$defs/authPath"},{"$ref":"#/$defs/authOAuth2ClientCredentials"},{"$ref":"#/$defs/authAwsSigV4"},{"$ref":"#/$defs/authGoogleServiceAccount"},{"$ref":"#/$defs/authHmacSignature"}]},"authNone":{"type":"object","additionalProperties":false,"properties":{"type":{"const":"none"}},"required":["type"]},"authBearer":{"type":"object","description":"Authorization: Bearer <token>.","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"bearer"},"token":{"$ref":"#/$defs/templateString"}}},"authHeader":{"type":"object","description":"The secret in one or more custom headers (x-api-key, api-key, X-Algolia-API-Key + X-Algolia-Application-Id). A value may carry a prefix.","additionalProperties":false,"required":["type","headers"],"properties":{"type":{"const":"header"},"headers":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authAuthorization":{"type":"object","description":"Authorization: <scheme> <credentials>, with a custom scheme word (AccessKey, ApiKey, Client-ID, Uploadcare.Simple).","additionalProperties":false,"required":["type","credentials","scheme"],"properties":{"type":{"const":"authorization"},"scheme":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9._-]*$"},"credentials":{"$ref":"#/$defs/templateString"}}},"authBasic":{"type":"object","description":"HTTP Basic: base64(username:password); the password may be empty.","additionalProperties":false,"required":["type","password","username"],"properties":{"type":{"const":"basic"},"username":{"$ref":"#/$defs/templateString"},"password":{"$ref":"#/$defs/templateString"}}},"authQuery":{"type":"object","description":"The secret as query parameter(s): ?key=..., ?access_token=..., ?measurement_id=...&api_secret=...","additionalProperties":false,"required":["type","params"],"properties":{"type":{"const":"query"},"params":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authBody":{"type":"object","description":"The secret merged into every JSON or form body ({\"key\": ...}).","additionalProperties":false,"required":["type","fields"],"properties":{"type":{"const":"body"},"fields":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authPath":{"type":"object","description":"The secret is part of the base URL path (Telegram /bot<token>/): baseUrl must reference ${secret.<credential>}.","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"path"}}},"authOAuth2ClientCredentials":{"type":"object","description":"OAuth2 client credentials: the hub fetches a token from tokenUrl, caches it until it expires and sends it as a Bearer token.","additionalProperties":false,"required":["type","clientId","clientSecret","tokenUrl"],"properties":{"type":{"const":"oauth2-client-credentials"},"tokenUrl":{"$ref":"#/$defs/templateUrl"},"clientId":{"$ref":"#/$defs/templateString"},"clientSecret":{"$ref":"#/$defs/templateString"},"clientAuth":{"type":"string","enum":["basic","body","oauth1-hmac-sha256"],"default":"basic","description":"How the client authenticates to the token endpoint: HTTP Basic, client_id/client_secret in the form body, or an OAuth 1.0a HMAC-SHA256 signature (HERE)."},"scope":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Extra token request parameters."},"bodyFormat":{"type":"string","enum":["form","json"],"default":"form"},"tokenPath":{"type":"string","default":"access_token"},"expiresInPath":{"type":"string","default":"expires_in"},"defaultExpiresInSeconds":{"type":"integer","minimum":1,"default":3600}}},"authAwsSigV4":{"type":"object","description":"AWS Signature Version 4 on every request.","additionalProperties":false,"required":["type","accessKeyId","region","secretAccessKey","service"],"properties":{"type":{"const":"aws-sigv4"},"accessKeyId":{"$ref":"#/$defs/templateString"},"secretAccessKey":{"$ref":"#/$defs/templateString"},"sessionToken":{"$ref":"#/$defs/templateString"},"region":{"$ref":"#/$defs/templateString"},"service":{"$ref":"#/$defs/templateString"}}},"authGoogleServiceAccount":{"type":"object","description":"Google service account: an RS256 JWT assertion exchanged at the token URL for an access token (cached about an hour), sent as Bearer.","additionalProperties":false,"required":["type","scopes","serviceAccountKey"],"properties":{"type":{"const":"google-service-account"},"serviceAccountKey":{"$ref":"#/$defs/templateString","description":"The service-account JSON key file (client_email, private_key)."},"scopes":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},"subject":{"$ref":"#/$defs/templateString","description":"User to impersonate (domain-wide delegation)."},"tokenUrl":{"$ref":"#/$defs/templateUrl","default":"https://oauth2.googleapis.com/token"}}},"authHmacSignature":{"type":"object","description":"Per-request signing. `sorted-params-digest`: digest(sorted k=v&... + secret) as a parameter (Cloudinary uploads). `hmac-header`: HMAC of a templated string to sign, in a header.","additionalProperties":false,"required":["type","algorithm","secret","style"],"properties":{"type":{"const":"hmac-signature"},"style":{"type":"string","enum":["sorted-params-digest","hmac-header"]},"algorithm":{"type":"string","enum":["sha1","sha256","sha512"]},"secret":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Parameters added before signing (api_key)."},"timestampParam":{"type":"string","default":"timestamp"},"signatureParam":{"type":"string","default":"signature"},"exclude":{"type":"array","items":{"type":"string"},"description":"Parameters left out of the signature."},"header":{"type":"string","description":"hmac-header: the header that carries the signature."},"stringToSign":{"$ref":"#/$defs/templateString","description":"hmac-header: what is signed; may use ${request.method}, ${request.path}, ${request.body}, ${request.timestamp}."},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"}}},"protocol":{"title":"Protocol","type":"string","description":"The wire format a service speaks. `http` is a provider's own API, used through /bind/ pass-through.","enum":["openai-chat","openai-embeddings","openai-images","openai-audio-transcriptions","openai-audio-speech","anthropic-messages","gemini-generate-content","gemini-embed-content","cohere-chat","cohere-embed","cohere-rerank","bedrock-converse","bedrock-invoke","http"]},"pricing":{"type":"object","description":"List prices used to estimate cost. Prices per 1M tokens, per image, per minute, per second or per request.","additionalProperties":false,"properties":{"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"inputPer1M":{"type":"number","minimum":0},"cachedInputPer1M":{"type":"number","minimum":0},"outputPer1M":{"type":"number","minimum":0},"perImage":{"type":"number","minimum":0},"perMinute":{"type":"number","minimum":0},"perSecond":{"type":"number","minimum":0},"perRequest":{"type":"number","minimum":0},"asOf":{"type":"string","format":"date"},"unconfirmed":{"type":"boolean","description":"True when the price was not checked against the provider's price list."}}},"model":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"maxLength":200},"name":{"type":"string"},"pricing":{"$ref":"#/$defs/pricing"},"contextWindow":{"type":"integer","minimum":1},"deprecated":{"type":"boolean"}}},"usageSource":{"type":"string","description":"Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included) or `header:<name>`.","pattern":"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},"usage":{"type":"object","additionalProperties":false,"properties":{"inputTokens":{"$ref":"#/$defs/usageSource"},"outputTokens":{"$ref":"#/$defs/usageSource"},"cachedInputTokens":{"$ref":"#/$defs/usageSource"},"totalTokens":{"$ref":"#/$defs/usageSource"},"seconds":{"$ref":"#/$defs/usageSource"},"units":{"$ref":"#/$defs/usageSource"}}},"service":{"type":"object","additionalProperties":false,"required":["id","protocol"],"properties":{"id":{"$ref":"#/$defs/slug"},"name":{"type":"string"},"description":{"type":"string"},"protocol":{"$ref":"#/$defs/protocol"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"When this service lives on another host than the provider's baseUrl."},"path":{"$ref":"#/$defs/templateString","description":"Path below the base URL; may use ${model}."},"auth":{"$ref":"#/$defs/authScheme"},"headers":{"$ref":"#/$defs/stringMap","description":"Merged over the template's headers for this service; a value of \"\" removes one."},"query":{"$ref":"#/$defs/stringMap","description":"Merged over the template's query parameters for this service; a value of \"\" removes one."},"retrySafe":{"type":"boolean","description":"Requests may be retried or failed over without an Idempotency-Key.","default":false},"idempotencyHeader":{"type":"string","description":"Header the provider honours for idempotent retries (Idempotency-Key)."},"models":{"type":"array","items":{"$ref":"#/$defs/model"}},"pricing":{"$ref":"#/$defs/pricing","description":"Price of the service when it is not per model."},"usage":{"$ref":"#/$defs/usage"}},"description":"One thing the provider serves. `auth`, `headers` and `query` here replace the template's for this service only (e.g. an OpenAI-compatible endpoint that takes a Bearer token while the native API takes a query key)."},"healthCheck":{"type":"object","description":"A cheap read-only request that tells whether the provider and key work.","additionalProperties":false,"required":["kind"],"properties":{"kind":{"type":"string","enum":["request","token","passive"],"description":"request: send the request below; token: obtaining an OAuth token is the check; passive: no free check exists, health comes from traffic."},"method":{"type":"string","enum":["GET","HEAD","POST"],"default":"GET"},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"query":{"$ref":"#/$defs/stringMap"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string","maxLength":65536},"auth":{"type":"boolean","default":true,"description":"Send the provider's credentials with the check."},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400,"default":60},"timeoutMs":{"type":"integer","minimum":100,"maximum":60000,"default":5000},"billable":{"type":"boolean","description":"The check itself is charged by the provider."},"expect":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"bodyPath":{"type":"string","description":"Dotted path into the JSON body that must hold `equals` (some providers answer 200 with an error in the body)."},"equals":{"type":["string","number","boolean"]},"bodyContains":{"type":"string"}}},"note":{"type":"string"}}},"rateLimit":{"type":"object","description":"Headers (and body fields) through which the provider reports its limits.","additionalProperties":false,"properties":{"limit":{"type":"array","items":{"type":"string"}},"remaining":{"type":"array","items":{"type":"string"}},"reset":{"type":"array","items":{"type":"string"}},"resetFormat":{"type":"string","enum":["seconds","unix","rfc3339","duration","milliseconds"]},"retryAfter":{"type":"string","description":"Header with the wait before retrying (retry-after)."},"retryAfterBody":{"type":"string","description":"Dotted path of a retry-after value in the error body (Telegram parameters.retry_after)."},"note":{"type":"string"}}},"request":{"type":"object","additionalProperties":false,"required":["method","path"],"properties":{"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"]},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string"}}},"rotation":{"type":"object","description":"A recipe that lets the hub rotate keys by itself: create a key with the current one, then revoke the old one.","additionalProperties":false,"required":["create","revoke"],"properties":{"create":{"type":"object","additionalProperties":false,"required":["request","extract"],"properties":{"request":{"$ref":"#/$defs/request"},"extract":{"type":"object","description":"Where each credential and the provider's key id are found in the answer: `body:<path>`.","additionalProperties":{"$ref":"#/$defs/usageSource"}}}},"revoke":{"type":"object","additionalProperties":false,"required":["request"],"properties":{"request":{"$ref":"#/$defs/request"}}}}},"webhookSignature":{"type":"object","description":"How the provider signs the webhooks it sends, so the hub can verify them at /hooks/<provider-id> before fanning them out (docs/inbound-webhooks.md). `scheme` names the mechanism: hmac (the fields below describe it) or a named built-in for what cannot be data.","additionalProperties":false,"required":["header"],"properties":{"scheme":{"type":"string","enum":["hmac","twilio","shared-secret","ecdsa-p256","paypal"],"default":"hmac","description":"hmac: an HMAC described by algorithm, encoding, signedPayload and format (Stripe, Razorpay). twilio: HMAC-SHA1 over the URL and the sorted POST parameters (or bodySHA256). shared-secret: the header carries the secret itself (Flutterwave verif-hash, Telegram). ecdsa-p256: ECDSA P-256/SHA-256 over timestamp + body with `publicKey` (SendGrid). paypal: SHA256withRSA over transmission id|time|webhookId|CRC32(body) with PayPal's certificate."},"header":{"type":"string","description":"The header that carries the signature (or, for shared-secret, the secret)."},"algorithm":{"type":"string","enum":["hmac-sha1","hmac-sha256","hmac-sha512"]},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"},"secret":{"$ref":"#/$defs/templateString","description":"The key that signs, usually ${secret.<credential>}: hmac, twilio and shared-secret."},"signedPayload":{"type":"string","description":"What is signed: ${body}, ${timestamp}, ${url} and literal text. Default ${body}."},"format":{"type":"string","description":"How the header is laid out when it is not the bare signature, e.g. `t=${timestamp},v1=${signature}`."},"toleranceSeconds":{"type":"integer","minimum":1,"description":"How far the signed timestamp may be from the hub's clock (past or future); older events are refused as stale. Default 300."},"timestampHeader":{"type":"string","description":"ecdsa-p256: the header carrying the signed timestamp (Unix seconds)."},"publicKey":{"$ref":"#/$defs/templateString","description":"ecdsa-p256: the provider's public key (base64 DER or PEM), e.g. ${connection.webhookPublicKey}."},"webhookId":{"$ref":"#/$defs/templateString","description":"paypal: the id of the webhook at PayPal, part of what is signed, e.g. ${connection.webhookId}."},"eventId":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's own id is: header:<name> or body:<dotted.path> (JSON or form field). Used to refuse a replay; without it the signature is remembered instead."},"eventType":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's type is: header:<name> or body:<dotted.path>."}},"allOf":[{"if":{"properties":{"scheme":{"const":"hmac"}}},"then":{"properties":{"algorithm":true,"secret":true},"required":["algorithm","secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"enum":["twilio","shared-secret"]}}},"then":{"properties":{"secret":true},"required":["secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"ecdsa-p256"}}},"then":{"properties":{"publicKey":true,"timestampHeader":true},"required":["publicKey","timestampHeader"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"paypal"}}},"then":{"properties":{"webhookId":true},"required":["webhookId"]}}]}}};
+const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider-template.schema.json","title":"ProviderTemplate","description":"A provider template of the sil catalog (providers/<id>.yaml in the project), or the inline `definition` of a custom provider. Data only: where the secret goes, what the provider serves, how to check its health. Strings may use ${connection.<field>}, ${secret.<credential>}, ${model} and ${key.id}.","type":"object","additionalProperties":false,"required":["name","category","baseUrl","auth","services"],"properties":{"id":{"$ref":"#/$defs/slug","description":"Template id, equal to the catalog file name without extension. May be left out in a custom provider's inline definition."},"name":{"type":"string","minLength":1,"maxLength":120},"category":{"$ref":"#/$defs/category"},"description":{"type":"string","maxLength":2000},"docs":{"type":"string","format":"uri","description":"The provider's API documentation."},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"Default base URL of the API. An instance's connection.baseUrl overrides it."},"connection":{"type":"object","description":"Non-secret per-instance settings (region, account id, API version...): the form shown when the provider is added.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"credentials":{"type":"object","description":"The secret parts of one key (an API key; an account SID and auth token; a key id and secret...). Stored encrypted in secrets/<provider-id>.yaml.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"auth":{"$ref":"#/$defs/authScheme"},"authOptions":{"type":"object","description":"Alternative auth schemes an instance may pick with `authOption` (e.g. AWS Bedrock: SigV4 or a Bedrock API key).","propertyNames":{"$ref":"#/$defs/slug"},"additionalProperties":{"$ref":"#/$defs/authOption"}},"headers":{"$ref":"#/$defs/stringMap","description":"Non-secret headers sent with every request (anthropic-version, Accept, api versions). A header whose value renders empty (an unset optional connection field, or \"\") is not sent."},"query":{"$ref":"#/$defs/stringMap","description":"Non-secret query parameters sent with every request (Azure api-version). A parameter whose value renders empty is not sent."},"services":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/service"}},"healthCheck":{"$ref":"#/$defs/healthCheck"},"rateLimit":{"$ref":"#/$defs/rateLimit"},"rotation":{"$ref":"#/$defs/rotation"},"webhookSignature":{"$ref":"#/$defs/webhookSignature"},"sources":{"type":"array","description":"Where the facts in this template come from.","items":{"type":"string","minLength":1}},"unconfirmed":{"type":"array","description":"Facts in this template that could not be confirmed (the field and why). Verify before relying on them.","items":{"type":"string","minLength":1}}},"$defs":{"slug":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"fieldName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"category":{"type":"string","enum":["AI","Cloud","Communication","Payment","Analytics","Search","Media","Maps","Custom"]},"templateString":{"type":"string","description":"A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.","maxLength":4096},"templateUrl":{"type":"string","pattern":"^(https?://|\\$\\{connection\\.)","maxLength":2048},"stringMap":{"type":"object","additionalProperties":{"$ref":"#/$defs/templateString"}},"field":{"type":"object","description":"One form field: a small JSON Schema with UI hints.","additionalProperties":false,"properties":{"title":{"type":"string"},"description":{"type":"string"},"type":{"type":"string","enum":["string","integer","number","boolean"],"default":"string"},"pattern":{"type":"string","format":"regex"},"format":{"type":"string","enum":["uri","hostname","email"]},"enum":{"type":"array","minItems":1,"items":{"type":["string","number"]}},"example":{"type":["string","number","boolean"]},"default":{"type":["string","number","boolean"]},"optional":{"type":"boolean","default":false},"multiline":{"type":"boolean","description":"Secret material spanning lines (a PEM key, a service-account JSON)."},"docs":{"type":"string","format":"uri"},"derive":{"type":"object","description":"Connection fields only: the value is derived from a credential of the key in use when the instance leaves the field empty (Mailchimp's data center is the API key's suffix). Resolved per request, since secrets are not known when the config is compiled; the derived value must match the field's `pattern`.","additionalProperties":false,"required":["from","pattern"],"properties":{"from":{"$ref":"#/$defs/fieldName","description":"The credential the value is read from."},"pattern":{"type":"string","format":"regex","description":"A regular expression with one capturing group: the group is the value (e.g. `-([a-z]+[0-9]+)$`)."}}}}},"authOption":{"type":"object","additionalProperties":false,"required":["auth"],"properties":{"title":{"type":"string"},"description":{"type":"string"},"credentials":{"type":"object","description":"Credentials of this option when they differ from the template's.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"auth":{"$ref":"#/$defs/authScheme"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"Base URL when this option is picked and the instance sets no connection.baseUrl (Flutterwave v4 lives on another host than v3). Services with their own baseUrl keep it."},"healthCheck":{"$ref":"#/$defs/healthCheck","description":"The health check when this option is picked, replacing the template's (a check only this option's credentials pass, or kind token for an OAuth option)."}}},"authScheme":{"description":"One of the built-in auth mechanisms, chosen by `type`.","type":"object","required":["type"],"properties":{"type":{"type":"string","description":"none, bearer, header, authorization, basic, query, body, path, oauth2-client-credentials, aws-sigv4, google-service-account or hmac-signature."}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/authNone"},{"$ref":"#/$defs/authBearer"},{"$ref":"#/$defs/authHeader"},{"$ref":"#/$defs/authAuthorization"},{"$ref":"#/$defs/authBasic"},{"$ref":"#/$defs/authQuery"},{"$ref":"#/$defs/authBody"},{"$ref":"#/$defs/authPath"},{"$ref":"#/$defs/authOAuth2ClientCredentials"},{"$ref":"#/$defs/authAwsSigV4"},{"$ref":"#/$defs/authGoogleServiceAccount"},{"$ref":"#/$defs/authHmacSignature"}]},"authNone":{"type":"object","additionalProperties":false,"properties":{"type":{"const":"none"}},"required":["type"]},"authBearer":{"type":"object","description":"Authorization: Bearer <token>.","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"bearer"},"token":{"$ref":"#/$defs/templateString"}}},"authHeader":{"type":"object","description":"The secret in one or more custom headers (x-api-key, api-key, X-Algolia-API-Key + X-Algolia-Application-Id). A value may carry a prefix.","additionalProperties":false,"required":["type","headers"],"properties":{"type":{"const":"header"},"headers":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authAuthorization":{"type":"object","description":"Authorization: <scheme> <credentials>, with a custom scheme word (AccessKey, ApiKey, Client-ID, Uploadcare.Simple).","additionalProperties":false,"required":["type","credentials","scheme"],"properties":{"type":{"const":"authorization"},"scheme":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9._-]*$"},"credentials":{"$ref":"#/$defs/templateString"}}},"authBasic":{"type":"object","description":"HTTP Basic: base64(username:password); the password may be empty.","additionalProperties":false,"required":["type","password","username"],"properties":{"type":{"const":"basic"},"username":{"$ref":"#/$defs/templateString"},"password":{"$ref":"#/$defs/templateString"}}},"authQuery":{"type":"object","description":"The secret as query parameter(s): ?key=..., ?access_token=..., ?measurement_id=...&api_secret=...","additionalProperties":false,"required":["type","params"],"properties":{"type":{"const":"query"},"params":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authBody":{"type":"object","description":"The secret merged into every JSON or form body ({\"key\": ...}).","additionalProperties":false,"required":["type","fields"],"properties":{"type":{"const":"body"},"fields":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authPath":{"type":"object","description":"The secret is part of the base URL path (Telegram /bot<token>/): baseUrl must reference ${secret.<credential>}.","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"path"}}},"authOAuth2ClientCredentials":{"type":"object","description":"OAuth2 client credentials: the hub fetches a token from tokenUrl, caches it until it expires and sends it as a Bearer token.","additionalProperties":false,"required":["type","clientId","clientSecret","tokenUrl"],"properties":{"type":{"const":"oauth2-client-credentials"},"tokenUrl":{"$ref":"#/$defs/templateUrl"},"clientId":{"$ref":"#/$defs/templateString"},"clientSecret":{"$ref":"#/$defs/templateString"},"clientAuth":{"type":"string","enum":["basic","body","oauth1-hmac-sha256"],"default":"basic","description":"How the client authenticates to the token endpoint: HTTP Basic, client_id/client_secret in the form body, or an OAuth 1.0a HMAC-SHA256 signature (HERE)."},"scope":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Extra token request parameters."},"bodyFormat":{"type":"string","enum":["form","json"],"default":"form"},"tokenPath":{"type":"string","default":"access_token"},"expiresInPath":{"type":"string","default":"expires_in"},"defaultExpiresInSeconds":{"type":"integer","minimum":1,"default":3600}}},"authAwsSigV4":{"type":"object","description":"AWS Signature Version 4 on every request.","additionalProperties":false,"required":["type","accessKeyId","region","secretAccessKey","service"],"properties":{"type":{"const":"aws-sigv4"},"accessKeyId":{"$ref":"#/$defs/templateString"},"secretAccessKey":{"$ref":"#/$defs/templateString"},"sessionToken":{"$ref":"#/$defs/templateString"},"region":{"$ref":"#/$defs/templateString"},"service":{"$ref":"#/$defs/templateString"}}},"authGoogleServiceAccount":{"type":"object","description":"Google service account: an RS256 JWT assertion exchanged at the token URL for an access token (cached about an hour), sent as Bearer.","additionalProperties":false,"required":["type","scopes","serviceAccountKey"],"properties":{"type":{"const":"google-service-account"},"serviceAccountKey":{"$ref":"#/$defs/templateString","description":"The service-account JSON key file (client_email, private_key)."},"scopes":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},"subject":{"$ref":"#/$defs/templateString","description":"User to impersonate (domain-wide delegation)."},"tokenUrl":{"$ref":"#/$defs/templateUrl","default":"https://oauth2.googleapis.com/token"}}},"authHmacSignature":{"type":"object","description":"Per-request signing. `sorted-params-digest`: digest(sorted k=v&... + secret) as a parameter (Cloudinary uploads). `hmac-header`: HMAC of a templated string to sign, in a header.","additionalProperties":false,"required":["type","algorithm","secret","style"],"properties":{"type":{"const":"hmac-signature"},"style":{"type":"string","enum":["sorted-params-digest","hmac-header"]},"algorithm":{"description":"sha1, sha256 or sha512; or `${connection.<field>}` naming a connection field whose `enum` lists only these, so each instance picks (Cloudinary accounts switched to SHA-256).","anyOf":[{"type":"string","enum":["sha1","sha256","sha512"]},{"type":"string","pattern":"^\\$\\{\\s*connection\\.[A-Za-z][A-Za-z0-9_]*\\s*\\}$"}]},"secret":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Parameters added before signing (api_key)."},"timestampParam":{"type":"string","default":"timestamp"},"signatureParam":{"type":"string","default":"signature"},"exclude":{"type":"array","items":{"type":"string"},"description":"Parameters left out of the signature."},"header":{"type":"string","description":"hmac-header: the header that carries the signature."},"stringToSign":{"$ref":"#/$defs/templateString","description":"hmac-header: what is signed; may use ${request.method}, ${request.path}, ${request.body}, ${request.timestamp}."},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"}}},"protocol":{"title":"Protocol","type":"string","description":"The wire format a service speaks. `http` is a provider's own API, used through /bind/ pass-through.","enum":["openai-chat","openai-embeddings","openai-images","openai-audio-transcriptions","openai-audio-speech","anthropic-messages","gemini-generate-content","gemini-embed-content","cohere-chat","cohere-embed","cohere-rerank","bedrock-converse","bedrock-invoke","http"]},"pricing":{"type":"object","description":"List prices used to estimate cost. Prices per 1M tokens, per image, per minute, per second or per request.","additionalProperties":false,"properties":{"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"inputPer1M":{"type":"number","minimum":0},"cachedInputPer1M":{"type":"number","minimum":0},"cacheWritePer1M":{"type":"number","minimum":0,"description":"Price per million input tokens written to the prompt cache; without it they are priced as input."},"outputPer1M":{"type":"number","minimum":0},"perImage":{"type":"number","minimum":0},"perMinute":{"type":"number","minimum":0},"perSecond":{"type":"number","minimum":0},"perRequest":{"type":"number","minimum":0},"asOf":{"type":"string","format":"date"},"unconfirmed":{"type":"boolean","description":"True when the price was not checked against the provider's price list."}}},"model":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"maxLength":200},"name":{"type":"string"},"pricing":{"$ref":"#/$defs/pricing"},"contextWindow":{"type":"integer","minimum":1},"deprecated":{"type":"boolean"}}},"usageSource":{"type":"string","description":"Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.","pattern":"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},"usage":{"type":"object","additionalProperties":false,"properties":{"inputTokens":{"$ref":"#/$defs/usageSource"},"outputTokens":{"$ref":"#/$defs/usageSource"},"cachedInputTokens":{"$ref":"#/$defs/usageSource"},"cacheWriteTokens":{"$ref":"#/$defs/usageSource","description":"Input tokens written to the prompt cache (Anthropic cache_creation_input_tokens), priced at cacheWritePer1M."},"totalTokens":{"$ref":"#/$defs/usageSource"},"seconds":{"$ref":"#/$defs/usageSource"},"units":{"$ref":"#/$defs/usageSource"},"inputIncludesCached":{"type":"boolean","default":true,"description":"Whether inputTokens counts the cached tokens too (cache reads and writes): true for OpenAI prompt_tokens, Gemini promptTokenCount, DeepSeek prompt_tokens; false for Anthropic input_tokens and Bedrock Converse inputTokens, which count only the tokens neither read from nor written to the cache."}}},"service":{"type":"object","additionalProperties":false,"required":["id","protocol"],"properties":{"id":{"$ref":"#/$defs/slug"},"name":{"type":"string"},"description":{"type":"string"},"protocol":{"$ref":"#/$defs/protocol"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"When this service lives on another host than the provider's baseUrl."},"path":{"$ref":"#/$defs/templateString","description":"Path below the base URL; may use ${model}."},"auth":{"$ref":"#/$defs/authScheme"},"headers":{"$ref":"#/$defs/stringMap","description":"Merged over the template's headers for this service; a value of \"\" removes one."},"query":{"$ref":"#/$defs/stringMap","description":"Merged over the template's query parameters for this service; a value of \"\" removes one."},"retrySafe":{"type":"boolean","description":"Requests may be retried or failed over without an Idempotency-Key.","default":false},"idempotencyHeader":{"type":"string","description":"Header the provider honours for idempotent retries (Idempotency-Key)."},"models":{"type":"array","items":{"$ref":"#/$defs/model"}},"pricing":{"$ref":"#/$defs/pricing","description":"Price of the service when it is not per model."},"usage":{"$ref":"#/$defs/usage"}},"description":"One thing the provider serves. `auth`, `headers` and `query` here replace the template's for this service only (e.g. an OpenAI-compatible endpoint that takes a Bearer token while the native API takes a query key)."},"healthCheck":{"type":"object","description":"A cheap read-only request that tells whether the provider and key work.","additionalProperties":false,"required":["kind"],"properties":{"kind":{"type":"string","enum":["request","token","passive"],"description":"request: send the request below; token: obtaining an OAuth token is the check; passive: no free check exists, health comes from traffic."},"method":{"type":"string","enum":["GET","HEAD","POST"],"default":"GET"},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"query":{"$ref":"#/$defs/stringMap"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string","maxLength":65536},"auth":{"type":"boolean","default":true,"description":"Send the provider's credentials with the check."},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400,"default":60},"timeoutMs":{"type":"integer","minimum":100,"maximum":60000,"default":5000},"billable":{"type":"boolean","description":"The check itself is charged by the provider."},"expect":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"bodyPath":{"type":"string","description":"Dotted path into the JSON body that must hold `equals` (some providers answer 200 with an error in the body)."},"equals":{"type":["string","number","boolean"]},"bodyContains":{"type":"string"}}},"note":{"type":"string"}}},"rateLimit":{"type":"object","description":"Headers (and body fields) through which the provider reports its limits.","additionalProperties":false,"properties":{"limit":{"type":"array","items":{"type":"string"}},"remaining":{"type":"array","items":{"type":"string"}},"reset":{"type":"array","items":{"type":"string"}},"resetFormat":{"type":"string","enum":["seconds","unix","rfc3339","duration","milliseconds","http-date"],"description":"How reset values are written: seconds (until the reset), unix (epoch seconds), rfc3339, duration (1m30s, 250ms), milliseconds (until the reset), http-date (Tue, 05 Aug 2025 13:00:00 GMT)."},"structured":{"type":"object","description":"Structured-field headers of the IETF httpapi-ratelimit-headers draft: `header` carries `\"<policy>\";r=<remaining>;t=<seconds to reset>` items, `policyHeader` carries `\"<policy>\";q=<quota>;w=<window seconds>` items (Cloudflare Ratelimit / Ratelimit-Policy). The older dictionary form `limit=100, remaining=50, reset=30` is read too.","additionalProperties":false,"required":["header"],"properties":{"header":{"type":"string"},"policyHeader":{"type":"string"}}},"retryAfter":{"type":"string","description":"Header with the wait before retrying (retry-after)."},"retryAfterBody":{"type":"string","description":"Dotted path of a retry-after value in the error body (Telegram parameters.retry_after)."},"note":{"type":"string"}}},"request":{"type":"object","additionalProperties":false,"required":["method","path"],"properties":{"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"]},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string"}}},"rotation":{"type":"object","description":"A recipe that lets the hub rotate keys by itself: create a key with the current one, then revoke the old one.","additionalProperties":false,"required":["create","revoke"],"properties":{"create":{"type":"object","additionalProperties":false,"required":["request","extract"],"properties":{"request":{"$ref":"#/$defs/request"},"extract":{"type":"object","description":"Where each credential and the provider's key id are found in the answer: `body:<path>`.","additionalProperties":{"$ref":"#/$defs/usageSource"}}}},"revoke":{"type":"object","additionalProperties":false,"required":["request"],"properties":{"request":{"$ref":"#/$defs/request"}}}}},"webhookSignature":{"type":"object","description":"How the provider signs the webhooks it sends, so the hub can verify them at /hooks/<provider-id> before fanning them out (docs/inbound-webhooks.md). `scheme` names the mechanism: hmac (the fields below describe it) or a named built-in for what cannot be data.","additionalProperties":false,"required":["header"],"properties":{"scheme":{"type":"string","enum":["hmac","twilio","shared-secret","ecdsa-p256","paypal"],"default":"hmac","description":"hmac: an HMAC described by algorithm, encoding, signedPayload and format (Stripe, Razorpay). twilio: HMAC-SHA1 over the URL and the sorted POST parameters (or bodySHA256). shared-secret: the header carries the secret itself (Flutterwave verif-hash, Telegram). ecdsa-p256: ECDSA P-256/SHA-256 over timestamp + body with `publicKey` (SendGrid). paypal: SHA256withRSA over transmission id|time|webhookId|CRC32(body) with PayPal's certificate."},"header":{"type":"string","description":"The header that carries the signature (or, for shared-secret, the secret)."},"algorithm":{"type":"string","enum":["hmac-sha1","hmac-sha256","hmac-sha512"]},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"},"secret":{"$ref":"#/$defs/templateString","description":"The key that signs, usually ${secret.<credential>}: hmac, twilio and shared-secret."},"signedPayload":{"type":"string","description":"What is signed: ${body}, ${timestamp}, ${url} and literal text. Default ${body}."},"format":{"type":"string","description":"How the header is laid out when it is not the bare signature, e.g. `t=${timestamp},v1=${signature}`."},"toleranceSeconds":{"type":"integer","minimum":1,"description":"How far the signed timestamp may be from the hub's clock (past or future); older events are refused as stale. Default 300."},"timestampHeader":{"type":"string","description":"ecdsa-p256: the header carrying the signed timestamp (Unix seconds)."},"publicKey":{"$ref":"#/$defs/templateString","description":"ecdsa-p256: the provider's public key (base64 DER or PEM), e.g. ${connection.webhookPublicKey}."},"webhookId":{"$ref":"#/$defs/templateString","description":"paypal: the id of the webhook at PayPal, part of what is signed, e.g. ${connection.webhookId}."},"eventId":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's own id is: header:<name> or body:<dotted.path> (JSON or form field). Used to refuse a replay; without it the signature is remembered instead."},"eventType":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's type is: header:<name> or body:<dotted.path>."}},"allOf":[{"if":{"properties":{"scheme":{"const":"hmac"}}},"then":{"properties":{"algorithm":true,"secret":true},"required":["algorithm","secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"enum":["twilio","shared-secret"]}}},"then":{"properties":{"secret":true},"required":["secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"ecdsa-p256"}}},"then":{"properties":{"publicKey":true,"timestampHeader":true},"required":["publicKey","timestampHeader"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"paypal"}}},"then":{"properties":{"webhookId":true},"required":["webhookId"]}}]}}};
 const schema33 = {"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"};
 const schema34 = {"type":"string","enum":["AI","Cloud","Communication","Payment","Analytics","Search","Media","Maps","Custom"]};
 const schema35 = {"type":"string","pattern":"^(https?://|\\$\\{connection\\.)","maxLength":2048};
 const schema36 = {"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"};
-const schema37 = {"type":"object","description":"One form field: a small JSON Schema with UI hints.","additionalProperties":false,"properties":{"title":{"type":"string"},"description":{"type":"string"},"type":{"type":"string","enum":["string","integer","number","boolean"],"default":"string"},"pattern":{"type":"string","format":"regex"},"format":{"type":"string","enum":["uri","hostname","email"]},"enum":{"type":"array","minItems":1,"items":{"type":["string","number"]}},"example":{"type":["string","number","boolean"]},"default":{"type":["string","number","boolean"]},"optional":{"type":"boolean","default":false},"multiline":{"type":"boolean","description":"Secret material spanning lines (a PEM key, a service-account JSON)."},"docs":{"type":"string","format":"uri"}}};
-const schema95 = {"type":"object","description":"Headers (and body fields) through which the provider reports its limits.","additionalProperties":false,"properties":{"limit":{"type":"array","items":{"type":"string"}},"remaining":{"type":"array","items":{"type":"string"}},"reset":{"type":"array","items":{"type":"string"}},"resetFormat":{"type":"string","enum":["seconds","unix","rfc3339","duration","milliseconds"]},"retryAfter":{"type":"string","description":"Header with the wait before retrying (retry-after)."},"retryAfterBody":{"type":"string","description":"Dotted path of a retry-after value in the error body (Telegram parameters.retry_after)."},"note":{"type":"string"}}};
+const schema96 = {"type":"object","description":"Headers (and body fields) through which the provider reports its limits.","additionalProperties":false,"properties":{"limit":{"type":"array","items":{"type":"string"}},"remaining":{"type":"array","items":{"type":"string"}},"reset":{"type":"array","items":{"type":"string"}},"resetFormat":{"type":"string","enum":["seconds","unix","rfc3339","duration","milliseconds","http-date"],"description":"How reset values are written: seconds (until the reset), unix (epoch seconds), rfc3339, duration (1m30s, 250ms), milliseconds (until the reset), http-date (Tue, 05 Aug 2025 13:00:00 GMT)."},"structured":{"type":"object","description":"Structured-field headers of the IETF httpapi-ratelimit-headers draft: `header` carries `\"<policy>\";r=<remaining>;t=<seconds to reset>` items, `policyHeader` carries `\"<policy>\";q=<quota>;w=<window seconds>` items (Cloudflare Ratelimit / Ratelimit-Policy). The older dictionary form `limit=100, remaining=50, reset=30` is read too.","additionalProperties":false,"required":["header"],"properties":{"header":{"type":"string"},"policyHeader":{"type":"string"}}},"retryAfter":{"type":"string","description":"Header with the wait before retrying (retry-after)."},"retryAfterBody":{"type":"string","description":"Dotted path of a retry-after value in the error body (Telegram parameters.retry_after)."},"note":{"type":"string"}}};
 const pattern14 = new RegExp("^(https?://|\\$\\{connection\\.)", "u");
 const pattern15 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,62}$", "u");
 const formats0 = formats.uri;
+const schema37 = {"type":"object","description":"One form field: a small JSON Schema with UI hints.","additionalProperties":false,"properties":{"title":{"type":"string"},"description":{"type":"string"},"type":{"type":"string","enum":["string","integer","number","boolean"],"default":"string"},"pattern":{"type":"string","format":"regex"},"format":{"type":"string","enum":["uri","hostname","email"]},"enum":{"type":"array","minItems":1,"items":{"type":["string","number"]}},"example":{"type":["string","number","boolean"]},"default":{"type":["string","number","boolean"]},"optional":{"type":"boolean","default":false},"multiline":{"type":"boolean","description":"Secret material spanning lines (a PEM key, a service-account JSON)."},"docs":{"type":"string","format":"uri"},"derive":{"type":"object","description":"Connection fields only: the value is derived from a credential of the key in use when the instance leaves the field empty (Mailchimp's data center is the API key's suffix). Resolved per request, since secrets are not known when the config is compiled; the derived value must match the field's `pattern`.","additionalProperties":false,"required":["from","pattern"],"properties":{"from":{"$ref":"#/$defs/fieldName","description":"The credential the value is read from."},"pattern":{"type":"string","format":"regex","description":"A regular expression with one capturing group: the group is the value (e.g. `-([a-z]+[0-9]+)$`)."}}}}};
 const formats2 = formats.regex;
+
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate22.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(func1.call(schema37.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.title !== undefined){
+if(typeof data.title !== "string"){
+const err1 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+if(typeof data.description !== "string"){
+const err2 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data2 = data.type;
+if(typeof data2 !== "string"){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!((((data2 === "string") || (data2 === "integer")) || (data2 === "number")) || (data2 === "boolean"))){
+const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema37.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.pattern !== undefined){
+let data3 = data.pattern;
+if(typeof data3 === "string"){
+if(!(formats2(data3))){
+const err5 = {instancePath:instancePath+"/pattern",schemaPath:"#/properties/pattern/format",keyword:"format",params:{format: "regex"},message:"must match format \""+"regex"+"\""};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/pattern",schemaPath:"#/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.format !== undefined){
+let data4 = data.format;
+if(typeof data4 !== "string"){
+const err7 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!(((data4 === "uri") || (data4 === "hostname")) || (data4 === "email"))){
+const err8 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/enum",keyword:"enum",params:{allowedValues: schema37.properties.format.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.enum !== undefined){
+let data5 = data.enum;
+if(Array.isArray(data5)){
+if(data5.length < 1){
+const err9 = {instancePath:instancePath+"/enum",schemaPath:"#/properties/enum/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+let data6 = data5[i0];
+if((typeof data6 !== "string") && (!((typeof data6 == "number") && (isFinite(data6))))){
+const err10 = {instancePath:instancePath+"/enum/" + i0,schemaPath:"#/properties/enum/items/type",keyword:"type",params:{type: schema37.properties.enum.items.type},message:"must be string,number"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/enum",schemaPath:"#/properties/enum/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.example !== undefined){
+let data7 = data.example;
+if(((typeof data7 !== "string") && (!((typeof data7 == "number") && (isFinite(data7))))) && (typeof data7 !== "boolean")){
+const err12 = {instancePath:instancePath+"/example",schemaPath:"#/properties/example/type",keyword:"type",params:{type: schema37.properties.example.type},message:"must be string,number,boolean"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.default !== undefined){
+let data8 = data.default;
+if(((typeof data8 !== "string") && (!((typeof data8 == "number") && (isFinite(data8))))) && (typeof data8 !== "boolean")){
+const err13 = {instancePath:instancePath+"/default",schemaPath:"#/properties/default/type",keyword:"type",params:{type: schema37.properties.default.type},message:"must be string,number,boolean"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.optional !== undefined){
+if(typeof data.optional !== "boolean"){
+const err14 = {instancePath:instancePath+"/optional",schemaPath:"#/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.multiline !== undefined){
+if(typeof data.multiline !== "boolean"){
+const err15 = {instancePath:instancePath+"/multiline",schemaPath:"#/properties/multiline/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.docs !== undefined){
+let data11 = data.docs;
+if(typeof data11 === "string"){
+if(!(formats0(data11))){
+const err16 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.derive !== undefined){
+let data12 = data.derive;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.from === undefined){
+const err18 = {instancePath:instancePath+"/derive",schemaPath:"#/properties/derive/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data12.pattern === undefined){
+const err19 = {instancePath:instancePath+"/derive",schemaPath:"#/properties/derive/required",keyword:"required",params:{missingProperty: "pattern"},message:"must have required property '"+"pattern"+"'"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+for(const key1 in data12){
+if(!((key1 === "from") || (key1 === "pattern"))){
+const err20 = {instancePath:instancePath+"/derive",schemaPath:"#/properties/derive/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data12.from !== undefined){
+let data13 = data12.from;
+if(typeof data13 === "string"){
+if(!pattern15.test(data13)){
+const err21 = {instancePath:instancePath+"/derive/from",schemaPath:"#/$defs/fieldName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\""};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/derive/from",schemaPath:"#/$defs/fieldName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data12.pattern !== undefined){
+let data14 = data12.pattern;
+if(typeof data14 === "string"){
+if(!(formats2(data14))){
+const err23 = {instancePath:instancePath+"/derive/pattern",schemaPath:"#/properties/derive/properties/pattern/format",keyword:"format",params:{format: "regex"},message:"must match format \""+"regex"+"\""};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/derive/pattern",schemaPath:"#/properties/derive/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/derive",schemaPath:"#/properties/derive/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+validate22.errors = vErrors;
+return errors === 0;
+}
+validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 const schema40 = {"description":"One of the built-in auth mechanisms, chosen by `type`.","type":"object","required":["type"],"properties":{"type":{"type":"string","description":"none, bearer, header, authorization, basic, query, body, path, oauth2-client-credentials, aws-sigv4, google-service-account or hmac-signature."}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/authNone"},{"$ref":"#/$defs/authBearer"},{"$ref":"#/$defs/authHeader"},{"$ref":"#/$defs/authAuthorization"},{"$ref":"#/$defs/authBasic"},{"$ref":"#/$defs/authQuery"},{"$ref":"#/$defs/authBody"},{"$ref":"#/$defs/authPath"},{"$ref":"#/$defs/authOAuth2ClientCredentials"},{"$ref":"#/$defs/authAwsSigV4"},{"$ref":"#/$defs/authGoogleServiceAccount"},{"$ref":"#/$defs/authHmacSignature"}]};
 const schema71 = {"type":"object","additionalProperties":false,"properties":{"type":{"const":"none"}},"required":["type"]};
 const schema72 = {"type":"object","description":"The secret is part of the base URL path (Telegram /bot<token>/): baseUrl must reference ${secret.<credential>}.","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"path"}}};
 const schema41 = {"type":"object","description":"Authorization: Bearer <token>.","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"bearer"},"token":{"$ref":"#/$defs/templateString"}}};
 const schema42 = {"type":"string","description":"A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.","maxLength":4096};
 
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate23.evaluated;
+const evaluated0 = validate26.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1489,18 +1835,18 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate23.errors = vErrors;
+validate26.errors = vErrors;
 return errors === 0;
 }
-validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema43 = {"type":"object","description":"The secret in one or more custom headers (x-api-key, api-key, X-Algolia-API-Key + X-Algolia-Application-Id). A value may carry a prefix.","additionalProperties":false,"required":["type","headers"],"properties":{"type":{"const":"header"},"headers":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}};
 const schema44 = {"type":"object","additionalProperties":{"$ref":"#/$defs/templateString"}};
 
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate25.evaluated;
+const evaluated0 = validate28.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1544,16 +1890,16 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate25.errors = vErrors;
+validate28.errors = vErrors;
 return errors === 0;
 }
-validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate24.evaluated;
+const evaluated0 = validate27.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1607,8 +1953,8 @@ errors++;
 }
 if(data.headers !== undefined){
 let data1 = data.headers;
-if(!(validate25(data1, {instancePath:instancePath+"/headers",parentData:data,parentDataProperty:"headers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+if(!(validate28(data1, {instancePath:instancePath+"/headers",parentData:data,parentDataProperty:"headers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
@@ -1645,18 +1991,18 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate24.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
-validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema46 = {"type":"object","description":"Authorization: <scheme> <credentials>, with a custom scheme word (AccessKey, ApiKey, Client-ID, Uploadcare.Simple).","additionalProperties":false,"required":["type","credentials","scheme"],"properties":{"type":{"const":"authorization"},"scheme":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9._-]*$"},"credentials":{"$ref":"#/$defs/templateString"}}};
-const pattern17 = new RegExp("^[A-Za-z][A-Za-z0-9._-]*$", "u");
+const pattern18 = new RegExp("^[A-Za-z][A-Za-z0-9._-]*$", "u");
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate27.evaluated;
+const evaluated0 = validate30.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1721,7 +2067,7 @@ errors++;
 if(data.scheme !== undefined){
 let data1 = data.scheme;
 if(typeof data1 === "string"){
-if(!pattern17.test(data1)){
+if(!pattern18.test(data1)){
 const err5 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9._-]*$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -1779,17 +2125,17 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate27.errors = vErrors;
+validate30.errors = vErrors;
 return errors === 0;
 }
-validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema48 = {"type":"object","description":"HTTP Basic: base64(username:password); the password may be empty.","additionalProperties":false,"required":["type","password","username"],"properties":{"type":{"const":"basic"},"username":{"$ref":"#/$defs/templateString"},"password":{"$ref":"#/$defs/templateString"}}};
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate28.evaluated;
+const evaluated0 = validate31.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1912,17 +2258,17 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate28.errors = vErrors;
+validate31.errors = vErrors;
 return errors === 0;
 }
-validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema51 = {"type":"object","description":"The secret as query parameter(s): ?key=..., ?access_token=..., ?measurement_id=...&api_secret=...","additionalProperties":false,"required":["type","params"],"properties":{"type":{"const":"query"},"params":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}};
 
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate29.evaluated;
+const evaluated0 = validate32.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1976,8 +2322,8 @@ errors++;
 }
 if(data.params !== undefined){
 let data1 = data.params;
-if(!(validate25(data1, {instancePath:instancePath+"/params",parentData:data,parentDataProperty:"params",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+if(!(validate28(data1, {instancePath:instancePath+"/params",parentData:data,parentDataProperty:"params",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
@@ -2014,17 +2360,17 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate29.errors = vErrors;
+validate32.errors = vErrors;
 return errors === 0;
 }
-validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema52 = {"type":"object","description":"The secret merged into every JSON or form body ({\"key\": ...}).","additionalProperties":false,"required":["type","fields"],"properties":{"type":{"const":"body"},"fields":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}};
 
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate31.evaluated;
+const evaluated0 = validate34.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2078,8 +2424,8 @@ errors++;
 }
 if(data.fields !== undefined){
 let data1 = data.fields;
-if(!(validate25(data1, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+if(!(validate28(data1, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
@@ -2116,17 +2462,17 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate31.errors = vErrors;
+validate34.errors = vErrors;
 return errors === 0;
 }
-validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema53 = {"type":"object","description":"OAuth2 client credentials: the hub fetches a token from tokenUrl, caches it until it expires and sends it as a Bearer token.","additionalProperties":false,"required":["type","clientId","clientSecret","tokenUrl"],"properties":{"type":{"const":"oauth2-client-credentials"},"tokenUrl":{"$ref":"#/$defs/templateUrl"},"clientId":{"$ref":"#/$defs/templateString"},"clientSecret":{"$ref":"#/$defs/templateString"},"clientAuth":{"type":"string","enum":["basic","body","oauth1-hmac-sha256"],"default":"basic","description":"How the client authenticates to the token endpoint: HTTP Basic, client_id/client_secret in the form body, or an OAuth 1.0a HMAC-SHA256 signature (HERE)."},"scope":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Extra token request parameters."},"bodyFormat":{"type":"string","enum":["form","json"],"default":"form"},"tokenPath":{"type":"string","default":"access_token"},"expiresInPath":{"type":"string","default":"expires_in"},"defaultExpiresInSeconds":{"type":"integer","minimum":1,"default":3600}}};
 
-function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate33.evaluated;
+const evaluated0 = validate36.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2332,8 +2678,8 @@ errors++;
 }
 }
 if(data.params !== undefined){
-if(!(validate25(data.params, {instancePath:instancePath+"/params",parentData:data,parentDataProperty:"params",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+if(!(validate28(data.params, {instancePath:instancePath+"/params",parentData:data,parentDataProperty:"params",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 }
@@ -2420,17 +2766,17 @@ vErrors.push(err23);
 }
 errors++;
 }
-validate33.errors = vErrors;
+validate36.errors = vErrors;
 return errors === 0;
 }
-validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema58 = {"type":"object","description":"AWS Signature Version 4 on every request.","additionalProperties":false,"required":["type","accessKeyId","region","secretAccessKey","service"],"properties":{"type":{"const":"aws-sigv4"},"accessKeyId":{"$ref":"#/$defs/templateString"},"secretAccessKey":{"$ref":"#/$defs/templateString"},"sessionToken":{"$ref":"#/$defs/templateString"},"region":{"$ref":"#/$defs/templateString"},"service":{"$ref":"#/$defs/templateString"}}};
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate35.evaluated;
+const evaluated0 = validate38.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2648,17 +2994,17 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate35.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
-validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema64 = {"type":"object","description":"Google service account: an RS256 JWT assertion exchanged at the token URL for an access token (cached about an hour), sent as Bearer.","additionalProperties":false,"required":["type","scopes","serviceAccountKey"],"properties":{"type":{"const":"google-service-account"},"serviceAccountKey":{"$ref":"#/$defs/templateString","description":"The service-account JSON key file (client_email, private_key)."},"scopes":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},"subject":{"$ref":"#/$defs/templateString","description":"User to impersonate (domain-wide delegation)."},"tokenUrl":{"$ref":"#/$defs/templateUrl","default":"https://oauth2.googleapis.com/token"}}};
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate36.evaluated;
+const evaluated0 = validate39.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2867,17 +3213,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate36.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
-validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema68 = {"type":"object","description":"Per-request signing. `sorted-params-digest`: digest(sorted k=v&... + secret) as a parameter (Cloudinary uploads). `hmac-header`: HMAC of a templated string to sign, in a header.","additionalProperties":false,"required":["type","algorithm","secret","style"],"properties":{"type":{"const":"hmac-signature"},"style":{"type":"string","enum":["sorted-params-digest","hmac-header"]},"algorithm":{"type":"string","enum":["sha1","sha256","sha512"]},"secret":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Parameters added before signing (api_key)."},"timestampParam":{"type":"string","default":"timestamp"},"signatureParam":{"type":"string","default":"signature"},"exclude":{"type":"array","items":{"type":"string"},"description":"Parameters left out of the signature."},"header":{"type":"string","description":"hmac-header: the header that carries the signature."},"stringToSign":{"$ref":"#/$defs/templateString","description":"hmac-header: what is signed; may use ${request.method}, ${request.path}, ${request.body}, ${request.timestamp}."},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"}}};
+const schema68 = {"type":"object","description":"Per-request signing. `sorted-params-digest`: digest(sorted k=v&... + secret) as a parameter (Cloudinary uploads). `hmac-header`: HMAC of a templated string to sign, in a header.","additionalProperties":false,"required":["type","algorithm","secret","style"],"properties":{"type":{"const":"hmac-signature"},"style":{"type":"string","enum":["sorted-params-digest","hmac-header"]},"algorithm":{"description":"sha1, sha256 or sha512; or `${connection.<field>}` naming a connection field whose `enum` lists only these, so each instance picks (Cloudinary accounts switched to SHA-256).","anyOf":[{"type":"string","enum":["sha1","sha256","sha512"]},{"type":"string","pattern":"^\\$\\{\\s*connection\\.[A-Za-z][A-Za-z0-9_]*\\s*\\}$"}]},"secret":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Parameters added before signing (api_key)."},"timestampParam":{"type":"string","default":"timestamp"},"signatureParam":{"type":"string","default":"signature"},"exclude":{"type":"array","items":{"type":"string"},"description":"Parameters left out of the signature."},"header":{"type":"string","description":"hmac-header: the header that carries the signature."},"stringToSign":{"$ref":"#/$defs/templateString","description":"hmac-header: what is signed; may use ${request.method}, ${request.path}, ${request.body}, ${request.timestamp}."},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"}}};
+const pattern21 = new RegExp("^\\$\\{\\s*connection\\.[A-Za-z][A-Za-z0-9_]*\\s*\\}$", "u");
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate37.evaluated;
+const evaluated0 = validate40.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2974,8 +3321,11 @@ errors++;
 }
 if(data.algorithm !== undefined){
 let data2 = data.algorithm;
+const _errs6 = errors;
+let valid1 = false;
+const _errs7 = errors;
 if(typeof data2 !== "string"){
-const err8 = {instancePath:instancePath+"/algorithm",schemaPath:"#/properties/algorithm/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/algorithm",schemaPath:"#/properties/algorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2985,7 +3335,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!(((data2 === "sha1") || (data2 === "sha256")) || (data2 === "sha512"))){
-const err9 = {instancePath:instancePath+"/algorithm",schemaPath:"#/properties/algorithm/enum",keyword:"enum",params:{allowedValues: schema68.properties.algorithm.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/algorithm",schemaPath:"#/properties/algorithm/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema68.properties.algorithm.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2994,12 +3344,12 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-if(data.secret !== undefined){
-let data3 = data.secret;
-if(typeof data3 === "string"){
-if(func2(data3) > 4096){
-const err10 = {instancePath:instancePath+"/secret",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+const _errs9 = errors;
+if(typeof data2 === "string"){
+if(!pattern21.test(data2)){
+const err10 = {instancePath:instancePath+"/algorithm",schemaPath:"#/properties/algorithm/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\s*connection\\.[A-Za-z][A-Za-z0-9_]*\\s*\\}$"},message:"must match pattern \""+"^\\$\\{\\s*connection\\.[A-Za-z][A-Za-z0-9_]*\\s*\\}$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3010,7 +3360,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/secret",schemaPath:"#/$defs/templateString/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err11 = {instancePath:instancePath+"/algorithm",schemaPath:"#/properties/algorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3019,16 +3369,10 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-if(data.params !== undefined){
-if(!(validate25(data.params, {instancePath:instancePath+"/params",parentData:data,parentDataProperty:"params",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-errors = vErrors.length;
-}
-}
-if(data.timestampParam !== undefined){
-if(typeof data.timestampParam !== "string"){
-const err12 = {instancePath:instancePath+"/timestampParam",schemaPath:"#/properties/timestampParam/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid0 = _errs9 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const err12 = {instancePath:instancePath+"/algorithm",schemaPath:"#/properties/algorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3037,15 +3381,69 @@ vErrors.push(err12);
 }
 errors++;
 }
+else {
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
 }
-if(data.signatureParam !== undefined){
-if(typeof data.signatureParam !== "string"){
-const err13 = {instancePath:instancePath+"/signatureParam",schemaPath:"#/properties/signatureParam/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.secret !== undefined){
+let data3 = data.secret;
+if(typeof data3 === "string"){
+if(func2(data3) > 4096){
+const err13 = {instancePath:instancePath+"/secret",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
 else {
 vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/secret",schemaPath:"#/$defs/templateString/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.params !== undefined){
+if(!(validate28(data.params, {instancePath:instancePath+"/params",parentData:data,parentDataProperty:"params",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data.timestampParam !== undefined){
+if(typeof data.timestampParam !== "string"){
+const err15 = {instancePath:instancePath+"/timestampParam",schemaPath:"#/properties/timestampParam/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.signatureParam !== undefined){
+if(typeof data.signatureParam !== "string"){
+const err16 = {instancePath:instancePath+"/signatureParam",schemaPath:"#/properties/signatureParam/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
 }
 errors++;
 }
@@ -3056,45 +3454,7 @@ if(Array.isArray(data7)){
 const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
 if(typeof data7[i0] !== "string"){
-const err14 = {instancePath:instancePath+"/exclude/" + i0,schemaPath:"#/properties/exclude/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-}
-else {
-const err15 = {instancePath:instancePath+"/exclude",schemaPath:"#/properties/exclude/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-if(data.header !== undefined){
-if(typeof data.header !== "string"){
-const err16 = {instancePath:instancePath+"/header",schemaPath:"#/properties/header/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data.stringToSign !== undefined){
-let data10 = data.stringToSign;
-if(typeof data10 === "string"){
-if(func2(data10) > 4096){
-const err17 = {instancePath:instancePath+"/stringToSign",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
+const err17 = {instancePath:instancePath+"/exclude/" + i0,schemaPath:"#/properties/exclude/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3104,8 +3464,9 @@ vErrors.push(err17);
 errors++;
 }
 }
+}
 else {
-const err18 = {instancePath:instancePath+"/stringToSign",schemaPath:"#/$defs/templateString/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err18 = {instancePath:instancePath+"/exclude",schemaPath:"#/properties/exclude/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3115,10 +3476,9 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.encoding !== undefined){
-let data11 = data.encoding;
-if(typeof data11 !== "string"){
-const err19 = {instancePath:instancePath+"/encoding",schemaPath:"#/properties/encoding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.header !== undefined){
+if(typeof data.header !== "string"){
+const err19 = {instancePath:instancePath+"/header",schemaPath:"#/properties/header/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3127,8 +3487,12 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(!((data11 === "hex") || (data11 === "base64"))){
-const err20 = {instancePath:instancePath+"/encoding",schemaPath:"#/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema68.properties.encoding.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.stringToSign !== undefined){
+let data10 = data.stringToSign;
+if(typeof data10 === "string"){
+if(func2(data10) > 4096){
+const err20 = {instancePath:instancePath+"/stringToSign",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3138,9 +3502,8 @@ vErrors.push(err20);
 errors++;
 }
 }
-}
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err21 = {instancePath:instancePath+"/stringToSign",schemaPath:"#/$defs/templateString/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3149,16 +3512,51 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate37.errors = vErrors;
+}
+if(data.encoding !== undefined){
+let data11 = data.encoding;
+if(typeof data11 !== "string"){
+const err22 = {instancePath:instancePath+"/encoding",schemaPath:"#/properties/encoding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(!((data11 === "hex") || (data11 === "base64"))){
+const err23 = {instancePath:instancePath+"/encoding",schemaPath:"#/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema68.properties.encoding.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+validate40.errors = vErrors;
 return errors === 0;
 }
-validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate22.evaluated;
+const evaluated0 = validate25.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3240,8 +3638,8 @@ errors++;
 var props0 = true;
 }
 else if(tag0 === "bearer"){
-if(!(validate23(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 if(props0 !== true){
@@ -3249,15 +3647,6 @@ props0 = true;
 }
 }
 else if(tag0 === "header"){
-if(!(validate24(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
-errors = vErrors.length;
-}
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "authorization"){
 if(!(validate27(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
@@ -3266,9 +3655,18 @@ if(props0 !== true){
 props0 = true;
 }
 }
+else if(tag0 === "authorization"){
+if(!(validate30(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
 else if(tag0 === "basic"){
-if(!(validate28(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+if(!(validate31(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 if(props0 !== true){
@@ -3276,8 +3674,8 @@ props0 = true;
 }
 }
 else if(tag0 === "query"){
-if(!(validate29(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+if(!(validate32(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 if(props0 !== true){
@@ -3285,8 +3683,8 @@ props0 = true;
 }
 }
 else if(tag0 === "body"){
-if(!(validate31(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
 errors = vErrors.length;
 }
 if(props0 !== true){
@@ -3345,24 +3743,6 @@ props0 = true;
 }
 }
 else if(tag0 === "oauth2-client-credentials"){
-if(!(validate33(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "aws-sigv4"){
-if(!(validate35(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-if(props0 !== true){
-props0 = true;
-}
-}
-else if(tag0 === "google-service-account"){
 if(!(validate36(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
@@ -3371,9 +3751,27 @@ if(props0 !== true){
 props0 = true;
 }
 }
+else if(tag0 === "aws-sigv4"){
+if(!(validate38(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
+else if(tag0 === "google-service-account"){
+if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+errors = vErrors.length;
+}
+if(props0 !== true){
+props0 = true;
+}
+}
 else if(tag0 === "hmac-signature"){
-if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 if(props0 !== true){
@@ -3412,1509 +3810,19 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate22.errors = vErrors;
+validate25.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate22.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate25.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema74 = {"type":"object","additionalProperties":false,"required":["auth"],"properties":{"title":{"type":"string"},"description":{"type":"string"},"credentials":{"type":"object","description":"Credentials of this option when they differ from the template's.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"auth":{"$ref":"#/$defs/authScheme"}}};
+const schema74 = {"type":"object","additionalProperties":false,"required":["auth"],"properties":{"title":{"type":"string"},"description":{"type":"string"},"credentials":{"type":"object","description":"Credentials of this option when they differ from the template's.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"auth":{"$ref":"#/$defs/authScheme"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"Base URL when this option is picked and the instance sets no connection.baseUrl (Flutterwave v4 lives on another host than v3). Services with their own baseUrl keep it."},"healthCheck":{"$ref":"#/$defs/healthCheck","description":"The health check when this option is picked, replacing the template's (a check only this option's credentials pass, or kind token for an OAuth option)."}}};
+const schema77 = {"type":"object","description":"A cheap read-only request that tells whether the provider and key work.","additionalProperties":false,"required":["kind"],"properties":{"kind":{"type":"string","enum":["request","token","passive"],"description":"request: send the request below; token: obtaining an OAuth token is the check; passive: no free check exists, health comes from traffic."},"method":{"type":"string","enum":["GET","HEAD","POST"],"default":"GET"},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"query":{"$ref":"#/$defs/stringMap"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string","maxLength":65536},"auth":{"type":"boolean","default":true,"description":"Send the provider's credentials with the check."},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400,"default":60},"timeoutMs":{"type":"integer","minimum":100,"maximum":60000,"default":5000},"billable":{"type":"boolean","description":"The check itself is charged by the provider."},"expect":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"bodyPath":{"type":"string","description":"Dotted path into the JSON body that must hold `equals` (some providers answer 200 with an error in the body)."},"equals":{"type":["string","number","boolean"]},"bodyContains":{"type":"string"}}},"note":{"type":"string"}}};
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate50.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.auth === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "auth"},message:"must have required property '"+"auth"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if(!((((key0 === "title") || (key0 === "description")) || (key0 === "credentials")) || (key0 === "auth"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.title !== undefined){
-if(typeof data.title !== "string"){
-const err2 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.description !== undefined){
-if(typeof data.description !== "string"){
-const err3 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.credentials !== undefined){
-let data2 = data.credentials;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-for(const key1 in data2){
-const _errs8 = errors;
-if(typeof key1 === "string"){
-if(!pattern15.test(key1)){
-const err4 = {instancePath:instancePath+"/credentials",schemaPath:"#/$defs/fieldName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key1};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/credentials",schemaPath:"#/$defs/fieldName/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key1};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-var valid1 = _errs8 === errors;
-if(!valid1){
-const err6 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-for(const key2 in data2){
-let data3 = data2[key2];
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-for(const key3 in data3){
-if(!(func1.call(schema37.properties, key3))){
-const err7 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/field/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data3.title !== undefined){
-if(typeof data3.title !== "string"){
-const err8 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/title",schemaPath:"#/$defs/field/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data3.description !== undefined){
-if(typeof data3.description !== "string"){
-const err9 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/$defs/field/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data3.type !== undefined){
-let data6 = data3.type;
-if(typeof data6 !== "string"){
-const err10 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/$defs/field/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(!((((data6 === "string") || (data6 === "integer")) || (data6 === "number")) || (data6 === "boolean"))){
-const err11 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/$defs/field/properties/type/enum",keyword:"enum",params:{allowedValues: schema37.properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data3.pattern !== undefined){
-let data7 = data3.pattern;
-if(typeof data7 === "string"){
-if(!(formats2(data7))){
-const err12 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/pattern",schemaPath:"#/$defs/field/properties/pattern/format",keyword:"format",params:{format: "regex"},message:"must match format \""+"regex"+"\""};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/pattern",schemaPath:"#/$defs/field/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data3.format !== undefined){
-let data8 = data3.format;
-if(typeof data8 !== "string"){
-const err14 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/format",schemaPath:"#/$defs/field/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-if(!(((data8 === "uri") || (data8 === "hostname")) || (data8 === "email"))){
-const err15 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/format",schemaPath:"#/$defs/field/properties/format/enum",keyword:"enum",params:{allowedValues: schema37.properties.format.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-if(data3.enum !== undefined){
-let data9 = data3.enum;
-if(Array.isArray(data9)){
-if(data9.length < 1){
-const err16 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/enum",schemaPath:"#/$defs/field/properties/enum/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-const len0 = data9.length;
-for(let i0=0; i0<len0; i0++){
-let data10 = data9[i0];
-if((typeof data10 !== "string") && (!((typeof data10 == "number") && (isFinite(data10))))){
-const err17 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/enum/" + i0,schemaPath:"#/$defs/field/properties/enum/items/type",keyword:"type",params:{type: schema37.properties.enum.items.type},message:"must be string,number"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/enum",schemaPath:"#/$defs/field/properties/enum/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data3.example !== undefined){
-let data11 = data3.example;
-if(((typeof data11 !== "string") && (!((typeof data11 == "number") && (isFinite(data11))))) && (typeof data11 !== "boolean")){
-const err19 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/example",schemaPath:"#/$defs/field/properties/example/type",keyword:"type",params:{type: schema37.properties.example.type},message:"must be string,number,boolean"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-if(data3.default !== undefined){
-let data12 = data3.default;
-if(((typeof data12 !== "string") && (!((typeof data12 == "number") && (isFinite(data12))))) && (typeof data12 !== "boolean")){
-const err20 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/$defs/field/properties/default/type",keyword:"type",params:{type: schema37.properties.default.type},message:"must be string,number,boolean"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-if(data3.optional !== undefined){
-if(typeof data3.optional !== "boolean"){
-const err21 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/optional",schemaPath:"#/$defs/field/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-if(data3.multiline !== undefined){
-if(typeof data3.multiline !== "boolean"){
-const err22 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/multiline",schemaPath:"#/$defs/field/properties/multiline/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-if(data3.docs !== undefined){
-let data15 = data3.docs;
-if(typeof data15 === "string"){
-if(!(formats0(data15))){
-const err23 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/docs",schemaPath:"#/$defs/field/properties/docs/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-else {
-const err24 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/docs",schemaPath:"#/$defs/field/properties/docs/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-}
-else {
-const err25 = {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/field/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-if(data.auth !== undefined){
-if(!(validate22(data.auth, {instancePath:instancePath+"/auth",parentData:data,parentDataProperty:"auth",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-validate50.errors = vErrors;
-return errors === 0;
-}
-validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema77 = {"type":"object","additionalProperties":false,"required":["id","protocol"],"properties":{"id":{"$ref":"#/$defs/slug"},"name":{"type":"string"},"description":{"type":"string"},"protocol":{"$ref":"#/$defs/protocol"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"When this service lives on another host than the provider's baseUrl."},"path":{"$ref":"#/$defs/templateString","description":"Path below the base URL; may use ${model}."},"auth":{"$ref":"#/$defs/authScheme"},"headers":{"$ref":"#/$defs/stringMap","description":"Merged over the template's headers for this service; a value of \"\" removes one."},"query":{"$ref":"#/$defs/stringMap","description":"Merged over the template's query parameters for this service; a value of \"\" removes one."},"retrySafe":{"type":"boolean","description":"Requests may be retried or failed over without an Idempotency-Key.","default":false},"idempotencyHeader":{"type":"string","description":"Header the provider honours for idempotent retries (Idempotency-Key)."},"models":{"type":"array","items":{"$ref":"#/$defs/model"}},"pricing":{"$ref":"#/$defs/pricing","description":"Price of the service when it is not per model."},"usage":{"$ref":"#/$defs/usage"}},"description":"One thing the provider serves. `auth`, `headers` and `query` here replace the template's for this service only (e.g. an OpenAI-compatible endpoint that takes a Bearer token while the native API takes a query key)."};
-const schema79 = {"title":"Protocol","type":"string","description":"The wire format a service speaks. `http` is a provider's own API, used through /bind/ pass-through.","enum":["openai-chat","openai-embeddings","openai-images","openai-audio-transcriptions","openai-audio-speech","anthropic-messages","gemini-generate-content","gemini-embed-content","cohere-chat","cohere-embed","cohere-rerank","bedrock-converse","bedrock-invoke","http"]};
-const schema83 = {"type":"object","description":"List prices used to estimate cost. Prices per 1M tokens, per image, per minute, per second or per request.","additionalProperties":false,"properties":{"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"inputPer1M":{"type":"number","minimum":0},"cachedInputPer1M":{"type":"number","minimum":0},"outputPer1M":{"type":"number","minimum":0},"perImage":{"type":"number","minimum":0},"perMinute":{"type":"number","minimum":0},"perSecond":{"type":"number","minimum":0},"perRequest":{"type":"number","minimum":0},"asOf":{"type":"string","format":"date"},"unconfirmed":{"type":"boolean","description":"True when the price was not checked against the provider's price list."}}};
-const pattern24 = new RegExp("^[A-Z]{3}$", "u");
-const schema82 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"maxLength":200},"name":{"type":"string"},"pricing":{"$ref":"#/$defs/pricing"},"contextWindow":{"type":"integer","minimum":1},"deprecated":{"type":"boolean"}}};
-const formats14 = formats.date;
-
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate59.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if(!(((((key0 === "id") || (key0 === "name")) || (key0 === "pricing")) || (key0 === "contextWindow")) || (key0 === "deprecated"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(func2(data0) > 200){
-const err2 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(func2(data0) < 1){
-const err3 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.name !== undefined){
-if(typeof data.name !== "string"){
-const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.pricing !== undefined){
-let data2 = data.pricing;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-for(const key1 in data2){
-if(!(func1.call(schema83.properties, key1))){
-const err6 = {instancePath:instancePath+"/pricing",schemaPath:"#/$defs/pricing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data2.currency !== undefined){
-let data3 = data2.currency;
-if(typeof data3 === "string"){
-if(!pattern24.test(data3)){
-const err7 = {instancePath:instancePath+"/pricing/currency",schemaPath:"#/$defs/pricing/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/pricing/currency",schemaPath:"#/$defs/pricing/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data2.inputPer1M !== undefined){
-let data4 = data2.inputPer1M;
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err9 = {instancePath:instancePath+"/pricing/inputPer1M",schemaPath:"#/$defs/pricing/properties/inputPer1M/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/pricing/inputPer1M",schemaPath:"#/$defs/pricing/properties/inputPer1M/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data2.cachedInputPer1M !== undefined){
-let data5 = data2.cachedInputPer1M;
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err11 = {instancePath:instancePath+"/pricing/cachedInputPer1M",schemaPath:"#/$defs/pricing/properties/cachedInputPer1M/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/pricing/cachedInputPer1M",schemaPath:"#/$defs/pricing/properties/cachedInputPer1M/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data2.outputPer1M !== undefined){
-let data6 = data2.outputPer1M;
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-const err13 = {instancePath:instancePath+"/pricing/outputPer1M",schemaPath:"#/$defs/pricing/properties/outputPer1M/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/pricing/outputPer1M",schemaPath:"#/$defs/pricing/properties/outputPer1M/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data2.perImage !== undefined){
-let data7 = data2.perImage;
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 < 0 || isNaN(data7)){
-const err15 = {instancePath:instancePath+"/pricing/perImage",schemaPath:"#/$defs/pricing/properties/perImage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/pricing/perImage",schemaPath:"#/$defs/pricing/properties/perImage/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data2.perMinute !== undefined){
-let data8 = data2.perMinute;
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 < 0 || isNaN(data8)){
-const err17 = {instancePath:instancePath+"/pricing/perMinute",schemaPath:"#/$defs/pricing/properties/perMinute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/pricing/perMinute",schemaPath:"#/$defs/pricing/properties/perMinute/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data2.perSecond !== undefined){
-let data9 = data2.perSecond;
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 < 0 || isNaN(data9)){
-const err19 = {instancePath:instancePath+"/pricing/perSecond",schemaPath:"#/$defs/pricing/properties/perSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-else {
-const err20 = {instancePath:instancePath+"/pricing/perSecond",schemaPath:"#/$defs/pricing/properties/perSecond/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-if(data2.perRequest !== undefined){
-let data10 = data2.perRequest;
-if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 < 0 || isNaN(data10)){
-const err21 = {instancePath:instancePath+"/pricing/perRequest",schemaPath:"#/$defs/pricing/properties/perRequest/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/pricing/perRequest",schemaPath:"#/$defs/pricing/properties/perRequest/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-if(data2.asOf !== undefined){
-let data11 = data2.asOf;
-if(typeof data11 === "string"){
-if(!(formats14.validate(data11))){
-const err23 = {instancePath:instancePath+"/pricing/asOf",schemaPath:"#/$defs/pricing/properties/asOf/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-else {
-const err24 = {instancePath:instancePath+"/pricing/asOf",schemaPath:"#/$defs/pricing/properties/asOf/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-if(data2.unconfirmed !== undefined){
-if(typeof data2.unconfirmed !== "boolean"){
-const err25 = {instancePath:instancePath+"/pricing/unconfirmed",schemaPath:"#/$defs/pricing/properties/unconfirmed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/pricing",schemaPath:"#/$defs/pricing/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-if(data.contextWindow !== undefined){
-let data13 = data.contextWindow;
-if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-const err27 = {instancePath:instancePath+"/contextWindow",schemaPath:"#/properties/contextWindow/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 < 1 || isNaN(data13)){
-const err28 = {instancePath:instancePath+"/contextWindow",schemaPath:"#/properties/contextWindow/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-}
-if(data.deprecated !== undefined){
-if(typeof data.deprecated !== "boolean"){
-const err29 = {instancePath:instancePath+"/deprecated",schemaPath:"#/properties/deprecated/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-}
-else {
-const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-validate59.errors = vErrors;
-return errors === 0;
-}
-validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema85 = {"type":"object","additionalProperties":false,"properties":{"inputTokens":{"$ref":"#/$defs/usageSource"},"outputTokens":{"$ref":"#/$defs/usageSource"},"cachedInputTokens":{"$ref":"#/$defs/usageSource"},"totalTokens":{"$ref":"#/$defs/usageSource"},"seconds":{"$ref":"#/$defs/usageSource"},"units":{"$ref":"#/$defs/usageSource"}}};
-const schema86 = {"type":"string","description":"Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included) or `header:<name>`.","pattern":"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"};
-const pattern26 = new RegExp("^(body|header):[A-Za-z0-9_.\\[\\]-]+$", "u");
-
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate61.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!((((((key0 === "inputTokens") || (key0 === "outputTokens")) || (key0 === "cachedInputTokens")) || (key0 === "totalTokens")) || (key0 === "seconds")) || (key0 === "units"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.inputTokens !== undefined){
-let data0 = data.inputTokens;
-if(typeof data0 === "string"){
-if(!pattern26.test(data0)){
-const err1 = {instancePath:instancePath+"/inputTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-else {
-const err2 = {instancePath:instancePath+"/inputTokens",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.outputTokens !== undefined){
-let data1 = data.outputTokens;
-if(typeof data1 === "string"){
-if(!pattern26.test(data1)){
-const err3 = {instancePath:instancePath+"/outputTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/outputTokens",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.cachedInputTokens !== undefined){
-let data2 = data.cachedInputTokens;
-if(typeof data2 === "string"){
-if(!pattern26.test(data2)){
-const err5 = {instancePath:instancePath+"/cachedInputTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/cachedInputTokens",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.totalTokens !== undefined){
-let data3 = data.totalTokens;
-if(typeof data3 === "string"){
-if(!pattern26.test(data3)){
-const err7 = {instancePath:instancePath+"/totalTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/totalTokens",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.seconds !== undefined){
-let data4 = data.seconds;
-if(typeof data4 === "string"){
-if(!pattern26.test(data4)){
-const err9 = {instancePath:instancePath+"/seconds",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/seconds",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.units !== undefined){
-let data5 = data.units;
-if(typeof data5 === "string"){
-if(!pattern26.test(data5)){
-const err11 = {instancePath:instancePath+"/units",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/units",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-validate61.errors = vErrors;
-return errors === 0;
-}
-validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate55.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.protocol === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "protocol"},message:"must have required property '"+"protocol"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-for(const key0 in data){
-if(!(func1.call(schema77.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(!pattern11.test(data0)){
-const err3 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/slug/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/slug/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.name !== undefined){
-if(typeof data.name !== "string"){
-const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.description !== undefined){
-if(typeof data.description !== "string"){
-const err6 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.protocol !== undefined){
-let data3 = data.protocol;
-if(typeof data3 !== "string"){
-const err7 = {instancePath:instancePath+"/protocol",schemaPath:"#/$defs/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(!((((((((((((((data3 === "openai-chat") || (data3 === "openai-embeddings")) || (data3 === "openai-images")) || (data3 === "openai-audio-transcriptions")) || (data3 === "openai-audio-speech")) || (data3 === "anthropic-messages")) || (data3 === "gemini-generate-content")) || (data3 === "gemini-embed-content")) || (data3 === "cohere-chat")) || (data3 === "cohere-embed")) || (data3 === "cohere-rerank")) || (data3 === "bedrock-converse")) || (data3 === "bedrock-invoke")) || (data3 === "http"))){
-const err8 = {instancePath:instancePath+"/protocol",schemaPath:"#/$defs/protocol/enum",keyword:"enum",params:{allowedValues: schema79.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.baseUrl !== undefined){
-let data4 = data.baseUrl;
-if(typeof data4 === "string"){
-if(func2(data4) > 2048){
-const err9 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(!pattern14.test(data4)){
-const err10 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.path !== undefined){
-let data5 = data.path;
-if(typeof data5 === "string"){
-if(func2(data5) > 4096){
-const err12 = {instancePath:instancePath+"/path",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/path",schemaPath:"#/$defs/templateString/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data.auth !== undefined){
-if(!(validate22(data.auth, {instancePath:instancePath+"/auth",parentData:data,parentDataProperty:"auth",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-if(data.headers !== undefined){
-if(!(validate25(data.headers, {instancePath:instancePath+"/headers",parentData:data,parentDataProperty:"headers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-errors = vErrors.length;
-}
-}
-if(data.query !== undefined){
-if(!(validate25(data.query, {instancePath:instancePath+"/query",parentData:data,parentDataProperty:"query",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-errors = vErrors.length;
-}
-}
-if(data.retrySafe !== undefined){
-if(typeof data.retrySafe !== "boolean"){
-const err14 = {instancePath:instancePath+"/retrySafe",schemaPath:"#/properties/retrySafe/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.idempotencyHeader !== undefined){
-if(typeof data.idempotencyHeader !== "string"){
-const err15 = {instancePath:instancePath+"/idempotencyHeader",schemaPath:"#/properties/idempotencyHeader/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-if(data.models !== undefined){
-let data11 = data.models;
-if(Array.isArray(data11)){
-const len0 = data11.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate59(data11[i0], {instancePath:instancePath+"/models/" + i0,parentData:data11,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data.pricing !== undefined){
-let data13 = data.pricing;
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-for(const key1 in data13){
-if(!(func1.call(schema83.properties, key1))){
-const err17 = {instancePath:instancePath+"/pricing",schemaPath:"#/$defs/pricing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-if(data13.currency !== undefined){
-let data14 = data13.currency;
-if(typeof data14 === "string"){
-if(!pattern24.test(data14)){
-const err18 = {instancePath:instancePath+"/pricing/currency",schemaPath:"#/$defs/pricing/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-else {
-const err19 = {instancePath:instancePath+"/pricing/currency",schemaPath:"#/$defs/pricing/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-if(data13.inputPer1M !== undefined){
-let data15 = data13.inputPer1M;
-if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 < 0 || isNaN(data15)){
-const err20 = {instancePath:instancePath+"/pricing/inputPer1M",schemaPath:"#/$defs/pricing/properties/inputPer1M/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/pricing/inputPer1M",schemaPath:"#/$defs/pricing/properties/inputPer1M/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-if(data13.cachedInputPer1M !== undefined){
-let data16 = data13.cachedInputPer1M;
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 < 0 || isNaN(data16)){
-const err22 = {instancePath:instancePath+"/pricing/cachedInputPer1M",schemaPath:"#/$defs/pricing/properties/cachedInputPer1M/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/pricing/cachedInputPer1M",schemaPath:"#/$defs/pricing/properties/cachedInputPer1M/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-if(data13.outputPer1M !== undefined){
-let data17 = data13.outputPer1M;
-if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 < 0 || isNaN(data17)){
-const err24 = {instancePath:instancePath+"/pricing/outputPer1M",schemaPath:"#/$defs/pricing/properties/outputPer1M/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-else {
-const err25 = {instancePath:instancePath+"/pricing/outputPer1M",schemaPath:"#/$defs/pricing/properties/outputPer1M/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-if(data13.perImage !== undefined){
-let data18 = data13.perImage;
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 < 0 || isNaN(data18)){
-const err26 = {instancePath:instancePath+"/pricing/perImage",schemaPath:"#/$defs/pricing/properties/perImage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-else {
-const err27 = {instancePath:instancePath+"/pricing/perImage",schemaPath:"#/$defs/pricing/properties/perImage/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-if(data13.perMinute !== undefined){
-let data19 = data13.perMinute;
-if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 < 0 || isNaN(data19)){
-const err28 = {instancePath:instancePath+"/pricing/perMinute",schemaPath:"#/$defs/pricing/properties/perMinute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-else {
-const err29 = {instancePath:instancePath+"/pricing/perMinute",schemaPath:"#/$defs/pricing/properties/perMinute/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-if(data13.perSecond !== undefined){
-let data20 = data13.perSecond;
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 < 0 || isNaN(data20)){
-const err30 = {instancePath:instancePath+"/pricing/perSecond",schemaPath:"#/$defs/pricing/properties/perSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-else {
-const err31 = {instancePath:instancePath+"/pricing/perSecond",schemaPath:"#/$defs/pricing/properties/perSecond/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-if(data13.perRequest !== undefined){
-let data21 = data13.perRequest;
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 < 0 || isNaN(data21)){
-const err32 = {instancePath:instancePath+"/pricing/perRequest",schemaPath:"#/$defs/pricing/properties/perRequest/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-}
-else {
-const err33 = {instancePath:instancePath+"/pricing/perRequest",schemaPath:"#/$defs/pricing/properties/perRequest/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-}
-if(data13.asOf !== undefined){
-let data22 = data13.asOf;
-if(typeof data22 === "string"){
-if(!(formats14.validate(data22))){
-const err34 = {instancePath:instancePath+"/pricing/asOf",schemaPath:"#/$defs/pricing/properties/asOf/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-}
-else {
-const err35 = {instancePath:instancePath+"/pricing/asOf",schemaPath:"#/$defs/pricing/properties/asOf/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-}
-if(data13.unconfirmed !== undefined){
-if(typeof data13.unconfirmed !== "boolean"){
-const err36 = {instancePath:instancePath+"/pricing/unconfirmed",schemaPath:"#/$defs/pricing/properties/unconfirmed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-}
-}
-}
-else {
-const err37 = {instancePath:instancePath+"/pricing",schemaPath:"#/$defs/pricing/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-}
-}
-if(data.usage !== undefined){
-if(!(validate61(data.usage, {instancePath:instancePath+"/usage",parentData:data,parentDataProperty:"usage",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err38 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-validate55.errors = vErrors;
-return errors === 0;
-}
-validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema92 = {"type":"object","description":"A cheap read-only request that tells whether the provider and key work.","additionalProperties":false,"required":["kind"],"properties":{"kind":{"type":"string","enum":["request","token","passive"],"description":"request: send the request below; token: obtaining an OAuth token is the check; passive: no free check exists, health comes from traffic."},"method":{"type":"string","enum":["GET","HEAD","POST"],"default":"GET"},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"query":{"$ref":"#/$defs/stringMap"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string","maxLength":65536},"auth":{"type":"boolean","default":true,"description":"Send the provider's credentials with the check."},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400,"default":60},"timeoutMs":{"type":"integer","minimum":100,"maximum":60000,"default":5000},"billable":{"type":"boolean","description":"The check itself is charged by the provider."},"expect":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"bodyPath":{"type":"string","description":"Dotted path into the JSON body that must hold `equals` (some providers answer 200 with an error in the body)."},"equals":{"type":["string","number","boolean"]},"bodyContains":{"type":"string"}}},"note":{"type":"string"}}};
-
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate64.evaluated;
+const evaluated0 = validate56.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4933,7 +3841,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema92.properties, key0))){
+if(!(func1.call(schema77.properties, key0))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err1];
@@ -4957,7 +3865,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!(((data0 === "request") || (data0 === "token")) || (data0 === "passive"))){
-const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema92.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema77.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4980,7 +3888,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!(((data1 === "GET") || (data1 === "HEAD")) || (data1 === "POST"))){
-const err5 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema92.properties.method.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema77.properties.method.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5051,14 +3959,14 @@ errors++;
 }
 }
 if(data.query !== undefined){
-if(!(validate25(data.query, {instancePath:instancePath+"/query",parentData:data,parentDataProperty:"query",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+if(!(validate28(data.query, {instancePath:instancePath+"/query",parentData:data,parentDataProperty:"query",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 }
 if(data.headers !== undefined){
-if(!(validate25(data.headers, {instancePath:instancePath+"/headers",parentData:data,parentDataProperty:"headers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+if(!(validate28(data.headers, {instancePath:instancePath+"/headers",parentData:data,parentDataProperty:"headers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 }
@@ -5272,7 +4180,7 @@ errors++;
 if(data11.equals !== undefined){
 let data15 = data11.equals;
 if(((typeof data15 !== "string") && (!((typeof data15 == "number") && (isFinite(data15))))) && (typeof data15 !== "boolean")){
-const err28 = {instancePath:instancePath+"/expect/equals",schemaPath:"#/properties/expect/properties/equals/type",keyword:"type",params:{type: schema92.properties.expect.properties.equals.type},message:"must be string,number,boolean"};
+const err28 = {instancePath:instancePath+"/expect/equals",schemaPath:"#/properties/expect/properties/equals/type",keyword:"type",params:{type: schema77.properties.expect.properties.equals.type},message:"must be string,number,boolean"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -5329,18 +4237,1406 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate64.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
-validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema96 = {"type":"object","description":"A recipe that lets the hub rotate keys by itself: create a key with the current one, then revoke the old one.","additionalProperties":false,"required":["create","revoke"],"properties":{"create":{"type":"object","additionalProperties":false,"required":["request","extract"],"properties":{"request":{"$ref":"#/$defs/request"},"extract":{"type":"object","description":"Where each credential and the provider's key id are found in the answer: `body:<path>`.","additionalProperties":{"$ref":"#/$defs/usageSource"}}}},"revoke":{"type":"object","additionalProperties":false,"required":["request"],"properties":{"request":{"$ref":"#/$defs/request"}}}}};
-const schema97 = {"type":"object","additionalProperties":false,"required":["method","path"],"properties":{"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"]},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string"}}};
+
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate53.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.auth === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "auth"},message:"must have required property '"+"auth"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "title") || (key0 === "description")) || (key0 === "credentials")) || (key0 === "auth")) || (key0 === "baseUrl")) || (key0 === "healthCheck"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.title !== undefined){
+if(typeof data.title !== "string"){
+const err2 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+if(typeof data.description !== "string"){
+const err3 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.credentials !== undefined){
+let data2 = data.credentials;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+for(const key1 in data2){
+const _errs8 = errors;
+if(typeof key1 === "string"){
+if(!pattern15.test(key1)){
+const err4 = {instancePath:instancePath+"/credentials",schemaPath:"#/$defs/fieldName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/credentials",schemaPath:"#/$defs/fieldName/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+const err6 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+for(const key2 in data2){
+if(!(validate22(data2[key2], {instancePath:instancePath+"/credentials/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data2,parentDataProperty:key2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.auth !== undefined){
+if(!(validate25(data.auth, {instancePath:instancePath+"/auth",parentData:data,parentDataProperty:"auth",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+}
+if(data.baseUrl !== undefined){
+let data5 = data.baseUrl;
+if(typeof data5 === "string"){
+if(func2(data5) > 2048){
+const err8 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(!pattern14.test(data5)){
+const err9 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.healthCheck !== undefined){
+if(!(validate56(data.healthCheck, {instancePath:instancePath+"/healthCheck",parentData:data,parentDataProperty:"healthCheck",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate53.errors = vErrors;
+return errors === 0;
+}
+validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema80 = {"type":"object","additionalProperties":false,"required":["id","protocol"],"properties":{"id":{"$ref":"#/$defs/slug"},"name":{"type":"string"},"description":{"type":"string"},"protocol":{"$ref":"#/$defs/protocol"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"When this service lives on another host than the provider's baseUrl."},"path":{"$ref":"#/$defs/templateString","description":"Path below the base URL; may use ${model}."},"auth":{"$ref":"#/$defs/authScheme"},"headers":{"$ref":"#/$defs/stringMap","description":"Merged over the template's headers for this service; a value of \"\" removes one."},"query":{"$ref":"#/$defs/stringMap","description":"Merged over the template's query parameters for this service; a value of \"\" removes one."},"retrySafe":{"type":"boolean","description":"Requests may be retried or failed over without an Idempotency-Key.","default":false},"idempotencyHeader":{"type":"string","description":"Header the provider honours for idempotent retries (Idempotency-Key)."},"models":{"type":"array","items":{"$ref":"#/$defs/model"}},"pricing":{"$ref":"#/$defs/pricing","description":"Price of the service when it is not per model."},"usage":{"$ref":"#/$defs/usage"}},"description":"One thing the provider serves. `auth`, `headers` and `query` here replace the template's for this service only (e.g. an OpenAI-compatible endpoint that takes a Bearer token while the native API takes a query key)."};
+const schema82 = {"title":"Protocol","type":"string","description":"The wire format a service speaks. `http` is a provider's own API, used through /bind/ pass-through.","enum":["openai-chat","openai-embeddings","openai-images","openai-audio-transcriptions","openai-audio-speech","anthropic-messages","gemini-generate-content","gemini-embed-content","cohere-chat","cohere-embed","cohere-rerank","bedrock-converse","bedrock-invoke","http"]};
+const schema86 = {"type":"object","description":"List prices used to estimate cost. Prices per 1M tokens, per image, per minute, per second or per request.","additionalProperties":false,"properties":{"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"inputPer1M":{"type":"number","minimum":0},"cachedInputPer1M":{"type":"number","minimum":0},"cacheWritePer1M":{"type":"number","minimum":0,"description":"Price per million input tokens written to the prompt cache; without it they are priced as input."},"outputPer1M":{"type":"number","minimum":0},"perImage":{"type":"number","minimum":0},"perMinute":{"type":"number","minimum":0},"perSecond":{"type":"number","minimum":0},"perRequest":{"type":"number","minimum":0},"asOf":{"type":"string","format":"date"},"unconfirmed":{"type":"boolean","description":"True when the price was not checked against the provider's price list."}}};
+const pattern28 = new RegExp("^[A-Z]{3}$", "u");
+const schema85 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"maxLength":200},"name":{"type":"string"},"pricing":{"$ref":"#/$defs/pricing"},"contextWindow":{"type":"integer","minimum":1},"deprecated":{"type":"boolean"}}};
+const formats8 = formats.date;
+
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate67.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "id") || (key0 === "name")) || (key0 === "pricing")) || (key0 === "contextWindow")) || (key0 === "deprecated"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.id !== undefined){
+let data0 = data.id;
+if(typeof data0 === "string"){
+if(func2(data0) > 200){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(func2(data0) < 1){
+const err3 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+if(typeof data.name !== "string"){
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.pricing !== undefined){
+let data2 = data.pricing;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+for(const key1 in data2){
+if(!(func1.call(schema86.properties, key1))){
+const err6 = {instancePath:instancePath+"/pricing",schemaPath:"#/$defs/pricing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data2.currency !== undefined){
+let data3 = data2.currency;
+if(typeof data3 === "string"){
+if(!pattern28.test(data3)){
+const err7 = {instancePath:instancePath+"/pricing/currency",schemaPath:"#/$defs/pricing/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/pricing/currency",schemaPath:"#/$defs/pricing/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data2.inputPer1M !== undefined){
+let data4 = data2.inputPer1M;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err9 = {instancePath:instancePath+"/pricing/inputPer1M",schemaPath:"#/$defs/pricing/properties/inputPer1M/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/pricing/inputPer1M",schemaPath:"#/$defs/pricing/properties/inputPer1M/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data2.cachedInputPer1M !== undefined){
+let data5 = data2.cachedInputPer1M;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err11 = {instancePath:instancePath+"/pricing/cachedInputPer1M",schemaPath:"#/$defs/pricing/properties/cachedInputPer1M/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/pricing/cachedInputPer1M",schemaPath:"#/$defs/pricing/properties/cachedInputPer1M/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data2.cacheWritePer1M !== undefined){
+let data6 = data2.cacheWritePer1M;
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err13 = {instancePath:instancePath+"/pricing/cacheWritePer1M",schemaPath:"#/$defs/pricing/properties/cacheWritePer1M/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/pricing/cacheWritePer1M",schemaPath:"#/$defs/pricing/properties/cacheWritePer1M/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data2.outputPer1M !== undefined){
+let data7 = data2.outputPer1M;
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 0 || isNaN(data7)){
+const err15 = {instancePath:instancePath+"/pricing/outputPer1M",schemaPath:"#/$defs/pricing/properties/outputPer1M/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/pricing/outputPer1M",schemaPath:"#/$defs/pricing/properties/outputPer1M/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data2.perImage !== undefined){
+let data8 = data2.perImage;
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 0 || isNaN(data8)){
+const err17 = {instancePath:instancePath+"/pricing/perImage",schemaPath:"#/$defs/pricing/properties/perImage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/pricing/perImage",schemaPath:"#/$defs/pricing/properties/perImage/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data2.perMinute !== undefined){
+let data9 = data2.perMinute;
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 < 0 || isNaN(data9)){
+const err19 = {instancePath:instancePath+"/pricing/perMinute",schemaPath:"#/$defs/pricing/properties/perMinute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/pricing/perMinute",schemaPath:"#/$defs/pricing/properties/perMinute/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data2.perSecond !== undefined){
+let data10 = data2.perSecond;
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 < 0 || isNaN(data10)){
+const err21 = {instancePath:instancePath+"/pricing/perSecond",schemaPath:"#/$defs/pricing/properties/perSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/pricing/perSecond",schemaPath:"#/$defs/pricing/properties/perSecond/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data2.perRequest !== undefined){
+let data11 = data2.perRequest;
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 0 || isNaN(data11)){
+const err23 = {instancePath:instancePath+"/pricing/perRequest",schemaPath:"#/$defs/pricing/properties/perRequest/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/pricing/perRequest",schemaPath:"#/$defs/pricing/properties/perRequest/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data2.asOf !== undefined){
+let data12 = data2.asOf;
+if(typeof data12 === "string"){
+if(!(formats8.validate(data12))){
+const err25 = {instancePath:instancePath+"/pricing/asOf",schemaPath:"#/$defs/pricing/properties/asOf/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/pricing/asOf",schemaPath:"#/$defs/pricing/properties/asOf/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data2.unconfirmed !== undefined){
+if(typeof data2.unconfirmed !== "boolean"){
+const err27 = {instancePath:instancePath+"/pricing/unconfirmed",schemaPath:"#/$defs/pricing/properties/unconfirmed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/pricing",schemaPath:"#/$defs/pricing/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data.contextWindow !== undefined){
+let data14 = data.contextWindow;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+const err29 = {instancePath:instancePath+"/contextWindow",schemaPath:"#/properties/contextWindow/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 < 1 || isNaN(data14)){
+const err30 = {instancePath:instancePath+"/contextWindow",schemaPath:"#/properties/contextWindow/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+if(data.deprecated !== undefined){
+if(typeof data.deprecated !== "boolean"){
+const err31 = {instancePath:instancePath+"/deprecated",schemaPath:"#/properties/deprecated/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+else {
+const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+validate67.errors = vErrors;
+return errors === 0;
+}
+validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema88 = {"type":"object","additionalProperties":false,"properties":{"inputTokens":{"$ref":"#/$defs/usageSource"},"outputTokens":{"$ref":"#/$defs/usageSource"},"cachedInputTokens":{"$ref":"#/$defs/usageSource"},"cacheWriteTokens":{"$ref":"#/$defs/usageSource","description":"Input tokens written to the prompt cache (Anthropic cache_creation_input_tokens), priced at cacheWritePer1M."},"totalTokens":{"$ref":"#/$defs/usageSource"},"seconds":{"$ref":"#/$defs/usageSource"},"units":{"$ref":"#/$defs/usageSource"},"inputIncludesCached":{"type":"boolean","default":true,"description":"Whether inputTokens counts the cached tokens too (cache reads and writes): true for OpenAI prompt_tokens, Gemini promptTokenCount, DeepSeek prompt_tokens; false for Anthropic input_tokens and Bedrock Converse inputTokens, which count only the tokens neither read from nor written to the cache."}}};
+const schema89 = {"type":"string","description":"Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.","pattern":"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"};
+const pattern30 = new RegExp("^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$", "u");
 
 function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate69.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((((key0 === "inputTokens") || (key0 === "outputTokens")) || (key0 === "cachedInputTokens")) || (key0 === "cacheWriteTokens")) || (key0 === "totalTokens")) || (key0 === "seconds")) || (key0 === "units")) || (key0 === "inputIncludesCached"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.inputTokens !== undefined){
+let data0 = data.inputTokens;
+if(typeof data0 === "string"){
+if(!pattern30.test(data0)){
+const err1 = {instancePath:instancePath+"/inputTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},message:"must match pattern \""+"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"+"\""};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/inputTokens",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.outputTokens !== undefined){
+let data1 = data.outputTokens;
+if(typeof data1 === "string"){
+if(!pattern30.test(data1)){
+const err3 = {instancePath:instancePath+"/outputTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},message:"must match pattern \""+"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/outputTokens",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.cachedInputTokens !== undefined){
+let data2 = data.cachedInputTokens;
+if(typeof data2 === "string"){
+if(!pattern30.test(data2)){
+const err5 = {instancePath:instancePath+"/cachedInputTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},message:"must match pattern \""+"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"+"\""};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/cachedInputTokens",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.cacheWriteTokens !== undefined){
+let data3 = data.cacheWriteTokens;
+if(typeof data3 === "string"){
+if(!pattern30.test(data3)){
+const err7 = {instancePath:instancePath+"/cacheWriteTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},message:"must match pattern \""+"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"+"\""};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/cacheWriteTokens",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.totalTokens !== undefined){
+let data4 = data.totalTokens;
+if(typeof data4 === "string"){
+if(!pattern30.test(data4)){
+const err9 = {instancePath:instancePath+"/totalTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},message:"must match pattern \""+"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/totalTokens",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.seconds !== undefined){
+let data5 = data.seconds;
+if(typeof data5 === "string"){
+if(!pattern30.test(data5)){
+const err11 = {instancePath:instancePath+"/seconds",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},message:"must match pattern \""+"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"+"\""};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/seconds",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.units !== undefined){
+let data6 = data.units;
+if(typeof data6 === "string"){
+if(!pattern30.test(data6)){
+const err13 = {instancePath:instancePath+"/units",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},message:"must match pattern \""+"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"+"\""};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/units",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.inputIncludesCached !== undefined){
+if(typeof data.inputIncludesCached !== "boolean"){
+const err15 = {instancePath:instancePath+"/inputIncludesCached",schemaPath:"#/properties/inputIncludesCached/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+validate69.errors = vErrors;
+return errors === 0;
+}
+validate69.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate63.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.protocol === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "protocol"},message:"must have required property '"+"protocol"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func1.call(schema80.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.id !== undefined){
+let data0 = data.id;
+if(typeof data0 === "string"){
+if(!pattern11.test(data0)){
+const err3 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/slug/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/slug/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+if(typeof data.name !== "string"){
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+if(typeof data.description !== "string"){
+const err6 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.protocol !== undefined){
+let data3 = data.protocol;
+if(typeof data3 !== "string"){
+const err7 = {instancePath:instancePath+"/protocol",schemaPath:"#/$defs/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!((((((((((((((data3 === "openai-chat") || (data3 === "openai-embeddings")) || (data3 === "openai-images")) || (data3 === "openai-audio-transcriptions")) || (data3 === "openai-audio-speech")) || (data3 === "anthropic-messages")) || (data3 === "gemini-generate-content")) || (data3 === "gemini-embed-content")) || (data3 === "cohere-chat")) || (data3 === "cohere-embed")) || (data3 === "cohere-rerank")) || (data3 === "bedrock-converse")) || (data3 === "bedrock-invoke")) || (data3 === "http"))){
+const err8 = {instancePath:instancePath+"/protocol",schemaPath:"#/$defs/protocol/enum",keyword:"enum",params:{allowedValues: schema82.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.baseUrl !== undefined){
+let data4 = data.baseUrl;
+if(typeof data4 === "string"){
+if(func2(data4) > 2048){
+const err9 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!pattern14.test(data4)){
+const err10 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/pattern",keyword:"pattern",params:{pattern: "^(https?://|\\$\\{connection\\.)"},message:"must match pattern \""+"^(https?://|\\$\\{connection\\.)"+"\""};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/baseUrl",schemaPath:"#/$defs/templateUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.path !== undefined){
+let data5 = data.path;
+if(typeof data5 === "string"){
+if(func2(data5) > 4096){
+const err12 = {instancePath:instancePath+"/path",schemaPath:"#/$defs/templateString/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/path",schemaPath:"#/$defs/templateString/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.auth !== undefined){
+if(!(validate25(data.auth, {instancePath:instancePath+"/auth",parentData:data,parentDataProperty:"auth",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+}
+if(data.headers !== undefined){
+if(!(validate28(data.headers, {instancePath:instancePath+"/headers",parentData:data,parentDataProperty:"headers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data.query !== undefined){
+if(!(validate28(data.query, {instancePath:instancePath+"/query",parentData:data,parentDataProperty:"query",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data.retrySafe !== undefined){
+if(typeof data.retrySafe !== "boolean"){
+const err14 = {instancePath:instancePath+"/retrySafe",schemaPath:"#/properties/retrySafe/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.idempotencyHeader !== undefined){
+if(typeof data.idempotencyHeader !== "string"){
+const err15 = {instancePath:instancePath+"/idempotencyHeader",schemaPath:"#/properties/idempotencyHeader/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.models !== undefined){
+let data11 = data.models;
+if(Array.isArray(data11)){
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate67(data11[i0], {instancePath:instancePath+"/models/" + i0,parentData:data11,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.pricing !== undefined){
+let data13 = data.pricing;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+for(const key1 in data13){
+if(!(func1.call(schema86.properties, key1))){
+const err17 = {instancePath:instancePath+"/pricing",schemaPath:"#/$defs/pricing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data13.currency !== undefined){
+let data14 = data13.currency;
+if(typeof data14 === "string"){
+if(!pattern28.test(data14)){
+const err18 = {instancePath:instancePath+"/pricing/currency",schemaPath:"#/$defs/pricing/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/pricing/currency",schemaPath:"#/$defs/pricing/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data13.inputPer1M !== undefined){
+let data15 = data13.inputPer1M;
+if((typeof data15 == "number") && (isFinite(data15))){
+if(data15 < 0 || isNaN(data15)){
+const err20 = {instancePath:instancePath+"/pricing/inputPer1M",schemaPath:"#/$defs/pricing/properties/inputPer1M/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/pricing/inputPer1M",schemaPath:"#/$defs/pricing/properties/inputPer1M/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data13.cachedInputPer1M !== undefined){
+let data16 = data13.cachedInputPer1M;
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 < 0 || isNaN(data16)){
+const err22 = {instancePath:instancePath+"/pricing/cachedInputPer1M",schemaPath:"#/$defs/pricing/properties/cachedInputPer1M/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/pricing/cachedInputPer1M",schemaPath:"#/$defs/pricing/properties/cachedInputPer1M/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data13.cacheWritePer1M !== undefined){
+let data17 = data13.cacheWritePer1M;
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 < 0 || isNaN(data17)){
+const err24 = {instancePath:instancePath+"/pricing/cacheWritePer1M",schemaPath:"#/$defs/pricing/properties/cacheWritePer1M/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/pricing/cacheWritePer1M",schemaPath:"#/$defs/pricing/properties/cacheWritePer1M/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data13.outputPer1M !== undefined){
+let data18 = data13.outputPer1M;
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 < 0 || isNaN(data18)){
+const err26 = {instancePath:instancePath+"/pricing/outputPer1M",schemaPath:"#/$defs/pricing/properties/outputPer1M/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/pricing/outputPer1M",schemaPath:"#/$defs/pricing/properties/outputPer1M/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data13.perImage !== undefined){
+let data19 = data13.perImage;
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 < 0 || isNaN(data19)){
+const err28 = {instancePath:instancePath+"/pricing/perImage",schemaPath:"#/$defs/pricing/properties/perImage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/pricing/perImage",schemaPath:"#/$defs/pricing/properties/perImage/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data13.perMinute !== undefined){
+let data20 = data13.perMinute;
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 < 0 || isNaN(data20)){
+const err30 = {instancePath:instancePath+"/pricing/perMinute",schemaPath:"#/$defs/pricing/properties/perMinute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/pricing/perMinute",schemaPath:"#/$defs/pricing/properties/perMinute/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data13.perSecond !== undefined){
+let data21 = data13.perSecond;
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 < 0 || isNaN(data21)){
+const err32 = {instancePath:instancePath+"/pricing/perSecond",schemaPath:"#/$defs/pricing/properties/perSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/pricing/perSecond",schemaPath:"#/$defs/pricing/properties/perSecond/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data13.perRequest !== undefined){
+let data22 = data13.perRequest;
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 < 0 || isNaN(data22)){
+const err34 = {instancePath:instancePath+"/pricing/perRequest",schemaPath:"#/$defs/pricing/properties/perRequest/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/pricing/perRequest",schemaPath:"#/$defs/pricing/properties/perRequest/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data13.asOf !== undefined){
+let data23 = data13.asOf;
+if(typeof data23 === "string"){
+if(!(formats8.validate(data23))){
+const err36 = {instancePath:instancePath+"/pricing/asOf",schemaPath:"#/$defs/pricing/properties/asOf/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/pricing/asOf",schemaPath:"#/$defs/pricing/properties/asOf/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data13.unconfirmed !== undefined){
+if(typeof data13.unconfirmed !== "boolean"){
+const err38 = {instancePath:instancePath+"/pricing/unconfirmed",schemaPath:"#/$defs/pricing/properties/unconfirmed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/pricing",schemaPath:"#/$defs/pricing/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data.usage !== undefined){
+if(!(validate69(data.usage, {instancePath:instancePath+"/usage",parentData:data,parentDataProperty:"usage",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+validate63.errors = vErrors;
+return errors === 0;
+}
+validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema97 = {"type":"object","description":"A recipe that lets the hub rotate keys by itself: create a key with the current one, then revoke the old one.","additionalProperties":false,"required":["create","revoke"],"properties":{"create":{"type":"object","additionalProperties":false,"required":["request","extract"],"properties":{"request":{"$ref":"#/$defs/request"},"extract":{"type":"object","description":"Where each credential and the provider's key id are found in the answer: `body:<path>`.","additionalProperties":{"$ref":"#/$defs/usageSource"}}}},"revoke":{"type":"object","additionalProperties":false,"required":["request"],"properties":{"request":{"$ref":"#/$defs/request"}}}}};
+const schema98 = {"type":"object","additionalProperties":false,"required":["method","path"],"properties":{"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"]},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string"}}};
+
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate74.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5393,7 +5689,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!(((((data0 === "GET") || (data0 === "POST")) || (data0 === "PUT")) || (data0 === "PATCH")) || (data0 === "DELETE"))){
-const err4 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema97.properties.method.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema98.properties.method.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5464,8 +5760,8 @@ errors++;
 }
 }
 if(data.headers !== undefined){
-if(!(validate25(data.headers, {instancePath:instancePath+"/headers",parentData:data,parentDataProperty:"headers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+if(!(validate28(data.headers, {instancePath:instancePath+"/headers",parentData:data,parentDataProperty:"headers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 }
@@ -5492,16 +5788,16 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate69.errors = vErrors;
+validate74.errors = vErrors;
 return errors === 0;
 }
-validate69.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate74.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate68.evaluated;
+const evaluated0 = validate73.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5577,8 +5873,8 @@ errors++;
 }
 }
 if(data0.request !== undefined){
-if(!(validate69(data0.request, {instancePath:instancePath+"/create/request",parentData:data0,parentDataProperty:"request",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+if(!(validate74(data0.request, {instancePath:instancePath+"/create/request",parentData:data0,parentDataProperty:"request",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 }
@@ -5588,8 +5884,8 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key2 in data2){
 let data3 = data2[key2];
 if(typeof data3 === "string"){
-if(!pattern26.test(data3)){
-const err6 = {instancePath:instancePath+"/create/extract/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(body|header):[A-Za-z0-9_.\\[\\]-]+$"},message:"must match pattern \""+"^(body|header):[A-Za-z0-9_.\\[\\]-]+$"+"\""};
+if(!pattern30.test(data3)){
+const err6 = {instancePath:instancePath+"/create/extract/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},message:"must match pattern \""+"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5660,8 +5956,8 @@ errors++;
 }
 }
 if(data4.request !== undefined){
-if(!(validate69(data4.request, {instancePath:instancePath+"/revoke/request",parentData:data4,parentDataProperty:"request",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+if(!(validate74(data4.request, {instancePath:instancePath+"/revoke/request",parentData:data4,parentDataProperty:"request",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 }
@@ -5688,18 +5984,18 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate68.errors = vErrors;
+validate73.errors = vErrors;
 return errors === 0;
 }
-validate68.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate73.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema101 = {"type":"object","description":"How the provider signs the webhooks it sends, so the hub can verify them at /hooks/<provider-id> before fanning them out (docs/inbound-webhooks.md). `scheme` names the mechanism: hmac (the fields below describe it) or a named built-in for what cannot be data.","additionalProperties":false,"required":["header"],"properties":{"scheme":{"type":"string","enum":["hmac","twilio","shared-secret","ecdsa-p256","paypal"],"default":"hmac","description":"hmac: an HMAC described by algorithm, encoding, signedPayload and format (Stripe, Razorpay). twilio: HMAC-SHA1 over the URL and the sorted POST parameters (or bodySHA256). shared-secret: the header carries the secret itself (Flutterwave verif-hash, Telegram). ecdsa-p256: ECDSA P-256/SHA-256 over timestamp + body with `publicKey` (SendGrid). paypal: SHA256withRSA over transmission id|time|webhookId|CRC32(body) with PayPal's certificate."},"header":{"type":"string","description":"The header that carries the signature (or, for shared-secret, the secret)."},"algorithm":{"type":"string","enum":["hmac-sha1","hmac-sha256","hmac-sha512"]},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"},"secret":{"$ref":"#/$defs/templateString","description":"The key that signs, usually ${secret.<credential>}: hmac, twilio and shared-secret."},"signedPayload":{"type":"string","description":"What is signed: ${body}, ${timestamp}, ${url} and literal text. Default ${body}."},"format":{"type":"string","description":"How the header is laid out when it is not the bare signature, e.g. `t=${timestamp},v1=${signature}`."},"toleranceSeconds":{"type":"integer","minimum":1,"description":"How far the signed timestamp may be from the hub's clock (past or future); older events are refused as stale. Default 300."},"timestampHeader":{"type":"string","description":"ecdsa-p256: the header carrying the signed timestamp (Unix seconds)."},"publicKey":{"$ref":"#/$defs/templateString","description":"ecdsa-p256: the provider's public key (base64 DER or PEM), e.g. ${connection.webhookPublicKey}."},"webhookId":{"$ref":"#/$defs/templateString","description":"paypal: the id of the webhook at PayPal, part of what is signed, e.g. ${connection.webhookId}."},"eventId":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's own id is: header:<name> or body:<dotted.path> (JSON or form field). Used to refuse a replay; without it the signature is remembered instead."},"eventType":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's type is: header:<name> or body:<dotted.path>."}},"allOf":[{"if":{"properties":{"scheme":{"const":"hmac"}}},"then":{"properties":{"algorithm":true,"secret":true},"required":["algorithm","secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"enum":["twilio","shared-secret"]}}},"then":{"properties":{"secret":true},"required":["secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"ecdsa-p256"}}},"then":{"properties":{"publicKey":true,"timestampHeader":true},"required":["publicKey","timestampHeader"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"paypal"}}},"then":{"properties":{"webhookId":true},"required":["webhookId"]}}]};
-const pattern35 = new RegExp("^(header|body):.+$", "u");
+const schema102 = {"type":"object","description":"How the provider signs the webhooks it sends, so the hub can verify them at /hooks/<provider-id> before fanning them out (docs/inbound-webhooks.md). `scheme` names the mechanism: hmac (the fields below describe it) or a named built-in for what cannot be data.","additionalProperties":false,"required":["header"],"properties":{"scheme":{"type":"string","enum":["hmac","twilio","shared-secret","ecdsa-p256","paypal"],"default":"hmac","description":"hmac: an HMAC described by algorithm, encoding, signedPayload and format (Stripe, Razorpay). twilio: HMAC-SHA1 over the URL and the sorted POST parameters (or bodySHA256). shared-secret: the header carries the secret itself (Flutterwave verif-hash, Telegram). ecdsa-p256: ECDSA P-256/SHA-256 over timestamp + body with `publicKey` (SendGrid). paypal: SHA256withRSA over transmission id|time|webhookId|CRC32(body) with PayPal's certificate."},"header":{"type":"string","description":"The header that carries the signature (or, for shared-secret, the secret)."},"algorithm":{"type":"string","enum":["hmac-sha1","hmac-sha256","hmac-sha512"]},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"},"secret":{"$ref":"#/$defs/templateString","description":"The key that signs, usually ${secret.<credential>}: hmac, twilio and shared-secret."},"signedPayload":{"type":"string","description":"What is signed: ${body}, ${timestamp}, ${url} and literal text. Default ${body}."},"format":{"type":"string","description":"How the header is laid out when it is not the bare signature, e.g. `t=${timestamp},v1=${signature}`."},"toleranceSeconds":{"type":"integer","minimum":1,"description":"How far the signed timestamp may be from the hub's clock (past or future); older events are refused as stale. Default 300."},"timestampHeader":{"type":"string","description":"ecdsa-p256: the header carrying the signed timestamp (Unix seconds)."},"publicKey":{"$ref":"#/$defs/templateString","description":"ecdsa-p256: the provider's public key (base64 DER or PEM), e.g. ${connection.webhookPublicKey}."},"webhookId":{"$ref":"#/$defs/templateString","description":"paypal: the id of the webhook at PayPal, part of what is signed, e.g. ${connection.webhookId}."},"eventId":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's own id is: header:<name> or body:<dotted.path> (JSON or form field). Used to refuse a replay; without it the signature is remembered instead."},"eventType":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's type is: header:<name> or body:<dotted.path>."}},"allOf":[{"if":{"properties":{"scheme":{"const":"hmac"}}},"then":{"properties":{"algorithm":true,"secret":true},"required":["algorithm","secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"enum":["twilio","shared-secret"]}}},"then":{"properties":{"secret":true},"required":["secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"ecdsa-p256"}}},"then":{"properties":{"publicKey":true,"timestampHeader":true},"required":["publicKey","timestampHeader"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"paypal"}}},"then":{"properties":{"webhookId":true},"required":["webhookId"]}}]};
+const pattern39 = new RegExp("^(header|body):.+$", "u");
 
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate74.evaluated;
+const evaluated0 = validate79.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6043,7 +6339,7 @@ vErrors.push(err17);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema101.properties, key0))){
+if(!(func1.call(schema102.properties, key0))){
 const err18 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err18];
@@ -6067,7 +6363,7 @@ vErrors.push(err19);
 errors++;
 }
 if(!(((((data4 === "hmac") || (data4 === "twilio")) || (data4 === "shared-secret")) || (data4 === "ecdsa-p256")) || (data4 === "paypal"))){
-const err20 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema101.properties.scheme.enum},message:"must be equal to one of the allowed values"};
+const err20 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema102.properties.scheme.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -6102,7 +6398,7 @@ vErrors.push(err22);
 errors++;
 }
 if(!(((data6 === "hmac-sha1") || (data6 === "hmac-sha256")) || (data6 === "hmac-sha512"))){
-const err23 = {instancePath:instancePath+"/algorithm",schemaPath:"#/properties/algorithm/enum",keyword:"enum",params:{allowedValues: schema101.properties.algorithm.enum},message:"must be equal to one of the allowed values"};
+const err23 = {instancePath:instancePath+"/algorithm",schemaPath:"#/properties/algorithm/enum",keyword:"enum",params:{allowedValues: schema102.properties.algorithm.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -6125,7 +6421,7 @@ vErrors.push(err24);
 errors++;
 }
 if(!((data7 === "hex") || (data7 === "base64"))){
-const err25 = {instancePath:instancePath+"/encoding",schemaPath:"#/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema101.properties.encoding.enum},message:"must be equal to one of the allowed values"};
+const err25 = {instancePath:instancePath+"/encoding",schemaPath:"#/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema102.properties.encoding.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -6274,7 +6570,7 @@ errors++;
 if(data.eventId !== undefined){
 let data15 = data.eventId;
 if(typeof data15 === "string"){
-if(!pattern35.test(data15)){
+if(!pattern39.test(data15)){
 const err37 = {instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/pattern",keyword:"pattern",params:{pattern: "^(header|body):.+$"},message:"must match pattern \""+"^(header|body):.+$"+"\""};
 if(vErrors === null){
 vErrors = [err37];
@@ -6299,7 +6595,7 @@ errors++;
 if(data.eventType !== undefined){
 let data16 = data.eventType;
 if(typeof data16 === "string"){
-if(!pattern35.test(data16)){
+if(!pattern39.test(data16)){
 const err39 = {instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/pattern",keyword:"pattern",params:{pattern: "^(header|body):.+$"},message:"must match pattern \""+"^(header|body):.+$"+"\""};
 if(vErrors === null){
 vErrors = [err39];
@@ -6332,10 +6628,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-validate74.errors = vErrors;
+validate79.errors = vErrors;
 return errors === 0;
 }
-validate74.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -6620,11 +6916,14 @@ errors++;
 }
 }
 for(const key2 in data6){
-let data7 = data6[key2];
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key3 in data7){
-if(!(func1.call(schema37.properties, key3))){
-const err23 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/field/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(!(validate22(data6[key2], {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data6,parentDataProperty:key2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -6634,9 +6933,14 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data7.title !== undefined){
-if(typeof data7.title !== "string"){
-const err24 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/title",schemaPath:"#/$defs/field/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.credentials !== undefined){
+let data8 = data.credentials;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+for(const key3 in data8){
+const _errs26 = errors;
+if(typeof key3 === "string"){
+if(!pattern15.test(key3)){
+const err24 = {instancePath:instancePath+"/credentials",schemaPath:"#/$defs/fieldName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key3};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -6646,9 +6950,8 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data7.description !== undefined){
-if(typeof data7.description !== "string"){
-const err25 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/$defs/field/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err25 = {instancePath:instancePath+"/credentials",schemaPath:"#/$defs/fieldName/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key3};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -6657,11 +6960,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-if(data7.type !== undefined){
-let data10 = data7.type;
-if(typeof data10 !== "string"){
-const err26 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/$defs/field/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid7 = _errs26 === errors;
+if(!valid7){
+const err26 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -6670,8 +6971,16 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(!((((data10 === "string") || (data10 === "integer")) || (data10 === "number")) || (data10 === "boolean"))){
-const err27 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/$defs/field/properties/type/enum",keyword:"enum",params:{allowedValues: schema37.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key4 in data8){
+if(!(validate22(data8[key4], {instancePath:instancePath+"/credentials/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data8,parentDataProperty:key4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -6681,11 +6990,20 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data7.pattern !== undefined){
-let data11 = data7.pattern;
-if(typeof data11 === "string"){
-if(!(formats2(data11))){
-const err28 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/pattern",schemaPath:"#/$defs/field/properties/pattern/format",keyword:"format",params:{format: "regex"},message:"must match format \""+"regex"+"\""};
+if(data.auth !== undefined){
+if(!(validate25(data.auth, {instancePath:instancePath+"/auth",parentData:data,parentDataProperty:"auth",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+}
+if(data.authOptions !== undefined){
+let data11 = data.authOptions;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+for(const key5 in data11){
+const _errs34 = errors;
+if(typeof key5 === "string"){
+if(!pattern11.test(key5)){
+const err28 = {instancePath:instancePath+"/authOptions",schemaPath:"#/$defs/slug/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\"",propertyName:key5};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -6696,7 +7014,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/pattern",schemaPath:"#/$defs/field/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err29 = {instancePath:instancePath+"/authOptions",schemaPath:"#/$defs/slug/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key5};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -6705,11 +7023,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-if(data7.format !== undefined){
-let data12 = data7.format;
-if(typeof data12 !== "string"){
-const err30 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/format",schemaPath:"#/$defs/field/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid10 = _errs34 === errors;
+if(!valid10){
+const err30 = {instancePath:instancePath+"/authOptions",schemaPath:"#/properties/authOptions/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -6718,8 +7034,16 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(!(((data12 === "uri") || (data12 === "hostname")) || (data12 === "email"))){
-const err31 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/format",schemaPath:"#/$defs/field/properties/format/enum",keyword:"enum",params:{allowedValues: schema37.properties.format.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key6 in data11){
+if(!(validate53(data11[key6], {instancePath:instancePath+"/authOptions/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data11,parentDataProperty:key6,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/authOptions",schemaPath:"#/properties/authOptions/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -6729,11 +7053,23 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data7.enum !== undefined){
-let data13 = data7.enum;
-if(Array.isArray(data13)){
-if(data13.length < 1){
-const err32 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/enum",schemaPath:"#/$defs/field/properties/enum/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data.headers !== undefined){
+if(!(validate28(data.headers, {instancePath:instancePath+"/headers",parentData:data,parentDataProperty:"headers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data.query !== undefined){
+if(!(validate28(data.query, {instancePath:instancePath+"/query",parentData:data,parentDataProperty:"query",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data.services !== undefined){
+let data15 = data.services;
+if(Array.isArray(data15)){
+if(data15.length < 1){
+const err32 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -6742,11 +7078,16 @@ vErrors.push(err32);
 }
 errors++;
 }
-const len0 = data13.length;
+const len0 = data15.length;
 for(let i0=0; i0<len0; i0++){
-let data14 = data13[i0];
-if((typeof data14 !== "string") && (!((typeof data14 == "number") && (isFinite(data14))))){
-const err33 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/enum/" + i0,schemaPath:"#/$defs/field/properties/enum/items/type",keyword:"type",params:{type: schema37.properties.enum.items.type},message:"must be string,number"};
+if(!(validate63(data15[i0], {instancePath:instancePath+"/services/" + i0,parentData:data15,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -6756,9 +7097,18 @@ vErrors.push(err33);
 errors++;
 }
 }
+if(data.healthCheck !== undefined){
+if(!(validate56(data.healthCheck, {instancePath:instancePath+"/healthCheck",parentData:data,parentDataProperty:"healthCheck",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+errors = vErrors.length;
 }
-else {
-const err34 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/enum",schemaPath:"#/$defs/field/properties/enum/type",keyword:"type",params:{type: "array"},message:"must be array"};
+}
+if(data.rateLimit !== undefined){
+let data18 = data.rateLimit;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key7 in data18){
+if(!((((((((key7 === "limit") || (key7 === "remaining")) || (key7 === "reset")) || (key7 === "resetFormat")) || (key7 === "structured")) || (key7 === "retryAfter")) || (key7 === "retryAfterBody")) || (key7 === "note"))){
+const err34 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/$defs/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -6768,10 +7118,13 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data7.example !== undefined){
-let data15 = data7.example;
-if(((typeof data15 !== "string") && (!((typeof data15 == "number") && (isFinite(data15))))) && (typeof data15 !== "boolean")){
-const err35 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/example",schemaPath:"#/$defs/field/properties/example/type",keyword:"type",params:{type: schema37.properties.example.type},message:"must be string,number,boolean"};
+if(data18.limit !== undefined){
+let data19 = data18.limit;
+if(Array.isArray(data19)){
+const len1 = data19.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data19[i1] !== "string"){
+const err35 = {instancePath:instancePath+"/rateLimit/limit/" + i1,schemaPath:"#/$defs/rateLimit/properties/limit/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -6781,10 +7134,9 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data7.default !== undefined){
-let data16 = data7.default;
-if(((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(data16))))) && (typeof data16 !== "boolean")){
-const err36 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/$defs/field/properties/default/type",keyword:"type",params:{type: schema37.properties.default.type},message:"must be string,number,boolean"};
+}
+else {
+const err36 = {instancePath:instancePath+"/rateLimit/limit",schemaPath:"#/$defs/rateLimit/properties/limit/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -6794,9 +7146,13 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data7.optional !== undefined){
-if(typeof data7.optional !== "boolean"){
-const err37 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/optional",schemaPath:"#/$defs/field/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data18.remaining !== undefined){
+let data21 = data18.remaining;
+if(Array.isArray(data21)){
+const len2 = data21.length;
+for(let i2=0; i2<len2; i2++){
+if(typeof data21[i2] !== "string"){
+const err37 = {instancePath:instancePath+"/rateLimit/remaining/" + i2,schemaPath:"#/$defs/rateLimit/properties/remaining/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -6806,9 +7162,9 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data7.multiline !== undefined){
-if(typeof data7.multiline !== "boolean"){
-const err38 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/multiline",schemaPath:"#/$defs/field/properties/multiline/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err38 = {instancePath:instancePath+"/rateLimit/remaining",schemaPath:"#/$defs/rateLimit/properties/remaining/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -6818,11 +7174,13 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data7.docs !== undefined){
-let data19 = data7.docs;
-if(typeof data19 === "string"){
-if(!(formats0(data19))){
-const err39 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/docs",schemaPath:"#/$defs/field/properties/docs/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(data18.reset !== undefined){
+let data23 = data18.reset;
+if(Array.isArray(data23)){
+const len3 = data23.length;
+for(let i3=0; i3<len3; i3++){
+if(typeof data23[i3] !== "string"){
+const err39 = {instancePath:instancePath+"/rateLimit/reset/" + i3,schemaPath:"#/$defs/rateLimit/properties/reset/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -6832,8 +7190,9 @@ vErrors.push(err39);
 errors++;
 }
 }
+}
 else {
-const err40 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/docs",schemaPath:"#/$defs/field/properties/docs/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err40 = {instancePath:instancePath+"/rateLimit/reset",schemaPath:"#/$defs/rateLimit/properties/reset/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -6843,9 +7202,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-}
-else {
-const err41 = {instancePath:instancePath+"/connection/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/field/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data18.resetFormat !== undefined){
+let data25 = data18.resetFormat;
+if(typeof data25 !== "string"){
+const err41 = {instancePath:instancePath+"/rateLimit/resetFormat",schemaPath:"#/$defs/rateLimit/properties/resetFormat/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -6854,10 +7214,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-}
-else {
-const err42 = {instancePath:instancePath+"/connection",schemaPath:"#/properties/connection/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!((((((data25 === "seconds") || (data25 === "unix")) || (data25 === "rfc3339")) || (data25 === "duration")) || (data25 === "milliseconds")) || (data25 === "http-date"))){
+const err42 = {instancePath:instancePath+"/rateLimit/resetFormat",schemaPath:"#/$defs/rateLimit/properties/resetFormat/enum",keyword:"enum",params:{allowedValues: schema96.properties.resetFormat.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -6867,14 +7225,11 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data.credentials !== undefined){
-let data20 = data.credentials;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-for(const key4 in data20){
-const _errs53 = errors;
-if(typeof key4 === "string"){
-if(!pattern15.test(key4)){
-const err43 = {instancePath:instancePath+"/credentials",schemaPath:"#/$defs/fieldName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_]{0,62}$"+"\"",propertyName:key4};
+if(data18.structured !== undefined){
+let data26 = data18.structured;
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.header === undefined){
+const err43 = {instancePath:instancePath+"/rateLimit/structured",schemaPath:"#/$defs/rateLimit/properties/structured/required",keyword:"required",params:{missingProperty: "header"},message:"must have required property '"+"header"+"'"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -6883,9 +7238,9 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-else {
-const err44 = {instancePath:instancePath+"/credentials",schemaPath:"#/$defs/fieldName/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key4};
+for(const key8 in data26){
+if(!((key8 === "header") || (key8 === "policyHeader"))){
+const err44 = {instancePath:instancePath+"/rateLimit/structured",schemaPath:"#/$defs/rateLimit/properties/structured/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -6894,9 +7249,10 @@ vErrors.push(err44);
 }
 errors++;
 }
-var valid11 = _errs53 === errors;
-if(!valid11){
-const err45 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/propertyNames",keyword:"propertyNames",params:{propertyName: key4},message:"property name must be valid"};
+}
+if(data26.header !== undefined){
+if(typeof data26.header !== "string"){
+const err45 = {instancePath:instancePath+"/rateLimit/structured/header",schemaPath:"#/$defs/rateLimit/properties/structured/properties/header/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -6906,12 +7262,9 @@ vErrors.push(err45);
 errors++;
 }
 }
-for(const key5 in data20){
-let data21 = data20[key5];
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-for(const key6 in data21){
-if(!(func1.call(schema37.properties, key6))){
-const err46 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/field/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(data26.policyHeader !== undefined){
+if(typeof data26.policyHeader !== "string"){
+const err46 = {instancePath:instancePath+"/rateLimit/structured/policyHeader",schemaPath:"#/$defs/rateLimit/properties/structured/properties/policyHeader/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -6921,9 +7274,9 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data21.title !== undefined){
-if(typeof data21.title !== "string"){
-const err47 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/title",schemaPath:"#/$defs/field/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err47 = {instancePath:instancePath+"/rateLimit/structured",schemaPath:"#/$defs/rateLimit/properties/structured/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -6933,9 +7286,9 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data21.description !== undefined){
-if(typeof data21.description !== "string"){
-const err48 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/$defs/field/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data18.retryAfter !== undefined){
+if(typeof data18.retryAfter !== "string"){
+const err48 = {instancePath:instancePath+"/rateLimit/retryAfter",schemaPath:"#/$defs/rateLimit/properties/retryAfter/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -6945,10 +7298,9 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data21.type !== undefined){
-let data24 = data21.type;
-if(typeof data24 !== "string"){
-const err49 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/$defs/field/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data18.retryAfterBody !== undefined){
+if(typeof data18.retryAfterBody !== "string"){
+const err49 = {instancePath:instancePath+"/rateLimit/retryAfterBody",schemaPath:"#/$defs/rateLimit/properties/retryAfterBody/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -6957,8 +7309,10 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(!((((data24 === "string") || (data24 === "integer")) || (data24 === "number")) || (data24 === "boolean"))){
-const err50 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/$defs/field/properties/type/enum",keyword:"enum",params:{allowedValues: schema37.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+if(data18.note !== undefined){
+if(typeof data18.note !== "string"){
+const err50 = {instancePath:instancePath+"/rateLimit/note",schemaPath:"#/$defs/rateLimit/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -6968,11 +7322,9 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data21.pattern !== undefined){
-let data25 = data21.pattern;
-if(typeof data25 === "string"){
-if(!(formats2(data25))){
-const err51 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/pattern",schemaPath:"#/$defs/field/properties/pattern/format",keyword:"format",params:{format: "regex"},message:"must match format \""+"regex"+"\""};
+}
+else {
+const err51 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/$defs/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -6982,8 +7334,27 @@ vErrors.push(err51);
 errors++;
 }
 }
-else {
-const err52 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/pattern",schemaPath:"#/$defs/field/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.rotation !== undefined){
+if(!(validate73(data.rotation, {instancePath:instancePath+"/rotation",parentData:data,parentDataProperty:"rotation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+errors = vErrors.length;
+}
+}
+if(data.webhookSignature !== undefined){
+if(!(validate79(data.webhookSignature, {instancePath:instancePath+"/webhookSignature",parentData:data,parentDataProperty:"webhookSignature",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+errors = vErrors.length;
+}
+}
+if(data.sources !== undefined){
+let data34 = data.sources;
+if(Array.isArray(data34)){
+const len4 = data34.length;
+for(let i4=0; i4<len4; i4++){
+let data35 = data34[i4];
+if(typeof data35 === "string"){
+if(func2(data35) < 1){
+const err52 = {instancePath:instancePath+"/sources/" + i4,schemaPath:"#/properties/sources/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -6993,10 +7364,8 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data21.format !== undefined){
-let data26 = data21.format;
-if(typeof data26 !== "string"){
-const err53 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/format",schemaPath:"#/$defs/field/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err53 = {instancePath:instancePath+"/sources/" + i4,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -7005,8 +7374,10 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(!(((data26 === "uri") || (data26 === "hostname")) || (data26 === "email"))){
-const err54 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/format",schemaPath:"#/$defs/field/properties/format/enum",keyword:"enum",params:{allowedValues: schema37.properties.format.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -7016,11 +7387,15 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data21.enum !== undefined){
-let data27 = data21.enum;
-if(Array.isArray(data27)){
-if(data27.length < 1){
-const err55 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/enum",schemaPath:"#/$defs/field/properties/enum/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data.unconfirmed !== undefined){
+let data36 = data.unconfirmed;
+if(Array.isArray(data36)){
+const len5 = data36.length;
+for(let i5=0; i5<len5; i5++){
+let data37 = data36[i5];
+if(typeof data37 === "string"){
+if(func2(data37) < 1){
+const err55 = {instancePath:instancePath+"/unconfirmed/" + i5,schemaPath:"#/properties/unconfirmed/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -7029,11 +7404,9 @@ vErrors.push(err55);
 }
 errors++;
 }
-const len1 = data27.length;
-for(let i1=0; i1<len1; i1++){
-let data28 = data27[i1];
-if((typeof data28 !== "string") && (!((typeof data28 == "number") && (isFinite(data28))))){
-const err56 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/enum/" + i1,schemaPath:"#/$defs/field/properties/enum/items/type",keyword:"type",params:{type: schema37.properties.enum.items.type},message:"must be string,number"};
+}
+else {
+const err56 = {instancePath:instancePath+"/unconfirmed/" + i5,schemaPath:"#/properties/unconfirmed/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -7045,7 +7418,7 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/enum",schemaPath:"#/$defs/field/properties/enum/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err57 = {instancePath:instancePath+"/unconfirmed",schemaPath:"#/properties/unconfirmed/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -7055,10 +7428,9 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data21.example !== undefined){
-let data29 = data21.example;
-if(((typeof data29 !== "string") && (!((typeof data29 == "number") && (isFinite(data29))))) && (typeof data29 !== "boolean")){
-const err58 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/example",schemaPath:"#/$defs/field/properties/example/type",keyword:"type",params:{type: schema37.properties.example.type},message:"must be string,number,boolean"};
+}
+else {
+const err58 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -7067,499 +7439,24 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-if(data21.default !== undefined){
-let data30 = data21.default;
-if(((typeof data30 !== "string") && (!((typeof data30 == "number") && (isFinite(data30))))) && (typeof data30 !== "boolean")){
-const err59 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/$defs/field/properties/default/type",keyword:"type",params:{type: schema37.properties.default.type},message:"must be string,number,boolean"};
-if(vErrors === null){
-vErrors = [err59];
-}
-else {
-vErrors.push(err59);
-}
-errors++;
-}
-}
-if(data21.optional !== undefined){
-if(typeof data21.optional !== "boolean"){
-const err60 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/optional",schemaPath:"#/$defs/field/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
-}
-}
-if(data21.multiline !== undefined){
-if(typeof data21.multiline !== "boolean"){
-const err61 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/multiline",schemaPath:"#/$defs/field/properties/multiline/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-}
-if(data21.docs !== undefined){
-let data33 = data21.docs;
-if(typeof data33 === "string"){
-if(!(formats0(data33))){
-const err62 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/docs",schemaPath:"#/$defs/field/properties/docs/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
-}
-else {
-const err63 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/docs",schemaPath:"#/$defs/field/properties/docs/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
-}
-}
-else {
-const err64 = {instancePath:instancePath+"/credentials/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/field/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-}
-}
-else {
-const err65 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-}
-if(data.auth !== undefined){
-if(!(validate22(data.auth, {instancePath:instancePath+"/auth",parentData:data,parentDataProperty:"auth",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-if(data.authOptions !== undefined){
-let data35 = data.authOptions;
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-for(const key7 in data35){
-const _errs88 = errors;
-if(typeof key7 === "string"){
-if(!pattern11.test(key7)){
-const err66 = {instancePath:instancePath+"/authOptions",schemaPath:"#/$defs/slug/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,62}$"+"\"",propertyName:key7};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-}
-else {
-const err67 = {instancePath:instancePath+"/authOptions",schemaPath:"#/$defs/slug/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key7};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
-}
-errors++;
-}
-var valid18 = _errs88 === errors;
-if(!valid18){
-const err68 = {instancePath:instancePath+"/authOptions",schemaPath:"#/properties/authOptions/propertyNames",keyword:"propertyNames",params:{propertyName: key7},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-}
-for(const key8 in data35){
-if(!(validate50(data35[key8], {instancePath:instancePath+"/authOptions/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data35,parentDataProperty:key8,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err69 = {instancePath:instancePath+"/authOptions",schemaPath:"#/properties/authOptions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-}
-if(data.headers !== undefined){
-if(!(validate25(data.headers, {instancePath:instancePath+"/headers",parentData:data,parentDataProperty:"headers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-errors = vErrors.length;
-}
-}
-if(data.query !== undefined){
-if(!(validate25(data.query, {instancePath:instancePath+"/query",parentData:data,parentDataProperty:"query",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-errors = vErrors.length;
-}
-}
-if(data.services !== undefined){
-let data39 = data.services;
-if(Array.isArray(data39)){
-if(data39.length < 1){
-const err70 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-const len2 = data39.length;
-for(let i2=0; i2<len2; i2++){
-if(!(validate55(data39[i2], {instancePath:instancePath+"/services/" + i2,parentData:data39,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err71 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-if(data.healthCheck !== undefined){
-if(!(validate64(data.healthCheck, {instancePath:instancePath+"/healthCheck",parentData:data,parentDataProperty:"healthCheck",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
-errors = vErrors.length;
-}
-}
-if(data.rateLimit !== undefined){
-let data42 = data.rateLimit;
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-for(const key9 in data42){
-if(!(((((((key9 === "limit") || (key9 === "remaining")) || (key9 === "reset")) || (key9 === "resetFormat")) || (key9 === "retryAfter")) || (key9 === "retryAfterBody")) || (key9 === "note"))){
-const err72 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/$defs/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-}
-if(data42.limit !== undefined){
-let data43 = data42.limit;
-if(Array.isArray(data43)){
-const len3 = data43.length;
-for(let i3=0; i3<len3; i3++){
-if(typeof data43[i3] !== "string"){
-const err73 = {instancePath:instancePath+"/rateLimit/limit/" + i3,schemaPath:"#/$defs/rateLimit/properties/limit/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err73];
-}
-else {
-vErrors.push(err73);
-}
-errors++;
-}
-}
-}
-else {
-const err74 = {instancePath:instancePath+"/rateLimit/limit",schemaPath:"#/$defs/rateLimit/properties/limit/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-}
-if(data42.remaining !== undefined){
-let data45 = data42.remaining;
-if(Array.isArray(data45)){
-const len4 = data45.length;
-for(let i4=0; i4<len4; i4++){
-if(typeof data45[i4] !== "string"){
-const err75 = {instancePath:instancePath+"/rateLimit/remaining/" + i4,schemaPath:"#/$defs/rateLimit/properties/remaining/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-}
-}
-else {
-const err76 = {instancePath:instancePath+"/rateLimit/remaining",schemaPath:"#/$defs/rateLimit/properties/remaining/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
-}
-errors++;
-}
-}
-if(data42.reset !== undefined){
-let data47 = data42.reset;
-if(Array.isArray(data47)){
-const len5 = data47.length;
-for(let i5=0; i5<len5; i5++){
-if(typeof data47[i5] !== "string"){
-const err77 = {instancePath:instancePath+"/rateLimit/reset/" + i5,schemaPath:"#/$defs/rateLimit/properties/reset/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-}
-}
-else {
-const err78 = {instancePath:instancePath+"/rateLimit/reset",schemaPath:"#/$defs/rateLimit/properties/reset/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-}
-if(data42.resetFormat !== undefined){
-let data49 = data42.resetFormat;
-if(typeof data49 !== "string"){
-const err79 = {instancePath:instancePath+"/rateLimit/resetFormat",schemaPath:"#/$defs/rateLimit/properties/resetFormat/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
-}
-errors++;
-}
-if(!(((((data49 === "seconds") || (data49 === "unix")) || (data49 === "rfc3339")) || (data49 === "duration")) || (data49 === "milliseconds"))){
-const err80 = {instancePath:instancePath+"/rateLimit/resetFormat",schemaPath:"#/$defs/rateLimit/properties/resetFormat/enum",keyword:"enum",params:{allowedValues: schema95.properties.resetFormat.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err80];
-}
-else {
-vErrors.push(err80);
-}
-errors++;
-}
-}
-if(data42.retryAfter !== undefined){
-if(typeof data42.retryAfter !== "string"){
-const err81 = {instancePath:instancePath+"/rateLimit/retryAfter",schemaPath:"#/$defs/rateLimit/properties/retryAfter/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err81];
-}
-else {
-vErrors.push(err81);
-}
-errors++;
-}
-}
-if(data42.retryAfterBody !== undefined){
-if(typeof data42.retryAfterBody !== "string"){
-const err82 = {instancePath:instancePath+"/rateLimit/retryAfterBody",schemaPath:"#/$defs/rateLimit/properties/retryAfterBody/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-}
-if(data42.note !== undefined){
-if(typeof data42.note !== "string"){
-const err83 = {instancePath:instancePath+"/rateLimit/note",schemaPath:"#/$defs/rateLimit/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err83];
-}
-else {
-vErrors.push(err83);
-}
-errors++;
-}
-}
-}
-else {
-const err84 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/$defs/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-}
-if(data.rotation !== undefined){
-if(!(validate68(data.rotation, {instancePath:instancePath+"/rotation",parentData:data,parentDataProperty:"rotation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
-errors = vErrors.length;
-}
-}
-if(data.webhookSignature !== undefined){
-if(!(validate74(data.webhookSignature, {instancePath:instancePath+"/webhookSignature",parentData:data,parentDataProperty:"webhookSignature",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
-errors = vErrors.length;
-}
-}
-if(data.sources !== undefined){
-let data55 = data.sources;
-if(Array.isArray(data55)){
-const len6 = data55.length;
-for(let i6=0; i6<len6; i6++){
-let data56 = data55[i6];
-if(typeof data56 === "string"){
-if(func2(data56) < 1){
-const err85 = {instancePath:instancePath+"/sources/" + i6,schemaPath:"#/properties/sources/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err85];
-}
-else {
-vErrors.push(err85);
-}
-errors++;
-}
-}
-else {
-const err86 = {instancePath:instancePath+"/sources/" + i6,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err86];
-}
-else {
-vErrors.push(err86);
-}
-errors++;
-}
-}
-}
-else {
-const err87 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err87];
-}
-else {
-vErrors.push(err87);
-}
-errors++;
-}
-}
-if(data.unconfirmed !== undefined){
-let data57 = data.unconfirmed;
-if(Array.isArray(data57)){
-const len7 = data57.length;
-for(let i7=0; i7<len7; i7++){
-let data58 = data57[i7];
-if(typeof data58 === "string"){
-if(func2(data58) < 1){
-const err88 = {instancePath:instancePath+"/unconfirmed/" + i7,schemaPath:"#/properties/unconfirmed/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err88];
-}
-else {
-vErrors.push(err88);
-}
-errors++;
-}
-}
-else {
-const err89 = {instancePath:instancePath+"/unconfirmed/" + i7,schemaPath:"#/properties/unconfirmed/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err89];
-}
-else {
-vErrors.push(err89);
-}
-errors++;
-}
-}
-}
-else {
-const err90 = {instancePath:instancePath+"/unconfirmed",schemaPath:"#/properties/unconfirmed/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err90];
-}
-else {
-vErrors.push(err90);
-}
-errors++;
-}
-}
-}
-else {
-const err91 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err91];
-}
-else {
-vErrors.push(err91);
-}
-errors++;
-}
 validate21.errors = vErrors;
 return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const provider = validate76;
-const schema105 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider.schema.json","title":"ProviderInstance","description":"A provider instance: providers/<id>.yaml in the config repository. Either `template` names a catalog template, or `definition` holds a full custom provider (no code needed). `definition` is a custom provider inline, the same shape as a catalog template.","type":"object","additionalProperties":false,"required":["id","name","environment"],"properties":{"id":{"$ref":"#/$defs/id","description":"Equal to the file name without extension."},"template":{"$ref":"#/$defs/id","description":"A catalog template id (`sil catalog` lists them)."},"definition":{"$ref":"provider-template.schema.json"},"name":{"type":"string","minLength":1,"maxLength":120},"description":{"type":"string","maxLength":2000},"environment":{"$ref":"#/$defs/environment"},"enabled":{"type":"boolean","default":true},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/ that limits the requests sent to this provider (every client and binding together); a target whose provider is at its limit is passed over."},"tags":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,31}$"},"uniqueItems":true},"origins":{"type":"object","description":"Send the requests this instance builds for one origin to another: every URL of the provider (service base URLs, the health check, OAuth2 and Google token URLs, rotation requests) whose origin is a key here goes to the value's origin instead, path and query kept, before any signing. For sandboxes, private or regional endpoints, an egress proxy, or a mock. Keys and values are origins: `https://host[:port]`, no path.","propertyNames":{"pattern":"^https?://[A-Za-z0-9.\\[\\]:_-]+$","maxLength":300},"additionalProperties":{"type":"string","pattern":"^https?://[A-Za-z0-9.\\[\\]:_-]+$","maxLength":300},"maxProperties":32},"authOption":{"$ref":"#/$defs/id","description":"Pick one of the template's authOptions instead of its default auth."},"connection":{"type":"object","description":"Values for the template's connection fields. `baseUrl` is accepted by every provider: it replaces the template's base URL; a service with a base URL of its own keeps it unless services.<id>.baseUrl is set.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"properties":{"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}},"additionalProperties":{"type":["string","number","boolean"]}},"services":{"type":"object","description":"Per-service switches and overrides, keyed by the template's service id. Services not listed are enabled.","propertyNames":{"pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}}}},"healthCheck":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400}}},"keyRotationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"Overrides defaults.keyRotationDays of sil.yaml."}},"$defs":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."}}};
-const schema106 = {"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"};
-const schema108 = {"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."};
-const pattern41 = new RegExp("^[a-z0-9][a-z0-9-]{0,31}$", "u");
-const pattern42 = new RegExp("^https?://[A-Za-z0-9.\\[\\]:_-]+$", "u");
-const pattern46 = new RegExp("^https?://", "u");
+export const provider = validate81;
+const schema106 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider.schema.json","title":"ProviderInstance","description":"A provider instance: providers/<id>.yaml in the config repository. Either `template` names a catalog template, or `definition` holds a full custom provider (no code needed). `definition` is a custom provider inline, the same shape as a catalog template.","type":"object","additionalProperties":false,"required":["id","name","environment"],"properties":{"id":{"$ref":"#/$defs/id","description":"Equal to the file name without extension."},"template":{"$ref":"#/$defs/id","description":"A catalog template id (`sil catalog` lists them)."},"definition":{"$ref":"provider-template.schema.json"},"name":{"type":"string","minLength":1,"maxLength":120},"description":{"type":"string","maxLength":2000},"environment":{"$ref":"#/$defs/environment"},"enabled":{"type":"boolean","default":true},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/ that limits the requests sent to this provider (every client and binding together); a target whose provider is at its limit is passed over."},"tags":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,31}$"},"uniqueItems":true},"origins":{"type":"object","description":"Send the requests this instance builds for one origin to another: every URL of the provider (service base URLs, the health check, OAuth2 and Google token URLs, rotation requests) whose origin is a key here goes to the value's origin instead, path and query kept, before any signing. For sandboxes, private or regional endpoints, an egress proxy, or a mock. Keys and values are origins: `https://host[:port]`, no path.","propertyNames":{"pattern":"^https?://[A-Za-z0-9.\\[\\]:_-]+$","maxLength":300},"additionalProperties":{"type":"string","pattern":"^https?://[A-Za-z0-9.\\[\\]:_-]+$","maxLength":300},"maxProperties":32},"authOption":{"$ref":"#/$defs/id","description":"Pick one of the template's authOptions instead of its default auth."},"connection":{"type":"object","description":"Values for the template's connection fields. `baseUrl` is accepted by every provider: it replaces the template's base URL; a service with a base URL of its own keeps it unless services.<id>.baseUrl is set.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"properties":{"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}},"additionalProperties":{"type":["string","number","boolean"]}},"services":{"type":"object","description":"Per-service switches and overrides, keyed by the template's service id. Services not listed are enabled.","propertyNames":{"pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}}}},"healthCheck":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400}}},"keyRotationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"Overrides defaults.keyRotationDays of sil.yaml."}},"$defs":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."}}};
+const schema107 = {"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"};
+const schema109 = {"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."};
+const pattern45 = new RegExp("^[a-z0-9][a-z0-9-]{0,31}$", "u");
+const pattern46 = new RegExp("^https?://[A-Za-z0-9.\\[\\]:_-]+$", "u");
+const pattern50 = new RegExp("^https?://", "u");
 
-function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="provider.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate76.evaluated;
+const evaluated0 = validate81.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7598,7 +7495,7 @@ vErrors.push(err2);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema105.properties, key0))){
+if(!(func1.call(schema106.properties, key0))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err3];
@@ -7794,7 +7691,7 @@ const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
 let data9 = data8[i0];
 if(typeof data9 === "string"){
-if(!pattern41.test(data9)){
+if(!pattern45.test(data9)){
 const err18 = {instancePath:instancePath+"/tags/" + i0,schemaPath:"#/properties/tags/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,31}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -7878,7 +7775,7 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(!pattern42.test(key1)){
+if(!pattern46.test(key1)){
 const err24 = {instancePath:instancePath+"/origins",schemaPath:"#/properties/origins/propertyNames/pattern",keyword:"pattern",params:{pattern: "^https?://[A-Za-z0-9.\\[\\]:_-]+$"},message:"must match pattern \""+"^https?://[A-Za-z0-9.\\[\\]:_-]+$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err24];
@@ -7914,7 +7811,7 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(!pattern42.test(data11)){
+if(!pattern46.test(data11)){
 const err27 = {instancePath:instancePath+"/origins/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/origins/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^https?://[A-Za-z0-9.\\[\\]:_-]+$"},message:"must match pattern \""+"^https?://[A-Za-z0-9.\\[\\]:_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -8006,7 +7903,7 @@ for(const key4 in data13){
 if(!(key4 === "baseUrl")){
 let data14 = data13[key4];
 if(((typeof data14 !== "string") && (!((typeof data14 == "number") && (isFinite(data14))))) && (typeof data14 !== "boolean")){
-const err34 = {instancePath:instancePath+"/connection/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/connection/additionalProperties/type",keyword:"type",params:{type: schema105.properties.connection.additionalProperties.type},message:"must be string,number,boolean"};
+const err34 = {instancePath:instancePath+"/connection/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/connection/additionalProperties/type",keyword:"type",params:{type: schema106.properties.connection.additionalProperties.type},message:"must be string,number,boolean"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -8030,7 +7927,7 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!pattern46.test(data15)){
+if(!pattern50.test(data15)){
 const err36 = {instancePath:instancePath+"/connection/baseUrl",schemaPath:"#/properties/connection/properties/baseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err36];
@@ -8133,7 +8030,7 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(!pattern46.test(data19)){
+if(!pattern50.test(data19)){
 const err44 = {instancePath:instancePath+"/services/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/baseUrl",schemaPath:"#/properties/services/additionalProperties/properties/baseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err44];
@@ -8299,20 +8196,20 @@ vErrors.push(err57);
 }
 errors++;
 }
-validate76.errors = vErrors;
+validate81.errors = vErrors;
 return errors === 0;
 }
-validate76.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate81.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const binding = validate78;
-const schema110 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"binding.schema.json","title":"Binding","description":"A service name applications call (bindings/<name>.yaml): an ordered group of provider targets with failover rules.","type":"object","additionalProperties":false,"required":["name","environment","protocol","targets"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Equal to the file name without extension; what callers put in `model` or /bind/<name>/."},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"protocol":{"$ref":"provider-template.schema.json#/$defs/protocol","description":"What callers speak. Targets must speak it, or speak a protocol sil adapts to it."},"strategy":{"type":"string","enum":["priority","weighted","least-latency","lowest-cost","round-robin"],"default":"priority"},"targets":{"type":"array","minItems":1,"maxItems":32,"items":{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"service":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"The provider service to use when several speak the protocol."},"model":{"type":"string","minLength":1,"maxLength":200},"weight":{"type":"integer","minimum":0,"maximum":1000,"description":"For strategy weighted; a target without one weighs 1, a weight of 0 takes no traffic."},"key":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Use this key of the provider instead of its default."}}}},"failover":{"type":"object","additionalProperties":false,"properties":{"on":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"},"default":["connect-error","timeout","429","5xx"],"description":"What moves a request to the next target: connect-error, timeout, a status class (5xx) or a status code (429)."},"maxAttempts":{"type":"integer","minimum":1,"maximum":10,"description":"Attempts per request across targets. Default: 3, or the number of targets when there are fewer."},"timeoutMs":{"type":"integer","minimum":100,"maximum":600000,"description":"Total time for one attempt."},"connectTimeoutMs":{"type":"integer","minimum":50,"maximum":60000},"firstByteTimeoutMs":{"type":"integer","minimum":100,"maximum":600000},"backoffMs":{"type":"integer","minimum":0,"maximum":60000,"default":0},"maxRetryAfterMs":{"type":"integer","minimum":0,"maximum":60000,"description":"Longest Retry-After the proxy waits before retrying a target; longer waits fail over at once."},"retrySafe":{"type":"boolean","description":"Treat every request of this binding as safe to retry (non-idempotent calls otherwise need an Idempotency-Key)."},"circuitBreaker":{"type":"object","additionalProperties":false,"properties":{"errorRate":{"type":"number","exclusiveMinimum":0,"maximum":1},"minRequests":{"type":"integer","minimum":1},"windowSeconds":{"type":"integer","minimum":1,"maximum":3600},"cooldownSeconds":{"type":"integer","minimum":1,"maximum":3600}}}}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/."}}};
-const pattern54 = new RegExp("^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$", "u");
+export const binding = validate83;
+const schema111 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"binding.schema.json","title":"Binding","description":"A service name applications call (bindings/<name>.yaml): an ordered group of provider targets with failover rules.","type":"object","additionalProperties":false,"required":["name","environment","protocol","targets"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Equal to the file name without extension; what callers put in `model` or /bind/<name>/."},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"protocol":{"$ref":"provider-template.schema.json#/$defs/protocol","description":"What callers speak. Targets must speak it, or speak a protocol sil adapts to it."},"strategy":{"type":"string","enum":["priority","weighted","least-latency","lowest-cost","round-robin"],"default":"priority"},"targets":{"type":"array","minItems":1,"maxItems":32,"items":{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"service":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"The provider service to use when several speak the protocol."},"model":{"type":"string","minLength":1,"maxLength":200},"weight":{"type":"integer","minimum":0,"maximum":1000,"description":"For strategy weighted; a target without one weighs 1, a weight of 0 takes no traffic."},"key":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Use this key of the provider instead of its default."}}}},"failover":{"type":"object","additionalProperties":false,"properties":{"on":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"},"default":["connect-error","timeout","429","5xx"],"description":"What moves a request to the next target: connect-error, timeout, a status class (5xx) or a status code (429)."},"maxAttempts":{"type":"integer","minimum":1,"maximum":10,"description":"Attempts per request across targets. Default: 3, or the number of targets when there are fewer."},"timeoutMs":{"type":"integer","minimum":100,"maximum":600000,"description":"Total time for one attempt."},"connectTimeoutMs":{"type":"integer","minimum":50,"maximum":60000},"firstByteTimeoutMs":{"type":"integer","minimum":100,"maximum":600000},"backoffMs":{"type":"integer","minimum":0,"maximum":60000,"default":0},"maxRetryAfterMs":{"type":"integer","minimum":0,"maximum":60000,"description":"Longest Retry-After the proxy waits before retrying a target; longer waits fail over at once."},"retrySafe":{"type":"boolean","description":"Treat every request of this binding as safe to retry (non-idempotent calls otherwise need an Idempotency-Key)."},"circuitBreaker":{"type":"object","additionalProperties":false,"properties":{"errorRate":{"type":"number","exclusiveMinimum":0,"maximum":1},"minRequests":{"type":"integer","minimum":1},"windowSeconds":{"type":"integer","minimum":1,"maximum":3600},"cooldownSeconds":{"type":"integer","minimum":1,"maximum":3600}}}}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/."}}};
+const pattern58 = new RegExp("^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$", "u");
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="binding.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate78.evaluated;
+const evaluated0 = validate83.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8361,7 +8258,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema110.properties, key0))){
+if(!(func1.call(schema111.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -8472,7 +8369,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!((((((((((((((data4 === "openai-chat") || (data4 === "openai-embeddings")) || (data4 === "openai-images")) || (data4 === "openai-audio-transcriptions")) || (data4 === "openai-audio-speech")) || (data4 === "anthropic-messages")) || (data4 === "gemini-generate-content")) || (data4 === "gemini-embed-content")) || (data4 === "cohere-chat")) || (data4 === "cohere-embed")) || (data4 === "cohere-rerank")) || (data4 === "bedrock-converse")) || (data4 === "bedrock-invoke")) || (data4 === "http"))){
-const err13 = {instancePath:instancePath+"/protocol",schemaPath:"provider-template.schema.json#/$defs/protocol/enum",keyword:"enum",params:{allowedValues: schema79.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/protocol",schemaPath:"provider-template.schema.json#/$defs/protocol/enum",keyword:"enum",params:{allowedValues: schema82.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -8495,7 +8392,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!(((((data5 === "priority") || (data5 === "weighted")) || (data5 === "least-latency")) || (data5 === "lowest-cost")) || (data5 === "round-robin"))){
-const err15 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema110.properties.strategy.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema111.properties.strategy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -8727,7 +8624,7 @@ if(data.failover !== undefined){
 let data13 = data.failover;
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 for(const key2 in data13){
-if(!(func1.call(schema110.properties.failover.properties, key2))){
+if(!(func1.call(schema111.properties.failover.properties, key2))){
 const err34 = {instancePath:instancePath+"/failover",schemaPath:"#/properties/failover/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err34];
@@ -8745,7 +8642,7 @@ const len1 = data14.length;
 for(let i1=0; i1<len1; i1++){
 let data15 = data14[i1];
 if(typeof data15 === "string"){
-if(!pattern54.test(data15)){
+if(!pattern58.test(data15)){
 const err35 = {instancePath:instancePath+"/failover/on/" + i1,schemaPath:"#/properties/failover/properties/on/items/pattern",keyword:"pattern",params:{pattern: "^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"},message:"must match pattern \""+"^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err35];
@@ -9230,19 +9127,19 @@ vErrors.push(err74);
 }
 errors++;
 }
-validate78.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
-validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate83.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const policy = validate79;
-const schema112 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"policy.schema.json","title":"Policy","description":"Rate limits, quotas, budgets and alert rules (policies/<name>.yaml), attached by name to bindings and clients.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"scope":{"type":"string","enum":["client","binding","client-binding"],"description":"How every limit of the policy is counted: per client (default), per binding, or per client on each binding (docs/limits.md). rateLimit.scope says the same for policies written before this field; when both are given they must agree."},"failMode":{"type":"string","enum":["local","open","closed"],"description":"What this policy's limits do while the shared counter store (sil.yaml redis) cannot be reached: local counts in each instance's memory, open admits without counting, closed refuses with 503 SIL_LIMIT_STORE_UNAVAILABLE. Default: redis.failMode (local). Has no effect without redis."},"rateLimit":{"type":"object","additionalProperties":false,"required":["requests","per"],"properties":{"requests":{"type":"integer","minimum":1},"per":{"type":"string","enum":["second","minute","hour","day"]},"burst":{"type":"integer","minimum":1},"scope":{"type":"string","enum":["client","binding","client-binding"],"default":"client"}}},"quota":{"type":"object","additionalProperties":false,"required":["period"],"properties":{"requests":{"type":"integer","minimum":1},"tokens":{"type":"integer","minimum":1},"period":{"type":"string","enum":["day","month"]}}},"budget":{"type":"object","additionalProperties":false,"required":["amount","period"],"properties":{"amount":{"type":"number","exclusiveMinimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"period":{"type":"string","enum":["day","month"]},"onExceeded":{"type":"string","enum":["alert","block"],"default":"alert"},"alertAtPercent":{"type":"array","items":{"type":"integer","minimum":1,"maximum":100}}}},"alerts":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["metric","threshold"],"properties":{"metric":{"type":"string","enum":["latency-p95-ms","error-rate","cost","quota-percent","failovers"]},"threshold":{"type":"number","minimum":0},"windowMinutes":{"type":"integer","minimum":1,"maximum":1440,"default":5},"severity":{"type":"string","enum":["info","warning","critical"],"default":"warning"},"channels":{"type":"array","items":{"type":"string"}}}}}}};
+export const policy = validate84;
+const schema113 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"policy.schema.json","title":"Policy","description":"Rate limits, quotas, budgets and alert rules (policies/<name>.yaml), attached by name to bindings and clients.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"scope":{"type":"string","enum":["client","binding","client-binding"],"description":"How every limit of the policy is counted: per client (default), per binding, or per client on each binding (docs/limits.md). rateLimit.scope says the same for policies written before this field; when both are given they must agree."},"failMode":{"type":"string","enum":["local","open","closed"],"description":"What this policy's limits do while the shared counter store (sil.yaml redis) cannot be reached: local counts in each instance's memory, open admits without counting, closed refuses with 503 SIL_LIMIT_STORE_UNAVAILABLE. Default: redis.failMode (local). Has no effect without redis."},"rateLimit":{"type":"object","additionalProperties":false,"required":["requests","per"],"properties":{"requests":{"type":"integer","minimum":1},"per":{"type":"string","enum":["second","minute","hour","day"]},"burst":{"type":"integer","minimum":1},"scope":{"type":"string","enum":["client","binding","client-binding"],"default":"client"}}},"quota":{"type":"object","additionalProperties":false,"required":["period"],"properties":{"requests":{"type":"integer","minimum":1},"tokens":{"type":"integer","minimum":1},"period":{"type":"string","enum":["day","month"]}}},"budget":{"type":"object","additionalProperties":false,"required":["amount","period"],"properties":{"amount":{"type":"number","exclusiveMinimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"period":{"type":"string","enum":["day","month"]},"onExceeded":{"type":"string","enum":["alert","block"],"default":"alert"},"alertAtPercent":{"type":"array","items":{"type":"integer","minimum":1,"maximum":100}}}},"alerts":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["metric","threshold"],"properties":{"metric":{"type":"string","enum":["latency-p95-ms","error-rate","cost","quota-percent","failovers"]},"threshold":{"type":"number","minimum":0},"windowMinutes":{"type":"integer","minimum":1,"maximum":1440,"default":5},"severity":{"type":"string","enum":["info","warning","critical"],"default":"warning"},"channels":{"type":"array","items":{"type":"string"}}}}}}};
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="policy.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate79.evaluated;
+const evaluated0 = validate84.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9335,7 +9232,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!(((data2 === "client") || (data2 === "binding")) || (data2 === "client-binding"))){
-const err7 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/enum",keyword:"enum",params:{allowedValues: schema112.properties.scope.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/enum",keyword:"enum",params:{allowedValues: schema113.properties.scope.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -9358,7 +9255,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!(((data3 === "local") || (data3 === "open")) || (data3 === "closed"))){
-const err9 = {instancePath:instancePath+"/failMode",schemaPath:"#/properties/failMode/enum",keyword:"enum",params:{allowedValues: schema112.properties.failMode.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/failMode",schemaPath:"#/properties/failMode/enum",keyword:"enum",params:{allowedValues: schema113.properties.failMode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -9441,7 +9338,7 @@ vErrors.push(err15);
 errors++;
 }
 if(!((((data6 === "second") || (data6 === "minute")) || (data6 === "hour")) || (data6 === "day"))){
-const err16 = {instancePath:instancePath+"/rateLimit/per",schemaPath:"#/properties/rateLimit/properties/per/enum",keyword:"enum",params:{allowedValues: schema112.properties.rateLimit.properties.per.enum},message:"must be equal to one of the allowed values"};
+const err16 = {instancePath:instancePath+"/rateLimit/per",schemaPath:"#/properties/rateLimit/properties/per/enum",keyword:"enum",params:{allowedValues: schema113.properties.rateLimit.properties.per.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -9489,7 +9386,7 @@ vErrors.push(err19);
 errors++;
 }
 if(!(((data8 === "client") || (data8 === "binding")) || (data8 === "client-binding"))){
-const err20 = {instancePath:instancePath+"/rateLimit/scope",schemaPath:"#/properties/rateLimit/properties/scope/enum",keyword:"enum",params:{allowedValues: schema112.properties.rateLimit.properties.scope.enum},message:"must be equal to one of the allowed values"};
+const err20 = {instancePath:instancePath+"/rateLimit/scope",schemaPath:"#/properties/rateLimit/properties/scope/enum",keyword:"enum",params:{allowedValues: schema113.properties.rateLimit.properties.scope.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -9599,7 +9496,7 @@ vErrors.push(err28);
 errors++;
 }
 if(!((data12 === "day") || (data12 === "month"))){
-const err29 = {instancePath:instancePath+"/quota/period",schemaPath:"#/properties/quota/properties/period/enum",keyword:"enum",params:{allowedValues: schema112.properties.quota.properties.period.enum},message:"must be equal to one of the allowed values"};
+const err29 = {instancePath:instancePath+"/quota/period",schemaPath:"#/properties/quota/properties/period/enum",keyword:"enum",params:{allowedValues: schema113.properties.quota.properties.period.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -9684,7 +9581,7 @@ errors++;
 if(data13.currency !== undefined){
 let data15 = data13.currency;
 if(typeof data15 === "string"){
-if(!pattern24.test(data15)){
+if(!pattern28.test(data15)){
 const err36 = {instancePath:instancePath+"/budget/currency",schemaPath:"#/properties/budget/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err36];
@@ -9719,7 +9616,7 @@ vErrors.push(err38);
 errors++;
 }
 if(!((data16 === "day") || (data16 === "month"))){
-const err39 = {instancePath:instancePath+"/budget/period",schemaPath:"#/properties/budget/properties/period/enum",keyword:"enum",params:{allowedValues: schema112.properties.budget.properties.period.enum},message:"must be equal to one of the allowed values"};
+const err39 = {instancePath:instancePath+"/budget/period",schemaPath:"#/properties/budget/properties/period/enum",keyword:"enum",params:{allowedValues: schema113.properties.budget.properties.period.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -9742,7 +9639,7 @@ vErrors.push(err40);
 errors++;
 }
 if(!((data17 === "alert") || (data17 === "block"))){
-const err41 = {instancePath:instancePath+"/budget/onExceeded",schemaPath:"#/properties/budget/properties/onExceeded/enum",keyword:"enum",params:{allowedValues: schema112.properties.budget.properties.onExceeded.enum},message:"must be equal to one of the allowed values"};
+const err41 = {instancePath:instancePath+"/budget/onExceeded",schemaPath:"#/properties/budget/properties/onExceeded/enum",keyword:"enum",params:{allowedValues: schema113.properties.budget.properties.onExceeded.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -9867,7 +9764,7 @@ vErrors.push(err50);
 errors++;
 }
 if(!(((((data22 === "latency-p95-ms") || (data22 === "error-rate")) || (data22 === "cost")) || (data22 === "quota-percent")) || (data22 === "failovers"))){
-const err51 = {instancePath:instancePath+"/alerts/" + i1+"/metric",schemaPath:"#/properties/alerts/items/properties/metric/enum",keyword:"enum",params:{allowedValues: schema112.properties.alerts.items.properties.metric.enum},message:"must be equal to one of the allowed values"};
+const err51 = {instancePath:instancePath+"/alerts/" + i1+"/metric",schemaPath:"#/properties/alerts/items/properties/metric/enum",keyword:"enum",params:{allowedValues: schema113.properties.alerts.items.properties.metric.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -9950,7 +9847,7 @@ vErrors.push(err57);
 errors++;
 }
 if(!(((data25 === "info") || (data25 === "warning")) || (data25 === "critical"))){
-const err58 = {instancePath:instancePath+"/alerts/" + i1+"/severity",schemaPath:"#/properties/alerts/items/properties/severity/enum",keyword:"enum",params:{allowedValues: schema112.properties.alerts.items.properties.severity.enum},message:"must be equal to one of the allowed values"};
+const err58 = {instancePath:instancePath+"/alerts/" + i1+"/severity",schemaPath:"#/properties/alerts/items/properties/severity/enum",keyword:"enum",params:{allowedValues: schema113.properties.alerts.items.properties.severity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -10023,22 +9920,22 @@ vErrors.push(err63);
 }
 errors++;
 }
-validate79.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
-validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate84.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const client = validate80;
-const schema113 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"client.schema.json","title":"Client","description":"A service that calls the proxy (clients/<name>.yaml): its token hashes, the bindings it may use, its environment and IP allowlist.","type":"object","additionalProperties":false,"required":["name","environment"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"tokens":{"type":"array","description":"Issued tokens, stored only as hashes.","items":{"type":"object","additionalProperties":false,"required":["id","hash","createdAt"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"hash":{"type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"hint":{"type":"string","maxLength":16,"description":"Last characters of the token, to tell tokens apart."},"createdAt":{"type":"string","format":"date-time"},"expiresAt":{"type":"string","format":"date-time"},"revokedAt":{"type":"string","format":"date-time"}}}},"bindings":{"type":"array","uniqueItems":true,"description":"Bindings this client may call; `*` allows every binding of its environment.","items":{"type":"string","pattern":"^(\\*|[a-z0-9][a-z0-9-]{0,62})$"}},"ipAllowlist":{"type":"array","description":"CIDR ranges (IPv4 or IPv6) the client may call from; empty allows any address.","items":{"type":"string","minLength":2,"maxLength":64}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"}}};
-const pattern61 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
-const pattern62 = new RegExp("^(\\*|[a-z0-9][a-z0-9-]{0,62})$", "u");
-const formats18 = formats["date-time"];
+export const client = validate85;
+const schema114 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"client.schema.json","title":"Client","description":"A service that calls the proxy (clients/<name>.yaml): its token hashes, the bindings it may use, its environment and IP allowlist.","type":"object","additionalProperties":false,"required":["name","environment"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"tokens":{"type":"array","description":"Issued tokens, stored only as hashes.","items":{"type":"object","additionalProperties":false,"required":["id","hash","createdAt"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"hash":{"type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"hint":{"type":"string","maxLength":16,"description":"Last characters of the token, to tell tokens apart."},"createdAt":{"type":"string","format":"date-time"},"expiresAt":{"type":"string","format":"date-time"},"revokedAt":{"type":"string","format":"date-time"}}}},"bindings":{"type":"array","uniqueItems":true,"description":"Bindings this client may call; `*` allows every binding of its environment.","items":{"type":"string","pattern":"^(\\*|[a-z0-9][a-z0-9-]{0,62})$"}},"ipAllowlist":{"type":"array","description":"CIDR ranges (IPv4 or IPv6) the client may call from; empty allows any address.","items":{"type":"string","minLength":2,"maxLength":64}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"}}};
+const pattern65 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
+const pattern66 = new RegExp("^(\\*|[a-z0-9][a-z0-9-]{0,62})$", "u");
+const formats12 = formats["date-time"];
 
-function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="client.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate80.evaluated;
+const evaluated0 = validate85.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10242,7 +10139,7 @@ errors++;
 if(data5.hash !== undefined){
 let data7 = data5.hash;
 if(typeof data7 === "string"){
-if(!pattern61.test(data7)){
+if(!pattern65.test(data7)){
 const err16 = {instancePath:instancePath+"/tokens/" + i0+"/hash",schemaPath:"#/properties/tokens/items/properties/hash/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -10292,7 +10189,7 @@ errors++;
 if(data5.createdAt !== undefined){
 let data9 = data5.createdAt;
 if(typeof data9 === "string"){
-if(!(formats18.validate(data9))){
+if(!(formats12.validate(data9))){
 const err20 = {instancePath:instancePath+"/tokens/" + i0+"/createdAt",schemaPath:"#/properties/tokens/items/properties/createdAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err20];
@@ -10317,7 +10214,7 @@ errors++;
 if(data5.expiresAt !== undefined){
 let data10 = data5.expiresAt;
 if(typeof data10 === "string"){
-if(!(formats18.validate(data10))){
+if(!(formats12.validate(data10))){
 const err22 = {instancePath:instancePath+"/tokens/" + i0+"/expiresAt",schemaPath:"#/properties/tokens/items/properties/expiresAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err22];
@@ -10342,7 +10239,7 @@ errors++;
 if(data5.revokedAt !== undefined){
 let data11 = data5.revokedAt;
 if(typeof data11 === "string"){
-if(!(formats18.validate(data11))){
+if(!(formats12.validate(data11))){
 const err24 = {instancePath:instancePath+"/tokens/" + i0+"/revokedAt",schemaPath:"#/properties/tokens/items/properties/revokedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err24];
@@ -10395,7 +10292,7 @@ const len1 = data12.length;
 for(let i1=0; i1<len1; i1++){
 let data13 = data12[i1];
 if(typeof data13 === "string"){
-if(!pattern62.test(data13)){
+if(!pattern66.test(data13)){
 const err28 = {instancePath:instancePath+"/bindings/" + i1,schemaPath:"#/properties/bindings/items/pattern",keyword:"pattern",params:{pattern: "^(\\*|[a-z0-9][a-z0-9-]{0,62})$"},message:"must match pattern \""+"^(\\*|[a-z0-9][a-z0-9-]{0,62})$"+"\""};
 if(vErrors === null){
 vErrors = [err28];
@@ -10540,20 +10437,20 @@ vErrors.push(err38);
 }
 errors++;
 }
-validate80.errors = vErrors;
+validate85.errors = vErrors;
 return errors === 0;
 }
-validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate85.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const webhook = validate81;
-const schema114 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"webhook.schema.json","title":"WebhookSubscription","description":"An outgoing event subscription (webhooks/<name>.yaml), delivered per the Standard Webhooks spec. Its signing secret lives encrypted in secrets/.","type":"object","additionalProperties":false,"required":["name","url","events"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"url":{"type":"string","pattern":"^https?://","maxLength":2048},"enabled":{"type":"boolean","default":true},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"Only events of this environment; all when left out."},"events":{"type":"array","minItems":1,"uniqueItems":true,"description":"Event types, `*` or a prefix wildcard like `provider.*`.","items":{"type":"string","pattern":"^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"}},"headers":{"type":"object","additionalProperties":{"type":"string","maxLength":1024}},"retry":{"type":"object","additionalProperties":false,"properties":{"scheduleSeconds":{"type":"array","maxItems":20,"items":{"type":"integer","minimum":1,"maximum":604800}},"disableAfterFailures":{"type":"integer","minimum":1}}}}};
-const pattern67 = new RegExp("^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$", "u");
+export const webhook = validate86;
+const schema115 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"webhook.schema.json","title":"WebhookSubscription","description":"An outgoing event subscription (webhooks/<name>.yaml), delivered per the Standard Webhooks spec. Its signing secret lives encrypted in secrets/.","type":"object","additionalProperties":false,"required":["name","url","events"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"url":{"type":"string","pattern":"^https?://","maxLength":2048},"enabled":{"type":"boolean","default":true},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"Only events of this environment; all when left out."},"events":{"type":"array","minItems":1,"uniqueItems":true,"description":"Event types, `*` or a prefix wildcard like `provider.*`.","items":{"type":"string","pattern":"^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"}},"headers":{"type":"object","additionalProperties":{"type":"string","maxLength":1024}},"retry":{"type":"object","additionalProperties":false,"properties":{"scheduleSeconds":{"type":"array","maxItems":20,"items":{"type":"integer","minimum":1,"maximum":604800}},"disableAfterFailures":{"type":"integer","minimum":1}}}}};
+const pattern71 = new RegExp("^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$", "u");
 
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="webhook.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate81.evaluated;
+const evaluated0 = validate86.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10666,7 +10563,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!pattern46.test(data2)){
+if(!pattern50.test(data2)){
 const err9 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -10742,7 +10639,7 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 if(typeof data6 === "string"){
-if(!pattern67.test(data6)){
+if(!pattern71.test(data6)){
 const err15 = {instancePath:instancePath+"/events/" + i0,schemaPath:"#/properties/events/items/pattern",keyword:"pattern",params:{pattern: "^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"},message:"must match pattern \""+"^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -10964,21 +10861,21 @@ vErrors.push(err31);
 }
 errors++;
 }
-validate81.errors = vErrors;
+validate86.errors = vErrors;
 return errors === 0;
 }
-validate81.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate86.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const secrets = validate82;
-const schema115 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"secrets.schema.json","title":"SecretsFile","description":"A provider's keys (secrets/<provider-id>.yaml), SOPS-encrypted: the values under each key's `secret` are encrypted, the metadata stays readable. Written by `sil keys ...` or the `sops` CLI.","type":"object","additionalProperties":false,"required":["keys","sops"],"properties":{"keys":{"type":"array","items":{"$ref":"#/$defs/key"}},"sops":{"type":"object","description":"The SOPS metadata block (age recipients, MAC, rule); maintained by sil and sops."}},"$defs":{"timestamp":{"type":"string","format":"date-time"},"key":{"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}}}};
-const schema116 = {"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}};
-const schema117 = {"type":"string","format":"date-time"};
-const pattern69 = new RegExp("^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$", "u");
+export const secrets = validate87;
+const schema116 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"secrets.schema.json","title":"SecretsFile","description":"A provider's keys (secrets/<provider-id>.yaml), SOPS-encrypted: the values under each key's `secret` are encrypted, the metadata stays readable. Written by `sil keys ...` or the `sops` CLI.","type":"object","additionalProperties":false,"required":["keys","sops"],"properties":{"keys":{"type":"array","items":{"$ref":"#/$defs/key"}},"sops":{"type":"object","description":"The SOPS metadata block (age recipients, MAC, rule); maintained by sil and sops."}},"$defs":{"timestamp":{"type":"string","format":"date-time"},"key":{"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}}}};
+const schema117 = {"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}};
+const schema118 = {"type":"string","format":"date-time"};
+const pattern73 = new RegExp("^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$", "u");
 
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate83.evaluated;
+const evaluated0 = validate88.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11027,7 +10924,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema116.properties, key0))){
+if(!(func1.call(schema117.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -11101,7 +10998,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!(((((data2 === "active") || (data2 === "staged")) || (data2 === "suspended")) || (data2 === "retiring")) || (data2 === "revoked"))){
-const err10 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema116.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema117.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -11126,7 +11023,7 @@ errors++;
 if(data.created !== undefined){
 let data4 = data.created;
 if(typeof data4 === "string"){
-if(!(formats18.validate(data4))){
+if(!(formats12.validate(data4))){
 const err12 = {instancePath:instancePath+"/created",schemaPath:"#/$defs/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -11151,7 +11048,7 @@ errors++;
 if(data.updated !== undefined){
 let data5 = data.updated;
 if(typeof data5 === "string"){
-if(!(formats18.validate(data5))){
+if(!(formats12.validate(data5))){
 const err14 = {instancePath:instancePath+"/updated",schemaPath:"#/$defs/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err14];
@@ -11176,7 +11073,7 @@ errors++;
 if(data.rotated !== undefined){
 let data6 = data.rotated;
 if(typeof data6 === "string"){
-if(!(formats18.validate(data6))){
+if(!(formats12.validate(data6))){
 const err16 = {instancePath:instancePath+"/rotated",schemaPath:"#/$defs/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -11201,7 +11098,7 @@ errors++;
 if(data.expires !== undefined){
 let data7 = data.expires;
 if(typeof data7 === "string"){
-if(!(formats18.validate(data7))){
+if(!(formats12.validate(data7))){
 const err18 = {instancePath:instancePath+"/expires",schemaPath:"#/$defs/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -11226,7 +11123,7 @@ errors++;
 if(data.retireAt !== undefined){
 let data8 = data.retireAt;
 if(typeof data8 === "string"){
-if(!(formats18.validate(data8))){
+if(!(formats12.validate(data8))){
 const err20 = {instancePath:instancePath+"/retireAt",schemaPath:"#/$defs/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err20];
@@ -11251,7 +11148,7 @@ errors++;
 if(data.revokedAt !== undefined){
 let data9 = data.revokedAt;
 if(typeof data9 === "string"){
-if(!(formats18.validate(data9))){
+if(!(formats12.validate(data9))){
 const err22 = {instancePath:instancePath+"/revokedAt",schemaPath:"#/$defs/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err22];
@@ -11313,7 +11210,7 @@ errors++;
 if(data.fingerprint !== undefined){
 let data12 = data.fingerprint;
 if(typeof data12 === "string"){
-if(!pattern69.test(data12)){
+if(!pattern73.test(data12)){
 const err27 = {instancePath:instancePath+"/fingerprint",schemaPath:"#/properties/fingerprint/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$"},message:"must match pattern \""+"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -11367,7 +11264,7 @@ errors++;
 for(const key2 in data13){
 let data14 = data13[key2];
 if(((typeof data14 !== "string") && (!((typeof data14 == "number") && (isFinite(data14))))) && (typeof data14 !== "boolean")){
-const err31 = {instancePath:instancePath+"/secret/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secret/additionalProperties/type",keyword:"type",params:{type: schema116.properties.secret.additionalProperties.type},message:"must be string,number,boolean"};
+const err31 = {instancePath:instancePath+"/secret/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secret/additionalProperties/type",keyword:"type",params:{type: schema117.properties.secret.additionalProperties.type},message:"must be string,number,boolean"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -11400,17 +11297,17 @@ vErrors.push(err33);
 }
 errors++;
 }
-validate83.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
-validate83.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate88.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="secrets.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate82.evaluated;
+const evaluated0 = validate87.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11455,8 +11352,8 @@ let data0 = data.keys;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate83(data0[i0], {instancePath:instancePath+"/keys/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate88(data0[i0], {instancePath:instancePath+"/keys/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
 }
 }
@@ -11496,7 +11393,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate82.errors = vErrors;
+validate87.errors = vErrors;
 return errors === 0;
 }
-validate82.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate87.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};

@@ -1,15 +1,17 @@
 // body: the secret merged into the request body: a JSON object (fields set, replacing fields of
-// the same name) or an application/x-www-form-urlencoded body. A field whose value renders
-// empty is not sent. A request without a body and without a Content-Type gets a JSON object of
-// the fields. GET and HEAD requests (no body) and any other body (multipart, text, a JSON
-// array) are refused with SIL_AUTH_UNSUPPORTED.
+// the same name), an application/x-www-form-urlencoded body, or a multipart/form-data body (text
+// parts set, the caller's other parts and files kept as they are: Uploadcare's uploads). A field
+// whose value renders empty is not sent. A request without a body and without a Content-Type
+// gets a JSON object of the fields. GET and HEAD requests (no body) and any other body (text, a
+// JSON array) are refused with SIL_AUTH_UNSUPPORTED.
 import type { AuthBody } from '../../schemas/types.gen.ts';
 import { SilError } from '../errors.ts';
 import { renderValue } from './render-value.ts';
+import { multipartBoundary, setMultipartFields } from './multipart-fields.ts';
 import { copyRequest, getHeader, requestBodyText, setHeader, type AuthContext, type RequestParts } from './types.ts';
 
 function unsupported(why: string): SilError {
-  return new SilError('SIL_AUTH_UNSUPPORTED', `auth body: ${why}; credential fields can be merged into a JSON object or an application/x-www-form-urlencoded body only`);
+  return new SilError('SIL_AUTH_UNSUPPORTED', `auth body: ${why}; credential fields can be merged into a JSON object, an application/x-www-form-urlencoded or a multipart/form-data body only`);
 }
 
 
@@ -36,6 +38,18 @@ export function applyBody(scheme: AuthBody, req: RequestParts, ctx: AuthContext)
   const out = copyRequest(req);
   const contentType = getHeader(out.headers, 'content-type');
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (type === 'multipart/form-data') {
+    const boundary = multipartBoundary(contentType!);
+    if (!boundary) throw unsupported('the multipart/form-data Content-Type has no boundary');
+    const bytes = req.body === undefined ? new Uint8Array(0) : typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body;
+    try {
+      out.body = setMultipartFields(bytes, boundary, fields);
+    } catch (err) {
+      // The messages name fields and the structure, never a value.
+      throw unsupported((err as Error).message);
+    }
+    return out;
+  }
   const text = requestBodyText(req.body, unsupported);
 
   if (type === 'application/x-www-form-urlencoded') {

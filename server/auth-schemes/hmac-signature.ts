@@ -64,8 +64,25 @@ export function sortedParamsString(params: Iterable<readonly [string, string]>, 
     .join('&');
 }
 
-function digest(algorithm: AuthHmacSignature['algorithm'], data: string | Uint8Array, encoding: 'hex' | 'base64'): string {
+function digest(algorithm: Algorithm, data: string | Uint8Array, encoding: 'hex' | 'base64'): string {
   return createHash(algorithm).update(data).digest(encoding);
+}
+
+const ALGORITHMS = new Set(['sha1', 'sha256', 'sha512']);
+type Algorithm = 'sha1' | 'sha256' | 'sha512';
+
+/**
+ * The scheme's algorithm: as written, or the instance's value of `${connection.x}` (Cloudinary
+ * accounts switched to SHA-256). Anything but sha1, sha256 or sha512 is refused, never guessed.
+ */
+export function signingAlgorithm(scheme: AuthHmacSignature, ctx: AuthContext): Algorithm {
+  const value = scheme.algorithm.includes('${') ? renderValue(scheme.algorithm, ctx, `${WHAT}: algorithm`).trim() : scheme.algorithm;
+  if (!ALGORITHMS.has(value)) {
+    // Only ${connection.x} is allowed here (the schema), so the value is no secret.
+    const what = scheme.algorithm === value ? JSON.stringify(value) : `${scheme.algorithm} (${JSON.stringify(value)})`;
+    throw new SilError('SIL_AUTH_UNSUPPORTED', `${WHAT}: the algorithm ${what} is not sha1, sha256 or sha512`);
+  }
+  return value as Algorithm;
 }
 
 /** A JSON body's top-level values as signable strings; objects cannot be signed. */
@@ -107,6 +124,7 @@ async function sortedParamsDigest(scheme: AuthHmacSignature, req: RequestParts, 
   const signatureParam = scheme.signatureParam ?? 'signature';
   const exclude = new Set([...(scheme.exclude ?? []), signatureParam]);
   const encoding = scheme.encoding ?? 'hex';
+  const algorithm = signingAlgorithm(scheme, ctx);
   const addedNames = new Set(added.map(([n]) => n));
 
   const out = copyRequest(req);
@@ -117,7 +135,7 @@ async function sortedParamsDigest(scheme: AuthHmacSignature, req: RequestParts, 
   // Parameters the scheme adds replace those of the same name, wherever the request has them.
   for (const name of [...addedNames, signatureParam]) out.url.searchParams.delete(name);
   const sign = (carrier: Iterable<readonly [string, string]>) =>
-    digest(scheme.algorithm, `${sortedParamsString([...out.url.searchParams, ...carrier], exclude)}${secret}`, encoding);
+    digest(algorithm, `${sortedParamsString([...out.url.searchParams, ...carrier], exclude)}${secret}`, encoding);
 
   if (!hasBody && contentType === undefined && (method === 'GET' || method === 'HEAD' || method === 'DELETE')) {
     for (const [name, value] of added) if (value !== '') out.url.searchParams.set(name, value);
@@ -204,7 +222,7 @@ function hmacHeader(scheme: AuthHmacSignature, req: RequestParts, ctx: AuthConte
   }
   const ts = timestamp(ctx);
   const message = stringToSignBytes(scheme.stringToSign, { method: out.method.toUpperCase(), path: `${out.url.pathname}${out.url.search}`, body: bodyBytes(out.body), timestamp: ts }, ctx);
-  const signature = createHmac(scheme.algorithm, secret).update(message).digest(scheme.encoding ?? 'hex');
+  const signature = createHmac(signingAlgorithm(scheme, ctx), secret).update(message).digest(scheme.encoding ?? 'hex');
   setHeader(out.headers, scheme.header, signature);
   if (scheme.timestampParam !== undefined) setHeader(out.headers, scheme.timestampParam, ts);
   return out;

@@ -48,6 +48,8 @@ function parseBaseUrl(text: string): URL {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new SilError('SIL_INTERNAL', `base URL: the scheme ${url.protocol} is not http or https`);
   if (url.username || url.password) throw new SilError('SIL_INTERNAL', 'base URL: credentials in the URL (user:password@) are not sent; use an auth scheme');
+  // `https://${connection.dc}.api...` with the field unset (or not derivable from the key) renders `https://.api...`.
+  if (/^\.|\.\./.test(url.hostname)) throw new SilError('SIL_INTERNAL', 'base URL: the host has an empty part once rendered (a connection field without a value?)');
   url.hash = '';
   return url;
 }

@@ -15,7 +15,8 @@ import type { AuthContext } from './types.ts';
  * How values are written into the text:
  * - `raw`: as they are (query parameter values, later encoded by URLSearchParams; Basic parts);
  * - `header`: as they are, but a line break or NUL is refused (header injection);
- * - `path`: percent-encoded except `/`, `:`, `@` and sub-delims; `.` / `..` segments refused;
+ * - `path`: percent-encoded except `/`, `:`, `@` and sub-delims (`/` too in a credential, which
+ *   stays within its segment); `.` / `..` segments refused;
  * - `json`: escaped for the inside of a JSON string;
  * - `form`: percent-encoded as an application/x-www-form-urlencoded value.
  */
@@ -83,7 +84,9 @@ export function renderValue(text: string, ctx: AuthContext, where: string, optio
       if (typeof value !== 'string') {
         throw new SilError('SIL_AUTH_MISSING_SECRET', `${where}: the key has no value for the credential "${p.name}" (${p.raw})`);
       }
-      secret[p.name] = encode(value, encoding, where, p.raw);
+      // A credential in a path is one segment's worth (Algolia's /1/keys/<key>, keys may hold '/').
+      const encoded = encode(value, encoding, where, p.raw);
+      secret[p.name] = encoding === 'path' ? encoded.replaceAll('/', '%2F') : encoded;
     } else if (p.namespace === 'connection') {
       const value = own(ctx.connection, p.name);
       connection[p.name] = value === undefined || value === null ? '' : encode(String(value), connectionEncoding, where, p.raw);

@@ -19,6 +19,8 @@ export function providerBaseUrls(p: ProviderInstance, def: ProviderTemplate): { 
   const fill = (text: string) => render(text, { connection }, true);
   const defAt = p.definition ? ['definition'] : ['template'];
   const out: { url: string; at: (string | number)[] }[] = [{ url: fill(p.connection?.baseUrl ?? def.baseUrl), at: p.connection?.baseUrl ? ['connection', 'baseUrl'] : [...defAt] }];
+  const optionBase = p.authOption ? def.authOptions?.[p.authOption]?.baseUrl : undefined;
+  if (optionBase && !p.connection?.baseUrl) out.push({ url: fill(optionBase), at: p.definition ? ['definition', 'authOptions', p.authOption!, 'baseUrl'] : [...defAt] });
   def.services.forEach((s, i) => {
     const own = p.services?.[s.id]?.baseUrl;
     if (own) out.push({ url: fill(own), at: ['services', s.id, 'baseUrl'] });

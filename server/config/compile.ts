@@ -5,6 +5,7 @@ import { deepFreeze } from '../core/deep-freeze.ts';
 import { FrozenMap } from '../core/frozen-map.ts';
 import { canServe } from '../protocols/compatibility.ts';
 import { compileOrigins } from '../auth-schemes/origins.ts';
+import { derivedFields } from './derived-connection.ts';
 import type { ConfigModel } from './config-model.ts';
 import type { ConfigIssue } from './issues.ts';
 import type { ProviderKeyring } from '../vault/provider-keyring.ts';
@@ -31,14 +32,18 @@ function connectionValues(p: ProviderInstance, def: ProviderTemplate): Connectio
 export function compileProvider(p: ProviderInstance, def: ProviderTemplate, settings: Settings): CompiledProvider {
   const connection = connectionValues(p, def);
   const fill = (text: string) => render(text, { connection }, true);
-  const baseUrl = fill(p.connection?.baseUrl ?? def.baseUrl);
+  const option = p.authOption ? def.authOptions?.[p.authOption] : undefined;
+  // Base URL order (docs/config.md): the instance's connection.baseUrl, the auth option's, the template's.
+  const providerBase = p.connection?.baseUrl ?? option?.baseUrl ?? def.baseUrl;
+  const baseUrl = fill(providerBase);
+  const derived = derivedFields(def, p.connection);
   const origins = compileOrigins(p.origins);
-  const auth = (p.authOption && def.authOptions?.[p.authOption]?.auth) || def.auth;
+  const auth = option?.auth || def.auth;
   const services: CompiledService[] = def.services.map((s) => ({
     id: s.id,
     protocol: s.protocol,
     enabled: p.services?.[s.id]?.enabled !== false,
-    baseUrl: fill(p.services?.[s.id]?.baseUrl ?? s.baseUrl ?? p.connection?.baseUrl ?? def.baseUrl),
+    baseUrl: fill(p.services?.[s.id]?.baseUrl ?? s.baseUrl ?? providerBase),
     path: s.path ?? '',
     auth: s.auth ?? auth,
     headers: { ...def.headers, ...s.headers },
@@ -59,10 +64,11 @@ export function compileProvider(p: ProviderInstance, def: ProviderTemplate, sett
     template: p.template ?? null,
     definition: def,
     connection,
+    ...(derived ? { derived } : {}),
     ...(origins ? { origins } : {}),
     baseUrl,
     services,
-    healthCheck: def.healthCheck,
+    healthCheck: option?.healthCheck ?? def.healthCheck,
     ...(p.healthCheck ? { instanceHealthCheck: p.healthCheck } : {}),
     rateLimit: def.rateLimit,
     ...(p.policy ? { policy: p.policy } : {}),

@@ -91,7 +91,7 @@ export function crossCheck(model: ConfigModel, catalog: Catalog): CrossCheckResu
     if (!model.providers.has(name) && !model.broken.has(`providers/${name}`) && !ownedByWebhook) {
       issues.push(issue(cf.path, { line: 1, column: 1 }, 'SIL_CONFIG_REFERENCE', `secrets for provider "${name}", which does not exist`, `name the file after a provider: secrets/<provider-id>.yaml`, 'warning'));
     }
-    issues.push(...secretsIssues(cf, name, definitions.get(name)));
+    issues.push(...secretsIssues(cf, name, definitions.get(name), model.providers.get(name)?.value.authOption));
   }
   const formats = catalogKeyFormats(catalog.values());
   const plainFiles = [model.settings, ...model.providers.values(), ...model.bindings.values(), ...model.policies.values(), ...model.clients.values(), ...model.webhooks.values()];

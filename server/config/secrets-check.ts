@@ -17,7 +17,16 @@ export function credentialFields(def: ProviderTemplate): Map<string, { optional:
   return out;
 }
 
-export function secretsIssues(cf: ConfigFile<SecretsFile>, provider: string, def: ProviderTemplate | undefined): ConfigIssue[] {
+/**
+ * The credentials a key must carry: those of the instance's auth option when it declares its own
+ * (Twilio's api-key: the SK sid and secret, not the auth token), else the template's.
+ */
+export function requiredCredentials(def: ProviderTemplate, authOption: string | undefined): string[] {
+  const own = (authOption && def.authOptions?.[authOption]?.credentials) || def.credentials || {};
+  return Object.entries(own).filter(([, f]) => f.optional !== true).map(([name]) => name);
+}
+
+export function secretsIssues(cf: ConfigFile<SecretsFile>, provider: string, def: ProviderTemplate | undefined, authOption?: string): ConfigIssue[] {
   const { value, file, path } = cf;
   const out: ConfigIssue[] = [];
   const sops = value.sops as Record<string, unknown>;
@@ -45,9 +54,9 @@ export function secretsIssues(cf: ConfigFile<SecretsFile>, provider: string, def
     if (k.status === 'revoked' && k.secret && Object.keys(k.secret).length > 0) {
       out.push(issue(path, file.at(['keys', i, 'secret'], true), 'SIL_CONFIG_SCHEMA', `revoked key "${k.id}" still holds its secret`, '`sil keys revoke` removes it; a revoked key needs no secret', 'warning'));
     }
-    if (fields && k.status !== 'revoked') {
-      for (const [name, f] of fields) {
-        if (!f.optional && k.secret?.[name] === undefined && def?.credentials?.[name]) {
+    if (def && k.status !== 'revoked') {
+      for (const name of requiredCredentials(def, authOption)) {
+        if (k.secret?.[name] === undefined) {
           out.push(issue(path, file.at(['keys', i, 'secret']), 'SIL_CONFIG_SCHEMA', `key "${k.id}" lacks the credential "${name}"`, `add it with \`sil keys update ${provider} ${k.id}\``));
         }
       }

@@ -1,6 +1,7 @@
 // The compiled, frozen configuration the runtime serves from. Built once per commit; the hot
 // path reads it and never touches git, disk or YAML.
 import type { OriginMap } from '../auth-schemes/origins.ts';
+import type { DerivedField } from './derived-connection.ts';
 import type {
   AuthScheme, Binding, Client, HealthCheck, HubSettings, Model, Policy, Pricing, ProviderInstance, ProviderTemplate,
   RateLimit, Service, Usage, WebhookSubscription,
@@ -38,6 +39,8 @@ export interface CompiledProvider {
   template: string | null;
   definition: Readonly<ProviderTemplate>;
   connection: ConnectionValues;
+  /** Connection fields derived from a credential when the instance leaves them empty (derived-connection.ts): render with withDerived(). */
+  derived?: readonly DerivedField[];
   /** providers/<id>.yaml `origins:`, normalised (server/auth-schemes/origins.ts). */
   origins?: OriginMap;
   baseUrl: string;

@@ -68,6 +68,8 @@ export function templateIssues(tpl: ProviderTemplate, file: ParsedFile, base: Se
     if (!extract.some(([name]) => credentials.has(name))) out.push(issue(file.path, where(['rotation', 'create', 'extract']), 'SIL_CONFIG_TEMPLATE', 'the rotation recipe extracts no credential: the new key could not be stored', 'extract at least one credential field'));
   }
 
+  out.push(...derivedFieldIssues(tpl, file.path, where), ...algorithmIssues(tpl, file.path, where));
+
   const schemes = [tpl.auth, ...Object.values(tpl.authOptions ?? {}).map((o) => o.auth)];
   if (schemes.some((a) => a.type === 'path')) {
     const urls = [tpl.baseUrl, ...tpl.services.map((s) => s.baseUrl ?? '')];
@@ -75,5 +77,52 @@ export function templateIssues(tpl: ProviderTemplate, file: ParsedFile, base: Se
       out.push(issue(file.path, where(['baseUrl']), 'SIL_CONFIG_TEMPLATE', 'auth type "path" needs the secret in the base URL', 'write it as e.g. https://api.telegram.org/bot${secret.botToken}'));
     }
   }
+  return out;
+}
+
+type Where = (at: Segments) => ReturnType<ParsedFile['at']>;
+
+
+/** `derive` only on connection fields, reading a declared credential with a pattern that has a capturing group. */
+function derivedFieldIssues(tpl: ProviderTemplate, path: string, where: Where): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const credentials = new Set([...Object.keys(tpl.credentials ?? {}), ...Object.values(tpl.authOptions ?? {}).flatMap((o) => Object.keys(o.credentials ?? {}))]);
+  for (const [name, spec] of Object.entries(tpl.credentials ?? {})) {
+    if (spec.derive) out.push(issue(path, where(['credentials', name, 'derive']), 'SIL_CONFIG_TEMPLATE', `credential "${name}" has \`derive\`, which only connection fields take`, 'move the field under connection: or remove derive'));
+  }
+  for (const [name, spec] of Object.entries(tpl.connection ?? {})) {
+    if (!spec.derive) continue;
+    const at = where(['connection', name, 'derive']);
+    if (!credentials.has(spec.derive.from)) out.push(issue(path, at, 'SIL_CONFIG_TEMPLATE', `connection.${name} is derived from "${spec.derive.from}", which is not a declared credential`, `use one of: ${[...credentials].join(', ') || '(no credentials declared)'}`));
+    let groups = -1;
+    try {
+      groups = new RegExp(`${spec.derive.pattern}|`, 'u').exec('')!.length - 1;
+    } catch {
+      out.push(issue(path, at, 'SIL_CONFIG_TEMPLATE', `connection.${name}.derive.pattern is not a valid regular expression`, 'write a JavaScript regular expression with one capturing group, e.g. -([a-z]+[0-9]+)$'));
+    }
+    if (groups === 0) out.push(issue(path, at, 'SIL_CONFIG_TEMPLATE', `connection.${name}.derive.pattern has no capturing group`, 'put the part that is the value in parentheses, e.g. -([a-z]+[0-9]+)$'));
+  }
+  return out;
+}
+
+const ALGORITHMS = new Set(['sha1', 'sha256', 'sha512']);
+
+/** An hmac-signature `algorithm` written as ${connection.x}: the field must list only sha1, sha256, sha512. */
+function algorithmIssues(tpl: ProviderTemplate, path: string, where: Where): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const check = (auth: { type: string; algorithm?: string } | undefined) => {
+    if (auth?.type !== 'hmac-signature' || !auth.algorithm || ALGORITHMS.has(auth.algorithm)) return;
+    const name = placeholders(auth.algorithm)[0]?.name ?? '';
+    const spec = tpl.connection?.[name];
+    if (!spec) return; // the placeholder check reports an undeclared field
+    const values = spec.enum ?? [];
+    if (values.length === 0 || values.some((v) => !ALGORITHMS.has(String(v)))) {
+      const pos = where(['connection', name]);
+      out.push(issue(path, pos, 'SIL_CONFIG_TEMPLATE', `connection.${name} picks the hmac-signature algorithm, so its enum must list only sha1, sha256, sha512`, 'e.g. enum: [sha1, sha256] with default: sha1'));
+    }
+  };
+  check(tpl.auth);
+  for (const o of Object.values(tpl.authOptions ?? {})) check(o.auth);
+  for (const s of tpl.services) check(s.auth);
   return out;
 }

@@ -4,6 +4,7 @@
 import { SilError, type ErrorCode } from '../errors.ts';
 import type { ConfigSnapshot, CompiledProvider } from '../config/snapshot.ts';
 import { render } from '../core/template-string.ts';
+import { withDerived } from '../config/derived-connection.ts';
 import type { AuditEvent } from '../observe/audit-event.ts';
 import type { SchemeName } from './schemes/index.ts';
 import type { InboundRequest, Refusal, SchemeVerifier } from './types.ts';
@@ -38,7 +39,7 @@ const CODES: Record<Refusal, ErrorCode> = { signature: 'SIL_HOOK_SIGNATURE', sta
 function renderFor(provider: CompiledProvider, text: string | undefined, secret: Readonly<Record<string, string>> = {}): string | undefined {
   if (!text) return undefined;
   try {
-    const out = render(text, { connection: provider.connection, secret });
+    const out = render(text, { connection: withDerived(provider.connection, provider.derived, secret), secret });
     return out === '' ? undefined : out;
   } catch {
     return undefined;

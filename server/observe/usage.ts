@@ -1,38 +1,39 @@
 // Usage and cost of one answer, from the template's data: where each figure is read
-// (`body:<dotted.path>` or `header:<name>`) and the model's list prices. Pure.
+// (`body:<dotted.path>` with `[n]` / `[field=value]` list selectors, or `header:<name>`), which
+// token convention the provider follows (`inputIncludesCached`) and the model's list prices. Pure.
 import type { Pricing, Usage } from '../../schemas/types.gen.ts';
+import { compilePath, readPath, type PathStep } from './json-path.ts';
 
 export interface UsageFigures {
   inputTokens?: number;
   outputTokens?: number;
   cachedInputTokens?: number;
+  /** Input tokens written to the prompt cache (Anthropic cache_creation_input_tokens). */
+  cacheWriteTokens?: number;
   totalTokens?: number;
   seconds?: number;
   units?: number;
 }
 
-function at(root: unknown, path: readonly string[]): unknown {
-  let v = root;
-  for (const part of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[part];
-  }
-  return v;
-}
-
-interface Source { field: keyof UsageFigures; header?: string; path: readonly string[] }
+interface Source { field: keyof UsageFigures; header?: string; path: readonly PathStep[] }
 
 /** A template's usage spec split once (it belongs to the frozen snapshot), not per answer. */
 const compiled = new WeakMap<Usage, readonly Source[]>();
 function sourcesOf(spec: Usage): readonly Source[] {
   let sources = compiled.get(spec);
   if (!sources) {
-    sources = (Object.entries(spec) as [keyof UsageFigures, string][]).map(([field, source]) => {
+    const list: Source[] = [];
+    for (const [field, source] of Object.entries(spec) as [keyof UsageFigures | 'inputIncludesCached', unknown][]) {
+      if (field === 'inputIncludesCached' || typeof source !== 'string') continue;
       const colon = source.indexOf(':');
       const where = source.slice(colon + 1);
-      return source.slice(0, colon) === 'header' ? { field, header: where.toLowerCase(), path: [] } : { field, path: where.split('.') };
-    });
-    compiled.set(spec, sources);
+      if (source.slice(0, colon) === 'header') list.push({ field, header: where.toLowerCase(), path: [] });
+      else {
+        const path = compilePath(where);
+        if (path) list.push({ field, path });
+      }
+    }
+    compiled.set(spec, (sources = list));
   }
   return sources;
 }
@@ -48,7 +49,7 @@ export function bodyKeysOf(spec: Usage | undefined): ReadonlySet<string> {
   if (!spec) return NO_KEYS;
   let keys = bodyKeys.get(spec);
   if (!keys) {
-    keys = new Set(sourcesOf(spec).filter((s) => s.header === undefined).map((s) => s.path[0]));
+    keys = new Set(sourcesOf(spec).flatMap((s) => (s.header === undefined && 'key' in s.path[0] ? [s.path[0].key] : [])));
     bodyKeys.set(spec, keys);
   }
   return keys;
@@ -58,15 +59,21 @@ export function readUsage(spec: Usage | undefined, body: unknown, headers: Reado
   const out: UsageFigures = {};
   if (!spec) return out;
   for (const { field, header, path } of sourcesOf(spec)) {
-    const raw = header !== undefined ? headers[header] : at(body, path);
+    const raw = header !== undefined ? headers[header] : readPath(body, path);
     const n = Number(Array.isArray(raw) ? raw[0] : raw);
     if (raw !== undefined && raw !== null && raw !== '' && Number.isFinite(n) && n >= 0) out[field] = n;
   }
   return out;
 }
 
-/** Estimated cost in the price's currency, or undefined when the prices say nothing about it. */
-export function costOf(usage: UsageFigures, pricing: Pricing | undefined, extra: { images?: number } = {}): number | undefined {
+/**
+ * Estimated cost in the price's currency, or undefined when the prices say nothing about it.
+ * `inputIncludesCached` (the service's `usage.inputIncludesCached`, default true) says whether
+ * `inputTokens` counts cache reads and writes too (OpenAI, Gemini, DeepSeek) or only the other
+ * input tokens (Anthropic, Bedrock Converse). Cache reads are priced at `cachedInputPer1M`, cache
+ * writes at `cacheWritePer1M`, each at `inputPer1M` when it has no price of its own.
+ */
+export function costOf(usage: UsageFigures, pricing: Pricing | undefined, extra: { images?: number; inputIncludesCached?: boolean } = {}): number | undefined {
   if (!pricing) return undefined;
   let cost = 0;
   let known = false;
@@ -76,9 +83,18 @@ export function costOf(usage: UsageFigures, pricing: Pricing | undefined, extra:
     known = true;
   };
   const cached = usage.cachedInputTokens ?? 0;
-  const uncached = usage.inputTokens === undefined ? undefined : Math.max(0, usage.inputTokens - (pricing.cachedInputPer1M === undefined ? 0 : cached));
-  add(uncached, pricing.inputPer1M, 1e6);
-  if (pricing.cachedInputPer1M !== undefined && usage.inputTokens !== undefined) add(cached, pricing.cachedInputPer1M, 1e6);
+  const writes = usage.cacheWriteTokens ?? 0;
+  if (extra.inputIncludesCached === false) {
+    add(usage.inputTokens, pricing.inputPer1M, 1e6);
+    if (usage.cachedInputTokens !== undefined) add(cached, pricing.cachedInputPer1M ?? pricing.inputPer1M, 1e6);
+    if (usage.cacheWriteTokens !== undefined) add(writes, pricing.cacheWritePer1M ?? pricing.inputPer1M, 1e6);
+  } else if (usage.inputTokens !== undefined) {
+    // Cached tokens are inside inputTokens: only those with a price of their own are taken out.
+    const apart = (pricing.cachedInputPer1M === undefined ? 0 : cached) + (pricing.cacheWritePer1M === undefined ? 0 : writes);
+    add(Math.max(0, usage.inputTokens - apart), pricing.inputPer1M, 1e6);
+    if (pricing.cachedInputPer1M !== undefined) add(cached, pricing.cachedInputPer1M, 1e6);
+    if (pricing.cacheWritePer1M !== undefined) add(writes, pricing.cacheWritePer1M, 1e6);
+  }
   add(usage.outputTokens, pricing.outputPer1M, 1e6);
   add(usage.seconds, pricing.perSecond);
   add(usage.seconds === undefined ? undefined : usage.seconds / 60, pricing.perMinute);

@@ -10,6 +10,7 @@ export function splitCacheTokenUsage(c: SplitCacheCounts): TokenUsage {
   if (c.input !== undefined) u.inputTokens = c.input;
   if (c.output !== undefined) u.outputTokens = c.output;
   if (c.cacheRead !== undefined) u.cachedInputTokens = c.cacheRead;
+  if (c.cacheWrite !== undefined) u.cacheWriteTokens = c.cacheWrite;
   return u;
 }
 

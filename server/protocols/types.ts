@@ -129,6 +129,8 @@ export interface TokenUsage {
   inputTokens?: number;
   outputTokens?: number;
   cachedInputTokens?: number;
+  /** Input tokens written to the prompt cache (Anthropic, Bedrock Converse). */
+  cacheWriteTokens?: number;
 }
 
 /** Translates one native SSE stream into OpenAI `chat.completion.chunk` frames. */

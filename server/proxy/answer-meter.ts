@@ -40,7 +40,7 @@ class JsonCollector implements AnswerMeter {
 }
 
 interface SsePattern {
-  /** Matches `"usage": {` for each key: an event whose usage member is an object, not null (global). */
+  /** Matches `"usage": {` (or `[`, a list read with `[n]` / `[field=value]`) for each key: an event whose usage member is an object, not null (global). */
   member: RegExp;
   /** `"usage"` for each key, to look for in the bytes before any text is made of them. */
   quoted: string[];
@@ -50,7 +50,7 @@ function patternOf(keys: ReadonlySet<string>): SsePattern {
   let p = patterns.get(keys);
   if (!p) {
     p = {
-      member: new RegExp(`"(?:${[...keys].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})"\\s*:\\s*\\{`, 'g'),
+      member: new RegExp(`"(?:${[...keys].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})"\\s*:\\s*[{[]`, 'g'),
       quoted: [...keys].map((k) => JSON.stringify(k)),
     };
     patterns.set(keys, p);

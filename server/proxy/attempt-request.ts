@@ -10,6 +10,7 @@ import { proxyError } from './proxy-error.ts';
 import type { CompiledProvider, CompiledService, CompiledTarget } from '../config/snapshot.ts';
 import type { ProxyState } from './proxy-state.ts';
 import { adapterFor } from '../protocols/registry.ts';
+import { withDerived } from '../config/derived-connection.ts';
 import type { OpenAIChatRequest, ProtocolAdapter } from '../protocols/types.ts';
 
 export interface AttemptInput {
@@ -75,7 +76,7 @@ export function attemptRequest(input: AttemptInput, adapter: ProtocolAdapter | n
       else delete callerHeaders['accept-encoding'];
     }
   }
-  const ctx = { connection: input.provider.connection, origins: input.provider.origins, secret: input.secret, model, keyId: input.keyId, now: input.now, providerId: input.provider.id };
+  const ctx = { connection: withDerived(input.provider.connection, input.provider.derived, input.secret), origins: input.provider.origins, secret: input.secret, model, keyId: input.keyId, now: input.now, providerId: input.provider.id };
   if (canPrepare(service)) {
     return completeRequest(preparedRequest(service, path, ctx), input.method, { path: state.subPath, query: input.querystring, headers: callerHeaders }, body);
   }

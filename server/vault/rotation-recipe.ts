@@ -14,6 +14,7 @@ import { renderRequest } from '../auth-schemes/render-request.ts';
 import type { RequestParts } from '../auth-schemes/types.ts';
 import type { SecretValues } from './fingerprint.ts';
 import type { KeyMeta } from './provider-keyring.ts';
+import { derivedFields, withDerived, type DerivedField } from '../config/derived-connection.ts';
 
 /** How long one recipe request may take, answer included. */
 export const RECIPE_TIMEOUT_MS = 10_000;
@@ -34,6 +35,8 @@ export interface RecipeProvider {
   authOption?: string;
   /** providers/<id>.yaml `origins:` (server/auth-schemes/origins.ts). */
   origins?: OriginMap;
+  /** Connection fields derived from a credential (server/config/derived-connection.ts). */
+  derived?: readonly DerivedField[];
 }
 
 /** The RecipeProvider of an instance file and its definition (as the compiler builds it). */
@@ -43,9 +46,11 @@ export function recipeProvider(instance: { id: string; connection?: Record<strin
   for (const [name, value] of Object.entries(instance.connection ?? {})) {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') connection[name] = value;
   }
-  const base = typeof instance.connection?.baseUrl === 'string' ? instance.connection.baseUrl : definition.baseUrl;
+  const optionBase = instance.authOption ? definition.authOptions?.[instance.authOption]?.baseUrl : undefined;
+  const base = typeof instance.connection?.baseUrl === 'string' ? instance.connection.baseUrl : optionBase ?? definition.baseUrl;
   const origins = compileOrigins(instance.origins);
-  return { id: instance.id, connection, baseUrl: render(base, { connection }, true), ...(instance.authOption ? { authOption: instance.authOption } : {}), ...(origins ? { origins } : {}) };
+  const derived = derivedFields(definition, instance.connection);
+  return { id: instance.id, connection, baseUrl: render(base, { connection }, true), ...(instance.authOption ? { authOption: instance.authOption } : {}), ...(origins ? { origins } : {}), ...(derived ? { derived } : {}) };
 }
 
 function authOf(definition: ProviderTemplate, provider: RecipeProvider): AuthScheme {
@@ -152,7 +157,7 @@ function buildRequest(req: RecipeRequest, definition: ProviderTemplate, provider
   }
   return renderRequest(
     { baseUrl: req.baseUrl ?? provider.baseUrl, path: req.path, method: req.method, headers, query: definition.query, body, auth: authOf(definition, provider) },
-    { connection: provider.connection, origins: provider.origins, secret, keyId, now },
+    { connection: withDerived(provider.connection, provider.derived, secret), origins: provider.origins, secret, keyId, now },
   );
 }
 

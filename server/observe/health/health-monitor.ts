@@ -11,7 +11,7 @@ import type { Upstream } from '../../proxy/upstream.ts';
 import type { HubEvents } from '../../events/hub-events.ts';
 import type { HealthSource, HealthStatus, ProbeResult, ProviderHealth } from './types.ts';
 import { keyStatus, providerStatus, worstCircuit, type CircuitState, type KeyInput } from './status-rules.ts';
-import { intervalMs, nextDelay, rateFloorMs, retryAfterMs, KEY_ROUNDS } from './probe-schedule.ts';
+import { intervalMs, nextDelay, rateFloorMs, KEY_ROUNDS } from './probe-schedule.ts';
 import { providerAuth, runProbe } from './probe-runner.ts';
 import { uptimes, type Transition } from './uptime.ts';
 import { MAX_KEY_PROBES, MAX_PROBES, pruneTransitions, readHealthFile, writeHealthFile, type HealthFile, type ProviderRecord } from './health-file.ts';
@@ -147,7 +147,7 @@ export class HealthMonitor implements HealthSource {
     this.#rounds.set(id, round);
     const deps = { upstream: this.#o.upstream, auth: this.#o.auth, now: this.#now };
     const rec = this.#record(id);
-    let main: { result: ProbeResult; retryAfter?: string } | null = null;
+    let main: { result: ProbeResult; retryAfterMs?: number } | null = null;
     try {
       if (keyless(p)) {
         this.#sent++;
@@ -177,7 +177,7 @@ export class HealthMonitor implements HealthSource {
     this.#dirty = true;
     this.evaluate(id);
     const interval = this.#interval(p, s);
-    const wait = retryAfterMs(main?.retryAfter, this.#now());
+    const wait = main?.retryAfterMs;
     const delay = nextDelay({ intervalMs: interval, floorMs: rateFloorMs(p.policy ? s.policies.get(p.policy) : undefined), failed: main ? !main.result.ok : false, ...(wait !== undefined ? { retryAfterMs: wait } : {}), random: this.#random() });
     this.#probeTimers.set(id, this.#timers.setTimeout(() => void this.#round(id), delay));
   }

@@ -10,6 +10,8 @@ import type { RequestTemplate } from '../../auth-schemes/render-request.ts';
 import type { Upstream } from '../../proxy/upstream.ts';
 import { bodyText, discardBody } from '../../proxy/upstream-body.ts';
 import type { ProbeResult } from './types.ts';
+import { withDerived } from '../../config/derived-connection.ts';
+import { readRateLimit, waitMs } from '../rate-limit.ts';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 const MAX_BODY_CHARS = 64 * 1024;
@@ -20,7 +22,8 @@ export interface ProbeDeps {
   now: () => number;
 }
 
-export interface ProbeOutcome { result: ProbeResult; retryAfter?: string }
+/** `retryAfterMs`: the wait a 429 asked for, read as the template's `rateLimit` describes it (rate-limit.ts). */
+export interface ProbeOutcome { result: ProbeResult; retryAfterMs?: number }
 
 /** The auth scheme requests to the provider use: its first service's (the auth option applied). */
 export function providerAuth(p: CompiledProvider): AuthScheme | null {
@@ -55,10 +58,14 @@ export function unmet(check: HealthCheck, status: number, text: string | null): 
   return null;
 }
 
-const header = (h: Record<string, string | string[] | undefined>, name: string) => {
-  const v = h[name.toLowerCase()];
-  return Array.isArray(v) ? v[0] : v;
-};
+function jsonOf(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The request of a `kind: request` health check, as a template for renderRequest. */
 export function healthRequestTemplate(p: CompiledProvider, check: HealthCheck, auth: AuthScheme | null): RequestTemplate {
@@ -73,7 +80,7 @@ export async function runProbe(p: CompiledProvider, keyId: string | undefined, s
   const done = (ok: boolean, extra: Partial<ProbeResult> = {}): ProbeResult => ({ at: started, ok, ms: Math.max(0, deps.now() - started), ...extra });
   if (!check || check.kind === 'passive') return { result: done(true) };
   const auth = check.auth === false ? null : providerAuth(p);
-  const ctx = { connection: p.connection, origins: p.origins, secret, keyId, providerId: p.id, now: () => new Date(deps.now()) };
+  const ctx = { connection: withDerived(p.connection, p.derived, secret), origins: p.origins, secret, keyId, providerId: p.id, now: () => new Date(deps.now()) };
   const timeoutMs = check.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   try {
     if (check.kind === 'token') {
@@ -88,11 +95,12 @@ export async function runProbe(p: CompiledProvider, keyId: string | undefined, s
     );
     if (sent.kind === 'timeout') return { result: done(false, { error: `timeout (${sent.phase})` }) };
     if (sent.kind === 'connect-error') return { result: done(false, { error: `connect error (${sent.detail})` }) };
-    const needsBody = check.expect?.bodyContains !== undefined || check.expect?.bodyPath !== undefined;
+    const limited = sent.status === 429;
+    const needsBody = check.expect?.bodyContains !== undefined || check.expect?.bodyPath !== undefined || (limited && p.rateLimit?.retryAfterBody !== undefined);
     const text = needsBody ? await bodyText(sent.body, MAX_BODY_CHARS) : (discardBody(sent.body), null);
     const why = unmet(check, sent.status, text);
-    const retryAfter = sent.status === 429 ? header(sent.headers, p.rateLimit?.retryAfter ?? 'retry-after') : undefined;
-    return { result: done(why === null, { status: sent.status, ...(why ? { error: why } : {}) }), ...(retryAfter ? { retryAfter } : {}) };
+    const wait = limited ? waitMs(readRateLimit(p.rateLimit ?? {}, sent.headers, deps.now(), jsonOf(text)), deps.now()) : undefined;
+    return { result: done(why === null, { status: sent.status, ...(why ? { error: why } : {}) }), ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
   } catch (err) {
     // Render and token errors are sil's own messages, written never to repeat a credential.
     const code = (err as { code?: string }).code;

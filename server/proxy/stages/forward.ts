@@ -3,8 +3,8 @@
 // over only before the first byte reaches the caller; a request that is not safe to repeat gets
 // one attempt.
 import type { Context } from 'koa';
-import { compileConditions, parseRetryAfter, shouldFailOver, type AttemptOutcome, type FailoverMatcher } from '../../core/failover-conditions.ts';
-import type { CompiledBinding } from '../../config/snapshot.ts';
+import { compileConditions, shouldFailOver, type AttemptOutcome, type FailoverMatcher } from '../../core/failover-conditions.ts';
+import type { CompiledBinding, CompiledTarget } from '../../config/snapshot.ts';
 import { delayBeforeAttempt, DEFAULT_MAX_RETRY_AFTER_MS } from '../../core/backoff.ts';
 import { proxyError } from '../proxy-error.ts';
 import { attemptAdapter, attemptModel, attemptRequest } from '../attempt-request.ts';
@@ -20,6 +20,8 @@ import type { UsageRecorder } from '../../observe/usage-recorder.ts';
 import type { ProtocolAdapter } from '../../protocols/types.ts';
 import { passOn } from './pass-on.ts';
 import type { ProxyLimits, Refusal } from '../../limits/limiter.ts';
+import { withDerived } from '../../config/derived-connection.ts';
+import { providerRetryAfterMs } from '../../observe/rate-limit.ts';
 
 export interface ForwardDeps {
   upstream: Upstream;
@@ -46,9 +48,18 @@ function rulesOf(binding: CompiledBinding): BindingRules {
   return r;
 }
 
-function retrySafe(ctx: Context, state: ProxyState): boolean {
+/**
+ * Whether a request may be sent more than once: a safe method, the caller's Idempotency-Key, a
+ * binding marked retrySafe, or services that say so themselves — each planned target's service is
+ * `retrySafe` in its template, or honours an idempotency header (PayPal-Request-Id) the caller sent.
+ */
+function retrySafe(ctx: Context, state: ProxyState, targets: readonly CompiledTarget[]): boolean {
   if (state.door === 'unified') return true;
-  return SAFE_METHODS.has(ctx.method) || ctx.get('idempotency-key') !== '' || state.binding!.failover.retrySafe === true;
+  if (SAFE_METHODS.has(ctx.method) || ctx.get('idempotency-key') !== '' || state.binding!.failover.retrySafe === true) return true;
+  return targets.every((t) => {
+    const service = state.snapshot.providers.get(t.provider)?.services.find((s) => s.id === t.service);
+    return service !== undefined && (service.retrySafe || (service.idempotencyHeader !== undefined && ctx.get(service.idempotencyHeader) !== ''));
+  });
 }
 
 const LIMIT_REASON: Record<Refusal['kind'], string> = { rate: 'rate limit', 'quota.requests': 'request quota', 'quota.tokens': 'token quota', budget: 'budget' };
@@ -60,7 +71,7 @@ export function forward(deps: ForwardDeps) {
     const binding = state.binding!;
     const plan = deps.choice.plan(binding, state.snapshot);
     for (const s of plan.skipped) state.failoverReasons.push(`${s.target.provider}: ${s.reason}`);
-    const attempts = retrySafe(ctx, state) ? plan.attempts : plan.attempts.slice(0, 1);
+    const attempts = plan.attempts.length > 1 && !retrySafe(ctx, state, plan.attempts.map((a) => a.target)) ? plan.attempts.slice(0, 1) : plan.attempts;
     if (attempts.length === 0) throw proxyError('SIL_PROXY_NO_TARGET', `no target of binding "${binding.name}" can take the request: ${state.failoverReasons.join('; ') || 'none is usable'}`);
     const { matcher, timeouts } = rulesOf(binding);
     let last: AttemptOutcome | undefined;
@@ -118,7 +129,7 @@ export function forward(deps: ForwardDeps) {
       const started = performance.now();
       let result = await deps.upstream.send(request, timeouts);
       // A 401 with a cached access token: the token may have been revoked early; get a new one once.
-      if (result.kind === 'response' && result.status === 401 && invalidateAuth(service.auth, request, { connection: provider.connection, origins: provider.origins, secret, keyId: keyId ?? '', now: deps.now, providerId: provider.id }, deps.auth)) {
+      if (result.kind === 'response' && result.status === 401 && invalidateAuth(service.auth, request, { connection: withDerived(provider.connection, provider.derived, secret), origins: provider.origins, secret, keyId: keyId ?? '', now: deps.now, providerId: provider.id }, deps.auth)) {
         discardBody(result.body);
         request = await attemptRequest({ state, provider, service, target, secret, keyId: keyId ?? '', method: ctx.method, querystring: ctx.querystring, headers: ctx.headers, now: deps.now }, adapter, deps.auth);
         result = await deps.upstream.send(request, timeouts);
@@ -126,11 +137,9 @@ export function forward(deps: ForwardDeps) {
       const ms = performance.now() - started;
       const outcome: AttemptOutcome = result.kind === 'response' ? { kind: 'response', status: result.status } : result.kind === 'timeout' ? { kind: 'timeout', phase: result.phase } : { kind: 'connect-error' };
       const failing = shouldFailOver(outcome, matcher);
-      const retryAfterHeader = result.kind === 'response' ? result.headers['retry-after'] : undefined;
-      if (retryAfterHeader !== undefined) {
-        const after = parseRetryAfter(String(retryAfterHeader), deps.now().getTime());
-        if (after !== undefined) (retries ??= new RetryBook()).setRetryAfter(attempts[i], after);
-      }
+      // A plain retry-after on any answer; on a 429 also the template's rateLimit (structured headers, resets).
+      const after = result.kind === 'response' ? providerRetryAfterMs(result.status, result.headers, provider.rateLimit, deps.now().getTime()) : undefined;
+      if (after !== undefined) (retries ??= new RetryBook()).setRetryAfter(attempts[i], after);
       const isLast = !hasNextAttempt(i);
       state.attempts.push({ provider: provider.id, service: service.id, keyId: keyId ?? '', model: attemptModel(state, target), outcome: describe(outcome), status: result.kind === 'response' ? result.status : undefined, ms });
       breaker.record(outcome.kind === 'response' && outcome.status < 500 && outcome.status !== 429);

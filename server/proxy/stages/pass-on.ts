@@ -44,7 +44,7 @@ function record(recorder: UsageRecorder | undefined, state: ProxyState, chosen: 
     latencyMs: Math.round(performance.now() - state.startedAt),
     attempts: state.attempts.length,
     usage: used,
-    cost: costOf(used, pricing),
+    cost: costOf(used, pricing, { inputIncludesCached: service.usage?.inputIncludesCached }),
     currency: pricing?.currency ?? 'USD',
   });
 }

@@ -1,11 +1,13 @@
 // sil's own rendering of a catalog template's request, for the catalog's auth contract tests:
-// the instance is compiled as the hub compiles it (connection defaults, auth option, `origins:`),
+// the instance is compiled as the hub compiles it (connection defaults, auth option, `origins:`,
+// connection values derived from the key),
 // the request built by the code the proxy and the health monitor use (renderRequestWithAuth:
 // token exchange and signing included, against the mock the origins point at).
 import type { ProviderInstance } from '../../../schemas/types.gen.ts';
 import { projectCatalog } from '../../../server/config/catalog.ts';
 import { compileProvider, compileSettings } from '../../../server/config/compile.ts';
 import type { CompiledProvider } from '../../../server/config/snapshot.ts';
+import { withDerived } from '../../../server/config/derived-connection.ts';
 import { createAuthDeps, renderRequestWithAuth } from '../../../server/auth-schemes/async-registry.ts';
 import type { RequestParts } from '../../../server/auth-schemes/types.ts';
 import { healthRequestTemplate, providerAuth } from '../../../server/observe/health/probe-runner.ts';
@@ -49,7 +51,7 @@ export function compiledInstance(o: Pick<RenderOptions, 'template' | 'connection
 
 export async function renderForTemplate(o: RenderOptions): Promise<RequestParts> {
   const p = compiledInstance(o);
-  const ctx = { connection: p.connection, origins: p.origins, secret: o.secret, model: o.model, keyId: 'key-1', providerId: p.id, now: () => new Date() };
+  const ctx = { connection: withDerived(p.connection, p.derived, o.secret), origins: p.origins, secret: o.secret, model: o.model, keyId: 'key-1', providerId: p.id, now: () => new Date() };
   const deps = createAuthDeps();
   if (o.healthCheck) {
     const check = p.healthCheck;

@@ -38,6 +38,19 @@ function authOf(id: string, call: Call) {
   return call.authOption ? t.authOptions![call.authOption].auth : t.auth;
 }
 
+/** The health check an instance with `call.authOption` runs: the option's own, else the template's. */
+function checkOf(id: string, call: Call) {
+  const t = template(id);
+  return (call.authOption && t.authOptions![call.authOption].healthCheck) || t.healthCheck;
+}
+
+/** The base URL without a service's own: connection.baseUrl, the option's, the template's. */
+function providerBase(id: string, call: Call, ctx: AuthContext): string {
+  const t = template(id);
+  const option = call.authOption ? t.authOptions![call.authOption].baseUrl : undefined;
+  return (ctx.connection.baseUrl as string | undefined) ?? option ?? t.baseUrl;
+}
+
 /** A request of service `service`, as the proxy will build it from the compiled provider. */
 function serviceRequest(id: string, service: string, call: Call = {}): RequestParts {
   const t = template(id);
@@ -45,7 +58,7 @@ function serviceRequest(id: string, service: string, call: Call = {}): RequestPa
   if (!s) throw new Error(`${id} has no service ${service}`);
   const ctx = context(id, call);
   return renderRequest({
-    baseUrl: s.baseUrl ?? (ctx.connection.baseUrl as string | undefined) ?? t.baseUrl,
+    baseUrl: s.baseUrl ?? providerBase(id, call, ctx),
     path: s.path,
     method: call.method,
     headers: { ...t.headers, ...s.headers, ...call.headers },
@@ -58,10 +71,10 @@ function serviceRequest(id: string, service: string, call: Call = {}): RequestPa
 /** The template's health check request. */
 function healthRequest(id: string, call: Call = {}): RequestParts {
   const t = template(id);
-  const hc = t.healthCheck!;
+  const hc = checkOf(id, call)!;
   const ctx = context(id, call);
   return renderRequest({
-    baseUrl: hc.baseUrl ?? (ctx.connection.baseUrl as string | undefined) ?? t.baseUrl,
+    baseUrl: hc.baseUrl ?? providerBase(id, call, ctx),
     path: hc.path,
     method: hc.method,
     headers: { ...t.headers, ...hc.headers },
@@ -141,9 +154,9 @@ describe('basic: twilio', () => {
     expect(new TextDecoder().decode(req.body as Uint8Array)).toBe('To=%2B15005550006&Body=hi');
   });
 
-  it('the api-key option sends the API key SID and secret', () => {
+  it("the api-key option sends the API key SID and secret, to the option's own check (standard keys cannot read the account)", () => {
     const req = healthRequest('twilio', { authOption: 'api-key', connection: { accountSid: TWILIO_SID }, secret: { apiKeySid: 'SK0123', apiKeySecret: 's3cr3t' } });
-    expect(req.url.href).toBe(`https://api.twilio.com/2010-04-01/Accounts/${TWILIO_SID}.json`);
+    expect(req.url.href).toBe(`https://api.twilio.com/2010-04-01/Accounts/${TWILIO_SID}/Messages.json?PageSize=1`);
     expect(decode(req.headers.Authorization)).toBe('SK0123:s3cr3t');
   });
 
@@ -216,6 +229,18 @@ describe('path: telegram', () => {
   });
 });
 
+describe('header + key in the path: algolia health check', () => {
+  it('GET /1/keys/<key> with both headers; a key holding / + = stays one path segment', () => {
+    const plain = healthRequest('algolia', { connection: { applicationId: 'LATENCY123' }, secret: { apiKey: '0123456789abcdef0123456789abcdef' } });
+    expect(plain.url.href).toBe('https://LATENCY123.algolia.net/1/keys/0123456789abcdef0123456789abcdef'.replace('LATENCY123', 'latency123'));
+    expect(plain.headers).toMatchObject({ 'X-Algolia-Application-Id': 'LATENCY123', 'X-Algolia-API-Key': '0123456789abcdef0123456789abcdef' });
+    const secured = 'YTk0ZDk2MmQ/ZmlsdGVycz1fdGFncyUzQXVzZXI+MQ==';
+    const req = healthRequest('algolia', { connection: { applicationId: 'LATENCY123' }, secret: { apiKey: secured } });
+    expect(req.url.pathname).toBe('/1/keys/YTk0ZDk2MmQ%2FZmlsdGVycz1fdGFncyUzQXVzZXI+MQ==');
+    expect(decodeURIComponent(req.url.pathname.split('/')[3])).toBe(secured);
+  });
+});
+
 describe('the whole catalog', () => {
   /** Every declared connection field (default, else example) and credential (a fake value). */
   function fullCall(id: string, authOption?: string): Call {
@@ -238,7 +263,8 @@ describe('the whole catalog', () => {
       for (const option of [undefined, ...Object.keys(t.authOptions ?? {})]) {
         const call = fullCall(t.id, option);
         const tries: [string, string, () => RequestParts][] = t.services.map((s) => [s.id, (s.auth ?? authOf(t.id, call)).type, () => serviceRequest(t.id, s.id, call)]);
-        if (t.healthCheck?.kind === 'request') tries.push(['healthCheck', t.healthCheck.auth === false ? 'none' : authOf(t.id, call).type, () => healthRequest(t.id, call)]);
+        const check = checkOf(t.id, call);
+        if (check?.kind === 'request') tries.push(['healthCheck', check.auth === false ? 'none' : authOf(t.id, call).type, () => healthRequest(t.id, call)]);
         for (const [what, type, build] of tries) {
           const where = `${t.id}${option ? `[${option}]` : ''} ${what} (${type})`;
           try {

@@ -79,8 +79,9 @@ afterAll(async () => {
 const net = loopbackFetch();
 const deps = createAuthDeps({ fetch: net.fetch });
 
-function ctx(nowSeconds = DOC_TIMESTAMP, secret: Record<string, string> = { apiKey: API_KEY, apiSecret: API_SECRET }): TokenAuthContext {
-  return { providerId: 'cloudinary', keyId: 'k', connection: { cloudName: 'demo' }, secret, now: () => new Date(nowSeconds * 1000) };
+/** The instance's connection: the template's default algorithm (sha1) unless `signatureAlgorithm` is given. */
+function ctx(nowSeconds = DOC_TIMESTAMP, secret: Record<string, string> = { apiKey: API_KEY, apiSecret: API_SECRET }, signatureAlgorithm: string = 'sha1'): TokenAuthContext {
+  return { providerId: 'cloudinary', keyId: 'k', connection: { cloudName: 'demo', signatureAlgorithm }, secret, now: () => new Date(nowSeconds * 1000) };
 }
 
 function uploadRequest(body: RequestParts['body'], contentType: string | undefined, c = ctx(), method = 'POST'): Promise<RequestParts> {
@@ -150,16 +151,29 @@ describe('cloudinary upload: sorted-params-digest', () => {
     expect((await send(await uploadRequest(form, 'application/x-www-form-urlencoded', ctx(mockNow - 3601)))).json).toEqual({ error: { message: 'Stale request' } });
   });
 
-  it('sha256 accounts: the same rule with SHA-256', async () => {
+  it('sha256 accounts: the instance picks SHA-256 with connection.signatureAlgorithm (the template default is sha1)', async () => {
     mockNow = 1_780_000_000;
+    expect((upload.auth as AuthHmacSignature).algorithm).toBe('${connection.signatureAlgorithm}');
+    expect(cloudinary.connection?.signatureAlgorithm).toMatchObject({ enum: ['sha1', 'sha256'], default: 'sha1' });
+    const body = 'public_id=s256&file=https://example.com/a.jpg';
+    const sign = (algo: string) => prepareAuth(upload.auth!, { method: 'POST', url: new URL('https://api.cloudinary.com/v1_1/demo/image/upload'), headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body }, ctx(mockNow, undefined, algo), deps);
     algorithm = 'sha256';
     try {
-      const scheme = { ...(upload.auth as AuthHmacSignature), algorithm: 'sha256' as const };
-      const req = await prepareAuth(scheme, { method: 'POST', url: new URL('https://api.cloudinary.com/v1_1/demo/image/upload'), headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'public_id=s256&file=https://example.com/a.jpg' }, ctx(mockNow), deps);
+      const req = await sign('sha256');
       expect(new URLSearchParams(req.body as string).get('signature')).toMatch(/^[0-9a-f]{64}$/);
       expect((await send(req)).status).toBe(200);
+      // A SHA-1 signature is refused by a SHA-256 account: the choice matters.
+      expect((await send(await sign('sha1'))).json).toEqual({ error: { message: 'Invalid Signature' } });
     } finally {
       algorithm = 'sha1';
+    }
+  });
+
+  it('an algorithm value that is not sha1, sha256 or sha512 is refused, not guessed', async () => {
+    for (const bad of ['md5', '']) {
+      const err = await caught(uploadRequest(enc('public_id=x'), 'application/x-www-form-urlencoded', ctx(DOC_TIMESTAMP, undefined, bad)));
+      expect(err.code).toBe('SIL_AUTH_UNSUPPORTED');
+      expect(err.message).toContain('is not sha1, sha256 or sha512');
     }
   });
 

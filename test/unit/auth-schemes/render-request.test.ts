@@ -57,8 +57,8 @@ describe('joining base URL and path', () => {
     expect(err.message).toContain('${model}');
   });
 
-  it('escapes a secret in a base URL path and never shows the URL in an error', () => {
-    expect(url({ baseUrl: 'https://api.example.test/bot${secret.token}', path: '/getMe' }, ctx({ secret: { token: '1:a/b?c' } }))).toBe('https://api.example.test/bot1:a/b%3Fc/getMe');
+  it('escapes a secret in a base URL path (within its segment: / too) and never shows the URL in an error', () => {
+    expect(url({ baseUrl: 'https://api.example.test/bot${secret.token}', path: '/getMe' }, ctx({ secret: { token: '1:a/b?c' } }))).toBe('https://api.example.test/bot1:a%2Fb%3Fc/getMe');
     const err = caught(() => url({ baseUrl: 'ht!tp://${secret.token}', path: '/x' }));
     expect(err.message).toBe('base URL: not a valid URL once rendered');
     expect(shown(err)).not.toContain(SECRET);
@@ -159,7 +159,8 @@ describe('body auth', () => {
   });
 
   it.each([
-    ['multipart/form-data; boundary=x', '--x\r\n', /multipart\/form-data/],
+    ['multipart/form-data; boundary=x', '--x\r\n', /multipart body is not closed/],
+    ['multipart/form-data', '--x\r\n', /has no boundary/],
     ['text/plain', 'hello', /text\/plain/],
     ['application/json', '[1,2]', /an array, not an object/],
     ['application/json', '{oops', /not valid JSON/],

@@ -192,7 +192,7 @@ describe('anthropic-messages: response', () => {
       }],
       usage: { prompt_tokens: 620, completion_tokens: 89, total_tokens: 709, prompt_tokens_details: { cached_tokens: 128 } },
     });
-    expect(A.usage(message)).toEqual({ inputTokens: 472, outputTokens: 89, cachedInputTokens: 128 });
+    expect(A.usage(message)).toEqual({ inputTokens: 472, outputTokens: 89, cachedInputTokens: 128, cacheWriteTokens: 20 });
   });
 
   it('maps stop reasons', () => {
@@ -268,7 +268,7 @@ describe('anthropic-messages: stream', () => {
     const t = A.stream(streamReq(true), 'claude-sonnet-4-5');
     const frames = feed(t, pieces);
     expect(assemble(frames)).toEqual(expected);
-    expect(t.usage()).toEqual({ inputTokens: 472, outputTokens: 89, cachedInputTokens: 128 });
+    expect(t.usage()).toEqual({ inputTokens: 472, outputTokens: 89, cachedInputTokens: 128, cacheWriteTokens: 0 });
   });
 
   it('writes OpenAI chunks: a role chunk first, usage: null on every chunk, usage chunk then [DONE] at the end', () => {
@@ -297,7 +297,7 @@ describe('anthropic-messages: stream', () => {
     expect(out).toMatchObject({ content: 'Okay, let me check the weather in Zürich ☀️.', finish: null, error: { message: 'Overloaded', type: 'overloaded_error', code: 'overloaded_error', param: null }, done: true });
     expect(out.usage).toBeUndefined();
     expect(parseFrames(frames).at(-2)).toEqual({ error: { message: 'Overloaded', type: 'overloaded_error', param: null, code: 'overloaded_error' } });
-    expect(t.usage()).toEqual({ inputTokens: 472, outputTokens: 2, cachedInputTokens: 128 });
+    expect(t.usage()).toEqual({ inputTokens: 472, outputTokens: 2, cachedInputTokens: 128, cacheWriteTokens: 0 });
   });
 
   it('reports a stream that ends before message_stop, and one that is not JSON', () => {

@@ -75,4 +75,13 @@ describe('answer meter', () => {
     expect(pending).toBeInstanceOf(Promise);
     expect(await pending).toEqual({ usage });
   });
+
+  it('reads usage kept in a list member (metrics[metric=...]), whole, large or streamed', async () => {
+    const spec: Usage = { inputTokens: 'body:metrics[metric=num_prompt_tokens].value', outputTokens: 'body:metrics[metric=num_completion_tokens].value' };
+    const metrics = [{ metric: 'num_completion_tokens', value: 5, unit: 'tokens' }, { metric: 'num_prompt_tokens', value: 9, unit: 'tokens' }];
+    const large = Buffer.from(JSON.stringify({ completion_message: { content: { text: 'x'.repeat(30_000) } }, metrics }));
+    expect(wholeAnswerUsage(spec, { 'content-type': 'application/json' }, large)).toEqual({ metrics });
+    const events = `data: ${JSON.stringify({ event: { delta: 'x' }, metrics: null })}\n\ndata: ${JSON.stringify({ metrics })}\n\n`;
+    expect(await meter(spec, { 'content-type': 'text/event-stream' }, Buffer.from(events))).toEqual({ metrics });
+  });
 });

@@ -63,7 +63,7 @@ export default function ProviderDetails() {
         <ConnectionSettings data={data} change={change} />
         <ProviderPolicy data={data} change={change} />
         <KeyList data={data} change={change} />
-        <HealthPanel id={summary.id} summary={summary} check={data.template?.healthCheck} />
+        <HealthPanel id={summary.id} summary={summary} check={data.template?.authOptions?.[data.provider.authOption]?.healthCheck ?? data.template?.healthCheck} />
       </div>
     </article>
   );

@@ -10,7 +10,8 @@ export interface Template {
   docs?: string;
   connection?: Record<string, FieldSpec>;
   credentials?: Record<string, FieldSpec>;
-  authOptions?: Record<string, { title?: string; credentials?: Record<string, FieldSpec> }>;
+  /** An option's own healthCheck replaces the template's for an instance that picks it. */
+  authOptions?: Record<string, { title?: string; credentials?: Record<string, FieldSpec>; healthCheck?: HealthCheck }>;
 }
 
 export interface HealthCheck { kind: 'request' | 'token' | 'passive'; method?: string; path?: string; intervalSeconds?: number; expect?: { status?: number[] }; note?: string }
