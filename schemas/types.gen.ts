@@ -516,6 +516,7 @@ export interface HealthCheck {
    * Send the provider's credentials with the check.
    */
   auth?: boolean;
+  service?: string;
   intervalSeconds?: number;
   timeoutMs?: number;
   /**

@@ -64,6 +64,7 @@ export function compileProvider(p: ProviderInstance, def: ProviderTemplate, sett
     template: p.template ?? null,
     definition: def,
     connection,
+    auth,
     ...(derived ? { derived } : {}),
     ...(origins ? { origins } : {}),
     baseUrl,

@@ -39,6 +39,8 @@ export interface CompiledProvider {
   template: string | null;
   definition: Readonly<ProviderTemplate>;
   connection: ConnectionValues;
+  /** The provider's auth: the auth option's, else the template's (services may have their own). */
+  auth: AuthScheme;
   /** Connection fields derived from a credential when the instance leaves them empty (derived-connection.ts): render with withDerived(). */
   derived?: readonly DerivedField[];
   /** providers/<id>.yaml `origins:`, normalised (server/auth-schemes/origins.ts). */

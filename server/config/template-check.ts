@@ -1,7 +1,8 @@
 // Checks a provider template (a catalog file or a custom provider's inline definition) beyond
 // its schema: every ${connection.x} / ${secret.x} is declared, service ids are unique, and a
 // path-auth template carries its secret in the base URL.
-import type { ProviderTemplate } from '../../schemas/types.gen.ts';
+import type { HealthCheck, ProviderTemplate } from '../../schemas/types.gen.ts';
+import { didYouMean } from '../core/suggest.ts';
 import { placeholders } from '../core/template-string.ts';
 import { issue, type ConfigIssue } from './issues.ts';
 import type { ParsedFile } from './parse-file.ts';
@@ -56,6 +57,12 @@ export function templateIssues(tpl: ProviderTemplate, file: ParsedFile, base: Se
     if (ids.has(s.id)) out.push(issue(file.path, where(['services', i, 'id']), 'SIL_CONFIG_TEMPLATE', `service id "${s.id}" appears twice`, 'give each service its own id'));
     ids.add(s.id);
   });
+  const checks: [HealthCheck | undefined, Segments][] = [[tpl.healthCheck, ['healthCheck']], ...Object.entries(tpl.authOptions ?? {}).map(([id, o]): [HealthCheck | undefined, Segments] => [o.healthCheck, ['authOptions', id, 'healthCheck']])];
+  for (const [check, at] of checks) {
+    if (check?.service !== undefined && !ids.has(check.service)) {
+      out.push(issue(file.path, where([...at, 'service']), 'SIL_CONFIG_TEMPLATE', `the health check uses service "${check.service}", which the template does not have${didYouMean(check.service, ids)}`, `name one of: ${[...ids].join(', ')}`));
+    }
+  }
 
   if (tpl.rotation) {
     const credentials = new Set(Object.keys(tpl.credentials ?? {}));

@@ -25,9 +25,14 @@ export interface ProbeDeps {
 /** `retryAfterMs`: the wait a 429 asked for, read as the template's `rateLimit` describes it (rate-limit.ts). */
 export interface ProbeOutcome { result: ProbeResult; retryAfterMs?: number }
 
-/** The auth scheme requests to the provider use: its first service's (the auth option applied). */
-export function providerAuth(p: CompiledProvider): AuthScheme | null {
-  return p.services[0]?.auth ?? p.definition.auth ?? null;
+/** The service a check names with `service:` (its auth and base URL), if any. */
+function checkService(p: CompiledProvider, check: HealthCheck | undefined) {
+  return check?.service === undefined ? undefined : p.services.find((s) => s.id === check.service);
+}
+
+/** The auth scheme the health check uses: its `service:`'s, else the provider's (the auth option applied). */
+export function providerAuth(p: CompiledProvider, check: HealthCheck | undefined = p.healthCheck): AuthScheme | null {
+  return checkService(p, check)?.auth ?? p.auth ?? null;
 }
 
 function pick(value: unknown, path: string): unknown {
@@ -71,7 +76,7 @@ function jsonOf(text: string | null): unknown {
 export function healthRequestTemplate(p: CompiledProvider, check: HealthCheck, auth: AuthScheme | null): RequestTemplate {
   const headers: Record<string, string> = { Accept: 'application/json', ...p.definition.headers, ...check.headers };
   if (check.body !== undefined && /^\s*[[{]/.test(check.body) && !Object.keys(headers).some((n) => n.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
-  return { baseUrl: check.baseUrl ?? p.baseUrl, path: check.path ?? '', method: check.method ?? 'GET', headers, query: { ...p.definition.query, ...check.query }, ...(check.body !== undefined ? { body: check.body } : {}), auth };
+  return { baseUrl: check.baseUrl ?? checkService(p, check)?.baseUrl ?? p.baseUrl, path: check.path ?? '', method: check.method ?? 'GET', headers, query: { ...p.definition.query, ...check.query }, ...(check.body !== undefined ? { body: check.body } : {}), auth };
 }
 
 export async function runProbe(p: CompiledProvider, keyId: string | undefined, secret: SecretValues, deps: ProbeDeps): Promise<ProbeOutcome> {

@@ -105,6 +105,13 @@ ${extra}`;
     expect(await messages('  connection: { dc: { optional: true, derive: { from: apiKey, pattern: "-(\\\\w+$" } } }\n')).toEqual(expect.arrayContaining([expect.stringContaining('derive.pattern')]));
   });
 
+  it('a health check may name a service of the template for its auth and host, and only one it has', async () => {
+    const check = (service: string) => definition(`  healthCheck: { kind: request, path: /ping, service: ${service} }\n`);
+    expect((await validate({ 'providers/p.yaml': check('api') })).errors).toEqual([]);
+    const bad = await validate({ 'providers/p.yaml': check('apo') });
+    expect(bad.errors.map((e) => `${e.code} ${e.message}`)).toEqual(['SIL_CONFIG_TEMPLATE the health check uses service "apo", which the template does not have (did you mean "api"?)']);
+  });
+
   it('an algorithm written ${connection.x} needs a field whose enum lists only sha1, sha256, sha512', async () => {
     const scheme = (field: string) =>
       definition(`  connection: { algo: ${field} }\n`).replace('services: [{ id: api, protocol: http }]', 'services: [{ id: api, protocol: http, auth: { type: hmac-signature, style: sorted-params-digest, algorithm: "${connection.algo}", secret: "${secret.apiKey}" } }]');

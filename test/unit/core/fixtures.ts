@@ -34,7 +34,7 @@ export function provider(id: string, over: Partial<CompiledProvider> = {}): Comp
   return {
     id, name: id, category: 'AI', environment: 'prod', enabled: true, template: null,
     definition: { name: id, category: 'AI', baseUrl: `https://${id}.test`, auth: services[0].auth, services: [{ id: 'chat', protocol: 'openai-chat', path: '/' }] } as ProviderTemplate,
-    connection: {}, baseUrl: `https://${id}.test`, services, tags: [], keyRotationDays: 90, ...over,
+    connection: {}, auth: services[0].auth, baseUrl: `https://${id}.test`, services, tags: [], keyRotationDays: 90, ...over,
   };
 }
 

@@ -108,4 +108,19 @@ describe('health probe', () => {
     const ok = upstream({ status: 200, headers: { 'retry-after': '12' } });
     expect((await runProbe(provider('twilio', { connection: { accountSid: SID } }), 'k', { authToken: 'x' }, deps(ok.u))).retryAfterMs).toBeUndefined();
   });
+
+  it('signs with the provider\'s auth, not its first service\'s: amplitude\'s check gets Basic, not the ingest service\'s body key', async () => {
+    const a = upstream();
+    const out = await runProbe(provider('amplitude'), 'k', { apiKey: 'ak', secretKey: 'sk' }, deps(a.u));
+    expect(out.result.ok).toBe(true);
+    expect(a.sent[0].headers.Authorization).toBe(basic('ak', 'sk'));
+    expect(a.sent[0].body).toBeUndefined();
+  });
+
+  it('uses the auth and host of the service a check names: aws signs its STS check for sts whatever connection.service is', async () => {
+    const a = upstream();
+    await runProbe(provider('aws', { connection: { service: 'ec2', region: 'eu-west-1' } }), 'k', { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }, deps(a.u));
+    expect(a.sent[0].origin).toBe('https://sts.eu-west-1.amazonaws.com');
+    expect(String(a.sent[0].headers.Authorization)).toMatch(/Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/sts\/aws4_request/);
+  });
 });
