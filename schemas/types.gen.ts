@@ -632,6 +632,12 @@ export interface Usage {
  * Headers (and body fields) through which the provider reports its limits.
  */
 export interface RateLimit {
+  /**
+   * The answer statuses that mean the limit is reached (Cloudinary answers 420); each is waited out and failed over like a 429.
+   *
+   * @minItems 1
+   */
+  statuses?: [number, ...number[]];
   limit?: string[];
   remaining?: string[];
   reset?: string[];

@@ -1381,12 +1381,12 @@ return errors === 0;
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const template = validate21;
-const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider-template.schema.json","title":"ProviderTemplate","description":"A provider template of the sil catalog (providers/<id>.yaml in the project), or the inline `definition` of a custom provider. Data only: where the secret goes, what the provider serves, how to check its health. Strings may use ${connection.<field>}, ${secret.<credential>}, ${model} and ${key.id}.","type":"object","additionalProperties":false,"required":["name","category","baseUrl","auth","services"],"properties":{"id":{"$ref":"#/$defs/slug","description":"Template id, equal to the catalog file name without extension. May be left out in a custom provider's inline definition."},"name":{"type":"string","minLength":1,"maxLength":120},"category":{"$ref":"#/$defs/category"},"description":{"type":"string","maxLength":2000},"docs":{"type":"string","format":"uri","description":"The provider's API documentation."},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"Default base URL of the API. An instance's connection.baseUrl overrides it."},"connection":{"type":"object","description":"Non-secret per-instance settings (region, account id, API version...): the form shown when the provider is added.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"credentials":{"type":"object","description":"The secret parts of one key (an API key; an account SID and auth token; a key id and secret...). Stored encrypted in secrets/<provider-id>.yaml.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"auth":{"$ref":"#/$defs/authScheme"},"authOptions":{"type":"object","description":"Alternative auth schemes an instance may pick with `authOption` (e.g. AWS Bedrock: SigV4 or a Bedrock API key).","propertyNames":{"$ref":"#/$defs/slug"},"additionalProperties":{"$ref":"#/$defs/authOption"}},"headers":{"$ref":"#/$defs/stringMap","description":"Non-secret headers sent with every request (anthropic-version, Accept, api versions). A header whose value renders empty (an unset optional connection field, or \"\") is not sent."},"query":{"$ref":"#/$defs/stringMap","description":"Non-secret query parameters sent with every request (Azure api-version). A parameter whose value renders empty is not sent."},"services":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/service"}},"healthCheck":{"$ref":"#/$defs/healthCheck"},"rateLimit":{"$ref":"#/$defs/rateLimit"},"rotation":{"$ref":"#/$defs/rotation"},"webhookSignature":{"$ref":"#/$defs/webhookSignature"},"sources":{"type":"array","description":"Where the facts in this template come from.","items":{"type":"string","minLength":1}},"unconfirmed":{"type":"array","description":"Facts in this template that could not be confirmed (the field and why). Verify before relying on them.","items":{"type":"string","minLength":1}}},"$defs":{"slug":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"fieldName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"category":{"type":"string","enum":["AI","Cloud","Communication","Payment","Analytics","Search","Media","Maps","Custom"]},"templateString":{"type":"string","description":"A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.","maxLength":4096},"templateUrl":{"type":"string","pattern":"^(https?://|\\$\\{connection\\.)","maxLength":2048},"stringMap":{"type":"object","additionalProperties":{"$ref":"#/$defs/templateString"}},"field":{"type":"object","description":"One form field: a small JSON Schema with UI hints.","additionalProperties":false,"properties":{"title":{"type":"string"},"description":{"type":"string"},"type":{"type":"string","enum":["string","integer","number","boolean"],"default":"string"},"pattern":{"type":"string","format":"regex"},"format":{"type":"string","enum":["uri","hostname","email"]},"enum":{"type":"array","minItems":1,"items":{"type":["string","number"]}},"example":{"type":["string","number","boolean"]},"default":{"type":["string","number","boolean"]},"optional":{"type":"boolean","default":false},"multiline":{"type":"boolean","description":"Secret material spanning lines (a PEM key, a service-account JSON)."},"docs":{"type":"string","format":"uri"},"derive":{"type":"object","description":"Connection fields only: the value is derived from a credential of the key in use when the instance leaves the field empty (Mailchimp's data center is the API key's suffix). Resolved per request, since secrets are not known when the config is compiled; the derived value must match the field's `pattern`.","additionalProperties":false,"required":["from","pattern"],"properties":{"from":{"$ref":"#/$defs/fieldName","description":"The credential the value is read from."},"pattern":{"type":"string","format":"regex","description":"A regular expression with one capturing group: the group is the value (e.g. `-([a-z]+[0-9]+)$`)."}}}}},"authOption":{"type":"object","additionalProperties":false,"required":["auth"],"properties":{"title":{"type":"string"},"description":{"type":"string"},"credentials":{"type":"object","description":"Credentials of this option when they differ from the template's.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"auth":{"$ref":"#/$defs/authScheme"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"Base URL when this option is picked and the instance sets no connection.baseUrl (Flutterwave v4 lives on another host than v3). Services with their own baseUrl keep it."},"healthCheck":{"$ref":"#/$defs/healthCheck","description":"The health check when this option is picked, replacing the template's (a check only this option's credentials pass, or kind token for an OAuth option)."}}},"authScheme":{"description":"One of the built-in auth mechanisms, chosen by `type`.","type":"object","required":["type"],"properties":{"type":{"type":"string","description":"none, bearer, header, authorization, basic, query, body, path, oauth2-client-credentials, aws-sigv4, google-service-account or hmac-signature."}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/authNone"},{"$ref":"#/$defs/authBearer"},{"$ref":"#/$defs/authHeader"},{"$ref":"#/$defs/authAuthorization"},{"$ref":"#/$defs/authBasic"},{"$ref":"#/$defs/authQuery"},{"$ref":"#/$defs/authBody"},{"$ref":"#/$defs/authPath"},{"$ref":"#/$defs/authOAuth2ClientCredentials"},{"$ref":"#/$defs/authAwsSigV4"},{"$ref":"#/$defs/authGoogleServiceAccount"},{"$ref":"#/$defs/authHmacSignature"}]},"authNone":{"type":"object","additionalProperties":false,"properties":{"type":{"const":"none"}},"required":["type"]},"authBearer":{"type":"object","description":"Authorization: Bearer <token>.","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"bearer"},"token":{"$ref":"#/$defs/templateString"}}},"authHeader":{"type":"object","description":"The secret in one or more custom headers (x-api-key, api-key, X-Algolia-API-Key + X-Algolia-Application-Id). A value may carry a prefix.","additionalProperties":false,"required":["type","headers"],"properties":{"type":{"const":"header"},"headers":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authAuthorization":{"type":"object","description":"Authorization: <scheme> <credentials>, with a custom scheme word (AccessKey, ApiKey, Client-ID, Uploadcare.Simple).","additionalProperties":false,"required":["type","credentials","scheme"],"properties":{"type":{"const":"authorization"},"scheme":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9._-]*$"},"credentials":{"$ref":"#/$defs/templateString"}}},"authBasic":{"type":"object","description":"HTTP Basic: base64(username:password); the password may be empty.","additionalProperties":false,"required":["type","password","username"],"properties":{"type":{"const":"basic"},"username":{"$ref":"#/$defs/templateString"},"password":{"$ref":"#/$defs/templateString"}}},"authQuery":{"type":"object","description":"The secret as query parameter(s): ?key=..., ?access_token=..., ?measurement_id=...&api_secret=...","additionalProperties":false,"required":["type","params"],"properties":{"type":{"const":"query"},"params":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authBody":{"type":"object","description":"The secret merged into every JSON or form body ({\"key\": ...}).","additionalProperties":false,"required":["type","fields"],"properties":{"type":{"const":"body"},"fields":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authPath":{"type":"object","description":"The secret is part of the base URL path (Telegram /bot<token>/): baseUrl must reference ${secret.<credential>}.","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"path"}}},"authOAuth2ClientCredentials":{"type":"object","description":"OAuth2 client credentials: the hub fetches a token from tokenUrl, caches it until it expires and sends it as a Bearer token.","additionalProperties":false,"required":["type","clientId","clientSecret","tokenUrl"],"properties":{"type":{"const":"oauth2-client-credentials"},"tokenUrl":{"$ref":"#/$defs/templateUrl"},"clientId":{"$ref":"#/$defs/templateString"},"clientSecret":{"$ref":"#/$defs/templateString"},"clientAuth":{"type":"string","enum":["basic","body","oauth1-hmac-sha256"],"default":"basic","description":"How the client authenticates to the token endpoint: HTTP Basic, client_id/client_secret in the form body, or an OAuth 1.0a HMAC-SHA256 signature (HERE)."},"scope":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Extra token request parameters."},"bodyFormat":{"type":"string","enum":["form","json"],"default":"form"},"tokenPath":{"type":"string","default":"access_token"},"expiresInPath":{"type":"string","default":"expires_in"},"defaultExpiresInSeconds":{"type":"integer","minimum":1,"default":3600}}},"authAwsSigV4":{"type":"object","description":"AWS Signature Version 4 on every request.","additionalProperties":false,"required":["type","accessKeyId","region","secretAccessKey","service"],"properties":{"type":{"const":"aws-sigv4"},"accessKeyId":{"$ref":"#/$defs/templateString"},"secretAccessKey":{"$ref":"#/$defs/templateString"},"sessionToken":{"$ref":"#/$defs/templateString"},"region":{"$ref":"#/$defs/templateString"},"service":{"$ref":"#/$defs/templateString"}}},"authGoogleServiceAccount":{"type":"object","description":"Google service account: an RS256 JWT assertion exchanged at the token URL for an access token (cached about an hour), sent as Bearer.","additionalProperties":false,"required":["type","scopes","serviceAccountKey"],"properties":{"type":{"const":"google-service-account"},"serviceAccountKey":{"$ref":"#/$defs/templateString","description":"The service-account JSON key file (client_email, private_key)."},"scopes":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},"subject":{"$ref":"#/$defs/templateString","description":"User to impersonate (domain-wide delegation)."},"tokenUrl":{"$ref":"#/$defs/templateUrl","default":"https://oauth2.googleapis.com/token"}}},"authHmacSignature":{"type":"object","description":"Per-request signing. `sorted-params-digest`: digest(sorted k=v&... + secret) as a parameter (Cloudinary uploads). `hmac-header`: HMAC of a templated string to sign, in a header.","additionalProperties":false,"required":["type","algorithm","secret","style"],"properties":{"type":{"const":"hmac-signature"},"style":{"type":"string","enum":["sorted-params-digest","hmac-header"]},"algorithm":{"description":"sha1, sha256 or sha512; or `${connection.<field>}` naming a connection field whose `enum` lists only these, so each instance picks (Cloudinary accounts switched to SHA-256).","anyOf":[{"type":"string","enum":["sha1","sha256","sha512"]},{"type":"string","pattern":"^\\$\\{\\s*connection\\.[A-Za-z][A-Za-z0-9_]*\\s*\\}$"}]},"secret":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Parameters added before signing (api_key)."},"timestampParam":{"type":"string","default":"timestamp"},"signatureParam":{"type":"string","default":"signature"},"exclude":{"type":"array","items":{"type":"string"},"description":"Parameters left out of the signature."},"header":{"type":"string","description":"hmac-header: the header that carries the signature."},"stringToSign":{"$ref":"#/$defs/templateString","description":"hmac-header: what is signed; may use ${request.method}, ${request.path}, ${request.body}, ${request.timestamp}."},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"}}},"protocol":{"title":"Protocol","type":"string","description":"The wire format a service speaks. `http` is a provider's own API, used through /bind/ pass-through.","enum":["openai-chat","openai-embeddings","openai-images","openai-audio-transcriptions","openai-audio-speech","anthropic-messages","gemini-generate-content","gemini-embed-content","cohere-chat","cohere-embed","cohere-rerank","bedrock-converse","bedrock-invoke","http"]},"pricing":{"type":"object","description":"List prices used to estimate cost. Prices per 1M tokens, per image, per minute, per second or per request.","additionalProperties":false,"properties":{"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"inputPer1M":{"type":"number","minimum":0},"cachedInputPer1M":{"type":"number","minimum":0},"cacheWritePer1M":{"type":"number","minimum":0,"description":"Price per million input tokens written to the prompt cache; without it they are priced as input."},"outputPer1M":{"type":"number","minimum":0},"perImage":{"type":"number","minimum":0},"perMinute":{"type":"number","minimum":0},"perSecond":{"type":"number","minimum":0},"perRequest":{"type":"number","minimum":0},"asOf":{"type":"string","format":"date"},"unconfirmed":{"type":"boolean","description":"True when the price was not checked against the provider's price list."}}},"model":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"maxLength":200},"name":{"type":"string"},"pricing":{"$ref":"#/$defs/pricing"},"contextWindow":{"type":"integer","minimum":1},"deprecated":{"type":"boolean"}}},"usageSource":{"type":"string","description":"Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.","pattern":"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},"usage":{"type":"object","additionalProperties":false,"properties":{"inputTokens":{"$ref":"#/$defs/usageSource"},"outputTokens":{"$ref":"#/$defs/usageSource"},"cachedInputTokens":{"$ref":"#/$defs/usageSource"},"cacheWriteTokens":{"$ref":"#/$defs/usageSource","description":"Input tokens written to the prompt cache (Anthropic cache_creation_input_tokens), priced at cacheWritePer1M."},"totalTokens":{"$ref":"#/$defs/usageSource"},"seconds":{"$ref":"#/$defs/usageSource"},"units":{"$ref":"#/$defs/usageSource"},"inputIncludesCached":{"type":"boolean","default":true,"description":"Whether inputTokens counts the cached tokens too (cache reads and writes): true for OpenAI prompt_tokens, Gemini promptTokenCount, DeepSeek prompt_tokens; false for Anthropic input_tokens and Bedrock Converse inputTokens, which count only the tokens neither read from nor written to the cache."}}},"service":{"type":"object","additionalProperties":false,"required":["id","protocol"],"properties":{"id":{"$ref":"#/$defs/slug"},"name":{"type":"string"},"description":{"type":"string"},"protocol":{"$ref":"#/$defs/protocol"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"When this service lives on another host than the provider's baseUrl."},"path":{"$ref":"#/$defs/templateString","description":"Path below the base URL; may use ${model}."},"auth":{"$ref":"#/$defs/authScheme"},"headers":{"$ref":"#/$defs/stringMap","description":"Merged over the template's headers for this service; a value of \"\" removes one."},"query":{"$ref":"#/$defs/stringMap","description":"Merged over the template's query parameters for this service; a value of \"\" removes one."},"retrySafe":{"type":"boolean","description":"Requests may be retried or failed over without an Idempotency-Key.","default":false},"idempotencyHeader":{"type":"string","description":"Header the provider honours for idempotent retries (Idempotency-Key)."},"models":{"type":"array","items":{"$ref":"#/$defs/model"}},"pricing":{"$ref":"#/$defs/pricing","description":"Price of the service when it is not per model."},"usage":{"$ref":"#/$defs/usage"}},"description":"One thing the provider serves. `auth`, `headers` and `query` here replace the template's for this service only (e.g. an OpenAI-compatible endpoint that takes a Bearer token while the native API takes a query key)."},"healthCheck":{"type":"object","description":"A cheap read-only request that tells whether the provider and key work.","additionalProperties":false,"required":["kind"],"properties":{"kind":{"type":"string","enum":["request","token","passive"],"description":"request: send the request below; token: obtaining an OAuth token is the check; passive: no free check exists, health comes from traffic."},"method":{"type":"string","enum":["GET","HEAD","POST"],"default":"GET"},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"query":{"$ref":"#/$defs/stringMap"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string","maxLength":65536},"auth":{"type":"boolean","default":true,"description":"Send the provider's credentials with the check."},"service":{"$ref":"#/$defs/slug","description":"A service of the template whose auth (and base URL, when the check sets none) the check uses, e.g. AWS STS signed for sts. Default: the provider's auth (the auth option applied) and base URL."},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400,"default":60},"timeoutMs":{"type":"integer","minimum":100,"maximum":60000,"default":5000},"billable":{"type":"boolean","description":"The check itself is charged by the provider."},"expect":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"bodyPath":{"type":"string","description":"Dotted path into the JSON body that must hold `equals` (some providers answer 200 with an error in the body)."},"equals":{"type":["string","number","boolean"]},"bodyContains":{"type":"string"}}},"note":{"type":"string"}}},"rateLimit":{"type":"object","description":"Headers (and body fields) through which the provider reports its limits.","additionalProperties":false,"properties":{"limit":{"type":"array","items":{"type":"string"}},"remaining":{"type":"array","items":{"type":"string"}},"reset":{"type":"array","items":{"type":"string"}},"resetFormat":{"type":"string","enum":["seconds","unix","rfc3339","duration","milliseconds","http-date"],"description":"How reset values are written: seconds (until the reset), unix (epoch seconds), rfc3339, duration (1m30s, 250ms), milliseconds (until the reset), http-date (Tue, 05 Aug 2025 13:00:00 GMT)."},"structured":{"type":"object","description":"Structured-field headers of the IETF httpapi-ratelimit-headers draft: `header` carries `\"<policy>\";r=<remaining>;t=<seconds to reset>` items, `policyHeader` carries `\"<policy>\";q=<quota>;w=<window seconds>` items (Cloudflare Ratelimit / Ratelimit-Policy). The older dictionary form `limit=100, remaining=50, reset=30` is read too.","additionalProperties":false,"required":["header"],"properties":{"header":{"type":"string"},"policyHeader":{"type":"string"}}},"retryAfter":{"type":"string","description":"Header with the wait before retrying (retry-after)."},"retryAfterBody":{"type":"string","description":"Dotted path of a retry-after value in the error body (Telegram parameters.retry_after)."},"note":{"type":"string"}}},"request":{"type":"object","additionalProperties":false,"required":["method","path"],"properties":{"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"]},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string"}}},"rotation":{"type":"object","description":"A recipe that lets the hub rotate keys by itself: create a key with the current one, then revoke the old one.","additionalProperties":false,"required":["create","revoke"],"properties":{"create":{"type":"object","additionalProperties":false,"required":["request","extract"],"properties":{"request":{"$ref":"#/$defs/request"},"extract":{"type":"object","description":"Where each credential and the provider's key id are found in the answer: `body:<path>`.","additionalProperties":{"$ref":"#/$defs/usageSource"}}}},"revoke":{"type":"object","additionalProperties":false,"required":["request"],"properties":{"request":{"$ref":"#/$defs/request"}}}}},"webhookSignature":{"type":"object","description":"How the provider signs the webhooks it sends, so the hub can verify them at /hooks/<provider-id> before fanning them out (docs/inbound-webhooks.md). `scheme` names the mechanism: hmac (the fields below describe it) or a named built-in for what cannot be data.","additionalProperties":false,"required":["header"],"properties":{"scheme":{"type":"string","enum":["hmac","twilio","shared-secret","ecdsa-p256","paypal"],"default":"hmac","description":"hmac: an HMAC described by algorithm, encoding, signedPayload and format (Stripe, Razorpay). twilio: HMAC-SHA1 over the URL and the sorted POST parameters (or bodySHA256). shared-secret: the header carries the secret itself (Flutterwave verif-hash, Telegram). ecdsa-p256: ECDSA P-256/SHA-256 over timestamp + body with `publicKey` (SendGrid). paypal: SHA256withRSA over transmission id|time|webhookId|CRC32(body) with PayPal's certificate."},"header":{"type":"string","description":"The header that carries the signature (or, for shared-secret, the secret)."},"algorithm":{"type":"string","enum":["hmac-sha1","hmac-sha256","hmac-sha512"]},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"},"secret":{"$ref":"#/$defs/templateString","description":"The key that signs, usually ${secret.<credential>}: hmac, twilio and shared-secret."},"signedPayload":{"type":"string","description":"What is signed: ${body}, ${timestamp}, ${url} and literal text. Default ${body}."},"format":{"type":"string","description":"How the header is laid out when it is not the bare signature, e.g. `t=${timestamp},v1=${signature}`."},"toleranceSeconds":{"type":"integer","minimum":1,"description":"How far the signed timestamp may be from the hub's clock (past or future); older events are refused as stale. Default 300."},"timestampHeader":{"type":"string","description":"ecdsa-p256: the header carrying the signed timestamp (Unix seconds)."},"publicKey":{"$ref":"#/$defs/templateString","description":"ecdsa-p256: the provider's public key (base64 DER or PEM), e.g. ${connection.webhookPublicKey}."},"webhookId":{"$ref":"#/$defs/templateString","description":"paypal: the id of the webhook at PayPal, part of what is signed, e.g. ${connection.webhookId}."},"eventId":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's own id is: header:<name> or body:<dotted.path> (JSON or form field). Used to refuse a replay; without it the signature is remembered instead."},"eventType":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's type is: header:<name> or body:<dotted.path>."}},"allOf":[{"if":{"properties":{"scheme":{"const":"hmac"}}},"then":{"properties":{"algorithm":true,"secret":true},"required":["algorithm","secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"enum":["twilio","shared-secret"]}}},"then":{"properties":{"secret":true},"required":["secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"ecdsa-p256"}}},"then":{"properties":{"publicKey":true,"timestampHeader":true},"required":["publicKey","timestampHeader"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"paypal"}}},"then":{"properties":{"webhookId":true},"required":["webhookId"]}}]}}};
+const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider-template.schema.json","title":"ProviderTemplate","description":"A provider template of the sil catalog (providers/<id>.yaml in the project), or the inline `definition` of a custom provider. Data only: where the secret goes, what the provider serves, how to check its health. Strings may use ${connection.<field>}, ${secret.<credential>}, ${model} and ${key.id}.","type":"object","additionalProperties":false,"required":["name","category","baseUrl","auth","services"],"properties":{"id":{"$ref":"#/$defs/slug","description":"Template id, equal to the catalog file name without extension. May be left out in a custom provider's inline definition."},"name":{"type":"string","minLength":1,"maxLength":120},"category":{"$ref":"#/$defs/category"},"description":{"type":"string","maxLength":2000},"docs":{"type":"string","format":"uri","description":"The provider's API documentation."},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"Default base URL of the API. An instance's connection.baseUrl overrides it."},"connection":{"type":"object","description":"Non-secret per-instance settings (region, account id, API version...): the form shown when the provider is added.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"credentials":{"type":"object","description":"The secret parts of one key (an API key; an account SID and auth token; a key id and secret...). Stored encrypted in secrets/<provider-id>.yaml.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"auth":{"$ref":"#/$defs/authScheme"},"authOptions":{"type":"object","description":"Alternative auth schemes an instance may pick with `authOption` (e.g. AWS Bedrock: SigV4 or a Bedrock API key).","propertyNames":{"$ref":"#/$defs/slug"},"additionalProperties":{"$ref":"#/$defs/authOption"}},"headers":{"$ref":"#/$defs/stringMap","description":"Non-secret headers sent with every request (anthropic-version, Accept, api versions). A header whose value renders empty (an unset optional connection field, or \"\") is not sent."},"query":{"$ref":"#/$defs/stringMap","description":"Non-secret query parameters sent with every request (Azure api-version). A parameter whose value renders empty is not sent."},"services":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/service"}},"healthCheck":{"$ref":"#/$defs/healthCheck"},"rateLimit":{"$ref":"#/$defs/rateLimit"},"rotation":{"$ref":"#/$defs/rotation"},"webhookSignature":{"$ref":"#/$defs/webhookSignature"},"sources":{"type":"array","description":"Where the facts in this template come from.","items":{"type":"string","minLength":1}},"unconfirmed":{"type":"array","description":"Facts in this template that could not be confirmed (the field and why). Verify before relying on them.","items":{"type":"string","minLength":1}}},"$defs":{"slug":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"fieldName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"category":{"type":"string","enum":["AI","Cloud","Communication","Payment","Analytics","Search","Media","Maps","Custom"]},"templateString":{"type":"string","description":"A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.","maxLength":4096},"templateUrl":{"type":"string","pattern":"^(https?://|\\$\\{connection\\.)","maxLength":2048},"stringMap":{"type":"object","additionalProperties":{"$ref":"#/$defs/templateString"}},"field":{"type":"object","description":"One form field: a small JSON Schema with UI hints.","additionalProperties":false,"properties":{"title":{"type":"string"},"description":{"type":"string"},"type":{"type":"string","enum":["string","integer","number","boolean"],"default":"string"},"pattern":{"type":"string","format":"regex"},"format":{"type":"string","enum":["uri","hostname","email"]},"enum":{"type":"array","minItems":1,"items":{"type":["string","number"]}},"example":{"type":["string","number","boolean"]},"default":{"type":["string","number","boolean"]},"optional":{"type":"boolean","default":false},"multiline":{"type":"boolean","description":"Secret material spanning lines (a PEM key, a service-account JSON)."},"docs":{"type":"string","format":"uri"},"derive":{"type":"object","description":"Connection fields only: the value is derived from a credential of the key in use when the instance leaves the field empty (Mailchimp's data center is the API key's suffix). Resolved per request, since secrets are not known when the config is compiled; the derived value must match the field's `pattern`.","additionalProperties":false,"required":["from","pattern"],"properties":{"from":{"$ref":"#/$defs/fieldName","description":"The credential the value is read from."},"pattern":{"type":"string","format":"regex","description":"A regular expression with one capturing group: the group is the value (e.g. `-([a-z]+[0-9]+)$`)."}}}}},"authOption":{"type":"object","additionalProperties":false,"required":["auth"],"properties":{"title":{"type":"string"},"description":{"type":"string"},"credentials":{"type":"object","description":"Credentials of this option when they differ from the template's.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"auth":{"$ref":"#/$defs/authScheme"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"Base URL when this option is picked and the instance sets no connection.baseUrl (Flutterwave v4 lives on another host than v3). Services with their own baseUrl keep it."},"healthCheck":{"$ref":"#/$defs/healthCheck","description":"The health check when this option is picked, replacing the template's (a check only this option's credentials pass, or kind token for an OAuth option)."}}},"authScheme":{"description":"One of the built-in auth mechanisms, chosen by `type`.","type":"object","required":["type"],"properties":{"type":{"type":"string","description":"none, bearer, header, authorization, basic, query, body, path, oauth2-client-credentials, aws-sigv4, google-service-account or hmac-signature."}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/authNone"},{"$ref":"#/$defs/authBearer"},{"$ref":"#/$defs/authHeader"},{"$ref":"#/$defs/authAuthorization"},{"$ref":"#/$defs/authBasic"},{"$ref":"#/$defs/authQuery"},{"$ref":"#/$defs/authBody"},{"$ref":"#/$defs/authPath"},{"$ref":"#/$defs/authOAuth2ClientCredentials"},{"$ref":"#/$defs/authAwsSigV4"},{"$ref":"#/$defs/authGoogleServiceAccount"},{"$ref":"#/$defs/authHmacSignature"}]},"authNone":{"type":"object","additionalProperties":false,"properties":{"type":{"const":"none"}},"required":["type"]},"authBearer":{"type":"object","description":"Authorization: Bearer <token>.","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"bearer"},"token":{"$ref":"#/$defs/templateString"}}},"authHeader":{"type":"object","description":"The secret in one or more custom headers (x-api-key, api-key, X-Algolia-API-Key + X-Algolia-Application-Id). A value may carry a prefix.","additionalProperties":false,"required":["type","headers"],"properties":{"type":{"const":"header"},"headers":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authAuthorization":{"type":"object","description":"Authorization: <scheme> <credentials>, with a custom scheme word (AccessKey, ApiKey, Client-ID, Uploadcare.Simple).","additionalProperties":false,"required":["type","credentials","scheme"],"properties":{"type":{"const":"authorization"},"scheme":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9._-]*$"},"credentials":{"$ref":"#/$defs/templateString"}}},"authBasic":{"type":"object","description":"HTTP Basic: base64(username:password); the password may be empty.","additionalProperties":false,"required":["type","password","username"],"properties":{"type":{"const":"basic"},"username":{"$ref":"#/$defs/templateString"},"password":{"$ref":"#/$defs/templateString"}}},"authQuery":{"type":"object","description":"The secret as query parameter(s): ?key=..., ?access_token=..., ?measurement_id=...&api_secret=...","additionalProperties":false,"required":["type","params"],"properties":{"type":{"const":"query"},"params":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authBody":{"type":"object","description":"The secret merged into every JSON or form body ({\"key\": ...}).","additionalProperties":false,"required":["type","fields"],"properties":{"type":{"const":"body"},"fields":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authPath":{"type":"object","description":"The secret is part of the base URL path (Telegram /bot<token>/): baseUrl must reference ${secret.<credential>}.","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"path"}}},"authOAuth2ClientCredentials":{"type":"object","description":"OAuth2 client credentials: the hub fetches a token from tokenUrl, caches it until it expires and sends it as a Bearer token.","additionalProperties":false,"required":["type","clientId","clientSecret","tokenUrl"],"properties":{"type":{"const":"oauth2-client-credentials"},"tokenUrl":{"$ref":"#/$defs/templateUrl"},"clientId":{"$ref":"#/$defs/templateString"},"clientSecret":{"$ref":"#/$defs/templateString"},"clientAuth":{"type":"string","enum":["basic","body","oauth1-hmac-sha256"],"default":"basic","description":"How the client authenticates to the token endpoint: HTTP Basic, client_id/client_secret in the form body, or an OAuth 1.0a HMAC-SHA256 signature (HERE)."},"scope":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Extra token request parameters."},"bodyFormat":{"type":"string","enum":["form","json"],"default":"form"},"tokenPath":{"type":"string","default":"access_token"},"expiresInPath":{"type":"string","default":"expires_in"},"defaultExpiresInSeconds":{"type":"integer","minimum":1,"default":3600}}},"authAwsSigV4":{"type":"object","description":"AWS Signature Version 4 on every request.","additionalProperties":false,"required":["type","accessKeyId","region","secretAccessKey","service"],"properties":{"type":{"const":"aws-sigv4"},"accessKeyId":{"$ref":"#/$defs/templateString"},"secretAccessKey":{"$ref":"#/$defs/templateString"},"sessionToken":{"$ref":"#/$defs/templateString"},"region":{"$ref":"#/$defs/templateString"},"service":{"$ref":"#/$defs/templateString"}}},"authGoogleServiceAccount":{"type":"object","description":"Google service account: an RS256 JWT assertion exchanged at the token URL for an access token (cached about an hour), sent as Bearer.","additionalProperties":false,"required":["type","scopes","serviceAccountKey"],"properties":{"type":{"const":"google-service-account"},"serviceAccountKey":{"$ref":"#/$defs/templateString","description":"The service-account JSON key file (client_email, private_key)."},"scopes":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},"subject":{"$ref":"#/$defs/templateString","description":"User to impersonate (domain-wide delegation)."},"tokenUrl":{"$ref":"#/$defs/templateUrl","default":"https://oauth2.googleapis.com/token"}}},"authHmacSignature":{"type":"object","description":"Per-request signing. `sorted-params-digest`: digest(sorted k=v&... + secret) as a parameter (Cloudinary uploads). `hmac-header`: HMAC of a templated string to sign, in a header.","additionalProperties":false,"required":["type","algorithm","secret","style"],"properties":{"type":{"const":"hmac-signature"},"style":{"type":"string","enum":["sorted-params-digest","hmac-header"]},"algorithm":{"description":"sha1, sha256 or sha512; or `${connection.<field>}` naming a connection field whose `enum` lists only these, so each instance picks (Cloudinary accounts switched to SHA-256).","anyOf":[{"type":"string","enum":["sha1","sha256","sha512"]},{"type":"string","pattern":"^\\$\\{\\s*connection\\.[A-Za-z][A-Za-z0-9_]*\\s*\\}$"}]},"secret":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Parameters added before signing (api_key)."},"timestampParam":{"type":"string","default":"timestamp"},"signatureParam":{"type":"string","default":"signature"},"exclude":{"type":"array","items":{"type":"string"},"description":"Parameters left out of the signature."},"header":{"type":"string","description":"hmac-header: the header that carries the signature."},"stringToSign":{"$ref":"#/$defs/templateString","description":"hmac-header: what is signed; may use ${request.method}, ${request.path}, ${request.body}, ${request.timestamp}."},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"}}},"protocol":{"title":"Protocol","type":"string","description":"The wire format a service speaks. `http` is a provider's own API, used through /bind/ pass-through.","enum":["openai-chat","openai-embeddings","openai-images","openai-audio-transcriptions","openai-audio-speech","anthropic-messages","gemini-generate-content","gemini-embed-content","cohere-chat","cohere-embed","cohere-rerank","bedrock-converse","bedrock-invoke","http"]},"pricing":{"type":"object","description":"List prices used to estimate cost. Prices per 1M tokens, per image, per minute, per second or per request.","additionalProperties":false,"properties":{"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"inputPer1M":{"type":"number","minimum":0},"cachedInputPer1M":{"type":"number","minimum":0},"cacheWritePer1M":{"type":"number","minimum":0,"description":"Price per million input tokens written to the prompt cache; without it they are priced as input."},"outputPer1M":{"type":"number","minimum":0},"perImage":{"type":"number","minimum":0},"perMinute":{"type":"number","minimum":0},"perSecond":{"type":"number","minimum":0},"perRequest":{"type":"number","minimum":0},"asOf":{"type":"string","format":"date"},"unconfirmed":{"type":"boolean","description":"True when the price was not checked against the provider's price list."}}},"model":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"maxLength":200},"name":{"type":"string"},"pricing":{"$ref":"#/$defs/pricing"},"contextWindow":{"type":"integer","minimum":1},"deprecated":{"type":"boolean"}}},"usageSource":{"type":"string","description":"Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.","pattern":"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},"usage":{"type":"object","additionalProperties":false,"properties":{"inputTokens":{"$ref":"#/$defs/usageSource"},"outputTokens":{"$ref":"#/$defs/usageSource"},"cachedInputTokens":{"$ref":"#/$defs/usageSource"},"cacheWriteTokens":{"$ref":"#/$defs/usageSource","description":"Input tokens written to the prompt cache (Anthropic cache_creation_input_tokens), priced at cacheWritePer1M."},"totalTokens":{"$ref":"#/$defs/usageSource"},"seconds":{"$ref":"#/$defs/usageSource"},"units":{"$ref":"#/$defs/usageSource"},"inputIncludesCached":{"type":"boolean","default":true,"description":"Whether inputTokens counts the cached tokens too (cache reads and writes): true for OpenAI prompt_tokens, Gemini promptTokenCount, DeepSeek prompt_tokens; false for Anthropic input_tokens and Bedrock Converse inputTokens, which count only the tokens neither read from nor written to the cache."}}},"service":{"type":"object","additionalProperties":false,"required":["id","protocol"],"properties":{"id":{"$ref":"#/$defs/slug"},"name":{"type":"string"},"description":{"type":"string"},"protocol":{"$ref":"#/$defs/protocol"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"When this service lives on another host than the provider's baseUrl."},"path":{"$ref":"#/$defs/templateString","description":"Path below the base URL; may use ${model}."},"auth":{"$ref":"#/$defs/authScheme"},"headers":{"$ref":"#/$defs/stringMap","description":"Merged over the template's headers for this service; a value of \"\" removes one."},"query":{"$ref":"#/$defs/stringMap","description":"Merged over the template's query parameters for this service; a value of \"\" removes one."},"retrySafe":{"type":"boolean","description":"Requests may be retried or failed over without an Idempotency-Key.","default":false},"idempotencyHeader":{"type":"string","description":"Header the provider honours for idempotent retries (Idempotency-Key)."},"models":{"type":"array","items":{"$ref":"#/$defs/model"}},"pricing":{"$ref":"#/$defs/pricing","description":"Price of the service when it is not per model."},"usage":{"$ref":"#/$defs/usage"}},"description":"One thing the provider serves. `auth`, `headers` and `query` here replace the template's for this service only (e.g. an OpenAI-compatible endpoint that takes a Bearer token while the native API takes a query key)."},"healthCheck":{"type":"object","description":"A cheap read-only request that tells whether the provider and key work.","additionalProperties":false,"required":["kind"],"properties":{"kind":{"type":"string","enum":["request","token","passive"],"description":"request: send the request below; token: obtaining an OAuth token is the check; passive: no free check exists, health comes from traffic."},"method":{"type":"string","enum":["GET","HEAD","POST"],"default":"GET"},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"query":{"$ref":"#/$defs/stringMap"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string","maxLength":65536},"auth":{"type":"boolean","default":true,"description":"Send the provider's credentials with the check."},"service":{"$ref":"#/$defs/slug","description":"A service of the template whose auth (and base URL, when the check sets none) the check uses, e.g. AWS STS signed for sts. Default: the provider's auth (the auth option applied) and base URL."},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400,"default":60},"timeoutMs":{"type":"integer","minimum":100,"maximum":60000,"default":5000},"billable":{"type":"boolean","description":"The check itself is charged by the provider."},"expect":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"bodyPath":{"type":"string","description":"Dotted path into the JSON body that must hold `equals` (some providers answer 200 with an error in the body)."},"equals":{"type":["string","number","boolean"]},"bodyContains":{"type":"string"}}},"note":{"type":"string"}}},"rateLimit":{"type":"object","description":"Headers (and body fields) through which the provider reports its limits.","additionalProperties":false,"properties":{"statuses":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"integer","minimum":400,"maximum":599},"default":[429],"description":"The answer statuses that mean the limit is reached (Cloudinary answers 420); each is waited out and failed over like a 429."},"limit":{"type":"array","items":{"type":"string"}},"remaining":{"type":"array","items":{"type":"string"}},"reset":{"type":"array","items":{"type":"string"}},"resetFormat":{"type":"string","enum":["seconds","unix","rfc3339","duration","milliseconds","http-date"],"description":"How reset values are written: seconds (until the reset), unix (epoch seconds), rfc3339, duration (1m30s, 250ms), milliseconds (until the reset), http-date (Tue, 05 Aug 2025 13:00:00 GMT)."},"structured":{"type":"object","description":"Structured-field headers of the IETF httpapi-ratelimit-headers draft: `header` carries `\"<policy>\";r=<remaining>;t=<seconds to reset>` items, `policyHeader` carries `\"<policy>\";q=<quota>;w=<window seconds>` items (Cloudflare Ratelimit / Ratelimit-Policy). The older dictionary form `limit=100, remaining=50, reset=30` is read too.","additionalProperties":false,"required":["header"],"properties":{"header":{"type":"string"},"policyHeader":{"type":"string"}}},"retryAfter":{"type":"string","description":"Header with the wait before retrying (retry-after)."},"retryAfterBody":{"type":"string","description":"Dotted path of a retry-after value in the error body (Telegram parameters.retry_after)."},"note":{"type":"string"}}},"request":{"type":"object","additionalProperties":false,"required":["method","path"],"properties":{"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"]},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string"}}},"rotation":{"type":"object","description":"A recipe that lets the hub rotate keys by itself: create a key with the current one, then revoke the old one.","additionalProperties":false,"required":["create","revoke"],"properties":{"create":{"type":"object","additionalProperties":false,"required":["request","extract"],"properties":{"request":{"$ref":"#/$defs/request"},"extract":{"type":"object","description":"Where each credential and the provider's key id are found in the answer: `body:<path>`.","additionalProperties":{"$ref":"#/$defs/usageSource"}}}},"revoke":{"type":"object","additionalProperties":false,"required":["request"],"properties":{"request":{"$ref":"#/$defs/request"}}}}},"webhookSignature":{"type":"object","description":"How the provider signs the webhooks it sends, so the hub can verify them at /hooks/<provider-id> before fanning them out (docs/inbound-webhooks.md). `scheme` names the mechanism: hmac (the fields below describe it) or a named built-in for what cannot be data.","additionalProperties":false,"required":["header"],"properties":{"scheme":{"type":"string","enum":["hmac","twilio","shared-secret","ecdsa-p256","paypal"],"default":"hmac","description":"hmac: an HMAC described by algorithm, encoding, signedPayload and format (Stripe, Razorpay). twilio: HMAC-SHA1 over the URL and the sorted POST parameters (or bodySHA256). shared-secret: the header carries the secret itself (Flutterwave verif-hash, Telegram). ecdsa-p256: ECDSA P-256/SHA-256 over timestamp + body with `publicKey` (SendGrid). paypal: SHA256withRSA over transmission id|time|webhookId|CRC32(body) with PayPal's certificate."},"header":{"type":"string","description":"The header that carries the signature (or, for shared-secret, the secret)."},"algorithm":{"type":"string","enum":["hmac-sha1","hmac-sha256","hmac-sha512"]},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"},"secret":{"$ref":"#/$defs/templateString","description":"The key that signs, usually ${secret.<credential>}: hmac, twilio and shared-secret."},"signedPayload":{"type":"string","description":"What is signed: ${body}, ${timestamp}, ${url} and literal text. Default ${body}."},"format":{"type":"string","description":"How the header is laid out when it is not the bare signature, e.g. `t=${timestamp},v1=${signature}`."},"toleranceSeconds":{"type":"integer","minimum":1,"description":"How far the signed timestamp may be from the hub's clock (past or future); older events are refused as stale. Default 300."},"timestampHeader":{"type":"string","description":"ecdsa-p256: the header carrying the signed timestamp (Unix seconds)."},"publicKey":{"$ref":"#/$defs/templateString","description":"ecdsa-p256: the provider's public key (base64 DER or PEM), e.g. ${connection.webhookPublicKey}."},"webhookId":{"$ref":"#/$defs/templateString","description":"paypal: the id of the webhook at PayPal, part of what is signed, e.g. ${connection.webhookId}."},"eventId":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's own id is: header:<name> or body:<dotted.path> (JSON or form field). Used to refuse a replay; without it the signature is remembered instead."},"eventType":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's type is: header:<name> or body:<dotted.path>."}},"allOf":[{"if":{"properties":{"scheme":{"const":"hmac"}}},"then":{"properties":{"algorithm":true,"secret":true},"required":["algorithm","secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"enum":["twilio","shared-secret"]}}},"then":{"properties":{"secret":true},"required":["secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"ecdsa-p256"}}},"then":{"properties":{"publicKey":true,"timestampHeader":true},"required":["publicKey","timestampHeader"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"paypal"}}},"then":{"properties":{"webhookId":true},"required":["webhookId"]}}]}}};
 const schema33 = {"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"};
 const schema34 = {"type":"string","enum":["AI","Cloud","Communication","Payment","Analytics","Search","Media","Maps","Custom"]};
 const schema35 = {"type":"string","pattern":"^(https?://|\\$\\{connection\\.)","maxLength":2048};
 const schema36 = {"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"};
-const schema97 = {"type":"object","description":"Headers (and body fields) through which the provider reports its limits.","additionalProperties":false,"properties":{"limit":{"type":"array","items":{"type":"string"}},"remaining":{"type":"array","items":{"type":"string"}},"reset":{"type":"array","items":{"type":"string"}},"resetFormat":{"type":"string","enum":["seconds","unix","rfc3339","duration","milliseconds","http-date"],"description":"How reset values are written: seconds (until the reset), unix (epoch seconds), rfc3339, duration (1m30s, 250ms), milliseconds (until the reset), http-date (Tue, 05 Aug 2025 13:00:00 GMT)."},"structured":{"type":"object","description":"Structured-field headers of the IETF httpapi-ratelimit-headers draft: `header` carries `\"<policy>\";r=<remaining>;t=<seconds to reset>` items, `policyHeader` carries `\"<policy>\";q=<quota>;w=<window seconds>` items (Cloudflare Ratelimit / Ratelimit-Policy). The older dictionary form `limit=100, remaining=50, reset=30` is read too.","additionalProperties":false,"required":["header"],"properties":{"header":{"type":"string"},"policyHeader":{"type":"string"}}},"retryAfter":{"type":"string","description":"Header with the wait before retrying (retry-after)."},"retryAfterBody":{"type":"string","description":"Dotted path of a retry-after value in the error body (Telegram parameters.retry_after)."},"note":{"type":"string"}}};
+const schema97 = {"type":"object","description":"Headers (and body fields) through which the provider reports its limits.","additionalProperties":false,"properties":{"statuses":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"integer","minimum":400,"maximum":599},"default":[429],"description":"The answer statuses that mean the limit is reached (Cloudinary answers 420); each is waited out and failed over like a 429."},"limit":{"type":"array","items":{"type":"string"}},"remaining":{"type":"array","items":{"type":"string"}},"reset":{"type":"array","items":{"type":"string"}},"resetFormat":{"type":"string","enum":["seconds","unix","rfc3339","duration","milliseconds","http-date"],"description":"How reset values are written: seconds (until the reset), unix (epoch seconds), rfc3339, duration (1m30s, 250ms), milliseconds (until the reset), http-date (Tue, 05 Aug 2025 13:00:00 GMT)."},"structured":{"type":"object","description":"Structured-field headers of the IETF httpapi-ratelimit-headers draft: `header` carries `\"<policy>\";r=<remaining>;t=<seconds to reset>` items, `policyHeader` carries `\"<policy>\";q=<quota>;w=<window seconds>` items (Cloudflare Ratelimit / Ratelimit-Policy). The older dictionary form `limit=100, remaining=50, reset=30` is read too.","additionalProperties":false,"required":["header"],"properties":{"header":{"type":"string"},"policyHeader":{"type":"string"}}},"retryAfter":{"type":"string","description":"Header with the wait before retrying (retry-after)."},"retryAfterBody":{"type":"string","description":"Dotted path of a retry-after value in the error body (Telegram parameters.retry_after)."},"note":{"type":"string"}}};
 const pattern14 = new RegExp("^(https?://|\\$\\{connection\\.)", "u");
 const pattern15 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,62}$", "u");
 const formats0 = formats.uri;
@@ -7132,7 +7132,7 @@ if(data.rateLimit !== undefined){
 let data18 = data.rateLimit;
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 for(const key7 in data18){
-if(!((((((((key7 === "limit") || (key7 === "remaining")) || (key7 === "reset")) || (key7 === "resetFormat")) || (key7 === "structured")) || (key7 === "retryAfter")) || (key7 === "retryAfterBody")) || (key7 === "note"))){
+if(!(func1.call(schema97.properties, key7))){
 const err34 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/$defs/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err34];
@@ -7143,13 +7143,11 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data18.limit !== undefined){
-let data19 = data18.limit;
+if(data18.statuses !== undefined){
+let data19 = data18.statuses;
 if(Array.isArray(data19)){
-const len1 = data19.length;
-for(let i1=0; i1<len1; i1++){
-if(typeof data19[i1] !== "string"){
-const err35 = {instancePath:instancePath+"/rateLimit/limit/" + i1,schemaPath:"#/$defs/rateLimit/properties/limit/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data19.length < 1){
+const err35 = {instancePath:instancePath+"/rateLimit/statuses",schemaPath:"#/$defs/rateLimit/properties/statuses/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -7158,10 +7156,11 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-}
-else {
-const err36 = {instancePath:instancePath+"/rateLimit/limit",schemaPath:"#/$defs/rateLimit/properties/limit/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len1 = data19.length;
+for(let i1=0; i1<len1; i1++){
+let data20 = data19[i1];
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err36 = {instancePath:instancePath+"/rateLimit/statuses/" + i1,schemaPath:"#/$defs/rateLimit/properties/statuses/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -7170,14 +7169,9 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-if(data18.remaining !== undefined){
-let data21 = data18.remaining;
-if(Array.isArray(data21)){
-const len2 = data21.length;
-for(let i2=0; i2<len2; i2++){
-if(typeof data21[i2] !== "string"){
-const err37 = {instancePath:instancePath+"/rateLimit/remaining/" + i2,schemaPath:"#/$defs/rateLimit/properties/remaining/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 599 || isNaN(data20)){
+const err37 = {instancePath:instancePath+"/rateLimit/statuses/" + i1,schemaPath:"#/$defs/rateLimit/properties/statuses/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -7186,10 +7180,8 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-}
-else {
-const err38 = {instancePath:instancePath+"/rateLimit/remaining",schemaPath:"#/$defs/rateLimit/properties/remaining/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data20 < 400 || isNaN(data20)){
+const err38 = {instancePath:instancePath+"/rateLimit/statuses/" + i1,schemaPath:"#/$defs/rateLimit/properties/statuses/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 400},message:"must be >= 400"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -7199,13 +7191,19 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data18.reset !== undefined){
-let data23 = data18.reset;
-if(Array.isArray(data23)){
-const len3 = data23.length;
-for(let i3=0; i3<len3; i3++){
-if(typeof data23[i3] !== "string"){
-const err39 = {instancePath:instancePath+"/rateLimit/reset/" + i3,schemaPath:"#/$defs/rateLimit/properties/reset/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+let i2 = data19.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data19[i2];
+if(!(((typeof item0 == "number") && (!(item0 % 1) && !isNaN(item0))) && (isFinite(item0)))){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err39 = {instancePath:instancePath+"/rateLimit/statuses",schemaPath:"#/$defs/rateLimit/properties/statuses/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -7213,11 +7211,14 @@ else {
 vErrors.push(err39);
 }
 errors++;
+break;
+}
+indices0[item0] = i2;
 }
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/rateLimit/reset",schemaPath:"#/$defs/rateLimit/properties/reset/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err40 = {instancePath:instancePath+"/rateLimit/statuses",schemaPath:"#/$defs/rateLimit/properties/statuses/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -7227,10 +7228,13 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data18.resetFormat !== undefined){
-let data25 = data18.resetFormat;
-if(typeof data25 !== "string"){
-const err41 = {instancePath:instancePath+"/rateLimit/resetFormat",schemaPath:"#/$defs/rateLimit/properties/resetFormat/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data18.limit !== undefined){
+let data21 = data18.limit;
+if(Array.isArray(data21)){
+const len2 = data21.length;
+for(let i3=0; i3<len2; i3++){
+if(typeof data21[i3] !== "string"){
+const err41 = {instancePath:instancePath+"/rateLimit/limit/" + i3,schemaPath:"#/$defs/rateLimit/properties/limit/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -7239,8 +7243,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(!((((((data25 === "seconds") || (data25 === "unix")) || (data25 === "rfc3339")) || (data25 === "duration")) || (data25 === "milliseconds")) || (data25 === "http-date"))){
-const err42 = {instancePath:instancePath+"/rateLimit/resetFormat",schemaPath:"#/$defs/rateLimit/properties/resetFormat/enum",keyword:"enum",params:{allowedValues: schema97.properties.resetFormat.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/rateLimit/limit",schemaPath:"#/$defs/rateLimit/properties/limit/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -7250,11 +7256,13 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data18.structured !== undefined){
-let data26 = data18.structured;
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-if(data26.header === undefined){
-const err43 = {instancePath:instancePath+"/rateLimit/structured",schemaPath:"#/$defs/rateLimit/properties/structured/required",keyword:"required",params:{missingProperty: "header"},message:"must have required property '"+"header"+"'"};
+if(data18.remaining !== undefined){
+let data23 = data18.remaining;
+if(Array.isArray(data23)){
+const len3 = data23.length;
+for(let i4=0; i4<len3; i4++){
+if(typeof data23[i4] !== "string"){
+const err43 = {instancePath:instancePath+"/rateLimit/remaining/" + i4,schemaPath:"#/$defs/rateLimit/properties/remaining/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -7263,9 +7271,10 @@ vErrors.push(err43);
 }
 errors++;
 }
-for(const key8 in data26){
-if(!((key8 === "header") || (key8 === "policyHeader"))){
-const err44 = {instancePath:instancePath+"/rateLimit/structured",schemaPath:"#/$defs/rateLimit/properties/structured/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/rateLimit/remaining",schemaPath:"#/$defs/rateLimit/properties/remaining/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -7275,9 +7284,13 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data26.header !== undefined){
-if(typeof data26.header !== "string"){
-const err45 = {instancePath:instancePath+"/rateLimit/structured/header",schemaPath:"#/$defs/rateLimit/properties/structured/properties/header/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data18.reset !== undefined){
+let data25 = data18.reset;
+if(Array.isArray(data25)){
+const len4 = data25.length;
+for(let i5=0; i5<len4; i5++){
+if(typeof data25[i5] !== "string"){
+const err45 = {instancePath:instancePath+"/rateLimit/reset/" + i5,schemaPath:"#/$defs/rateLimit/properties/reset/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -7287,9 +7300,9 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data26.policyHeader !== undefined){
-if(typeof data26.policyHeader !== "string"){
-const err46 = {instancePath:instancePath+"/rateLimit/structured/policyHeader",schemaPath:"#/$defs/rateLimit/properties/structured/properties/policyHeader/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err46 = {instancePath:instancePath+"/rateLimit/reset",schemaPath:"#/$defs/rateLimit/properties/reset/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -7299,9 +7312,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-}
-else {
-const err47 = {instancePath:instancePath+"/rateLimit/structured",schemaPath:"#/$defs/rateLimit/properties/structured/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data18.resetFormat !== undefined){
+let data27 = data18.resetFormat;
+if(typeof data27 !== "string"){
+const err47 = {instancePath:instancePath+"/rateLimit/resetFormat",schemaPath:"#/$defs/rateLimit/properties/resetFormat/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -7310,10 +7324,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-if(data18.retryAfter !== undefined){
-if(typeof data18.retryAfter !== "string"){
-const err48 = {instancePath:instancePath+"/rateLimit/retryAfter",schemaPath:"#/$defs/rateLimit/properties/retryAfter/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((((data27 === "seconds") || (data27 === "unix")) || (data27 === "rfc3339")) || (data27 === "duration")) || (data27 === "milliseconds")) || (data27 === "http-date"))){
+const err48 = {instancePath:instancePath+"/rateLimit/resetFormat",schemaPath:"#/$defs/rateLimit/properties/resetFormat/enum",keyword:"enum",params:{allowedValues: schema97.properties.resetFormat.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -7323,9 +7335,11 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data18.retryAfterBody !== undefined){
-if(typeof data18.retryAfterBody !== "string"){
-const err49 = {instancePath:instancePath+"/rateLimit/retryAfterBody",schemaPath:"#/$defs/rateLimit/properties/retryAfterBody/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data18.structured !== undefined){
+let data28 = data18.structured;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.header === undefined){
+const err49 = {instancePath:instancePath+"/rateLimit/structured",schemaPath:"#/$defs/rateLimit/properties/structured/required",keyword:"required",params:{missingProperty: "header"},message:"must have required property '"+"header"+"'"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -7334,10 +7348,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-if(data18.note !== undefined){
-if(typeof data18.note !== "string"){
-const err50 = {instancePath:instancePath+"/rateLimit/note",schemaPath:"#/$defs/rateLimit/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key8 in data28){
+if(!((key8 === "header") || (key8 === "policyHeader"))){
+const err50 = {instancePath:instancePath+"/rateLimit/structured",schemaPath:"#/$defs/rateLimit/properties/structured/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -7347,14 +7360,86 @@ vErrors.push(err50);
 errors++;
 }
 }
-}
-else {
-const err51 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/$defs/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data28.header !== undefined){
+if(typeof data28.header !== "string"){
+const err51 = {instancePath:instancePath+"/rateLimit/structured/header",schemaPath:"#/$defs/rateLimit/properties/structured/properties/header/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err51];
 }
 else {
 vErrors.push(err51);
+}
+errors++;
+}
+}
+if(data28.policyHeader !== undefined){
+if(typeof data28.policyHeader !== "string"){
+const err52 = {instancePath:instancePath+"/rateLimit/structured/policyHeader",schemaPath:"#/$defs/rateLimit/properties/structured/properties/policyHeader/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/rateLimit/structured",schemaPath:"#/$defs/rateLimit/properties/structured/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data18.retryAfter !== undefined){
+if(typeof data18.retryAfter !== "string"){
+const err54 = {instancePath:instancePath+"/rateLimit/retryAfter",schemaPath:"#/$defs/rateLimit/properties/retryAfter/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data18.retryAfterBody !== undefined){
+if(typeof data18.retryAfterBody !== "string"){
+const err55 = {instancePath:instancePath+"/rateLimit/retryAfterBody",schemaPath:"#/$defs/rateLimit/properties/retryAfterBody/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data18.note !== undefined){
+if(typeof data18.note !== "string"){
+const err56 = {instancePath:instancePath+"/rateLimit/note",schemaPath:"#/$defs/rateLimit/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+}
+else {
+const err57 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/$defs/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
 }
 errors++;
 }
@@ -7372,95 +7457,95 @@ errors = vErrors.length;
 }
 }
 if(data.sources !== undefined){
-let data34 = data.sources;
-if(Array.isArray(data34)){
-const len4 = data34.length;
-for(let i4=0; i4<len4; i4++){
-let data35 = data34[i4];
-if(typeof data35 === "string"){
-if(func2(data35) < 1){
-const err52 = {instancePath:instancePath+"/sources/" + i4,schemaPath:"#/properties/sources/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-}
-}
-else {
-const err53 = {instancePath:instancePath+"/sources/" + i4,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-}
-}
-else {
-const err54 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-}
-if(data.unconfirmed !== undefined){
-let data36 = data.unconfirmed;
+let data36 = data.sources;
 if(Array.isArray(data36)){
 const len5 = data36.length;
-for(let i5=0; i5<len5; i5++){
-let data37 = data36[i5];
+for(let i6=0; i6<len5; i6++){
+let data37 = data36[i6];
 if(typeof data37 === "string"){
 if(func2(data37) < 1){
-const err55 = {instancePath:instancePath+"/unconfirmed/" + i5,schemaPath:"#/properties/unconfirmed/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-}
-else {
-const err56 = {instancePath:instancePath+"/unconfirmed/" + i5,schemaPath:"#/properties/unconfirmed/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
-}
-errors++;
-}
-}
-}
-else {
-const err57 = {instancePath:instancePath+"/unconfirmed",schemaPath:"#/properties/unconfirmed/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
-}
-errors++;
-}
-}
-}
-else {
-const err58 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err58 = {instancePath:instancePath+"/sources/" + i6,schemaPath:"#/properties/sources/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err58];
 }
 else {
 vErrors.push(err58);
+}
+errors++;
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/sources/" + i6,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+if(data.unconfirmed !== undefined){
+let data38 = data.unconfirmed;
+if(Array.isArray(data38)){
+const len6 = data38.length;
+for(let i7=0; i7<len6; i7++){
+let data39 = data38[i7];
+if(typeof data39 === "string"){
+if(func2(data39) < 1){
+const err61 = {instancePath:instancePath+"/unconfirmed/" + i7,schemaPath:"#/properties/unconfirmed/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/unconfirmed/" + i7,schemaPath:"#/properties/unconfirmed/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/unconfirmed",schemaPath:"#/properties/unconfirmed/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+}
+else {
+const err64 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
 }
 errors++;
 }

@@ -195,9 +195,15 @@ export function waitMs(r: RateLimitReading, now: number): number | undefined {
   return undefined;
 }
 
+/** Whether an answer status means the provider's limit is reached: 429, or the template's `rateLimit.statuses`. */
+export function isRateLimited(status: number, spec: RateLimit | undefined): boolean {
+  return spec?.statuses === undefined ? status === 429 : spec.statuses.includes(status);
+}
+
 /**
  * The wait a provider answer asks for before the same target is tried again: a plain
- * `retry-after` on any answer (one header lookup, as before), and on a 429 without one what the
+ * `retry-after` on any answer (one header lookup, as before), and on a 429 (or a status the
+ * template's `rateLimit.statuses` names) without one what the
  * template's `rateLimit` describes (another retry-after header, structured headers, a reset).
  */
 export function providerRetryAfterMs(status: number, headers: AnswerHeaders, spec: RateLimit | undefined, now: number): number | undefined {
@@ -206,6 +212,6 @@ export function providerRetryAfterMs(status: number, headers: AnswerHeaders, spe
     const ms = parseRetryAfter(String(plain), now);
     if (ms !== undefined) return ms;
   }
-  if (status !== 429 || !spec) return undefined;
+  if (!spec || !isRateLimited(status, spec)) return undefined;
   return waitMs(readRateLimit(spec, headers, now), now);
 }

@@ -11,7 +11,7 @@ import type { Upstream } from '../../proxy/upstream.ts';
 import { bodyText, discardBody } from '../../proxy/upstream-body.ts';
 import type { ProbeResult } from './types.ts';
 import { withDerived } from '../../config/derived-connection.ts';
-import { readRateLimit, waitMs } from '../rate-limit.ts';
+import { isRateLimited, readRateLimit, waitMs } from '../rate-limit.ts';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 const MAX_BODY_CHARS = 64 * 1024;
@@ -100,7 +100,7 @@ export async function runProbe(p: CompiledProvider, keyId: string | undefined, s
     );
     if (sent.kind === 'timeout') return { result: done(false, { error: `timeout (${sent.phase})` }) };
     if (sent.kind === 'connect-error') return { result: done(false, { error: `connect error (${sent.detail})` }) };
-    const limited = sent.status === 429;
+    const limited = isRateLimited(sent.status, p.rateLimit);
     const needsBody = check.expect?.bodyContains !== undefined || check.expect?.bodyPath !== undefined || (limited && p.rateLimit?.retryAfterBody !== undefined);
     const text = needsBody ? await bodyText(sent.body, MAX_BODY_CHARS) : (discardBody(sent.body), null);
     const why = unmet(check, sent.status, text);

@@ -21,7 +21,7 @@ import type { ProtocolAdapter } from '../../protocols/types.ts';
 import { passOn } from './pass-on.ts';
 import type { ProxyLimits, Refusal } from '../../limits/limiter.ts';
 import { withDerived } from '../../config/derived-connection.ts';
-import { providerRetryAfterMs } from '../../observe/rate-limit.ts';
+import { isRateLimited, providerRetryAfterMs } from '../../observe/rate-limit.ts';
 
 export interface ForwardDeps {
   upstream: Upstream;
@@ -35,6 +35,7 @@ export interface ForwardDeps {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const LIMITED: AttemptOutcome = { kind: 'response', status: 429 };
 interface BindingRules { matcher: FailoverMatcher; timeouts: Timeouts }
 const rules = new WeakMap<CompiledBinding, BindingRules>();
 /** The binding's failover conditions and time limits, compiled once per snapshot. */
@@ -136,13 +137,14 @@ export function forward(deps: ForwardDeps) {
       }
       const ms = performance.now() - started;
       const outcome: AttemptOutcome = result.kind === 'response' ? { kind: 'response', status: result.status } : result.kind === 'timeout' ? { kind: 'timeout', phase: result.phase } : { kind: 'connect-error' };
-      const failing = shouldFailOver(outcome, matcher);
+      // A status the template says means "limit reached" (Cloudinary's 420) fails over like a 429.
+      const failing = shouldFailOver(outcome, matcher) || (outcome.kind === 'response' && outcome.status !== 429 && isRateLimited(outcome.status, provider.rateLimit) && shouldFailOver(LIMITED, matcher));
       // A plain retry-after on any answer; on a 429 also the template's rateLimit (structured headers, resets).
       const after = result.kind === 'response' ? providerRetryAfterMs(result.status, result.headers, provider.rateLimit, deps.now().getTime()) : undefined;
       if (after !== undefined) (retries ??= new RetryBook()).setRetryAfter(attempts[i], after);
       const isLast = !hasNextAttempt(i);
       state.attempts.push({ provider: provider.id, service: service.id, keyId: keyId ?? '', model: attemptModel(state, target), outcome: describe(outcome), status: result.kind === 'response' ? result.status : undefined, ms });
-      breaker.record(outcome.kind === 'response' && outcome.status < 500 && outcome.status !== 429);
+      breaker.record(outcome.kind === 'response' && outcome.status < 500 && !isRateLimited(outcome.status, provider.rateLimit));
       if (outcome.kind === 'response') deps.choice.latency.observe(target, ms);
       last = outcome;
       if (failing && !isLast) {

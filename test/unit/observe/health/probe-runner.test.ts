@@ -123,4 +123,14 @@ describe('health probe', () => {
     expect(a.sent[0].origin).toBe('https://sts.eu-west-1.amazonaws.com');
     expect(String(a.sent[0].headers.Authorization)).toMatch(/Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/sts\/aws4_request/);
   });
+
+  it('cloudinary: a 420 is the spent limit (rateLimit.statuses), waited out until the HTTP-date reset; other providers\' 420 is not', async () => {
+    const reset = new Date(NOW + 40 * 60_000).toUTCString();
+    const spent = upstream({ status: 420, headers: { 'x-featureratelimit-remaining': '0', 'x-featureratelimit-reset': reset }, body: '{"error":{"message":"Rate Limit Exceeded"}}' });
+    const out = await runProbe(provider('cloudinary', { connection: { cloudName: 'demo' } }), 'k', { apiKey: '1', apiSecret: 's' }, deps(spent.u));
+    expect(out.result).toMatchObject({ ok: false, status: 420 });
+    expect(out.retryAfterMs).toBe(Date.parse(reset) - NOW);
+    const other = upstream({ status: 420, headers: { 'retry-after': '5' } });
+    expect((await runProbe(provider('twilio', { connection: { accountSid: SID } }), 'k', { authToken: 'x' }, deps(other.u))).retryAfterMs).toBeUndefined();
+  });
 });
