@@ -596,33 +596,37 @@ export interface Pricing {
 }
 export interface Usage {
   /**
-   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.
+   * One source, or a list whose values are added up (Gemini's billed output is candidatesTokenCount plus thoughtsTokenCount); a figure is recorded when at least one of them is in the answer.
    */
-  inputTokens?: string;
+  inputTokens?: string | [string, ...string[]];
   /**
-   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.
+   * One source, or a list whose values are added up (Gemini's billed output is candidatesTokenCount plus thoughtsTokenCount); a figure is recorded when at least one of them is in the answer.
    */
-  outputTokens?: string;
+  outputTokens?: string | [string, ...string[]];
   /**
-   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.
+   * One source, or a list whose values are added up (Gemini's billed output is candidatesTokenCount plus thoughtsTokenCount); a figure is recorded when at least one of them is in the answer.
    */
-  cachedInputTokens?: string;
+  cachedInputTokens?: string | [string, ...string[]];
   /**
-   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.
+   * One source, or a list whose values are added up (Gemini's billed output is candidatesTokenCount plus thoughtsTokenCount); a figure is recorded when at least one of them is in the answer.
    */
-  cacheWriteTokens?: string;
+  cacheWriteTokens?: string | [string, ...string[]];
   /**
-   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.
+   * One source, or a list whose values are added up (Gemini's billed output is candidatesTokenCount plus thoughtsTokenCount); a figure is recorded when at least one of them is in the answer.
    */
-  totalTokens?: string;
+  totalTokens?: string | [string, ...string[]];
   /**
-   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.
+   * One source, or a list whose values are added up (Gemini's billed output is candidatesTokenCount plus thoughtsTokenCount); a figure is recorded when at least one of them is in the answer.
    */
-  seconds?: string;
+  seconds?: string | [string, ...string[]];
   /**
-   * Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.
+   * One source, or a list whose values are added up (Gemini's billed output is candidatesTokenCount plus thoughtsTokenCount); a figure is recorded when at least one of them is in the answer.
    */
-  units?: string;
+  units?: string | [string, ...string[]];
+  /**
+   * One source, or a list whose values are added up (Gemini's billed output is candidatesTokenCount plus thoughtsTokenCount); a figure is recorded when at least one of them is in the answer.
+   */
+  images?: string | [string, ...string[]];
   /**
    * Whether inputTokens counts the cached tokens too (cache reads and writes): true for OpenAI prompt_tokens, Gemini promptTokenCount, DeepSeek prompt_tokens; false for Anthropic input_tokens and Bedrock Converse inputTokens, which count only the tokens neither read from nor written to the cache.
    */

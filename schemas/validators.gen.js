@@ -1381,12 +1381,12 @@ return errors === 0;
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const template = validate21;
-const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider-template.schema.json","title":"ProviderTemplate","description":"A provider template of the sil catalog (providers/<id>.yaml in the project), or the inline `definition` of a custom provider. Data only: where the secret goes, what the provider serves, how to check its health. Strings may use ${connection.<field>}, ${secret.<credential>}, ${model} and ${key.id}.","type":"object","additionalProperties":false,"required":["name","category","baseUrl","auth","services"],"properties":{"id":{"$ref":"#/$defs/slug","description":"Template id, equal to the catalog file name without extension. May be left out in a custom provider's inline definition."},"name":{"type":"string","minLength":1,"maxLength":120},"category":{"$ref":"#/$defs/category"},"description":{"type":"string","maxLength":2000},"docs":{"type":"string","format":"uri","description":"The provider's API documentation."},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"Default base URL of the API. An instance's connection.baseUrl overrides it."},"connection":{"type":"object","description":"Non-secret per-instance settings (region, account id, API version...): the form shown when the provider is added.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"credentials":{"type":"object","description":"The secret parts of one key (an API key; an account SID and auth token; a key id and secret...). Stored encrypted in secrets/<provider-id>.yaml.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"auth":{"$ref":"#/$defs/authScheme"},"authOptions":{"type":"object","description":"Alternative auth schemes an instance may pick with `authOption` (e.g. AWS Bedrock: SigV4 or a Bedrock API key).","propertyNames":{"$ref":"#/$defs/slug"},"additionalProperties":{"$ref":"#/$defs/authOption"}},"headers":{"$ref":"#/$defs/stringMap","description":"Non-secret headers sent with every request (anthropic-version, Accept, api versions). A header whose value renders empty (an unset optional connection field, or \"\") is not sent."},"query":{"$ref":"#/$defs/stringMap","description":"Non-secret query parameters sent with every request (Azure api-version). A parameter whose value renders empty is not sent."},"services":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/service"}},"healthCheck":{"$ref":"#/$defs/healthCheck"},"rateLimit":{"$ref":"#/$defs/rateLimit"},"rotation":{"$ref":"#/$defs/rotation"},"webhookSignature":{"$ref":"#/$defs/webhookSignature"},"sources":{"type":"array","description":"Where the facts in this template come from.","items":{"type":"string","minLength":1}},"unconfirmed":{"type":"array","description":"Facts in this template that could not be confirmed (the field and why). Verify before relying on them.","items":{"type":"string","minLength":1}}},"$defs":{"slug":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"fieldName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"category":{"type":"string","enum":["AI","Cloud","Communication","Payment","Analytics","Search","Media","Maps","Custom"]},"templateString":{"type":"string","description":"A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.","maxLength":4096},"templateUrl":{"type":"string","pattern":"^(https?://|\\$\\{connection\\.)","maxLength":2048},"stringMap":{"type":"object","additionalProperties":{"$ref":"#/$defs/templateString"}},"field":{"type":"object","description":"One form field: a small JSON Schema with UI hints.","additionalProperties":false,"properties":{"title":{"type":"string"},"description":{"type":"string"},"type":{"type":"string","enum":["string","integer","number","boolean"],"default":"string"},"pattern":{"type":"string","format":"regex"},"format":{"type":"string","enum":["uri","hostname","email"]},"enum":{"type":"array","minItems":1,"items":{"type":["string","number"]}},"example":{"type":["string","number","boolean"]},"default":{"type":["string","number","boolean"]},"optional":{"type":"boolean","default":false},"multiline":{"type":"boolean","description":"Secret material spanning lines (a PEM key, a service-account JSON)."},"docs":{"type":"string","format":"uri"},"derive":{"type":"object","description":"Connection fields only: the value is derived from a credential of the key in use when the instance leaves the field empty (Mailchimp's data center is the API key's suffix). Resolved per request, since secrets are not known when the config is compiled; the derived value must match the field's `pattern`.","additionalProperties":false,"required":["from","pattern"],"properties":{"from":{"$ref":"#/$defs/fieldName","description":"The credential the value is read from."},"pattern":{"type":"string","format":"regex","description":"A regular expression with one capturing group: the group is the value (e.g. `-([a-z]+[0-9]+)$`)."}}}}},"authOption":{"type":"object","additionalProperties":false,"required":["auth"],"properties":{"title":{"type":"string"},"description":{"type":"string"},"credentials":{"type":"object","description":"Credentials of this option when they differ from the template's.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"auth":{"$ref":"#/$defs/authScheme"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"Base URL when this option is picked and the instance sets no connection.baseUrl (Flutterwave v4 lives on another host than v3). Services with their own baseUrl keep it."},"healthCheck":{"$ref":"#/$defs/healthCheck","description":"The health check when this option is picked, replacing the template's (a check only this option's credentials pass, or kind token for an OAuth option)."}}},"authScheme":{"description":"One of the built-in auth mechanisms, chosen by `type`.","type":"object","required":["type"],"properties":{"type":{"type":"string","description":"none, bearer, header, authorization, basic, query, body, path, oauth2-client-credentials, aws-sigv4, google-service-account or hmac-signature."}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/authNone"},{"$ref":"#/$defs/authBearer"},{"$ref":"#/$defs/authHeader"},{"$ref":"#/$defs/authAuthorization"},{"$ref":"#/$defs/authBasic"},{"$ref":"#/$defs/authQuery"},{"$ref":"#/$defs/authBody"},{"$ref":"#/$defs/authPath"},{"$ref":"#/$defs/authOAuth2ClientCredentials"},{"$ref":"#/$defs/authAwsSigV4"},{"$ref":"#/$defs/authGoogleServiceAccount"},{"$ref":"#/$defs/authHmacSignature"}]},"authNone":{"type":"object","additionalProperties":false,"properties":{"type":{"const":"none"}},"required":["type"]},"authBearer":{"type":"object","description":"Authorization: Bearer <token>.","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"bearer"},"token":{"$ref":"#/$defs/templateString"}}},"authHeader":{"type":"object","description":"The secret in one or more custom headers (x-api-key, api-key, X-Algolia-API-Key + X-Algolia-Application-Id). A value may carry a prefix.","additionalProperties":false,"required":["type","headers"],"properties":{"type":{"const":"header"},"headers":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authAuthorization":{"type":"object","description":"Authorization: <scheme> <credentials>, with a custom scheme word (AccessKey, ApiKey, Client-ID, Uploadcare.Simple).","additionalProperties":false,"required":["type","credentials","scheme"],"properties":{"type":{"const":"authorization"},"scheme":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9._-]*$"},"credentials":{"$ref":"#/$defs/templateString"}}},"authBasic":{"type":"object","description":"HTTP Basic: base64(username:password); the password may be empty.","additionalProperties":false,"required":["type","password","username"],"properties":{"type":{"const":"basic"},"username":{"$ref":"#/$defs/templateString"},"password":{"$ref":"#/$defs/templateString"}}},"authQuery":{"type":"object","description":"The secret as query parameter(s): ?key=..., ?access_token=..., ?measurement_id=...&api_secret=...","additionalProperties":false,"required":["type","params"],"properties":{"type":{"const":"query"},"params":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authBody":{"type":"object","description":"The secret merged into every JSON or form body ({\"key\": ...}).","additionalProperties":false,"required":["type","fields"],"properties":{"type":{"const":"body"},"fields":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authPath":{"type":"object","description":"The secret is part of the base URL path (Telegram /bot<token>/): baseUrl must reference ${secret.<credential>}.","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"path"}}},"authOAuth2ClientCredentials":{"type":"object","description":"OAuth2 client credentials: the hub fetches a token from tokenUrl, caches it until it expires and sends it as a Bearer token.","additionalProperties":false,"required":["type","clientId","clientSecret","tokenUrl"],"properties":{"type":{"const":"oauth2-client-credentials"},"tokenUrl":{"$ref":"#/$defs/templateUrl"},"clientId":{"$ref":"#/$defs/templateString"},"clientSecret":{"$ref":"#/$defs/templateString"},"clientAuth":{"type":"string","enum":["basic","body","oauth1-hmac-sha256"],"default":"basic","description":"How the client authenticates to the token endpoint: HTTP Basic, client_id/client_secret in the form body, or an OAuth 1.0a HMAC-SHA256 signature (HERE)."},"scope":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Extra token request parameters."},"bodyFormat":{"type":"string","enum":["form","json"],"default":"form"},"tokenPath":{"type":"string","default":"access_token"},"expiresInPath":{"type":"string","default":"expires_in"},"defaultExpiresInSeconds":{"type":"integer","minimum":1,"default":3600}}},"authAwsSigV4":{"type":"object","description":"AWS Signature Version 4 on every request.","additionalProperties":false,"required":["type","accessKeyId","region","secretAccessKey","service"],"properties":{"type":{"const":"aws-sigv4"},"accessKeyId":{"$ref":"#/$defs/templateString"},"secretAccessKey":{"$ref":"#/$defs/templateString"},"sessionToken":{"$ref":"#/$defs/templateString"},"region":{"$ref":"#/$defs/templateString"},"service":{"$ref":"#/$defs/templateString"}}},"authGoogleServiceAccount":{"type":"object","description":"Google service account: an RS256 JWT assertion exchanged at the token URL for an access token (cached about an hour), sent as Bearer.","additionalProperties":false,"required":["type","scopes","serviceAccountKey"],"properties":{"type":{"const":"google-service-account"},"serviceAccountKey":{"$ref":"#/$defs/templateString","description":"The service-account JSON key file (client_email, private_key)."},"scopes":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},"subject":{"$ref":"#/$defs/templateString","description":"User to impersonate (domain-wide delegation)."},"tokenUrl":{"$ref":"#/$defs/templateUrl","default":"https://oauth2.googleapis.com/token"}}},"authHmacSignature":{"type":"object","description":"Per-request signing. `sorted-params-digest`: digest(sorted k=v&... + secret) as a parameter (Cloudinary uploads). `hmac-header`: HMAC of a templated string to sign, in a header.","additionalProperties":false,"required":["type","algorithm","secret","style"],"properties":{"type":{"const":"hmac-signature"},"style":{"type":"string","enum":["sorted-params-digest","hmac-header"]},"algorithm":{"description":"sha1, sha256 or sha512; or `${connection.<field>}` naming a connection field whose `enum` lists only these, so each instance picks (Cloudinary accounts switched to SHA-256).","anyOf":[{"type":"string","enum":["sha1","sha256","sha512"]},{"type":"string","pattern":"^\\$\\{\\s*connection\\.[A-Za-z][A-Za-z0-9_]*\\s*\\}$"}]},"secret":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Parameters added before signing (api_key)."},"timestampParam":{"type":"string","default":"timestamp"},"signatureParam":{"type":"string","default":"signature"},"exclude":{"type":"array","items":{"type":"string"},"description":"Parameters left out of the signature."},"header":{"type":"string","description":"hmac-header: the header that carries the signature."},"stringToSign":{"$ref":"#/$defs/templateString","description":"hmac-header: what is signed; may use ${request.method}, ${request.path}, ${request.body}, ${request.timestamp}."},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"}}},"protocol":{"title":"Protocol","type":"string","description":"The wire format a service speaks. `http` is a provider's own API, used through /bind/ pass-through.","enum":["openai-chat","openai-embeddings","openai-images","openai-audio-transcriptions","openai-audio-speech","anthropic-messages","gemini-generate-content","gemini-embed-content","cohere-chat","cohere-embed","cohere-rerank","bedrock-converse","bedrock-invoke","http"]},"pricing":{"type":"object","description":"List prices used to estimate cost. Prices per 1M tokens, per image, per minute, per second or per request.","additionalProperties":false,"properties":{"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"inputPer1M":{"type":"number","minimum":0},"cachedInputPer1M":{"type":"number","minimum":0},"cacheWritePer1M":{"type":"number","minimum":0,"description":"Price per million input tokens written to the prompt cache; without it they are priced as input."},"outputPer1M":{"type":"number","minimum":0},"perImage":{"type":"number","minimum":0},"perMinute":{"type":"number","minimum":0},"perSecond":{"type":"number","minimum":0},"perRequest":{"type":"number","minimum":0},"asOf":{"type":"string","format":"date"},"unconfirmed":{"type":"boolean","description":"True when the price was not checked against the provider's price list."}}},"model":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"maxLength":200},"name":{"type":"string"},"pricing":{"$ref":"#/$defs/pricing"},"contextWindow":{"type":"integer","minimum":1},"deprecated":{"type":"boolean"}}},"usageSource":{"type":"string","description":"Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.","pattern":"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},"usage":{"type":"object","additionalProperties":false,"properties":{"inputTokens":{"$ref":"#/$defs/usageSource"},"outputTokens":{"$ref":"#/$defs/usageSource"},"cachedInputTokens":{"$ref":"#/$defs/usageSource"},"cacheWriteTokens":{"$ref":"#/$defs/usageSource","description":"Input tokens written to the prompt cache (Anthropic cache_creation_input_tokens), priced at cacheWritePer1M."},"totalTokens":{"$ref":"#/$defs/usageSource"},"seconds":{"$ref":"#/$defs/usageSource"},"units":{"$ref":"#/$defs/usageSource"},"inputIncludesCached":{"type":"boolean","default":true,"description":"Whether inputTokens counts the cached tokens too (cache reads and writes): true for OpenAI prompt_tokens, Gemini promptTokenCount, DeepSeek prompt_tokens; false for Anthropic input_tokens and Bedrock Converse inputTokens, which count only the tokens neither read from nor written to the cache."}}},"service":{"type":"object","additionalProperties":false,"required":["id","protocol"],"properties":{"id":{"$ref":"#/$defs/slug"},"name":{"type":"string"},"description":{"type":"string"},"protocol":{"$ref":"#/$defs/protocol"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"When this service lives on another host than the provider's baseUrl."},"path":{"$ref":"#/$defs/templateString","description":"Path below the base URL; may use ${model}."},"auth":{"$ref":"#/$defs/authScheme"},"headers":{"$ref":"#/$defs/stringMap","description":"Merged over the template's headers for this service; a value of \"\" removes one."},"query":{"$ref":"#/$defs/stringMap","description":"Merged over the template's query parameters for this service; a value of \"\" removes one."},"retrySafe":{"type":"boolean","description":"Requests may be retried or failed over without an Idempotency-Key.","default":false},"idempotencyHeader":{"type":"string","description":"Header the provider honours for idempotent retries (Idempotency-Key)."},"models":{"type":"array","items":{"$ref":"#/$defs/model"}},"pricing":{"$ref":"#/$defs/pricing","description":"Price of the service when it is not per model."},"usage":{"$ref":"#/$defs/usage"}},"description":"One thing the provider serves. `auth`, `headers` and `query` here replace the template's for this service only (e.g. an OpenAI-compatible endpoint that takes a Bearer token while the native API takes a query key)."},"healthCheck":{"type":"object","description":"A cheap read-only request that tells whether the provider and key work.","additionalProperties":false,"required":["kind"],"properties":{"kind":{"type":"string","enum":["request","token","passive"],"description":"request: send the request below; token: obtaining an OAuth token is the check; passive: no free check exists, health comes from traffic."},"method":{"type":"string","enum":["GET","HEAD","POST"],"default":"GET"},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"query":{"$ref":"#/$defs/stringMap"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string","maxLength":65536},"auth":{"type":"boolean","default":true,"description":"Send the provider's credentials with the check."},"service":{"$ref":"#/$defs/slug","description":"A service of the template whose auth (and base URL, when the check sets none) the check uses, e.g. AWS STS signed for sts. Default: the provider's auth (the auth option applied) and base URL."},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400,"default":60},"timeoutMs":{"type":"integer","minimum":100,"maximum":60000,"default":5000},"billable":{"type":"boolean","description":"The check itself is charged by the provider."},"expect":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"bodyPath":{"type":"string","description":"Dotted path into the JSON body that must hold `equals` (some providers answer 200 with an error in the body)."},"equals":{"type":["string","number","boolean"]},"bodyContains":{"type":"string"}}},"note":{"type":"string"}}},"rateLimit":{"type":"object","description":"Headers (and body fields) through which the provider reports its limits.","additionalProperties":false,"properties":{"statuses":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"integer","minimum":400,"maximum":599},"default":[429],"description":"The answer statuses that mean the limit is reached (Cloudinary answers 420); each is waited out and failed over like a 429."},"limit":{"type":"array","items":{"type":"string"}},"remaining":{"type":"array","items":{"type":"string"}},"reset":{"type":"array","items":{"type":"string"}},"resetFormat":{"type":"string","enum":["seconds","unix","rfc3339","duration","milliseconds","http-date"],"description":"How reset values are written: seconds (until the reset), unix (epoch seconds), rfc3339, duration (1m30s, 250ms), milliseconds (until the reset), http-date (Tue, 05 Aug 2025 13:00:00 GMT)."},"structured":{"type":"object","description":"Structured-field headers of the IETF httpapi-ratelimit-headers draft: `header` carries `\"<policy>\";r=<remaining>;t=<seconds to reset>` items, `policyHeader` carries `\"<policy>\";q=<quota>;w=<window seconds>` items (Cloudflare Ratelimit / Ratelimit-Policy). The older dictionary form `limit=100, remaining=50, reset=30` is read too.","additionalProperties":false,"required":["header"],"properties":{"header":{"type":"string"},"policyHeader":{"type":"string"}}},"retryAfter":{"type":"string","description":"Header with the wait before retrying (retry-after)."},"retryAfterBody":{"type":"string","description":"Dotted path of a retry-after value in the error body (Telegram parameters.retry_after)."},"note":{"type":"string"}}},"request":{"type":"object","additionalProperties":false,"required":["method","path"],"properties":{"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"]},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string"}}},"rotation":{"type":"object","description":"A recipe that lets the hub rotate keys by itself: create a key with the current one, then revoke the old one.","additionalProperties":false,"required":["create","revoke"],"properties":{"create":{"type":"object","additionalProperties":false,"required":["request","extract"],"properties":{"request":{"$ref":"#/$defs/request"},"extract":{"type":"object","description":"Where each credential and the provider's key id are found in the answer: `body:<path>`.","additionalProperties":{"$ref":"#/$defs/usageSource"}}}},"revoke":{"type":"object","additionalProperties":false,"required":["request"],"properties":{"request":{"$ref":"#/$defs/request"}}}}},"webhookSignature":{"type":"object","description":"How the provider signs the webhooks it sends, so the hub can verify them at /hooks/<provider-id> before fanning them out (docs/inbound-webhooks.md). `scheme` names the mechanism: hmac (the fields below describe it) or a named built-in for what cannot be data.","additionalProperties":false,"required":["header"],"properties":{"scheme":{"type":"string","enum":["hmac","twilio","shared-secret","ecdsa-p256","paypal"],"default":"hmac","description":"hmac: an HMAC described by algorithm, encoding, signedPayload and format (Stripe, Razorpay). twilio: HMAC-SHA1 over the URL and the sorted POST parameters (or bodySHA256). shared-secret: the header carries the secret itself (Flutterwave verif-hash, Telegram). ecdsa-p256: ECDSA P-256/SHA-256 over timestamp + body with `publicKey` (SendGrid). paypal: SHA256withRSA over transmission id|time|webhookId|CRC32(body) with PayPal's certificate."},"header":{"type":"string","description":"The header that carries the signature (or, for shared-secret, the secret)."},"algorithm":{"type":"string","enum":["hmac-sha1","hmac-sha256","hmac-sha512"]},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"},"secret":{"$ref":"#/$defs/templateString","description":"The key that signs, usually ${secret.<credential>}: hmac, twilio and shared-secret."},"signedPayload":{"type":"string","description":"What is signed: ${body}, ${timestamp}, ${url} and literal text. Default ${body}."},"format":{"type":"string","description":"How the header is laid out when it is not the bare signature, e.g. `t=${timestamp},v1=${signature}`."},"toleranceSeconds":{"type":"integer","minimum":1,"description":"How far the signed timestamp may be from the hub's clock (past or future); older events are refused as stale. Default 300."},"timestampHeader":{"type":"string","description":"ecdsa-p256: the header carrying the signed timestamp (Unix seconds)."},"publicKey":{"$ref":"#/$defs/templateString","description":"ecdsa-p256: the provider's public key (base64 DER or PEM), e.g. ${connection.webhookPublicKey}."},"webhookId":{"$ref":"#/$defs/templateString","description":"paypal: the id of the webhook at PayPal, part of what is signed, e.g. ${connection.webhookId}."},"eventId":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's own id is: header:<name> or body:<dotted.path> (JSON or form field). Used to refuse a replay; without it the signature is remembered instead."},"eventType":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's type is: header:<name> or body:<dotted.path>."}},"allOf":[{"if":{"properties":{"scheme":{"const":"hmac"}}},"then":{"properties":{"algorithm":true,"secret":true},"required":["algorithm","secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"enum":["twilio","shared-secret"]}}},"then":{"properties":{"secret":true},"required":["secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"ecdsa-p256"}}},"then":{"properties":{"publicKey":true,"timestampHeader":true},"required":["publicKey","timestampHeader"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"paypal"}}},"then":{"properties":{"webhookId":true},"required":["webhookId"]}}]}}};
+const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider-template.schema.json","title":"ProviderTemplate","description":"A provider template of the sil catalog (providers/<id>.yaml in the project), or the inline `definition` of a custom provider. Data only: where the secret goes, what the provider serves, how to check its health. Strings may use ${connection.<field>}, ${secret.<credential>}, ${model} and ${key.id}.","type":"object","additionalProperties":false,"required":["name","category","baseUrl","auth","services"],"properties":{"id":{"$ref":"#/$defs/slug","description":"Template id, equal to the catalog file name without extension. May be left out in a custom provider's inline definition."},"name":{"type":"string","minLength":1,"maxLength":120},"category":{"$ref":"#/$defs/category"},"description":{"type":"string","maxLength":2000},"docs":{"type":"string","format":"uri","description":"The provider's API documentation."},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"Default base URL of the API. An instance's connection.baseUrl overrides it."},"connection":{"type":"object","description":"Non-secret per-instance settings (region, account id, API version...): the form shown when the provider is added.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"credentials":{"type":"object","description":"The secret parts of one key (an API key; an account SID and auth token; a key id and secret...). Stored encrypted in secrets/<provider-id>.yaml.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"auth":{"$ref":"#/$defs/authScheme"},"authOptions":{"type":"object","description":"Alternative auth schemes an instance may pick with `authOption` (e.g. AWS Bedrock: SigV4 or a Bedrock API key).","propertyNames":{"$ref":"#/$defs/slug"},"additionalProperties":{"$ref":"#/$defs/authOption"}},"headers":{"$ref":"#/$defs/stringMap","description":"Non-secret headers sent with every request (anthropic-version, Accept, api versions). A header whose value renders empty (an unset optional connection field, or \"\") is not sent."},"query":{"$ref":"#/$defs/stringMap","description":"Non-secret query parameters sent with every request (Azure api-version). A parameter whose value renders empty is not sent."},"services":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/service"}},"healthCheck":{"$ref":"#/$defs/healthCheck"},"rateLimit":{"$ref":"#/$defs/rateLimit"},"rotation":{"$ref":"#/$defs/rotation"},"webhookSignature":{"$ref":"#/$defs/webhookSignature"},"sources":{"type":"array","description":"Where the facts in this template come from.","items":{"type":"string","minLength":1}},"unconfirmed":{"type":"array","description":"Facts in this template that could not be confirmed (the field and why). Verify before relying on them.","items":{"type":"string","minLength":1}}},"$defs":{"slug":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"fieldName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"category":{"type":"string","enum":["AI","Cloud","Communication","Payment","Analytics","Search","Media","Maps","Custom"]},"templateString":{"type":"string","description":"A string that may contain ${connection.<field>}, ${secret.<credential>}, ${model} or ${key.id}.","maxLength":4096},"templateUrl":{"type":"string","pattern":"^(https?://|\\$\\{connection\\.)","maxLength":2048},"stringMap":{"type":"object","additionalProperties":{"$ref":"#/$defs/templateString"}},"field":{"type":"object","description":"One form field: a small JSON Schema with UI hints.","additionalProperties":false,"properties":{"title":{"type":"string"},"description":{"type":"string"},"type":{"type":"string","enum":["string","integer","number","boolean"],"default":"string"},"pattern":{"type":"string","format":"regex"},"format":{"type":"string","enum":["uri","hostname","email"]},"enum":{"type":"array","minItems":1,"items":{"type":["string","number"]}},"example":{"type":["string","number","boolean"]},"default":{"type":["string","number","boolean"]},"optional":{"type":"boolean","default":false},"multiline":{"type":"boolean","description":"Secret material spanning lines (a PEM key, a service-account JSON)."},"docs":{"type":"string","format":"uri"},"derive":{"type":"object","description":"Connection fields only: the value is derived from a credential of the key in use when the instance leaves the field empty (Mailchimp's data center is the API key's suffix). Resolved per request, since secrets are not known when the config is compiled; the derived value must match the field's `pattern`.","additionalProperties":false,"required":["from","pattern"],"properties":{"from":{"$ref":"#/$defs/fieldName","description":"The credential the value is read from."},"pattern":{"type":"string","format":"regex","description":"A regular expression with one capturing group: the group is the value (e.g. `-([a-z]+[0-9]+)$`)."}}}}},"authOption":{"type":"object","additionalProperties":false,"required":["auth"],"properties":{"title":{"type":"string"},"description":{"type":"string"},"credentials":{"type":"object","description":"Credentials of this option when they differ from the template's.","propertyNames":{"$ref":"#/$defs/fieldName"},"additionalProperties":{"$ref":"#/$defs/field"}},"auth":{"$ref":"#/$defs/authScheme"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"Base URL when this option is picked and the instance sets no connection.baseUrl (Flutterwave v4 lives on another host than v3). Services with their own baseUrl keep it."},"healthCheck":{"$ref":"#/$defs/healthCheck","description":"The health check when this option is picked, replacing the template's (a check only this option's credentials pass, or kind token for an OAuth option)."}}},"authScheme":{"description":"One of the built-in auth mechanisms, chosen by `type`.","type":"object","required":["type"],"properties":{"type":{"type":"string","description":"none, bearer, header, authorization, basic, query, body, path, oauth2-client-credentials, aws-sigv4, google-service-account or hmac-signature."}},"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/authNone"},{"$ref":"#/$defs/authBearer"},{"$ref":"#/$defs/authHeader"},{"$ref":"#/$defs/authAuthorization"},{"$ref":"#/$defs/authBasic"},{"$ref":"#/$defs/authQuery"},{"$ref":"#/$defs/authBody"},{"$ref":"#/$defs/authPath"},{"$ref":"#/$defs/authOAuth2ClientCredentials"},{"$ref":"#/$defs/authAwsSigV4"},{"$ref":"#/$defs/authGoogleServiceAccount"},{"$ref":"#/$defs/authHmacSignature"}]},"authNone":{"type":"object","additionalProperties":false,"properties":{"type":{"const":"none"}},"required":["type"]},"authBearer":{"type":"object","description":"Authorization: Bearer <token>.","additionalProperties":false,"required":["type","token"],"properties":{"type":{"const":"bearer"},"token":{"$ref":"#/$defs/templateString"}}},"authHeader":{"type":"object","description":"The secret in one or more custom headers (x-api-key, api-key, X-Algolia-API-Key + X-Algolia-Application-Id). A value may carry a prefix.","additionalProperties":false,"required":["type","headers"],"properties":{"type":{"const":"header"},"headers":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authAuthorization":{"type":"object","description":"Authorization: <scheme> <credentials>, with a custom scheme word (AccessKey, ApiKey, Client-ID, Uploadcare.Simple).","additionalProperties":false,"required":["type","credentials","scheme"],"properties":{"type":{"const":"authorization"},"scheme":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9._-]*$"},"credentials":{"$ref":"#/$defs/templateString"}}},"authBasic":{"type":"object","description":"HTTP Basic: base64(username:password); the password may be empty.","additionalProperties":false,"required":["type","password","username"],"properties":{"type":{"const":"basic"},"username":{"$ref":"#/$defs/templateString"},"password":{"$ref":"#/$defs/templateString"}}},"authQuery":{"type":"object","description":"The secret as query parameter(s): ?key=..., ?access_token=..., ?measurement_id=...&api_secret=...","additionalProperties":false,"required":["type","params"],"properties":{"type":{"const":"query"},"params":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authBody":{"type":"object","description":"The secret merged into every JSON or form body ({\"key\": ...}).","additionalProperties":false,"required":["type","fields"],"properties":{"type":{"const":"body"},"fields":{"$ref":"#/$defs/stringMap","type":"object","minProperties":1}}},"authPath":{"type":"object","description":"The secret is part of the base URL path (Telegram /bot<token>/): baseUrl must reference ${secret.<credential>}.","additionalProperties":false,"required":["type"],"properties":{"type":{"const":"path"}}},"authOAuth2ClientCredentials":{"type":"object","description":"OAuth2 client credentials: the hub fetches a token from tokenUrl, caches it until it expires and sends it as a Bearer token.","additionalProperties":false,"required":["type","clientId","clientSecret","tokenUrl"],"properties":{"type":{"const":"oauth2-client-credentials"},"tokenUrl":{"$ref":"#/$defs/templateUrl"},"clientId":{"$ref":"#/$defs/templateString"},"clientSecret":{"$ref":"#/$defs/templateString"},"clientAuth":{"type":"string","enum":["basic","body","oauth1-hmac-sha256"],"default":"basic","description":"How the client authenticates to the token endpoint: HTTP Basic, client_id/client_secret in the form body, or an OAuth 1.0a HMAC-SHA256 signature (HERE)."},"scope":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Extra token request parameters."},"bodyFormat":{"type":"string","enum":["form","json"],"default":"form"},"tokenPath":{"type":"string","default":"access_token"},"expiresInPath":{"type":"string","default":"expires_in"},"defaultExpiresInSeconds":{"type":"integer","minimum":1,"default":3600}}},"authAwsSigV4":{"type":"object","description":"AWS Signature Version 4 on every request.","additionalProperties":false,"required":["type","accessKeyId","region","secretAccessKey","service"],"properties":{"type":{"const":"aws-sigv4"},"accessKeyId":{"$ref":"#/$defs/templateString"},"secretAccessKey":{"$ref":"#/$defs/templateString"},"sessionToken":{"$ref":"#/$defs/templateString"},"region":{"$ref":"#/$defs/templateString"},"service":{"$ref":"#/$defs/templateString"}}},"authGoogleServiceAccount":{"type":"object","description":"Google service account: an RS256 JWT assertion exchanged at the token URL for an access token (cached about an hour), sent as Bearer.","additionalProperties":false,"required":["type","scopes","serviceAccountKey"],"properties":{"type":{"const":"google-service-account"},"serviceAccountKey":{"$ref":"#/$defs/templateString","description":"The service-account JSON key file (client_email, private_key)."},"scopes":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},"subject":{"$ref":"#/$defs/templateString","description":"User to impersonate (domain-wide delegation)."},"tokenUrl":{"$ref":"#/$defs/templateUrl","default":"https://oauth2.googleapis.com/token"}}},"authHmacSignature":{"type":"object","description":"Per-request signing. `sorted-params-digest`: digest(sorted k=v&... + secret) as a parameter (Cloudinary uploads). `hmac-header`: HMAC of a templated string to sign, in a header.","additionalProperties":false,"required":["type","algorithm","secret","style"],"properties":{"type":{"const":"hmac-signature"},"style":{"type":"string","enum":["sorted-params-digest","hmac-header"]},"algorithm":{"description":"sha1, sha256 or sha512; or `${connection.<field>}` naming a connection field whose `enum` lists only these, so each instance picks (Cloudinary accounts switched to SHA-256).","anyOf":[{"type":"string","enum":["sha1","sha256","sha512"]},{"type":"string","pattern":"^\\$\\{\\s*connection\\.[A-Za-z][A-Za-z0-9_]*\\s*\\}$"}]},"secret":{"$ref":"#/$defs/templateString"},"params":{"$ref":"#/$defs/stringMap","description":"Parameters added before signing (api_key)."},"timestampParam":{"type":"string","default":"timestamp"},"signatureParam":{"type":"string","default":"signature"},"exclude":{"type":"array","items":{"type":"string"},"description":"Parameters left out of the signature."},"header":{"type":"string","description":"hmac-header: the header that carries the signature."},"stringToSign":{"$ref":"#/$defs/templateString","description":"hmac-header: what is signed; may use ${request.method}, ${request.path}, ${request.body}, ${request.timestamp}."},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"}}},"protocol":{"title":"Protocol","type":"string","description":"The wire format a service speaks. `http` is a provider's own API, used through /bind/ pass-through.","enum":["openai-chat","openai-embeddings","openai-images","openai-audio-transcriptions","openai-audio-speech","anthropic-messages","gemini-generate-content","gemini-embed-content","cohere-chat","cohere-embed","cohere-rerank","bedrock-converse","bedrock-invoke","http"]},"pricing":{"type":"object","description":"List prices used to estimate cost. Prices per 1M tokens, per image, per minute, per second or per request.","additionalProperties":false,"properties":{"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"inputPer1M":{"type":"number","minimum":0},"cachedInputPer1M":{"type":"number","minimum":0},"cacheWritePer1M":{"type":"number","minimum":0,"description":"Price per million input tokens written to the prompt cache; without it they are priced as input."},"outputPer1M":{"type":"number","minimum":0},"perImage":{"type":"number","minimum":0},"perMinute":{"type":"number","minimum":0},"perSecond":{"type":"number","minimum":0},"perRequest":{"type":"number","minimum":0},"asOf":{"type":"string","format":"date"},"unconfirmed":{"type":"boolean","description":"True when the price was not checked against the provider's price list."}}},"model":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"maxLength":200},"name":{"type":"string"},"pricing":{"$ref":"#/$defs/pricing"},"contextWindow":{"type":"integer","minimum":1},"deprecated":{"type":"boolean"}}},"usageSource":{"type":"string","description":"Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.","pattern":"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},"usageSources":{"description":"One source, or a list whose values are added up (Gemini's billed output is candidatesTokenCount plus thoughtsTokenCount); a figure is recorded when at least one of them is in the answer.","oneOf":[{"$ref":"#/$defs/usageSource"},{"type":"array","minItems":1,"maxItems":8,"items":{"$ref":"#/$defs/usageSource"}}]},"usage":{"type":"object","additionalProperties":false,"properties":{"inputTokens":{"$ref":"#/$defs/usageSources"},"outputTokens":{"$ref":"#/$defs/usageSources"},"cachedInputTokens":{"$ref":"#/$defs/usageSources"},"cacheWriteTokens":{"$ref":"#/$defs/usageSources","description":"Input tokens written to the prompt cache (Anthropic cache_creation_input_tokens), priced at cacheWritePer1M."},"totalTokens":{"$ref":"#/$defs/usageSources"},"seconds":{"$ref":"#/$defs/usageSources"},"units":{"$ref":"#/$defs/usageSources"},"images":{"$ref":"#/$defs/usageSources","description":"Images generated (Replicate metrics.image_count), priced at perImage."},"inputIncludesCached":{"type":"boolean","default":true,"description":"Whether inputTokens counts the cached tokens too (cache reads and writes): true for OpenAI prompt_tokens, Gemini promptTokenCount, DeepSeek prompt_tokens; false for Anthropic input_tokens and Bedrock Converse inputTokens, which count only the tokens neither read from nor written to the cache."}}},"service":{"type":"object","additionalProperties":false,"required":["id","protocol"],"properties":{"id":{"$ref":"#/$defs/slug"},"name":{"type":"string"},"description":{"type":"string"},"protocol":{"$ref":"#/$defs/protocol"},"baseUrl":{"$ref":"#/$defs/templateUrl","description":"When this service lives on another host than the provider's baseUrl."},"path":{"$ref":"#/$defs/templateString","description":"Path below the base URL; may use ${model}."},"auth":{"$ref":"#/$defs/authScheme"},"headers":{"$ref":"#/$defs/stringMap","description":"Merged over the template's headers for this service; a value of \"\" removes one."},"query":{"$ref":"#/$defs/stringMap","description":"Merged over the template's query parameters for this service; a value of \"\" removes one."},"retrySafe":{"type":"boolean","description":"Requests may be retried or failed over without an Idempotency-Key.","default":false},"idempotencyHeader":{"type":"string","description":"Header the provider honours for idempotent retries (Idempotency-Key)."},"models":{"type":"array","items":{"$ref":"#/$defs/model"}},"pricing":{"$ref":"#/$defs/pricing","description":"Price of the service when it is not per model."},"usage":{"$ref":"#/$defs/usage"}},"description":"One thing the provider serves. `auth`, `headers` and `query` here replace the template's for this service only (e.g. an OpenAI-compatible endpoint that takes a Bearer token while the native API takes a query key)."},"healthCheck":{"type":"object","description":"A cheap read-only request that tells whether the provider and key work.","additionalProperties":false,"required":["kind"],"properties":{"kind":{"type":"string","enum":["request","token","passive"],"description":"request: send the request below; token: obtaining an OAuth token is the check; passive: no free check exists, health comes from traffic."},"method":{"type":"string","enum":["GET","HEAD","POST"],"default":"GET"},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"query":{"$ref":"#/$defs/stringMap"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string","maxLength":65536},"auth":{"type":"boolean","default":true,"description":"Send the provider's credentials with the check."},"service":{"$ref":"#/$defs/slug","description":"A service of the template whose auth (and base URL, when the check sets none) the check uses, e.g. AWS STS signed for sts. Default: the provider's auth (the auth option applied) and base URL."},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400,"default":60},"timeoutMs":{"type":"integer","minimum":100,"maximum":60000,"default":5000},"billable":{"type":"boolean","description":"The check itself is charged by the provider."},"expect":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"bodyPath":{"type":"string","description":"Dotted path into the JSON body that must hold `equals` (some providers answer 200 with an error in the body)."},"equals":{"type":["string","number","boolean"]},"bodyContains":{"type":"string"}}},"note":{"type":"string"}}},"rateLimit":{"type":"object","description":"Headers (and body fields) through which the provider reports its limits.","additionalProperties":false,"properties":{"statuses":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"integer","minimum":400,"maximum":599},"default":[429],"description":"The answer statuses that mean the limit is reached (Cloudinary answers 420); each is waited out and failed over like a 429."},"limit":{"type":"array","items":{"type":"string"}},"remaining":{"type":"array","items":{"type":"string"}},"reset":{"type":"array","items":{"type":"string"}},"resetFormat":{"type":"string","enum":["seconds","unix","rfc3339","duration","milliseconds","http-date"],"description":"How reset values are written: seconds (until the reset), unix (epoch seconds), rfc3339, duration (1m30s, 250ms), milliseconds (until the reset), http-date (Tue, 05 Aug 2025 13:00:00 GMT)."},"structured":{"type":"object","description":"Structured-field headers of the IETF httpapi-ratelimit-headers draft: `header` carries `\"<policy>\";r=<remaining>;t=<seconds to reset>` items, `policyHeader` carries `\"<policy>\";q=<quota>;w=<window seconds>` items (Cloudflare Ratelimit / Ratelimit-Policy). The older dictionary form `limit=100, remaining=50, reset=30` is read too.","additionalProperties":false,"required":["header"],"properties":{"header":{"type":"string"},"policyHeader":{"type":"string"}}},"retryAfter":{"type":"string","description":"Header with the wait before retrying (retry-after)."},"retryAfterBody":{"type":"string","description":"Dotted path of a retry-after value in the error body (Telegram parameters.retry_after)."},"note":{"type":"string"}}},"request":{"type":"object","additionalProperties":false,"required":["method","path"],"properties":{"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"]},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string"}}},"rotation":{"type":"object","description":"A recipe that lets the hub rotate keys by itself: create a key with the current one, then revoke the old one.","additionalProperties":false,"required":["create","revoke"],"properties":{"create":{"type":"object","additionalProperties":false,"required":["request","extract"],"properties":{"request":{"$ref":"#/$defs/request"},"extract":{"type":"object","description":"Where each credential and the provider's key id are found in the answer: `body:<path>`.","additionalProperties":{"$ref":"#/$defs/usageSource"}}}},"revoke":{"type":"object","additionalProperties":false,"required":["request"],"properties":{"request":{"$ref":"#/$defs/request"}}}}},"webhookSignature":{"type":"object","description":"How the provider signs the webhooks it sends, so the hub can verify them at /hooks/<provider-id> before fanning them out (docs/inbound-webhooks.md). `scheme` names the mechanism: hmac (the fields below describe it) or a named built-in for what cannot be data.","additionalProperties":false,"required":["header"],"properties":{"scheme":{"type":"string","enum":["hmac","twilio","shared-secret","ecdsa-p256","paypal"],"default":"hmac","description":"hmac: an HMAC described by algorithm, encoding, signedPayload and format (Stripe, Razorpay). twilio: HMAC-SHA1 over the URL and the sorted POST parameters (or bodySHA256). shared-secret: the header carries the secret itself (Flutterwave verif-hash, Telegram). ecdsa-p256: ECDSA P-256/SHA-256 over timestamp + body with `publicKey` (SendGrid). paypal: SHA256withRSA over transmission id|time|webhookId|CRC32(body) with PayPal's certificate."},"header":{"type":"string","description":"The header that carries the signature (or, for shared-secret, the secret)."},"algorithm":{"type":"string","enum":["hmac-sha1","hmac-sha256","hmac-sha512"]},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"},"secret":{"$ref":"#/$defs/templateString","description":"The key that signs, usually ${secret.<credential>}: hmac, twilio and shared-secret."},"signedPayload":{"type":"string","description":"What is signed: ${body}, ${timestamp}, ${url} and literal text. Default ${body}."},"format":{"type":"string","description":"How the header is laid out when it is not the bare signature, e.g. `t=${timestamp},v1=${signature}`."},"toleranceSeconds":{"type":"integer","minimum":1,"description":"How far the signed timestamp may be from the hub's clock (past or future); older events are refused as stale. Default 300."},"timestampHeader":{"type":"string","description":"ecdsa-p256: the header carrying the signed timestamp (Unix seconds)."},"publicKey":{"$ref":"#/$defs/templateString","description":"ecdsa-p256: the provider's public key (base64 DER or PEM), e.g. ${connection.webhookPublicKey}."},"webhookId":{"$ref":"#/$defs/templateString","description":"paypal: the id of the webhook at PayPal, part of what is signed, e.g. ${connection.webhookId}."},"eventId":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's own id is: header:<name> or body:<dotted.path> (JSON or form field). Used to refuse a replay; without it the signature is remembered instead."},"eventType":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's type is: header:<name> or body:<dotted.path>."}},"allOf":[{"if":{"properties":{"scheme":{"const":"hmac"}}},"then":{"properties":{"algorithm":true,"secret":true},"required":["algorithm","secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"enum":["twilio","shared-secret"]}}},"then":{"properties":{"secret":true},"required":["secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"ecdsa-p256"}}},"then":{"properties":{"publicKey":true,"timestampHeader":true},"required":["publicKey","timestampHeader"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"paypal"}}},"then":{"properties":{"webhookId":true},"required":["webhookId"]}}]}}};
 const schema33 = {"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"};
 const schema34 = {"type":"string","enum":["AI","Cloud","Communication","Payment","Analytics","Search","Media","Maps","Custom"]};
 const schema35 = {"type":"string","pattern":"^(https?://|\\$\\{connection\\.)","maxLength":2048};
 const schema36 = {"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"};
-const schema97 = {"type":"object","description":"Headers (and body fields) through which the provider reports its limits.","additionalProperties":false,"properties":{"statuses":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"integer","minimum":400,"maximum":599},"default":[429],"description":"The answer statuses that mean the limit is reached (Cloudinary answers 420); each is waited out and failed over like a 429."},"limit":{"type":"array","items":{"type":"string"}},"remaining":{"type":"array","items":{"type":"string"}},"reset":{"type":"array","items":{"type":"string"}},"resetFormat":{"type":"string","enum":["seconds","unix","rfc3339","duration","milliseconds","http-date"],"description":"How reset values are written: seconds (until the reset), unix (epoch seconds), rfc3339, duration (1m30s, 250ms), milliseconds (until the reset), http-date (Tue, 05 Aug 2025 13:00:00 GMT)."},"structured":{"type":"object","description":"Structured-field headers of the IETF httpapi-ratelimit-headers draft: `header` carries `\"<policy>\";r=<remaining>;t=<seconds to reset>` items, `policyHeader` carries `\"<policy>\";q=<quota>;w=<window seconds>` items (Cloudflare Ratelimit / Ratelimit-Policy). The older dictionary form `limit=100, remaining=50, reset=30` is read too.","additionalProperties":false,"required":["header"],"properties":{"header":{"type":"string"},"policyHeader":{"type":"string"}}},"retryAfter":{"type":"string","description":"Header with the wait before retrying (retry-after)."},"retryAfterBody":{"type":"string","description":"Dotted path of a retry-after value in the error body (Telegram parameters.retry_after)."},"note":{"type":"string"}}};
+const schema93 = {"type":"object","description":"Headers (and body fields) through which the provider reports its limits.","additionalProperties":false,"properties":{"statuses":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"integer","minimum":400,"maximum":599},"default":[429],"description":"The answer statuses that mean the limit is reached (Cloudinary answers 420); each is waited out and failed over like a 429."},"limit":{"type":"array","items":{"type":"string"}},"remaining":{"type":"array","items":{"type":"string"}},"reset":{"type":"array","items":{"type":"string"}},"resetFormat":{"type":"string","enum":["seconds","unix","rfc3339","duration","milliseconds","http-date"],"description":"How reset values are written: seconds (until the reset), unix (epoch seconds), rfc3339, duration (1m30s, 250ms), milliseconds (until the reset), http-date (Tue, 05 Aug 2025 13:00:00 GMT)."},"structured":{"type":"object","description":"Structured-field headers of the IETF httpapi-ratelimit-headers draft: `header` carries `\"<policy>\";r=<remaining>;t=<seconds to reset>` items, `policyHeader` carries `\"<policy>\";q=<quota>;w=<window seconds>` items (Cloudflare Ratelimit / Ratelimit-Policy). The older dictionary form `limit=100, remaining=50, reset=30` is read too.","additionalProperties":false,"required":["header"],"properties":{"header":{"type":"string"},"policyHeader":{"type":"string"}}},"retryAfter":{"type":"string","description":"Header with the wait before retrying (retry-after)."},"retryAfterBody":{"type":"string","description":"Dotted path of a retry-after value in the error body (Telegram parameters.retry_after)."},"note":{"type":"string"}}};
 const pattern14 = new RegExp("^(https?://|\\$\\{connection\\.)", "u");
 const pattern15 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,62}$", "u");
 const formats0 = formats.uri;
@@ -4874,9 +4874,150 @@ return errors === 0;
 }
 validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema89 = {"type":"object","additionalProperties":false,"properties":{"inputTokens":{"$ref":"#/$defs/usageSource"},"outputTokens":{"$ref":"#/$defs/usageSource"},"cachedInputTokens":{"$ref":"#/$defs/usageSource"},"cacheWriteTokens":{"$ref":"#/$defs/usageSource","description":"Input tokens written to the prompt cache (Anthropic cache_creation_input_tokens), priced at cacheWritePer1M."},"totalTokens":{"$ref":"#/$defs/usageSource"},"seconds":{"$ref":"#/$defs/usageSource"},"units":{"$ref":"#/$defs/usageSource"},"inputIncludesCached":{"type":"boolean","default":true,"description":"Whether inputTokens counts the cached tokens too (cache reads and writes): true for OpenAI prompt_tokens, Gemini promptTokenCount, DeepSeek prompt_tokens; false for Anthropic input_tokens and Bedrock Converse inputTokens, which count only the tokens neither read from nor written to the cache."}}};
-const schema90 = {"type":"string","description":"Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.","pattern":"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"};
+const schema89 = {"type":"object","additionalProperties":false,"properties":{"inputTokens":{"$ref":"#/$defs/usageSources"},"outputTokens":{"$ref":"#/$defs/usageSources"},"cachedInputTokens":{"$ref":"#/$defs/usageSources"},"cacheWriteTokens":{"$ref":"#/$defs/usageSources","description":"Input tokens written to the prompt cache (Anthropic cache_creation_input_tokens), priced at cacheWritePer1M."},"totalTokens":{"$ref":"#/$defs/usageSources"},"seconds":{"$ref":"#/$defs/usageSources"},"units":{"$ref":"#/$defs/usageSources"},"images":{"$ref":"#/$defs/usageSources","description":"Images generated (Replicate metrics.image_count), priced at perImage."},"inputIncludesCached":{"type":"boolean","default":true,"description":"Whether inputTokens counts the cached tokens too (cache reads and writes): true for OpenAI prompt_tokens, Gemini promptTokenCount, DeepSeek prompt_tokens; false for Anthropic input_tokens and Bedrock Converse inputTokens, which count only the tokens neither read from nor written to the cache."}}};
+const schema90 = {"description":"One source, or a list whose values are added up (Gemini's billed output is candidatesTokenCount plus thoughtsTokenCount); a figure is recorded when at least one of them is in the answer.","oneOf":[{"$ref":"#/$defs/usageSource"},{"type":"array","minItems":1,"maxItems":8,"items":{"$ref":"#/$defs/usageSource"}}]};
+const schema91 = {"type":"string","description":"Where a usage figure is read: `body:<dotted.path>` in the JSON response (a final stream event included; `[n]` picks the n-th item of a list, `[field=value]` the first item whose field has that value) or `header:<name>`.","pattern":"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"};
 const pattern31 = new RegExp("^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$", "u");
+
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate70.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+let passing0 = null;
+const _errs1 = errors;
+if(typeof data === "string"){
+if(!pattern31.test(data)){
+const err0 = {instancePath,schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},message:"must match pattern \""+"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"+"\""};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+if(_valid0){
+valid0 = true;
+passing0 = 0;
+}
+const _errs4 = errors;
+if(Array.isArray(data)){
+if(data.length > 8){
+const err2 = {instancePath,schemaPath:"#/oneOf/1/maxItems",keyword:"maxItems",params:{limit: 8},message:"must NOT have more than 8 items"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.length < 1){
+const err3 = {instancePath,schemaPath:"#/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+if(typeof data0 === "string"){
+if(!pattern31.test(data0)){
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},message:"must match pattern \""+"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"+"\""};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 1;
+var items0 = true;
+}
+}
+if(!valid0){
+const err7 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate70.errors = vErrors;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate70.evaluated = {"dynamicProps":false,"dynamicItems":true};
+
 
 function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4890,7 +5031,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((((((key0 === "inputTokens") || (key0 === "outputTokens")) || (key0 === "cachedInputTokens")) || (key0 === "cacheWriteTokens")) || (key0 === "totalTokens")) || (key0 === "seconds")) || (key0 === "units")) || (key0 === "inputIncludesCached"))){
+if(!(func1.call(schema89.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -4902,10 +5043,56 @@ errors++;
 }
 }
 if(data.inputTokens !== undefined){
-let data0 = data.inputTokens;
-if(typeof data0 === "string"){
-if(!pattern31.test(data0)){
-const err1 = {instancePath:instancePath+"/inputTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},message:"must match pattern \""+"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"+"\""};
+if(!(validate70(data.inputTokens, {instancePath:instancePath+"/inputTokens",parentData:data,parentDataProperty:"inputTokens",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+}
+if(data.outputTokens !== undefined){
+if(!(validate70(data.outputTokens, {instancePath:instancePath+"/outputTokens",parentData:data,parentDataProperty:"outputTokens",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+}
+if(data.cachedInputTokens !== undefined){
+if(!(validate70(data.cachedInputTokens, {instancePath:instancePath+"/cachedInputTokens",parentData:data,parentDataProperty:"cachedInputTokens",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+}
+if(data.cacheWriteTokens !== undefined){
+if(!(validate70(data.cacheWriteTokens, {instancePath:instancePath+"/cacheWriteTokens",parentData:data,parentDataProperty:"cacheWriteTokens",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+}
+if(data.totalTokens !== undefined){
+if(!(validate70(data.totalTokens, {instancePath:instancePath+"/totalTokens",parentData:data,parentDataProperty:"totalTokens",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+}
+if(data.seconds !== undefined){
+if(!(validate70(data.seconds, {instancePath:instancePath+"/seconds",parentData:data,parentDataProperty:"seconds",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+}
+if(data.units !== undefined){
+if(!(validate70(data.units, {instancePath:instancePath+"/units",parentData:data,parentDataProperty:"units",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+}
+if(data.images !== undefined){
+if(!(validate70(data.images, {instancePath:instancePath+"/images",parentData:data,parentDataProperty:"images",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+}
+if(data.inputIncludesCached !== undefined){
+if(typeof data.inputIncludesCached !== "boolean"){
+const err1 = {instancePath:instancePath+"/inputIncludesCached",schemaPath:"#/properties/inputIncludesCached/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4915,187 +5102,14 @@ vErrors.push(err1);
 errors++;
 }
 }
+}
 else {
-const err2 = {instancePath:instancePath+"/inputTokens",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.outputTokens !== undefined){
-let data1 = data.outputTokens;
-if(typeof data1 === "string"){
-if(!pattern31.test(data1)){
-const err3 = {instancePath:instancePath+"/outputTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},message:"must match pattern \""+"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"+"\""};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/outputTokens",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.cachedInputTokens !== undefined){
-let data2 = data.cachedInputTokens;
-if(typeof data2 === "string"){
-if(!pattern31.test(data2)){
-const err5 = {instancePath:instancePath+"/cachedInputTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},message:"must match pattern \""+"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"+"\""};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/cachedInputTokens",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.cacheWriteTokens !== undefined){
-let data3 = data.cacheWriteTokens;
-if(typeof data3 === "string"){
-if(!pattern31.test(data3)){
-const err7 = {instancePath:instancePath+"/cacheWriteTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},message:"must match pattern \""+"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/cacheWriteTokens",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.totalTokens !== undefined){
-let data4 = data.totalTokens;
-if(typeof data4 === "string"){
-if(!pattern31.test(data4)){
-const err9 = {instancePath:instancePath+"/totalTokens",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},message:"must match pattern \""+"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"+"\""};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/totalTokens",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.seconds !== undefined){
-let data5 = data.seconds;
-if(typeof data5 === "string"){
-if(!pattern31.test(data5)){
-const err11 = {instancePath:instancePath+"/seconds",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},message:"must match pattern \""+"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"+"\""};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/seconds",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.units !== undefined){
-let data6 = data.units;
-if(typeof data6 === "string"){
-if(!pattern31.test(data6)){
-const err13 = {instancePath:instancePath+"/units",schemaPath:"#/$defs/usageSource/pattern",keyword:"pattern",params:{pattern: "^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"},message:"must match pattern \""+"^(header:[A-Za-z0-9_.-]+|body:[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*(\\.[A-Za-z0-9_-]+(\\[([0-9]+|[A-Za-z0-9_-]+=[^\\]]+)\\])*)*)$"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/units",schemaPath:"#/$defs/usageSource/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.inputIncludesCached !== undefined){
-if(typeof data.inputIncludesCached !== "boolean"){
-const err15 = {instancePath:instancePath+"/inputIncludesCached",schemaPath:"#/properties/inputIncludesCached/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-}
-else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
 }
 errors++;
 }
@@ -5655,13 +5669,13 @@ return errors === 0;
 }
 validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema98 = {"type":"object","description":"A recipe that lets the hub rotate keys by itself: create a key with the current one, then revoke the old one.","additionalProperties":false,"required":["create","revoke"],"properties":{"create":{"type":"object","additionalProperties":false,"required":["request","extract"],"properties":{"request":{"$ref":"#/$defs/request"},"extract":{"type":"object","description":"Where each credential and the provider's key id are found in the answer: `body:<path>`.","additionalProperties":{"$ref":"#/$defs/usageSource"}}}},"revoke":{"type":"object","additionalProperties":false,"required":["request"],"properties":{"request":{"$ref":"#/$defs/request"}}}}};
-const schema99 = {"type":"object","additionalProperties":false,"required":["method","path"],"properties":{"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"]},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string"}}};
+const schema94 = {"type":"object","description":"A recipe that lets the hub rotate keys by itself: create a key with the current one, then revoke the old one.","additionalProperties":false,"required":["create","revoke"],"properties":{"create":{"type":"object","additionalProperties":false,"required":["request","extract"],"properties":{"request":{"$ref":"#/$defs/request"},"extract":{"type":"object","description":"Where each credential and the provider's key id are found in the answer: `body:<path>`.","additionalProperties":{"$ref":"#/$defs/usageSource"}}}},"revoke":{"type":"object","additionalProperties":false,"required":["request"],"properties":{"request":{"$ref":"#/$defs/request"}}}}};
+const schema95 = {"type":"object","additionalProperties":false,"required":["method","path"],"properties":{"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"]},"baseUrl":{"$ref":"#/$defs/templateUrl"},"path":{"$ref":"#/$defs/templateString"},"headers":{"$ref":"#/$defs/stringMap"},"body":{"type":"string"}}};
 
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate74.evaluated;
+const evaluated0 = validate83.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5714,7 +5728,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!(((((data0 === "GET") || (data0 === "POST")) || (data0 === "PUT")) || (data0 === "PATCH")) || (data0 === "DELETE"))){
-const err4 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema99.properties.method.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema95.properties.method.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5813,16 +5827,16 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate74.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
-validate74.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate83.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate73.evaluated;
+const evaluated0 = validate82.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5898,8 +5912,8 @@ errors++;
 }
 }
 if(data0.request !== undefined){
-if(!(validate74(data0.request, {instancePath:instancePath+"/create/request",parentData:data0,parentDataProperty:"request",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate83(data0.request, {instancePath:instancePath+"/create/request",parentData:data0,parentDataProperty:"request",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 }
@@ -5981,8 +5995,8 @@ errors++;
 }
 }
 if(data4.request !== undefined){
-if(!(validate74(data4.request, {instancePath:instancePath+"/revoke/request",parentData:data4,parentDataProperty:"request",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate83(data4.request, {instancePath:instancePath+"/revoke/request",parentData:data4,parentDataProperty:"request",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 }
@@ -6009,18 +6023,18 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate73.errors = vErrors;
+validate82.errors = vErrors;
 return errors === 0;
 }
-validate73.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate82.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema103 = {"type":"object","description":"How the provider signs the webhooks it sends, so the hub can verify them at /hooks/<provider-id> before fanning them out (docs/inbound-webhooks.md). `scheme` names the mechanism: hmac (the fields below describe it) or a named built-in for what cannot be data.","additionalProperties":false,"required":["header"],"properties":{"scheme":{"type":"string","enum":["hmac","twilio","shared-secret","ecdsa-p256","paypal"],"default":"hmac","description":"hmac: an HMAC described by algorithm, encoding, signedPayload and format (Stripe, Razorpay). twilio: HMAC-SHA1 over the URL and the sorted POST parameters (or bodySHA256). shared-secret: the header carries the secret itself (Flutterwave verif-hash, Telegram). ecdsa-p256: ECDSA P-256/SHA-256 over timestamp + body with `publicKey` (SendGrid). paypal: SHA256withRSA over transmission id|time|webhookId|CRC32(body) with PayPal's certificate."},"header":{"type":"string","description":"The header that carries the signature (or, for shared-secret, the secret)."},"algorithm":{"type":"string","enum":["hmac-sha1","hmac-sha256","hmac-sha512"]},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"},"secret":{"$ref":"#/$defs/templateString","description":"The key that signs, usually ${secret.<credential>}: hmac, twilio and shared-secret."},"signedPayload":{"type":"string","description":"What is signed: ${body}, ${timestamp}, ${url} and literal text. Default ${body}."},"format":{"type":"string","description":"How the header is laid out when it is not the bare signature, e.g. `t=${timestamp},v1=${signature}`."},"toleranceSeconds":{"type":"integer","minimum":1,"description":"How far the signed timestamp may be from the hub's clock (past or future); older events are refused as stale. Default 300."},"timestampHeader":{"type":"string","description":"ecdsa-p256: the header carrying the signed timestamp (Unix seconds)."},"publicKey":{"$ref":"#/$defs/templateString","description":"ecdsa-p256: the provider's public key (base64 DER or PEM), e.g. ${connection.webhookPublicKey}."},"webhookId":{"$ref":"#/$defs/templateString","description":"paypal: the id of the webhook at PayPal, part of what is signed, e.g. ${connection.webhookId}."},"eventId":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's own id is: header:<name> or body:<dotted.path> (JSON or form field). Used to refuse a replay; without it the signature is remembered instead."},"eventType":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's type is: header:<name> or body:<dotted.path>."}},"allOf":[{"if":{"properties":{"scheme":{"const":"hmac"}}},"then":{"properties":{"algorithm":true,"secret":true},"required":["algorithm","secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"enum":["twilio","shared-secret"]}}},"then":{"properties":{"secret":true},"required":["secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"ecdsa-p256"}}},"then":{"properties":{"publicKey":true,"timestampHeader":true},"required":["publicKey","timestampHeader"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"paypal"}}},"then":{"properties":{"webhookId":true},"required":["webhookId"]}}]};
-const pattern40 = new RegExp("^(header|body):.+$", "u");
+const schema99 = {"type":"object","description":"How the provider signs the webhooks it sends, so the hub can verify them at /hooks/<provider-id> before fanning them out (docs/inbound-webhooks.md). `scheme` names the mechanism: hmac (the fields below describe it) or a named built-in for what cannot be data.","additionalProperties":false,"required":["header"],"properties":{"scheme":{"type":"string","enum":["hmac","twilio","shared-secret","ecdsa-p256","paypal"],"default":"hmac","description":"hmac: an HMAC described by algorithm, encoding, signedPayload and format (Stripe, Razorpay). twilio: HMAC-SHA1 over the URL and the sorted POST parameters (or bodySHA256). shared-secret: the header carries the secret itself (Flutterwave verif-hash, Telegram). ecdsa-p256: ECDSA P-256/SHA-256 over timestamp + body with `publicKey` (SendGrid). paypal: SHA256withRSA over transmission id|time|webhookId|CRC32(body) with PayPal's certificate."},"header":{"type":"string","description":"The header that carries the signature (or, for shared-secret, the secret)."},"algorithm":{"type":"string","enum":["hmac-sha1","hmac-sha256","hmac-sha512"]},"encoding":{"type":"string","enum":["hex","base64"],"default":"hex"},"secret":{"$ref":"#/$defs/templateString","description":"The key that signs, usually ${secret.<credential>}: hmac, twilio and shared-secret."},"signedPayload":{"type":"string","description":"What is signed: ${body}, ${timestamp}, ${url} and literal text. Default ${body}."},"format":{"type":"string","description":"How the header is laid out when it is not the bare signature, e.g. `t=${timestamp},v1=${signature}`."},"toleranceSeconds":{"type":"integer","minimum":1,"description":"How far the signed timestamp may be from the hub's clock (past or future); older events are refused as stale. Default 300."},"timestampHeader":{"type":"string","description":"ecdsa-p256: the header carrying the signed timestamp (Unix seconds)."},"publicKey":{"$ref":"#/$defs/templateString","description":"ecdsa-p256: the provider's public key (base64 DER or PEM), e.g. ${connection.webhookPublicKey}."},"webhookId":{"$ref":"#/$defs/templateString","description":"paypal: the id of the webhook at PayPal, part of what is signed, e.g. ${connection.webhookId}."},"eventId":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's own id is: header:<name> or body:<dotted.path> (JSON or form field). Used to refuse a replay; without it the signature is remembered instead."},"eventType":{"type":"string","pattern":"^(header|body):.+$","description":"Where the event's type is: header:<name> or body:<dotted.path>."}},"allOf":[{"if":{"properties":{"scheme":{"const":"hmac"}}},"then":{"properties":{"algorithm":true,"secret":true},"required":["algorithm","secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"enum":["twilio","shared-secret"]}}},"then":{"properties":{"secret":true},"required":["secret"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"ecdsa-p256"}}},"then":{"properties":{"publicKey":true,"timestampHeader":true},"required":["publicKey","timestampHeader"]}},{"if":{"required":["scheme"],"properties":{"scheme":{"const":"paypal"}}},"then":{"properties":{"webhookId":true},"required":["webhookId"]}}]};
+const pattern35 = new RegExp("^(header|body):.+$", "u");
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate79.evaluated;
+const evaluated0 = validate88.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6364,7 +6378,7 @@ vErrors.push(err17);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema103.properties, key0))){
+if(!(func1.call(schema99.properties, key0))){
 const err18 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err18];
@@ -6388,7 +6402,7 @@ vErrors.push(err19);
 errors++;
 }
 if(!(((((data4 === "hmac") || (data4 === "twilio")) || (data4 === "shared-secret")) || (data4 === "ecdsa-p256")) || (data4 === "paypal"))){
-const err20 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema103.properties.scheme.enum},message:"must be equal to one of the allowed values"};
+const err20 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema99.properties.scheme.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -6423,7 +6437,7 @@ vErrors.push(err22);
 errors++;
 }
 if(!(((data6 === "hmac-sha1") || (data6 === "hmac-sha256")) || (data6 === "hmac-sha512"))){
-const err23 = {instancePath:instancePath+"/algorithm",schemaPath:"#/properties/algorithm/enum",keyword:"enum",params:{allowedValues: schema103.properties.algorithm.enum},message:"must be equal to one of the allowed values"};
+const err23 = {instancePath:instancePath+"/algorithm",schemaPath:"#/properties/algorithm/enum",keyword:"enum",params:{allowedValues: schema99.properties.algorithm.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -6446,7 +6460,7 @@ vErrors.push(err24);
 errors++;
 }
 if(!((data7 === "hex") || (data7 === "base64"))){
-const err25 = {instancePath:instancePath+"/encoding",schemaPath:"#/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema103.properties.encoding.enum},message:"must be equal to one of the allowed values"};
+const err25 = {instancePath:instancePath+"/encoding",schemaPath:"#/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema99.properties.encoding.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -6595,7 +6609,7 @@ errors++;
 if(data.eventId !== undefined){
 let data15 = data.eventId;
 if(typeof data15 === "string"){
-if(!pattern40.test(data15)){
+if(!pattern35.test(data15)){
 const err37 = {instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/pattern",keyword:"pattern",params:{pattern: "^(header|body):.+$"},message:"must match pattern \""+"^(header|body):.+$"+"\""};
 if(vErrors === null){
 vErrors = [err37];
@@ -6620,7 +6634,7 @@ errors++;
 if(data.eventType !== undefined){
 let data16 = data.eventType;
 if(typeof data16 === "string"){
-if(!pattern40.test(data16)){
+if(!pattern35.test(data16)){
 const err39 = {instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/pattern",keyword:"pattern",params:{pattern: "^(header|body):.+$"},message:"must match pattern \""+"^(header|body):.+$"+"\""};
 if(vErrors === null){
 vErrors = [err39];
@@ -6653,10 +6667,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-validate79.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
-validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate88.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -7132,7 +7146,7 @@ if(data.rateLimit !== undefined){
 let data18 = data.rateLimit;
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 for(const key7 in data18){
-if(!(func1.call(schema97.properties, key7))){
+if(!(func1.call(schema93.properties, key7))){
 const err34 = {instancePath:instancePath+"/rateLimit",schemaPath:"#/$defs/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err34];
@@ -7325,7 +7339,7 @@ vErrors.push(err47);
 errors++;
 }
 if(!((((((data27 === "seconds") || (data27 === "unix")) || (data27 === "rfc3339")) || (data27 === "duration")) || (data27 === "milliseconds")) || (data27 === "http-date"))){
-const err48 = {instancePath:instancePath+"/rateLimit/resetFormat",schemaPath:"#/$defs/rateLimit/properties/resetFormat/enum",keyword:"enum",params:{allowedValues: schema97.properties.resetFormat.enum},message:"must be equal to one of the allowed values"};
+const err48 = {instancePath:instancePath+"/rateLimit/resetFormat",schemaPath:"#/$defs/rateLimit/properties/resetFormat/enum",keyword:"enum",params:{allowedValues: schema93.properties.resetFormat.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -7445,14 +7459,14 @@ errors++;
 }
 }
 if(data.rotation !== undefined){
-if(!(validate73(data.rotation, {instancePath:instancePath+"/rotation",parentData:data,parentDataProperty:"rotation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+if(!(validate82(data.rotation, {instancePath:instancePath+"/rotation",parentData:data,parentDataProperty:"rotation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 }
 if(data.webhookSignature !== undefined){
-if(!(validate79(data.webhookSignature, {instancePath:instancePath+"/webhookSignature",parentData:data,parentDataProperty:"webhookSignature",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(!(validate88(data.webhookSignature, {instancePath:instancePath+"/webhookSignature",parentData:data,parentDataProperty:"webhookSignature",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
 }
 }
@@ -7554,19 +7568,19 @@ return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const provider = validate81;
-const schema107 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider.schema.json","title":"ProviderInstance","description":"A provider instance: providers/<id>.yaml in the config repository. Either `template` names a catalog template, or `definition` holds a full custom provider (no code needed). `definition` is a custom provider inline, the same shape as a catalog template.","type":"object","additionalProperties":false,"required":["id","name","environment"],"properties":{"id":{"$ref":"#/$defs/id","description":"Equal to the file name without extension."},"template":{"$ref":"#/$defs/id","description":"A catalog template id (`sil catalog` lists them)."},"definition":{"$ref":"provider-template.schema.json"},"name":{"type":"string","minLength":1,"maxLength":120},"description":{"type":"string","maxLength":2000},"environment":{"$ref":"#/$defs/environment"},"enabled":{"type":"boolean","default":true},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/ that limits the requests sent to this provider (every client and binding together); a target whose provider is at its limit is passed over."},"tags":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,31}$"},"uniqueItems":true},"origins":{"type":"object","description":"Send the requests this instance builds for one origin to another: every URL of the provider (service base URLs, the health check, OAuth2 and Google token URLs, rotation requests) whose origin is a key here goes to the value's origin instead, path and query kept, before any signing. For sandboxes, private or regional endpoints, an egress proxy, or a mock. Keys and values are origins: `https://host[:port]`, no path.","propertyNames":{"pattern":"^https?://[A-Za-z0-9.\\[\\]:_-]+$","maxLength":300},"additionalProperties":{"type":"string","pattern":"^https?://[A-Za-z0-9.\\[\\]:_-]+$","maxLength":300},"maxProperties":32},"authOption":{"$ref":"#/$defs/id","description":"Pick one of the template's authOptions instead of its default auth."},"connection":{"type":"object","description":"Values for the template's connection fields. `baseUrl` is accepted by every provider: it replaces the template's base URL; a service with a base URL of its own keeps it unless services.<id>.baseUrl is set.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"properties":{"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}},"additionalProperties":{"type":["string","number","boolean"]}},"services":{"type":"object","description":"Per-service switches and overrides, keyed by the template's service id. Services not listed are enabled.","propertyNames":{"pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}}}},"healthCheck":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400}}},"keyRotationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"Overrides defaults.keyRotationDays of sil.yaml."}},"$defs":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."}}};
-const schema108 = {"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"};
-const schema110 = {"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."};
-const pattern46 = new RegExp("^[a-z0-9][a-z0-9-]{0,31}$", "u");
-const pattern47 = new RegExp("^https?://[A-Za-z0-9.\\[\\]:_-]+$", "u");
-const pattern51 = new RegExp("^https?://", "u");
+export const provider = validate90;
+const schema103 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"provider.schema.json","title":"ProviderInstance","description":"A provider instance: providers/<id>.yaml in the config repository. Either `template` names a catalog template, or `definition` holds a full custom provider (no code needed). `definition` is a custom provider inline, the same shape as a catalog template.","type":"object","additionalProperties":false,"required":["id","name","environment"],"properties":{"id":{"$ref":"#/$defs/id","description":"Equal to the file name without extension."},"template":{"$ref":"#/$defs/id","description":"A catalog template id (`sil catalog` lists them)."},"definition":{"$ref":"provider-template.schema.json"},"name":{"type":"string","minLength":1,"maxLength":120},"description":{"type":"string","maxLength":2000},"environment":{"$ref":"#/$defs/environment"},"enabled":{"type":"boolean","default":true},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/ that limits the requests sent to this provider (every client and binding together); a target whose provider is at its limit is passed over."},"tags":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,31}$"},"uniqueItems":true},"origins":{"type":"object","description":"Send the requests this instance builds for one origin to another: every URL of the provider (service base URLs, the health check, OAuth2 and Google token URLs, rotation requests) whose origin is a key here goes to the value's origin instead, path and query kept, before any signing. For sandboxes, private or regional endpoints, an egress proxy, or a mock. Keys and values are origins: `https://host[:port]`, no path.","propertyNames":{"pattern":"^https?://[A-Za-z0-9.\\[\\]:_-]+$","maxLength":300},"additionalProperties":{"type":"string","pattern":"^https?://[A-Za-z0-9.\\[\\]:_-]+$","maxLength":300},"maxProperties":32},"authOption":{"$ref":"#/$defs/id","description":"Pick one of the template's authOptions instead of its default auth."},"connection":{"type":"object","description":"Values for the template's connection fields. `baseUrl` is accepted by every provider: it replaces the template's base URL; a service with a base URL of its own keeps it unless services.<id>.baseUrl is set.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"properties":{"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}},"additionalProperties":{"type":["string","number","boolean"]}},"services":{"type":"object","description":"Per-service switches and overrides, keyed by the template's service id. Services not listed are enabled.","propertyNames":{"pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"baseUrl":{"type":"string","pattern":"^https?://","maxLength":2048}}}},"healthCheck":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true},"intervalSeconds":{"type":"integer","minimum":10,"maximum":86400}}},"keyRotationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"Overrides defaults.keyRotationDays of sil.yaml."}},"$defs":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."}}};
+const schema104 = {"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"};
+const schema106 = {"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"An environment declared in sil.yaml (dev, prod...)."};
+const pattern41 = new RegExp("^[a-z0-9][a-z0-9-]{0,31}$", "u");
+const pattern42 = new RegExp("^https?://[A-Za-z0-9.\\[\\]:_-]+$", "u");
+const pattern46 = new RegExp("^https?://", "u");
 
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="provider.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate81.evaluated;
+const evaluated0 = validate90.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7605,7 +7619,7 @@ vErrors.push(err2);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema107.properties, key0))){
+if(!(func1.call(schema103.properties, key0))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err3];
@@ -7801,7 +7815,7 @@ const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
 let data9 = data8[i0];
 if(typeof data9 === "string"){
-if(!pattern46.test(data9)){
+if(!pattern41.test(data9)){
 const err18 = {instancePath:instancePath+"/tags/" + i0,schemaPath:"#/properties/tags/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,31}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -7885,7 +7899,7 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(!pattern47.test(key1)){
+if(!pattern42.test(key1)){
 const err24 = {instancePath:instancePath+"/origins",schemaPath:"#/properties/origins/propertyNames/pattern",keyword:"pattern",params:{pattern: "^https?://[A-Za-z0-9.\\[\\]:_-]+$"},message:"must match pattern \""+"^https?://[A-Za-z0-9.\\[\\]:_-]+$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err24];
@@ -7921,7 +7935,7 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(!pattern47.test(data11)){
+if(!pattern42.test(data11)){
 const err27 = {instancePath:instancePath+"/origins/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/origins/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^https?://[A-Za-z0-9.\\[\\]:_-]+$"},message:"must match pattern \""+"^https?://[A-Za-z0-9.\\[\\]:_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -8013,7 +8027,7 @@ for(const key4 in data13){
 if(!(key4 === "baseUrl")){
 let data14 = data13[key4];
 if(((typeof data14 !== "string") && (!((typeof data14 == "number") && (isFinite(data14))))) && (typeof data14 !== "boolean")){
-const err34 = {instancePath:instancePath+"/connection/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/connection/additionalProperties/type",keyword:"type",params:{type: schema107.properties.connection.additionalProperties.type},message:"must be string,number,boolean"};
+const err34 = {instancePath:instancePath+"/connection/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/connection/additionalProperties/type",keyword:"type",params:{type: schema103.properties.connection.additionalProperties.type},message:"must be string,number,boolean"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -8037,7 +8051,7 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!pattern51.test(data15)){
+if(!pattern46.test(data15)){
 const err36 = {instancePath:instancePath+"/connection/baseUrl",schemaPath:"#/properties/connection/properties/baseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err36];
@@ -8140,7 +8154,7 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(!pattern51.test(data19)){
+if(!pattern46.test(data19)){
 const err44 = {instancePath:instancePath+"/services/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/baseUrl",schemaPath:"#/properties/services/additionalProperties/properties/baseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err44];
@@ -8306,20 +8320,20 @@ vErrors.push(err57);
 }
 errors++;
 }
-validate81.errors = vErrors;
+validate90.errors = vErrors;
 return errors === 0;
 }
-validate81.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate90.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const binding = validate83;
-const schema112 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"binding.schema.json","title":"Binding","description":"A service name applications call (bindings/<name>.yaml): an ordered group of provider targets with failover rules.","type":"object","additionalProperties":false,"required":["name","environment","protocol","targets"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Equal to the file name without extension; what callers put in `model` or /bind/<name>/."},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"protocol":{"$ref":"provider-template.schema.json#/$defs/protocol","description":"What callers speak. Targets must speak it, or speak a protocol sil adapts to it."},"strategy":{"type":"string","enum":["priority","weighted","least-latency","lowest-cost","round-robin"],"default":"priority"},"targets":{"type":"array","minItems":1,"maxItems":32,"items":{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"service":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"The provider service to use when several speak the protocol."},"model":{"type":"string","minLength":1,"maxLength":200},"weight":{"type":"integer","minimum":0,"maximum":1000,"description":"For strategy weighted; a target without one weighs 1, a weight of 0 takes no traffic."},"key":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Use this key of the provider instead of its default."}}}},"failover":{"type":"object","additionalProperties":false,"properties":{"on":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"},"default":["connect-error","timeout","429","5xx"],"description":"What moves a request to the next target: connect-error, timeout, a status class (5xx) or a status code (429)."},"maxAttempts":{"type":"integer","minimum":1,"maximum":10,"description":"Attempts per request across targets. Default: 3, or the number of targets when there are fewer."},"timeoutMs":{"type":"integer","minimum":100,"maximum":600000,"description":"Total time for one attempt."},"connectTimeoutMs":{"type":"integer","minimum":50,"maximum":60000},"firstByteTimeoutMs":{"type":"integer","minimum":100,"maximum":600000},"backoffMs":{"type":"integer","minimum":0,"maximum":60000,"default":0},"maxRetryAfterMs":{"type":"integer","minimum":0,"maximum":60000,"description":"Longest Retry-After the proxy waits before retrying a target; longer waits fail over at once."},"retrySafe":{"type":"boolean","description":"Treat every request of this binding as safe to retry (non-idempotent calls otherwise need an Idempotency-Key)."},"circuitBreaker":{"type":"object","additionalProperties":false,"properties":{"errorRate":{"type":"number","exclusiveMinimum":0,"maximum":1},"minRequests":{"type":"integer","minimum":1},"windowSeconds":{"type":"integer","minimum":1,"maximum":3600},"cooldownSeconds":{"type":"integer","minimum":1,"maximum":3600}}}}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/."}}};
-const pattern59 = new RegExp("^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$", "u");
+export const binding = validate92;
+const schema108 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"binding.schema.json","title":"Binding","description":"A service name applications call (bindings/<name>.yaml): an ordered group of provider targets with failover rules.","type":"object","additionalProperties":false,"required":["name","environment","protocol","targets"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Equal to the file name without extension; what callers put in `model` or /bind/<name>/."},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"protocol":{"$ref":"provider-template.schema.json#/$defs/protocol","description":"What callers speak. Targets must speak it, or speak a protocol sil adapts to it."},"strategy":{"type":"string","enum":["priority","weighted","least-latency","lowest-cost","round-robin"],"default":"priority"},"targets":{"type":"array","minItems":1,"maxItems":32,"items":{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"service":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"The provider service to use when several speak the protocol."},"model":{"type":"string","minLength":1,"maxLength":200},"weight":{"type":"integer","minimum":0,"maximum":1000,"description":"For strategy weighted; a target without one weighs 1, a weight of 0 takes no traffic."},"key":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"Use this key of the provider instead of its default."}}}},"failover":{"type":"object","additionalProperties":false,"properties":{"on":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"},"default":["connect-error","timeout","429","5xx"],"description":"What moves a request to the next target: connect-error, timeout, a status class (5xx) or a status code (429)."},"maxAttempts":{"type":"integer","minimum":1,"maximum":10,"description":"Attempts per request across targets. Default: 3, or the number of targets when there are fewer."},"timeoutMs":{"type":"integer","minimum":100,"maximum":600000,"description":"Total time for one attempt."},"connectTimeoutMs":{"type":"integer","minimum":50,"maximum":60000},"firstByteTimeoutMs":{"type":"integer","minimum":100,"maximum":600000},"backoffMs":{"type":"integer","minimum":0,"maximum":60000,"default":0},"maxRetryAfterMs":{"type":"integer","minimum":0,"maximum":60000,"description":"Longest Retry-After the proxy waits before retrying a target; longer waits fail over at once."},"retrySafe":{"type":"boolean","description":"Treat every request of this binding as safe to retry (non-idempotent calls otherwise need an Idempotency-Key)."},"circuitBreaker":{"type":"object","additionalProperties":false,"properties":{"errorRate":{"type":"number","exclusiveMinimum":0,"maximum":1},"minRequests":{"type":"integer","minimum":1},"windowSeconds":{"type":"integer","minimum":1,"maximum":3600},"cooldownSeconds":{"type":"integer","minimum":1,"maximum":3600}}}}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$","description":"A policy in policies/."}}};
+const pattern54 = new RegExp("^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$", "u");
 
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="binding.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate83.evaluated;
+const evaluated0 = validate92.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8368,7 +8382,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema112.properties, key0))){
+if(!(func1.call(schema108.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -8502,7 +8516,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!(((((data5 === "priority") || (data5 === "weighted")) || (data5 === "least-latency")) || (data5 === "lowest-cost")) || (data5 === "round-robin"))){
-const err15 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema112.properties.strategy.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/strategy",schemaPath:"#/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema108.properties.strategy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -8734,7 +8748,7 @@ if(data.failover !== undefined){
 let data13 = data.failover;
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 for(const key2 in data13){
-if(!(func1.call(schema112.properties.failover.properties, key2))){
+if(!(func1.call(schema108.properties.failover.properties, key2))){
 const err34 = {instancePath:instancePath+"/failover",schemaPath:"#/properties/failover/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err34];
@@ -8752,7 +8766,7 @@ const len1 = data14.length;
 for(let i1=0; i1<len1; i1++){
 let data15 = data14[i1];
 if(typeof data15 === "string"){
-if(!pattern59.test(data15)){
+if(!pattern54.test(data15)){
 const err35 = {instancePath:instancePath+"/failover/on/" + i1,schemaPath:"#/properties/failover/properties/on/items/pattern",keyword:"pattern",params:{pattern: "^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"},message:"must match pattern \""+"^(connect-error|timeout|[1-5]xx|[1-5][0-9]{2})$"+"\""};
 if(vErrors === null){
 vErrors = [err35];
@@ -9237,19 +9251,19 @@ vErrors.push(err74);
 }
 errors++;
 }
-validate83.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
-validate83.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate92.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const policy = validate84;
-const schema114 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"policy.schema.json","title":"Policy","description":"Rate limits, quotas, budgets and alert rules (policies/<name>.yaml), attached by name to bindings and clients.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"scope":{"type":"string","enum":["client","binding","client-binding"],"description":"How every limit of the policy is counted: per client (default), per binding, or per client on each binding (docs/limits.md). rateLimit.scope says the same for policies written before this field; when both are given they must agree."},"failMode":{"type":"string","enum":["local","open","closed"],"description":"What this policy's limits do while the shared counter store (sil.yaml redis) cannot be reached: local counts in each instance's memory, open admits without counting, closed refuses with 503 SIL_LIMIT_STORE_UNAVAILABLE. Default: redis.failMode (local). Has no effect without redis."},"rateLimit":{"type":"object","additionalProperties":false,"required":["requests","per"],"properties":{"requests":{"type":"integer","minimum":1},"per":{"type":"string","enum":["second","minute","hour","day"]},"burst":{"type":"integer","minimum":1},"scope":{"type":"string","enum":["client","binding","client-binding"],"default":"client"}}},"quota":{"type":"object","additionalProperties":false,"required":["period"],"properties":{"requests":{"type":"integer","minimum":1},"tokens":{"type":"integer","minimum":1},"period":{"type":"string","enum":["day","month"]}}},"budget":{"type":"object","additionalProperties":false,"required":["amount","period"],"properties":{"amount":{"type":"number","exclusiveMinimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"period":{"type":"string","enum":["day","month"]},"onExceeded":{"type":"string","enum":["alert","block"],"default":"alert"},"alertAtPercent":{"type":"array","items":{"type":"integer","minimum":1,"maximum":100}}}},"alerts":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["metric","threshold"],"properties":{"metric":{"type":"string","enum":["latency-p95-ms","error-rate","cost","quota-percent","failovers"]},"threshold":{"type":"number","minimum":0},"windowMinutes":{"type":"integer","minimum":1,"maximum":1440,"default":5},"severity":{"type":"string","enum":["info","warning","critical"],"default":"warning"},"channels":{"type":"array","items":{"type":"string"}}}}}}};
+export const policy = validate93;
+const schema110 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"policy.schema.json","title":"Policy","description":"Rate limits, quotas, budgets and alert rules (policies/<name>.yaml), attached by name to bindings and clients.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"scope":{"type":"string","enum":["client","binding","client-binding"],"description":"How every limit of the policy is counted: per client (default), per binding, or per client on each binding (docs/limits.md). rateLimit.scope says the same for policies written before this field; when both are given they must agree."},"failMode":{"type":"string","enum":["local","open","closed"],"description":"What this policy's limits do while the shared counter store (sil.yaml redis) cannot be reached: local counts in each instance's memory, open admits without counting, closed refuses with 503 SIL_LIMIT_STORE_UNAVAILABLE. Default: redis.failMode (local). Has no effect without redis."},"rateLimit":{"type":"object","additionalProperties":false,"required":["requests","per"],"properties":{"requests":{"type":"integer","minimum":1},"per":{"type":"string","enum":["second","minute","hour","day"]},"burst":{"type":"integer","minimum":1},"scope":{"type":"string","enum":["client","binding","client-binding"],"default":"client"}}},"quota":{"type":"object","additionalProperties":false,"required":["period"],"properties":{"requests":{"type":"integer","minimum":1},"tokens":{"type":"integer","minimum":1},"period":{"type":"string","enum":["day","month"]}}},"budget":{"type":"object","additionalProperties":false,"required":["amount","period"],"properties":{"amount":{"type":"number","exclusiveMinimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$","default":"USD"},"period":{"type":"string","enum":["day","month"]},"onExceeded":{"type":"string","enum":["alert","block"],"default":"alert"},"alertAtPercent":{"type":"array","items":{"type":"integer","minimum":1,"maximum":100}}}},"alerts":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["metric","threshold"],"properties":{"metric":{"type":"string","enum":["latency-p95-ms","error-rate","cost","quota-percent","failovers"]},"threshold":{"type":"number","minimum":0},"windowMinutes":{"type":"integer","minimum":1,"maximum":1440,"default":5},"severity":{"type":"string","enum":["info","warning","critical"],"default":"warning"},"channels":{"type":"array","items":{"type":"string"}}}}}}};
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="policy.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate84.evaluated;
+const evaluated0 = validate93.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9342,7 +9356,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!(((data2 === "client") || (data2 === "binding")) || (data2 === "client-binding"))){
-const err7 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/enum",keyword:"enum",params:{allowedValues: schema114.properties.scope.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/enum",keyword:"enum",params:{allowedValues: schema110.properties.scope.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -9365,7 +9379,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!(((data3 === "local") || (data3 === "open")) || (data3 === "closed"))){
-const err9 = {instancePath:instancePath+"/failMode",schemaPath:"#/properties/failMode/enum",keyword:"enum",params:{allowedValues: schema114.properties.failMode.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/failMode",schemaPath:"#/properties/failMode/enum",keyword:"enum",params:{allowedValues: schema110.properties.failMode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -9448,7 +9462,7 @@ vErrors.push(err15);
 errors++;
 }
 if(!((((data6 === "second") || (data6 === "minute")) || (data6 === "hour")) || (data6 === "day"))){
-const err16 = {instancePath:instancePath+"/rateLimit/per",schemaPath:"#/properties/rateLimit/properties/per/enum",keyword:"enum",params:{allowedValues: schema114.properties.rateLimit.properties.per.enum},message:"must be equal to one of the allowed values"};
+const err16 = {instancePath:instancePath+"/rateLimit/per",schemaPath:"#/properties/rateLimit/properties/per/enum",keyword:"enum",params:{allowedValues: schema110.properties.rateLimit.properties.per.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -9496,7 +9510,7 @@ vErrors.push(err19);
 errors++;
 }
 if(!(((data8 === "client") || (data8 === "binding")) || (data8 === "client-binding"))){
-const err20 = {instancePath:instancePath+"/rateLimit/scope",schemaPath:"#/properties/rateLimit/properties/scope/enum",keyword:"enum",params:{allowedValues: schema114.properties.rateLimit.properties.scope.enum},message:"must be equal to one of the allowed values"};
+const err20 = {instancePath:instancePath+"/rateLimit/scope",schemaPath:"#/properties/rateLimit/properties/scope/enum",keyword:"enum",params:{allowedValues: schema110.properties.rateLimit.properties.scope.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -9606,7 +9620,7 @@ vErrors.push(err28);
 errors++;
 }
 if(!((data12 === "day") || (data12 === "month"))){
-const err29 = {instancePath:instancePath+"/quota/period",schemaPath:"#/properties/quota/properties/period/enum",keyword:"enum",params:{allowedValues: schema114.properties.quota.properties.period.enum},message:"must be equal to one of the allowed values"};
+const err29 = {instancePath:instancePath+"/quota/period",schemaPath:"#/properties/quota/properties/period/enum",keyword:"enum",params:{allowedValues: schema110.properties.quota.properties.period.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -9726,7 +9740,7 @@ vErrors.push(err38);
 errors++;
 }
 if(!((data16 === "day") || (data16 === "month"))){
-const err39 = {instancePath:instancePath+"/budget/period",schemaPath:"#/properties/budget/properties/period/enum",keyword:"enum",params:{allowedValues: schema114.properties.budget.properties.period.enum},message:"must be equal to one of the allowed values"};
+const err39 = {instancePath:instancePath+"/budget/period",schemaPath:"#/properties/budget/properties/period/enum",keyword:"enum",params:{allowedValues: schema110.properties.budget.properties.period.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -9749,7 +9763,7 @@ vErrors.push(err40);
 errors++;
 }
 if(!((data17 === "alert") || (data17 === "block"))){
-const err41 = {instancePath:instancePath+"/budget/onExceeded",schemaPath:"#/properties/budget/properties/onExceeded/enum",keyword:"enum",params:{allowedValues: schema114.properties.budget.properties.onExceeded.enum},message:"must be equal to one of the allowed values"};
+const err41 = {instancePath:instancePath+"/budget/onExceeded",schemaPath:"#/properties/budget/properties/onExceeded/enum",keyword:"enum",params:{allowedValues: schema110.properties.budget.properties.onExceeded.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -9874,7 +9888,7 @@ vErrors.push(err50);
 errors++;
 }
 if(!(((((data22 === "latency-p95-ms") || (data22 === "error-rate")) || (data22 === "cost")) || (data22 === "quota-percent")) || (data22 === "failovers"))){
-const err51 = {instancePath:instancePath+"/alerts/" + i1+"/metric",schemaPath:"#/properties/alerts/items/properties/metric/enum",keyword:"enum",params:{allowedValues: schema114.properties.alerts.items.properties.metric.enum},message:"must be equal to one of the allowed values"};
+const err51 = {instancePath:instancePath+"/alerts/" + i1+"/metric",schemaPath:"#/properties/alerts/items/properties/metric/enum",keyword:"enum",params:{allowedValues: schema110.properties.alerts.items.properties.metric.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -9957,7 +9971,7 @@ vErrors.push(err57);
 errors++;
 }
 if(!(((data25 === "info") || (data25 === "warning")) || (data25 === "critical"))){
-const err58 = {instancePath:instancePath+"/alerts/" + i1+"/severity",schemaPath:"#/properties/alerts/items/properties/severity/enum",keyword:"enum",params:{allowedValues: schema114.properties.alerts.items.properties.severity.enum},message:"must be equal to one of the allowed values"};
+const err58 = {instancePath:instancePath+"/alerts/" + i1+"/severity",schemaPath:"#/properties/alerts/items/properties/severity/enum",keyword:"enum",params:{allowedValues: schema110.properties.alerts.items.properties.severity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -10030,22 +10044,22 @@ vErrors.push(err63);
 }
 errors++;
 }
-validate84.errors = vErrors;
+validate93.errors = vErrors;
 return errors === 0;
 }
-validate84.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate93.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const client = validate85;
-const schema115 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"client.schema.json","title":"Client","description":"A service that calls the proxy (clients/<name>.yaml): its token hashes, the bindings it may use, its environment and IP allowlist.","type":"object","additionalProperties":false,"required":["name","environment"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"tokens":{"type":"array","description":"Issued tokens, stored only as hashes.","items":{"type":"object","additionalProperties":false,"required":["id","hash","createdAt"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"hash":{"type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"hint":{"type":"string","maxLength":16,"description":"Last characters of the token, to tell tokens apart."},"createdAt":{"type":"string","format":"date-time"},"expiresAt":{"type":"string","format":"date-time"},"revokedAt":{"type":"string","format":"date-time"}}}},"bindings":{"type":"array","uniqueItems":true,"description":"Bindings this client may call; `*` allows every binding of its environment.","items":{"type":"string","pattern":"^(\\*|[a-z0-9][a-z0-9-]{0,62})$"}},"ipAllowlist":{"type":"array","description":"CIDR ranges (IPv4 or IPv6) the client may call from; empty allows any address.","items":{"type":"string","minLength":2,"maxLength":64}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"}}};
-const pattern66 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
-const pattern67 = new RegExp("^(\\*|[a-z0-9][a-z0-9-]{0,62})$", "u");
+export const client = validate94;
+const schema111 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"client.schema.json","title":"Client","description":"A service that calls the proxy (clients/<name>.yaml): its token hashes, the bindings it may use, its environment and IP allowlist.","type":"object","additionalProperties":false,"required":["name","environment"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$"},"enabled":{"type":"boolean","default":true},"tokens":{"type":"array","description":"Issued tokens, stored only as hashes.","items":{"type":"object","additionalProperties":false,"required":["id","hash","createdAt"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"hash":{"type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"hint":{"type":"string","maxLength":16,"description":"Last characters of the token, to tell tokens apart."},"createdAt":{"type":"string","format":"date-time"},"expiresAt":{"type":"string","format":"date-time"},"revokedAt":{"type":"string","format":"date-time"}}}},"bindings":{"type":"array","uniqueItems":true,"description":"Bindings this client may call; `*` allows every binding of its environment.","items":{"type":"string","pattern":"^(\\*|[a-z0-9][a-z0-9-]{0,62})$"}},"ipAllowlist":{"type":"array","description":"CIDR ranges (IPv4 or IPv6) the client may call from; empty allows any address.","items":{"type":"string","minLength":2,"maxLength":64}},"policy":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"}}};
+const pattern61 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
+const pattern62 = new RegExp("^(\\*|[a-z0-9][a-z0-9-]{0,62})$", "u");
 const formats12 = formats["date-time"];
 
-function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="client.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate85.evaluated;
+const evaluated0 = validate94.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10249,7 +10263,7 @@ errors++;
 if(data5.hash !== undefined){
 let data7 = data5.hash;
 if(typeof data7 === "string"){
-if(!pattern66.test(data7)){
+if(!pattern61.test(data7)){
 const err16 = {instancePath:instancePath+"/tokens/" + i0+"/hash",schemaPath:"#/properties/tokens/items/properties/hash/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -10402,7 +10416,7 @@ const len1 = data12.length;
 for(let i1=0; i1<len1; i1++){
 let data13 = data12[i1];
 if(typeof data13 === "string"){
-if(!pattern67.test(data13)){
+if(!pattern62.test(data13)){
 const err28 = {instancePath:instancePath+"/bindings/" + i1,schemaPath:"#/properties/bindings/items/pattern",keyword:"pattern",params:{pattern: "^(\\*|[a-z0-9][a-z0-9-]{0,62})$"},message:"must match pattern \""+"^(\\*|[a-z0-9][a-z0-9-]{0,62})$"+"\""};
 if(vErrors === null){
 vErrors = [err28];
@@ -10547,20 +10561,20 @@ vErrors.push(err38);
 }
 errors++;
 }
-validate85.errors = vErrors;
+validate94.errors = vErrors;
 return errors === 0;
 }
-validate85.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate94.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const webhook = validate86;
-const schema116 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"webhook.schema.json","title":"WebhookSubscription","description":"An outgoing event subscription (webhooks/<name>.yaml), delivered per the Standard Webhooks spec. Its signing secret lives encrypted in secrets/.","type":"object","additionalProperties":false,"required":["name","url","events"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"url":{"type":"string","pattern":"^https?://","maxLength":2048},"enabled":{"type":"boolean","default":true},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"Only events of this environment; all when left out."},"events":{"type":"array","minItems":1,"uniqueItems":true,"description":"Event types, `*` or a prefix wildcard like `provider.*`.","items":{"type":"string","pattern":"^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"}},"headers":{"type":"object","additionalProperties":{"type":"string","maxLength":1024}},"retry":{"type":"object","additionalProperties":false,"properties":{"scheduleSeconds":{"type":"array","maxItems":20,"items":{"type":"integer","minimum":1,"maximum":604800}},"disableAfterFailures":{"type":"integer","minimum":1}}}}};
-const pattern72 = new RegExp("^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$", "u");
+export const webhook = validate95;
+const schema112 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"webhook.schema.json","title":"WebhookSubscription","description":"An outgoing event subscription (webhooks/<name>.yaml), delivered per the Standard Webhooks spec. Its signing secret lives encrypted in secrets/.","type":"object","additionalProperties":false,"required":["name","url","events"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"description":{"type":"string","maxLength":2000},"url":{"type":"string","pattern":"^https?://","maxLength":2048},"enabled":{"type":"boolean","default":true},"environment":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$","description":"Only events of this environment; all when left out."},"events":{"type":"array","minItems":1,"uniqueItems":true,"description":"Event types, `*` or a prefix wildcard like `provider.*`.","items":{"type":"string","pattern":"^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"}},"headers":{"type":"object","additionalProperties":{"type":"string","maxLength":1024}},"retry":{"type":"object","additionalProperties":false,"properties":{"scheduleSeconds":{"type":"array","maxItems":20,"items":{"type":"integer","minimum":1,"maximum":604800}},"disableAfterFailures":{"type":"integer","minimum":1}}}}};
+const pattern67 = new RegExp("^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$", "u");
 
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="webhook.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate86.evaluated;
+const evaluated0 = validate95.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10673,7 +10687,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!pattern51.test(data2)){
+if(!pattern46.test(data2)){
 const err9 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -10749,7 +10763,7 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 if(typeof data6 === "string"){
-if(!pattern72.test(data6)){
+if(!pattern67.test(data6)){
 const err15 = {instancePath:instancePath+"/events/" + i0,schemaPath:"#/properties/events/items/pattern",keyword:"pattern",params:{pattern: "^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"},message:"must match pattern \""+"^(\\*|[a-z]+(\\.[a-z_-]+)*(\\.\\*)?)$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -10971,21 +10985,21 @@ vErrors.push(err31);
 }
 errors++;
 }
-validate86.errors = vErrors;
+validate95.errors = vErrors;
 return errors === 0;
 }
-validate86.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate95.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const secrets = validate87;
-const schema117 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"secrets.schema.json","title":"SecretsFile","description":"A provider's keys (secrets/<provider-id>.yaml), SOPS-encrypted: the values under each key's `secret` are encrypted, the metadata stays readable. Written by `sil keys ...` or the `sops` CLI.","type":"object","additionalProperties":false,"required":["keys","sops"],"properties":{"keys":{"type":"array","items":{"$ref":"#/$defs/key"}},"sops":{"type":"object","description":"The SOPS metadata block (age recipients, MAC, rule); maintained by sil and sops."}},"$defs":{"timestamp":{"type":"string","format":"date-time"},"key":{"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}}}};
-const schema118 = {"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}};
-const schema119 = {"type":"string","format":"date-time"};
-const pattern74 = new RegExp("^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$", "u");
+export const secrets = validate96;
+const schema113 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"secrets.schema.json","title":"SecretsFile","description":"A provider's keys (secrets/<provider-id>.yaml), SOPS-encrypted: the values under each key's `secret` are encrypted, the metadata stays readable. Written by `sil keys ...` or the `sops` CLI.","type":"object","additionalProperties":false,"required":["keys","sops"],"properties":{"keys":{"type":"array","items":{"$ref":"#/$defs/key"}},"sops":{"type":"object","description":"The SOPS metadata block (age recipients, MAC, rule); maintained by sil and sops."}},"$defs":{"timestamp":{"type":"string","format":"date-time"},"key":{"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}}}};
+const schema114 = {"title":"ProviderKey","type":"object","additionalProperties":false,"required":["id","status","created","fingerprint"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{0,62}$"},"label":{"type":"string","maxLength":120},"status":{"type":"string","enum":["active","staged","suspended","retiring","revoked"],"description":"active: in use; staged: stored, not used yet; suspended: kept, not used; retiring: replaced by a rotation, still accepted until retireAt; revoked: dead, its secret removed."},"default":{"type":"boolean","description":"The key requests use unless a binding target names another."},"created":{"$ref":"#/$defs/timestamp"},"updated":{"$ref":"#/$defs/timestamp"},"rotated":{"$ref":"#/$defs/timestamp","description":"When this key replaced another, or was replaced."},"expires":{"$ref":"#/$defs/timestamp"},"retireAt":{"$ref":"#/$defs/timestamp","description":"When a retiring key is revoked (end of the rotation grace period)."},"revokedAt":{"$ref":"#/$defs/timestamp"},"replaces":{"type":"string","description":"The key id this key rotated out."},"providerKeyId":{"type":"string","maxLength":200,"description":"The provider's own id of the key (used by rotation recipes to revoke it)."},"fingerprint":{"type":"string","pattern":"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$","description":"sha256: and the start of the hash of the secret, then ... and its last 4 characters: tells whether a key is the one you hold without decrypting."},"secret":{"type":"object","description":"The credential fields of the provider's template, encrypted (ENC[AES256_GCM,...]). Removed when the key is revoked.","propertyNames":{"pattern":"^[A-Za-z][A-Za-z0-9_]{0,62}$"},"additionalProperties":{"type":["string","number","boolean"]}}}};
+const schema115 = {"type":"string","format":"date-time"};
+const pattern69 = new RegExp("^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$", "u");
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate88.evaluated;
+const evaluated0 = validate97.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11034,7 +11048,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema118.properties, key0))){
+if(!(func1.call(schema114.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -11108,7 +11122,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!(((((data2 === "active") || (data2 === "staged")) || (data2 === "suspended")) || (data2 === "retiring")) || (data2 === "revoked"))){
-const err10 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema118.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema114.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -11320,7 +11334,7 @@ errors++;
 if(data.fingerprint !== undefined){
 let data12 = data.fingerprint;
 if(typeof data12 === "string"){
-if(!pattern74.test(data12)){
+if(!pattern69.test(data12)){
 const err27 = {instancePath:instancePath+"/fingerprint",schemaPath:"#/properties/fingerprint/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$"},message:"must match pattern \""+"^sha256:[0-9a-f]{12}(\\.\\.\\..{1,4})?$"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -11374,7 +11388,7 @@ errors++;
 for(const key2 in data13){
 let data14 = data13[key2];
 if(((typeof data14 !== "string") && (!((typeof data14 == "number") && (isFinite(data14))))) && (typeof data14 !== "boolean")){
-const err31 = {instancePath:instancePath+"/secret/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secret/additionalProperties/type",keyword:"type",params:{type: schema118.properties.secret.additionalProperties.type},message:"must be string,number,boolean"};
+const err31 = {instancePath:instancePath+"/secret/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secret/additionalProperties/type",keyword:"type",params:{type: schema114.properties.secret.additionalProperties.type},message:"must be string,number,boolean"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -11407,17 +11421,17 @@ vErrors.push(err33);
 }
 errors++;
 }
-validate88.errors = vErrors;
+validate97.errors = vErrors;
 return errors === 0;
 }
-validate88.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate97.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="secrets.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate87.evaluated;
+const evaluated0 = validate96.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11462,8 +11476,8 @@ let data0 = data.keys;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate88(data0[i0], {instancePath:instancePath+"/keys/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+if(!(validate97(data0[i0], {instancePath:instancePath+"/keys/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
 }
@@ -11503,7 +11517,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate87.errors = vErrors;
+validate96.errors = vErrors;
 return errors === 0;
 }
-validate87.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate96.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};

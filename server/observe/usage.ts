@@ -13,6 +13,8 @@ export interface UsageFigures {
   totalTokens?: number;
   seconds?: number;
   units?: number;
+  /** Images generated, priced at perImage. */
+  images?: number;
 }
 
 interface Source { field: keyof UsageFigures; header?: string; path: readonly PathStep[] }
@@ -23,14 +25,18 @@ function sourcesOf(spec: Usage): readonly Source[] {
   let sources = compiled.get(spec);
   if (!sources) {
     const list: Source[] = [];
-    for (const [field, source] of Object.entries(spec) as [keyof UsageFigures | 'inputIncludesCached', unknown][]) {
-      if (field === 'inputIncludesCached' || typeof source !== 'string') continue;
-      const colon = source.indexOf(':');
-      const where = source.slice(colon + 1);
-      if (source.slice(0, colon) === 'header') list.push({ field, header: where.toLowerCase(), path: [] });
-      else {
-        const path = compilePath(where);
-        if (path) list.push({ field, path });
+    for (const [field, given] of Object.entries(spec) as [keyof UsageFigures | 'inputIncludesCached', unknown][]) {
+      if (field === 'inputIncludesCached') continue;
+      // A list's values are added up (readUsage).
+      for (const source of Array.isArray(given) ? given : [given]) {
+        if (typeof source !== 'string') continue;
+        const colon = source.indexOf(':');
+        const where = source.slice(colon + 1);
+        if (source.slice(0, colon) === 'header') list.push({ field, header: where.toLowerCase(), path: [] });
+        else {
+          const path = compilePath(where);
+          if (path) list.push({ field, path });
+        }
       }
     }
     compiled.set(spec, (sources = list));
@@ -61,7 +67,7 @@ export function readUsage(spec: Usage | undefined, body: unknown, headers: Reado
   for (const { field, header, path } of sourcesOf(spec)) {
     const raw = header !== undefined ? headers[header] : readPath(body, path);
     const n = Number(Array.isArray(raw) ? raw[0] : raw);
-    if (raw !== undefined && raw !== null && raw !== '' && Number.isFinite(n) && n >= 0) out[field] = n;
+    if (raw !== undefined && raw !== null && raw !== '' && Number.isFinite(n) && n >= 0) out[field] = (out[field] ?? 0) + n;
   }
   return out;
 }
@@ -73,7 +79,7 @@ export function readUsage(spec: Usage | undefined, body: unknown, headers: Reado
  * input tokens (Anthropic, Bedrock Converse). Cache reads are priced at `cachedInputPer1M`, cache
  * writes at `cacheWritePer1M`, each at `inputPer1M` when it has no price of its own.
  */
-export function costOf(usage: UsageFigures, pricing: Pricing | undefined, extra: { images?: number; inputIncludesCached?: boolean } = {}): number | undefined {
+export function costOf(usage: UsageFigures, pricing: Pricing | undefined, extra: { inputIncludesCached?: boolean } = {}): number | undefined {
   if (!pricing) return undefined;
   let cost = 0;
   let known = false;
@@ -98,7 +104,7 @@ export function costOf(usage: UsageFigures, pricing: Pricing | undefined, extra:
   add(usage.outputTokens, pricing.outputPer1M, 1e6);
   add(usage.seconds, pricing.perSecond);
   add(usage.seconds === undefined ? undefined : usage.seconds / 60, pricing.perMinute);
-  add(extra.images, pricing.perImage);
+  add(usage.images, pricing.perImage);
   if (pricing.perRequest !== undefined) add(1, pricing.perRequest);
   return known ? Math.round(cost * 1e8) / 1e8 : undefined;
 }

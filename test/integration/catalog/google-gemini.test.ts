@@ -35,6 +35,7 @@ describe('google-gemini template', () => {
       template: 'google-gemini', origins: origins(), secret: { apiKey: KEY },
       bindings: {
         chat: { protocol: 'openai-chat', service: 'generate', model: MODEL },
+        native: { protocol: 'gemini-generate-content', service: 'generate', model: MODEL },
         compat: { protocol: 'openai-chat', service: 'openai-compat', model: MODEL },
         'compat-embed': { protocol: 'openai-embeddings', service: 'openai-compat-embeddings', model: 'gemini-embedding-001' },
         embed: { protocol: 'gemini-embed-content', service: 'embed', model: 'gemini-embedding-001' },
@@ -137,6 +138,21 @@ describe('google-gemini template', () => {
       expect(u.cost).toBeCloseTo((6000 * 0.3 + 4000 * 0.075 + 500 * 2.5) / 1e6, 10);
     } finally {
       delete mock.usage.cachedContentTokenCount;
+      delete mock.usage.thoughtsTokenCount;
+    }
+  });
+
+  it('usage: a /bind caller of generateContent is charged for thinking tokens too (outputTokens lists candidates and thoughts, added up)', async () => {
+    Object.assign(mock.usage, { promptTokenCount: 2000, candidatesTokenCount: 100, thoughtsTokenCount: 700 });
+    try {
+      const before = { ...ZERO, ...hub.usageFor('native') };
+      const res = await hub.door('/bind/native', { method: 'POST', headers: JSON_TYPE, body: CONTENT });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { usageMetadata: Record<string, number> }).usageMetadata).toMatchObject({ candidatesTokenCount: 100, thoughtsTokenCount: 700 });
+      const u = await recorded('native', before);
+      expect(u).toMatchObject({ requests: 1, inputTokens: 2000, outputTokens: 800 });
+      expect(u.cost).toBeCloseTo((2000 * 0.3 + 800 * 2.5) / 1e6, 10);
+    } finally {
       delete mock.usage.thoughtsTokenCount;
     }
   });

@@ -86,7 +86,7 @@ describe('replicate template', () => {
     expect(await limited.json()).toEqual({ detail: 'Request was throttled. Expected available in 1 second.' });
   });
 
-  it('usage: a language model\'s predict_time seconds and input/output token counts are recorded as reported, priced at the catalog\'s per-token price; an image model\'s predict_time too', async () => {
+  it('usage: a language model\'s predict_time seconds and input/output token counts are recorded as reported, priced at the catalog\'s per-token price; an image model\'s predict_time and images, priced per image', async () => {
     const before = usageNow(hub, 'llama');
     const n = mock.usage.length;
     for (const prompt of ['Write a haiku about GPUs', 'Why is the sky blue']) expect((await hub.door('/bind/llama', post({ prompt }))).status).toBe(201);
@@ -105,6 +105,9 @@ describe('replicate template', () => {
     const flux = mock.usage.at(-1) as Required<Prediction['metrics']>;
     const f1 = await usageAfter(hub, 'flux', f0, 1);
     expect(f1.seconds - f0.seconds).toBeCloseTo(flux.predict_time, 9);
+    // An image model is priced per image: metrics.image_count (usage.images) × perImage.
+    expect(flux.image_count).toBeGreaterThan(0);
+    expectCost(f1.cost - f0.cost, flux.image_count * listPrice('replicate', 'model-predictions', FLUX).perImage!, 2);
   });
 
   it('health check: GET /v1/account with the token is ok; a revoked token makes it fail', async () => {

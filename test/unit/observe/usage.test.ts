@@ -16,7 +16,7 @@ describe('usage and cost', () => {
     expect(costOf({ inputTokens: 10 }, undefined)).toBeUndefined();
     expect(costOf({}, { inputPer1M: 1 })).toBeUndefined();
     expect(costOf({ seconds: 120 }, { perMinute: 0.006 })).toBeCloseTo(0.012, 10);
-    expect(costOf({}, { perImage: 0.04 }, { images: 2 })).toBe(0.08);
+    expect(costOf({ images: 2 }, { perImage: 0.04 })).toBe(0.08);
   });
 
   it('reads list items by index and by the value of a field (Meta Llama metrics[])', () => {
@@ -48,6 +48,14 @@ describe('usage and cost', () => {
     const plain = { inputPer1M: 3 };
     expect(costOf({ inputTokens: 1_000_000, cachedInputTokens: 500_000, cacheWriteTokens: 500_000 }, plain, { inputIncludesCached: false })).toBe(6);
     expect(costOf({ inputTokens: 2_000_000, cachedInputTokens: 500_000, cacheWriteTokens: 500_000 }, plain, { inputIncludesCached: true })).toBe(6);
+  });
+
+  it('adds up a list of sources (Gemini output plus thinking tokens), recording a figure when any part is there', () => {
+    const spec = { outputTokens: ['body:usageMetadata.candidatesTokenCount', 'body:usageMetadata.thoughtsTokenCount'], images: 'body:metrics.image_count' } as never;
+    expect(readUsage(spec, { usageMetadata: { candidatesTokenCount: 12, thoughtsTokenCount: 30 } }, {})).toEqual({ outputTokens: 42 });
+    expect(readUsage(spec, { usageMetadata: { candidatesTokenCount: 12 } }, {})).toEqual({ outputTokens: 12 });
+    expect(readUsage(spec, { metrics: { image_count: 4 } }, {})).toEqual({ images: 4 });
+    expect(costOf(readUsage(spec, { metrics: { image_count: 4 } }, {}), { perImage: 0.003 })).toBe(0.012);
   });
 
   it('aggregates per client, binding, provider and model, bounded in keys', () => {
