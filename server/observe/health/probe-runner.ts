@@ -5,7 +5,7 @@
 import type { CompiledProvider } from '../../config/snapshot.ts';
 import type { AuthScheme, HealthCheck } from '../../../schemas/types.gen.ts';
 import type { SecretValues } from '../../auth-schemes/types.ts';
-import { obtainToken, renderRequestWithAuth, type AuthDeps } from '../../auth-schemes/async-registry.ts';
+import { invalidateAuth, obtainToken, renderRequestWithAuth, type AuthDeps } from '../../auth-schemes/async-registry.ts';
 import type { RequestTemplate } from '../../auth-schemes/render-request.ts';
 import type { Upstream } from '../../proxy/upstream.ts';
 import { bodyText, discardBody } from '../../proxy/upstream-body.ts';
@@ -93,11 +93,17 @@ export async function runProbe(p: CompiledProvider, keyId: string | undefined, s
       await obtainToken(auth, ctx, deps.auth, { force: true });
       return { result: done(true) };
     }
-    const req = await renderRequestWithAuth(healthRequestTemplate(p, check, auth), ctx, deps.auth);
-    const sent = await deps.upstream.send(
-      { method: req.method, origin: req.url.origin, path: `${req.url.pathname}${req.url.search}`, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}) },
-      { connectMs: timeoutMs, firstByteMs: timeoutMs, totalMs: timeoutMs },
-    );
+    const timeouts = { connectMs: timeoutMs, firstByteMs: timeoutMs, totalMs: timeoutMs };
+    const send = async () => {
+      const req = await renderRequestWithAuth(healthRequestTemplate(p, check, auth), ctx, deps.auth);
+      return { req, sent: await deps.upstream.send({ method: req.method, origin: req.url.origin, path: `${req.url.pathname}${req.url.search}`, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}) }, timeouts) };
+    };
+    let { req, sent } = await send();
+    // A 401 to a cached access token: the provider may have dropped it early; a new one, once (as the proxy does).
+    if (sent.kind === 'response' && sent.status === 401 && auth && invalidateAuth(auth, req, ctx, deps.auth)) {
+      discardBody(sent.body);
+      ({ req, sent } = await send());
+    }
     if (sent.kind === 'timeout') return { result: done(false, { error: `timeout (${sent.phase})` }) };
     if (sent.kind === 'connect-error') return { result: done(false, { error: `connect error (${sent.detail})` }) };
     const limited = isRateLimited(sent.status, p.rateLimit);

@@ -133,4 +133,27 @@ describe('health probe', () => {
     const other = upstream({ status: 420, headers: { 'retry-after': '5' } });
     expect((await runProbe(provider('twilio', { connection: { accountSid: SID } }), 'k', { authToken: 'x' }, deps(other.u))).retryAfterMs).toBeUndefined();
   });
+
+  it('a 401 to a cached token gets a new token and one more try (azure-openai entra-id), as the proxy does', async () => {
+    let issued = 0;
+    const fetch = async () => new Response(JSON.stringify({ access_token: `tok-${++issued}`, expires_in: 3600, token_type: 'Bearer' }), { status: 200, headers: { 'content-type': 'application/json' } });
+    const sent: UpstreamRequest[] = [];
+    let live = 'tok-1';
+    const u: Upstream = {
+      async send(req) {
+        sent.push(req);
+        const ok = req.headers.Authorization === `Bearer ${live}`;
+        return { kind: 'response', status: ok ? 200 : 401, headers: {}, body: { kind: 'bytes', bytes: Buffer.from('{}') } };
+      },
+      async close() {},
+    };
+    const p = provider('azure-openai', { authOption: 'entra-id', connection: { resourceName: 'res', tenantId: '00000000-0000-0000-0000-000000000000' } });
+    const d = deps(u, fetch as FetchLike);
+    const secret = { clientId: '11111111-1111-1111-1111-111111111111', clientSecret: 's' };
+    expect((await runProbe(p, 'k', secret, d)).result).toMatchObject({ ok: true, status: 200 });
+    live = 'tok-2'; // the provider dropped tok-1 before it expired
+    expect((await runProbe(p, 'k', secret, d)).result).toMatchObject({ ok: true, status: 200 });
+    expect(sent.map((r) => r.headers.Authorization)).toEqual(['Bearer tok-1', 'Bearer tok-1', 'Bearer tok-2']);
+    expect(issued).toBe(2);
+  });
 });
