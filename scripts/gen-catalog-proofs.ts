@@ -14,7 +14,7 @@ export interface TemplateProof { id: string; file: string; auth: string[]; proxy
 /** The `it('<kind>: …')` names of a test file, by kind. */
 export function testNames(source: string): Record<'auth contract' | 'via proxy' | 'health check' | 'usage', string[]> {
   const out = { 'auth contract': [] as string[], 'via proxy': [] as string[], 'health check': [] as string[], usage: [] as string[] };
-  for (const m of source.matchAll(/\bit\(\s*(['"`])((auth contract|via proxy|health check|usage):(?:(?!\1).)*)\1/g)) out[m[3] as keyof typeof out].push(m[2]);
+  for (const m of source.matchAll(/\bit\(\s*(['"`])((auth contract|via proxy|health check|usage):(?:\\.|(?!\1).)*)\1/g)) out[m[3] as keyof typeof out].push(m[2].replace(/\\(.)/g, '$1'));
   return out;
 }
 
@@ -27,10 +27,10 @@ export function catalogProofs(): TemplateProof[] {
   });
 }
 
-const cell = (names: string[]) => (names.length === 0 ? '✗ none' : `✓ ${names.map((n) => `“${n.replaceAll('|', '\\|')}”`).join('<br>')}`);
+const cell = (file: string, names: string[]) => (names.length === 0 ? '✗ none' : `✓ [${file.split('/').pop()}](../${file}): ${names.map((n) => `“${n.replaceAll('|', '\\|').replaceAll('<', '&lt;').replaceAll('>', '&gt;')}”`).join('<br>')}`);
 
 export function proofsTable(proofs = catalogProofs()): string {
-  const rows = proofs.map((p) => `| [\`${p.id}\`](../providers/${p.id}.yaml) | ${cell(p.auth)} | ${cell(p.proxy)} |`);
+  const rows = proofs.map((p) => `| [\`${p.id}\`](../providers/${p.id}.yaml) | ${cell(p.file, p.auth)} | ${cell(p.file, p.proxy)} |`);
   return `${MARK}
 Each row's tests are in [\`test/integration/catalog/<template>.test.ts\`](../test/integration/catalog/), against the mock
 [\`test/mocks/providers/<template>.ts\`](../test/mocks/providers/).

@@ -8,6 +8,7 @@ describe('docs/catalog.md: every template proven', () => {
   it('reads the kinds of test names from a test file', () => {
     const names = testNames(`it('auth contract: bearer', …); it("via proxy: /bind/x", …); it('health check: GET /a', …); it('other', …)`);
     expect(names).toEqual({ 'auth contract': ['auth contract: bearer'], 'via proxy': ['via proxy: /bind/x'], 'health check': ['health check: GET /a'], usage: [] });
+    expect(testNames(`it('usage: Stripe\\'s fees', …)`).usage).toEqual(["usage: Stripe's fees"]);
   });
 
   it('has an auth contract test, a call through the proxy and a health check test for each of the 41 templates', () => {
