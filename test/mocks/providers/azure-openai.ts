@@ -12,15 +12,10 @@
 //   404 DeploymentNotFound. Answers add prompt_filter_results / content_filter_results.
 // - rate limits (learn.microsoft.com/azure/ai-services/openai/quotas-limits): answers carry
 //   x-ratelimit-remaining-requests / -tokens; 429 adds retry-after and retry-after-ms.
-// - token endpoint (learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow):
-//   POST /{tenant}/oauth2/v2.0/token, form client_id, client_secret, scope (…/.default),
-//   grant_type=client_credentials → {token_type: "Bearer", expires_in, ext_expires_in,
-//   access_token}; errors {error, error_description "AADSTSnnn: ...", error_codes, timestamp,
-//   trace_id, correlation_id, error_uri}: bad secret 401 invalid_client AADSTS7000215, unknown
-//   client 400 unauthorized_client AADSTS700016, unknown tenant 400 invalid_request AADSTS90002,
-//   scope without /.default 400 invalid_scope AADSTS1002012.
-import { randomBytes, randomUUID } from 'node:crypto';
+// - token endpoint: Entra ID's, as test/mocks/providers/azure-entra.ts plays it (sources there).
+import { randomUUID } from 'node:crypto';
 import { startMockServer, type ProviderMock, type ReceivedRequest, type MockAnswer } from '../../helpers/catalog/provider-mock.ts';
+import { tokenEndpoint, tokenPathTenant } from './azure-entra.ts';
 import { bearer, chatChunks, chatCompletion, completionTokens, embeddingList, jsonBody, promptTokens, replyTo, switches, systemKey, systemTokens, type ChatRequest, type MockSwitches } from './h1-openai-wire.ts';
 
 export interface AzureOpenAIMockOptions {
@@ -39,24 +34,11 @@ export type AzureOpenAIMock = ProviderMock & MockSwitches & {
   expireTokens(): void;
 };
 
-const SCOPE = 'https://cognitiveservices.azure.com/.default';
+const AUDIENCE = 'https://cognitiveservices.azure.com';
 const LIMIT_REQUESTS = 1000;
 const LIMIT_TOKENS = 150000;
 const azureError = (code: string, message: string) => ({ error: { code, message } });
 const filters = { hate: { filtered: false, severity: 'safe' }, self_harm: { filtered: false, severity: 'safe' }, sexual: { filtered: false, severity: 'safe' }, violence: { filtered: false, severity: 'safe' } };
-
-function entraError(status: number, error: string, code: number, text: string): MockAnswer {
-  const trace = randomUUID();
-  const correlation = randomUUID();
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-  return {
-    status,
-    body: {
-      error, error_description: `AADSTS${code}: ${text} Trace ID: ${trace} Correlation ID: ${correlation} Timestamp: ${timestamp}`,
-      error_codes: [code], timestamp, trace_id: trace, correlation_id: correlation, error_uri: `https://login.microsoftonline.com/error?code=${code}`,
-    },
-  };
-}
 
 export async function startAzureOpenAIMock(opts: AzureOpenAIMockOptions = {}): Promise<AzureOpenAIMock> {
   const apiKey = opts.apiKey ?? '0123456789abcdef0123456789abcdef';
@@ -77,20 +59,14 @@ export async function startAzureOpenAIMock(opts: AzureOpenAIMockOptions = {}): P
     'apim-request-id': randomUUID(),
   });
 
-  const token = (r: ReceivedRequest, tenant: string): MockAnswer => {
-    const form = new URLSearchParams(r.body.toString('utf8'));
-    if (!/^application\/x-www-form-urlencoded\b/i.test(String(r.headers['content-type'] ?? ''))) return entraError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
-    if (tenant !== tenantId) return entraError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
-    if (form.get('grant_type') !== 'client_credentials') return entraError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
-    if (form.get('client_id') !== clientId) return entraError(400, 'unauthorized_client', 700016, `Application with identifier '${form.get('client_id')}' was not found in the directory '${tenant}'.`);
-    if (form.get('client_secret') !== clientSecret || sw.revoked) return entraError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
-    const scope = form.get('scope') ?? '';
-    if (!scope.endsWith('/.default')) return entraError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
-    if (scope !== SCOPE) return entraError(400, 'invalid_resource', 500011, `The resource principal named ${scope.replace('/.default', '')} was not found in the tenant named ${tenant}.`);
-    const access = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify({ aud: 'https://cognitiveservices.azure.com', tid: tenant, appid: clientId, n: ++issued })).toString('base64url')}.${randomBytes(24).toString('base64url')}`;
-    live.add(access);
-    return { status: 200, body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: access } };
-  };
+  // Entra ID's token endpoint (azure-entra.ts, shared with the azure mock); only tokens for the
+  // Cognitive Services audience open the data plane.
+  const token = (r: ReceivedRequest): MockAnswer =>
+    tokenEndpoint(r, { tenantId, clientId, clientSecret: sw.revoked ? `revoked:${clientSecret}` : clientSecret }, 3599, (access, claims) => {
+      if (claims.aud.replace(/\/$/, '') !== AUDIENCE) return;
+      issued++;
+      live.add(access);
+    });
 
   const refuse = (r: ReceivedRequest): MockAnswer | null => {
     const key = r.headers['api-key'];
@@ -158,8 +134,7 @@ export async function startAzureOpenAIMock(opts: AzureOpenAIMockOptions = {}): P
   };
 
   const server = await startMockServer((r) => {
-    const t = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(r.path);
-    if (t && r.method === 'POST') return token(r, decodeURIComponent(t[1]));
+    if (tokenPathTenant(r.path) !== undefined) return token(r);
     return dataPlane(r);
   });
   return Object.assign(server, {
