@@ -90,7 +90,12 @@ export function renderRequest(template: RequestTemplate, ctx: AuthContext): Requ
   }
 
   if (template.caller?.path) joinPath(url, template.caller.path);
-  for (const [name, value] of template.caller?.query ?? []) url.searchParams.append(name, value);
+  // The caller's query parameters, except those the template sets (as with headers): a caller
+  // cannot add a second teamId or project_id next to the one the operator configured.
+  if (template.caller?.query) {
+    const fixed = new Set(url.searchParams.keys());
+    for (const [name, value] of template.caller.query) if (!fixed.has(name)) url.searchParams.append(name, value);
+  }
 
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(template.caller?.headers ?? {})) setHeader(headers, name, value);

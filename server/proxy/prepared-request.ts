@@ -86,7 +86,9 @@ export function completeRequest(
   if (caller.path || caller.query) {
     const url = new URL(path, prepared.origin);
     if (caller.path) url.pathname = `${url.pathname.replace(/\/+$/, '')}/${caller.path.replace(/^\/+/, '')}`;
-    for (const [name, value] of new URLSearchParams(caller.query ?? '')) url.searchParams.append(name, value);
+    // Parameters the template or auth sets are not taken from the caller (render-request.ts).
+    const fixed = prepared.search === '' ? null : new Set(url.searchParams.keys());
+    for (const [name, value] of new URLSearchParams(caller.query ?? '')) if (!fixed?.has(name)) url.searchParams.append(name, value);
     path = url.pathname + url.search;
   }
   const out: UpstreamRequest = { method, origin: prepared.origin, path, headers };

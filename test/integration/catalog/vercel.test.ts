@@ -66,6 +66,11 @@ describe('vercel template', () => {
     expect(seen.query.get('teamId')).toBe(TEAM);
     expect(seen.query.get('limit')).toBe('5');
     expect(seen.headers.authorization).toBe(`Bearer ${HUB_TOKEN}`);
+    // A caller cannot add a team of its own next to the configured one.
+    expect((await hub.door(`/bind/projects?teamId=${OTHER_TEAM}&limit=2`)).status).toBe(200);
+    const pinned = mock.received.filter((r) => r.path === '/v9/projects').at(-1)!;
+    expect(pinned.query.getAll('teamId')).toEqual([TEAM]);
+    expect(pinned.query.get('limit')).toBe('2');
     expect(res.headers.get('x-ratelimit-limit')).toBe('500');
     const remaining = Number(res.headers.get('x-ratelimit-remaining'));
     expect(remaining).toBeLessThan(500);

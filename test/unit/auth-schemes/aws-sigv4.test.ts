@@ -96,7 +96,9 @@ describe('aws-sigv4', () => {
     expectation = { creds: CREDS, region: 'eu-central-1', service: 'sts' };
     const t = template('aws');
     const hc = t.healthCheck!;
-    const req = await renderRequestWithAuth({ baseUrl: hc.baseUrl!, path: hc.path, method: hc.method, query: hc.query, auth: t.auth }, ctx('aws', CREDS, { region: 'eu-central-1' }), deps);
+    // The check names the sts service: its host and its auth (signed for sts).
+    const sts = t.services.find((x) => x.id === hc.service)!;
+    const req = await renderRequestWithAuth({ baseUrl: sts.baseUrl!, path: hc.path, method: hc.method, query: hc.query, auth: sts.auth! }, ctx('aws', CREDS, { region: 'eu-central-1' }), deps);
     expect(req.url.href).toBe('https://sts.eu-central-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15');
     const { status, last } = await send(req);
     expect(last.result).toMatchObject({ ok: true, signedHeaders: ['host', 'x-amz-date'] });
@@ -169,7 +171,8 @@ describe('aws-sigv4', () => {
     expectation = { creds: CREDS, region: 'us-east-1', service: 'sts' };
     const t = template('aws');
     const hc = t.healthCheck!;
-    const build = (secret: Record<string, string>, now = NOW) => renderRequestWithAuth({ baseUrl: hc.baseUrl!, path: hc.path, method: 'POST', body: new TextEncoder().encode('a=1'), auth: t.auth }, { ...ctx('aws', secret), now: () => now }, deps);
+    const sts = t.services.find((x) => x.id === hc.service)!;
+    const build = (secret: Record<string, string>, now = NOW) => renderRequestWithAuth({ baseUrl: sts.baseUrl!, path: hc.path, method: 'POST', body: new TextEncoder().encode('a=1'), auth: sts.auth! }, { ...ctx('aws', secret), now: () => now }, deps);
     let r = await send(await build({ ...CREDS, secretAccessKey: 'x'.repeat(40) }));
     expect([r.status, r.last.result.ok && 'ok' || (r.last.result as { code: string }).code]).toEqual([403, 'SignatureDoesNotMatch']);
     const good = await build(CREDS);

@@ -70,6 +70,11 @@ describe('joining base URL and path', () => {
 });
 
 describe('headers and query parameters', () => {
+  it("keeps the template's query parameters: a caller's of the same name are dropped, an empty template value leaves the caller's", () => {
+    const req = renderRequest({ baseUrl: 'https://api.example.com', path: '/v9/projects', query: { teamId: '${connection.team}', slug: '${connection.slug}' }, caller: { query: new URLSearchParams('teamId=other&slug=mine&limit=5') } }, ctx({ connection: { team: 'team_A', slug: '' } }));
+    expect([...req.url.searchParams]).toEqual([['teamId', 'team_A'], ['slug', 'mine'], ['limit', '5']]);
+  });
+
   it('drops headers and parameters that render empty, keeps the others', () => {
     const req = renderRequest({
       baseUrl: 'https://api.example.test',
