@@ -84,7 +84,9 @@ describe('leader-only health probes and shared alerts on two instances', () => {
     down = true;
     await waitFor('error on A', () => (a.healthMonitor.get('up')?.status === 'error' ? true : undefined), 5000);
     await waitFor('error on B', () => (b.healthMonitor.get('up')?.status === 'error' ? true : undefined), 3000);
-    expect(b.healthMonitor.get('up')!.reason).toBe(a.healthMonitor.get('up')!.reason);
+    // A keeps probing (every failed probe changes the reason's count): B shows A's reason once shared.
+    await waitFor('B shows A\'s reason', () => (b.healthMonitor.get('up')!.reason === a.healthMonitor.get('up')!.reason ? true : undefined), 3000);
+    expect(b.healthMonitor.get('up')!.reason).toMatch(/^\d+ probes failed: status 503$/);
     await waitFor('the alert on B', () => b.alerts.get(ALERT), 3000);
     expect(a.alerts.get(ALERT)).toMatchObject({ state: 'firing', kind: 'provider-down', count: 1, channels: ['ops'] });
     expect(b.alerts.get(ALERT)).toMatchObject({ state: 'firing', firedAt: a.alerts.get(ALERT)!.firedAt, count: 1 });
