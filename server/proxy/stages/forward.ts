@@ -54,10 +54,10 @@ function rulesOf(binding: CompiledBinding): BindingRules {
  * binding marked retrySafe, or services that say so themselves — each planned target's service is
  * `retrySafe` in its template, or honours an idempotency header (PayPal-Request-Id) the caller sent.
  */
-function retrySafe(ctx: Context, state: ProxyState, targets: readonly CompiledTarget[]): boolean {
+function retrySafe(ctx: Context, state: ProxyState, attempts: readonly { target: CompiledTarget }[]): boolean {
   if (state.door === 'unified') return true;
   if (SAFE_METHODS.has(ctx.method) || ctx.get('idempotency-key') !== '' || state.binding!.failover.retrySafe === true) return true;
-  return targets.every((t) => {
+  return attempts.every(({ target: t }) => {
     const service = state.snapshot.providers.get(t.provider)?.services.find((s) => s.id === t.service);
     return service !== undefined && (service.retrySafe || (service.idempotencyHeader !== undefined && ctx.get(service.idempotencyHeader) !== ''));
   });
@@ -72,7 +72,7 @@ export function forward(deps: ForwardDeps) {
     const binding = state.binding!;
     const plan = deps.choice.plan(binding, state.snapshot);
     for (const s of plan.skipped) state.failoverReasons.push(`${s.target.provider}: ${s.reason}`);
-    const attempts = plan.attempts.length > 1 && !retrySafe(ctx, state, plan.attempts.map((a) => a.target)) ? plan.attempts.slice(0, 1) : plan.attempts;
+    const attempts = plan.attempts.length > 1 && !retrySafe(ctx, state, plan.attempts) ? plan.attempts.slice(0, 1) : plan.attempts;
     if (attempts.length === 0) throw proxyError('SIL_PROXY_NO_TARGET', `no target of binding "${binding.name}" can take the request: ${state.failoverReasons.join('; ') || 'none is usable'}`);
     const { matcher, timeouts } = rulesOf(binding);
     let last: AttemptOutcome | undefined;

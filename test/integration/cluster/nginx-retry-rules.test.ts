@@ -84,7 +84,11 @@ describe('deploy/nginx/sil.conf: which requests go to the other instance', () =>
       const res = await fetch(`${nginx.url}${path}`, { method, body: init.body, headers: { 'content-type': 'application/json', ...init.headers } });
       answers.push({ status: res.status, body: await res.text() });
     }
-    const entries = nginx.accessLog().slice(before);
+    // Only this call's lines: nginx may write the line of an earlier test's last request after
+    // `before` was read; and the last of these may land a moment after its answer.
+    const ours = () => nginx.accessLog().slice(before).filter((e) => e.method === method && e.uri === path);
+    for (let i = 0; i < 50 && ours().length < ROUNDS; i++) await new Promise((r) => setTimeout(r, 20));
+    const entries = ours();
     expect(entries).toHaveLength(ROUNDS);
     return { answers, entries, dyingFirst: entries.filter((e) => e.upstreams[0] === dyingAddr), goodFirst: entries.filter((e) => e.upstreams[0] === goodAddr) };
   }
