@@ -4,6 +4,7 @@ import {
   textsOf, toolArguments, toolCallsOf, toolChoiceOf, toolResultText,
 } from './openai-request.ts';
 import type { OpenAIChatRequest, OpenAIContentPart, OpenAIMessage } from './types.ts';
+import { collectTurns } from './turns.ts';
 
 const P = 'anthropic-messages';
 
@@ -11,8 +12,6 @@ const P = 'anthropic-messages';
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
 
 type Block = Record<string, unknown>;
-interface Turn { role: 'user' | 'assistant'; content: Block[] }
-
 function textBlock(text: string, part?: OpenAIContentPart): Block {
   const block: Block = { type: 'text', text };
   // Prompt caching: callers of OpenAI-compatible gateways mark parts with Anthropic's cache_control.
@@ -60,12 +59,6 @@ function toolResultBlock(m: OpenAIMessage, i: number): Block {
 }
 
 /** Anthropic merges consecutive turns of one role anyway; merging here keeps tool results first. */
-function pushTurn(turns: Turn[], role: Turn['role'], content: Block[]): void {
-  const last = turns.at(-1);
-  if (last && last.role === role) last.content.push(...content);
-  else turns.push({ role, content });
-}
-
 function toolChoice(req: OpenAIChatRequest): Block | undefined {
   const choice = toolChoiceOf(req, P);
   const noParallel = req.parallel_tool_calls === false ? { disable_parallel_tool_use: true } : {};
@@ -87,31 +80,7 @@ export function anthropicRequest(input: OpenAIChatRequest, model: string): Recor
   const rf = req.response_format;
   if (rf != null && !(isObject(rf) && rf.type === 'text')) throw refuse(P, `response_format ${JSON.stringify(isObject(rf) ? rf.type : rf)} is not available (only "text")`);
 
-  const system: string[] = [];
-  const turns: Turn[] = [];
-  req.messages.forEach((m, i) => {
-    switch (m.role) {
-      case 'system':
-      case 'developer':
-        system.push(...textsOf(m, i, P));
-        break;
-      case 'user': {
-        const blocks = userBlocks(m, i);
-        if (blocks.length === 0) throw refuse(P, `messages[${i}]: a user message needs content`);
-        pushTurn(turns, 'user', blocks);
-        break;
-      }
-      case 'assistant': {
-        const blocks = assistantBlocks(m, i);
-        if (blocks.length > 0) pushTurn(turns, 'assistant', blocks);
-        break;
-      }
-      case 'tool':
-        pushTurn(turns, 'user', [toolResultBlock(m, i)]);
-        break;
-    }
-  });
-  if (turns.length === 0) throw refuse(P, 'the request has no user or assistant message');
+  const { system, turns } = collectTurns(req.messages, P, { user: userBlocks, assistant: assistantBlocks, tool: toolResultBlock });
 
   const body: Record<string, unknown> = { model, max_tokens: maxTokens(req, P) ?? ANTHROPIC_DEFAULT_MAX_TOKENS, messages: turns };
   if (system.length > 0) body.system = system.join('\n\n');

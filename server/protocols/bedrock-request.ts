@@ -5,12 +5,11 @@ import {
   textsOf, toolArguments, toolCallsOf, toolChoiceOf, toolResultText,
 } from './openai-request.ts';
 import type { OpenAIChatRequest, OpenAIMessage } from './types.ts';
+import { collectTurns } from './turns.ts';
 
 const P = 'bedrock-converse';
 
 type Block = Record<string, unknown>;
-interface Turn { role: 'user' | 'assistant'; content: Block[] }
-
 const IMAGE_FORMATS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };
 
 function userBlocks(m: OpenAIMessage, i: number): Block[] {
@@ -54,12 +53,6 @@ function toolResultBlock(m: OpenAIMessage, i: number): Block {
 }
 
 /** Converse wants alternating turns: consecutive turns of one role are merged. */
-function pushTurn(turns: Turn[], role: Turn['role'], content: Block[]): void {
-  const last = turns.at(-1);
-  if (last && last.role === role) last.content.push(...content);
-  else turns.push({ role, content });
-}
-
 function toolConfig(req: OpenAIChatRequest): Block | undefined {
   const tools = functionTools(req, P);
   const choice = toolChoiceOf(req, P);
@@ -92,31 +85,8 @@ export function bedrockRequest(input: OpenAIChatRequest, _model: string): Record
   const rf = req.response_format;
   if (rf != null && !(isObject(rf) && rf.type === 'text')) throw refuse(P, `response_format ${JSON.stringify(isObject(rf) ? rf.type : rf)} is not available (only "text")`);
 
-  const system: Block[] = [];
-  const turns: Turn[] = [];
-  req.messages.forEach((m, i) => {
-    switch (m.role) {
-      case 'system':
-      case 'developer':
-        system.push(...textsOf(m, i, P).map((text) => ({ text })));
-        break;
-      case 'user': {
-        const blocks = userBlocks(m, i);
-        if (blocks.length === 0) throw refuse(P, `messages[${i}]: a user message needs content`);
-        pushTurn(turns, 'user', blocks);
-        break;
-      }
-      case 'assistant': {
-        const blocks = assistantBlocks(m, i);
-        if (blocks.length > 0) pushTurn(turns, 'assistant', blocks);
-        break;
-      }
-      case 'tool':
-        pushTurn(turns, 'user', [toolResultBlock(m, i)]);
-        break;
-    }
-  });
-  if (turns.length === 0) throw refuse(P, 'the request has no user or assistant message');
+  const { system: texts, turns } = collectTurns(req.messages, P, { user: userBlocks, assistant: assistantBlocks, tool: toolResultBlock });
+  const system = texts.map((text): Block => ({ text }));
 
   const body: Record<string, unknown> = { messages: turns };
   if (system.length > 0) body.system = system;

@@ -5,6 +5,7 @@ import {
   textsOf, toolArguments, toolCallsOf, toolChoiceOf, toolResultText,
 } from './openai-request.ts';
 import type { OpenAIChatRequest, OpenAIMessage } from './types.ts';
+import { collectTurns } from './turns.ts';
 
 const P = 'gemini-generate-content';
 
@@ -83,12 +84,6 @@ function functionResponse(m: OpenAIMessage, i: number, callNames: Map<string, st
   return { functionResponse: { name, response: isObject(value) ? value : { output: value } } };
 }
 
-function pushContent(contents: Content[], role: Content['role'], parts: Part[]): void {
-  const last = contents.at(-1);
-  if (last && last.role === role) last.parts.push(...parts);
-  else contents.push({ role, parts });
-}
-
 function toolConfig(req: OpenAIChatRequest): Record<string, unknown> | undefined {
   const choice = toolChoiceOf(req, P);
   if (choice === undefined) return undefined;
@@ -113,32 +108,14 @@ function responseFormat(req: OpenAIChatRequest): Record<string, unknown> {
 
 export function geminiRequest(input: OpenAIChatRequest, _model: string): Record<string, unknown> {
   const req = readRequest(input, P);
-  const system: Part[] = [];
-  const contents: Content[] = [];
   const callNames = new Map<string, string>();
-  req.messages.forEach((m, i) => {
-    switch (m.role) {
-      case 'system':
-      case 'developer':
-        system.push(...textsOf(m, i, P).map((text) => ({ text })));
-        break;
-      case 'user': {
-        const parts = userParts(m, i);
-        if (parts.length === 0) throw refuse(P, `messages[${i}]: a user message needs content`);
-        pushContent(contents, 'user', parts);
-        break;
-      }
-      case 'assistant': {
-        const parts = modelParts(m, i, callNames);
-        if (parts.length > 0) pushContent(contents, 'model', parts);
-        break;
-      }
-      case 'tool':
-        pushContent(contents, 'user', [functionResponse(m, i, callNames)]);
-        break;
-    }
+  const { system: texts, turns } = collectTurns(req.messages, P, {
+    user: userParts,
+    assistant: (m, i) => modelParts(m, i, callNames),
+    tool: (m, i) => functionResponse(m, i, callNames),
   });
-  if (contents.length === 0) throw refuse(P, 'the request has no user or assistant message');
+  const system = texts.map((text): Part => ({ text }));
+  const contents: Content[] = turns.map((t) => ({ role: t.role === 'assistant' ? 'model' : 'user', parts: t.content }));
 
   const body: Record<string, unknown> = { contents };
   if (system.length > 0) body.systemInstruction = { parts: system };
