@@ -3,10 +3,9 @@ import { SilError } from '../errors.ts';
 import { chatCompletion } from './openai-completion.ts';
 import { isObject } from './openai-request.ts';
 import { errorBody } from './openai-stream.ts';
-import { openAIUsageFromSplitCache, splitCacheTokenUsage, type SplitCacheCounts } from './split-cache-usage.ts';
+import { openAIUsageFromSplitCache, readSplitCacheUsage, splitCacheTokenUsage, type SplitCacheCounts, type SplitCacheNames } from './split-cache-usage.ts';
 import type { OpenAIChatCompletion, OpenAIErrorBody, OpenAIFinishReason, OpenAIToolCall, TokenUsage } from './types.ts';
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 export function anthropicFinishReason(stop: unknown): OpenAIFinishReason | null {
   switch (stop) {
@@ -32,14 +31,11 @@ export function anthropicFinishReason(stop: unknown): OpenAIFinishReason | null 
 /** Anthropic's usage counters (input_tokens excludes cache reads and cache writes). */
 export type AnthropicCounts = SplitCacheCounts;
 
+const ANTHROPIC_USAGE: SplitCacheNames = { input: 'input_tokens', output: 'output_tokens', cacheRead: 'cache_read_input_tokens', cacheWrite: 'cache_creation_input_tokens' };
+
 /** Reads a `usage` object (message, message_start or message_delta) over what is known; absent fields stay. */
 export function readAnthropicUsage(usage: unknown, into: AnthropicCounts = {}): AnthropicCounts {
-  if (!isObject(usage)) return into;
-  into.input = num(usage.input_tokens) ?? into.input;
-  into.output = num(usage.output_tokens) ?? into.output;
-  into.cacheRead = num(usage.cache_read_input_tokens) ?? into.cacheRead;
-  into.cacheWrite = num(usage.cache_creation_input_tokens) ?? into.cacheWrite;
-  return into;
+  return readSplitCacheUsage(usage, ANTHROPIC_USAGE, into);
 }
 
 function unreadable(why: string): SilError {

@@ -3,43 +3,23 @@ import { SilError } from '../errors.ts';
 import { chatCompletion } from './openai-completion.ts';
 import { isObject } from './openai-request.ts';
 import { errorBody, randomId } from './openai-stream.ts';
-import { openAIUsageFromSplitCache, splitCacheTokenUsage, type SplitCacheCounts } from './split-cache-usage.ts';
+import { openAIUsageFromSplitCache, readSplitCacheUsage, splitCacheTokenUsage, type SplitCacheCounts, type SplitCacheNames } from './split-cache-usage.ts';
+import { anthropicFinishReason } from './anthropic-response.ts';
 import type { OpenAIChatCompletion, OpenAIErrorBody, OpenAIFinishReason, OpenAIToolCall, TokenUsage } from './types.ts';
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
+/** Converse stop reasons: Claude's (as Anthropic's Messages API), plus Bedrock's own filters. */
 export function bedrockFinishReason(stop: unknown): OpenAIFinishReason | null {
-  switch (stop) {
-    case 'end_turn':
-    case 'stop_sequence':
-      return 'stop';
-    case 'max_tokens':
-    case 'model_context_window_exceeded':
-      return 'length';
-    case 'tool_use':
-      return 'tool_calls';
-    case 'guardrail_intervened':
-    case 'content_filtered':
-      return 'content_filter';
-    case null:
-    case undefined:
-      return null;
-    default:
-      return 'stop';
-  }
+  return stop === 'guardrail_intervened' || stop === 'content_filtered' ? 'content_filter' : anthropicFinishReason(stop);
 }
 
 /** Converse usage: inputTokens excludes cache reads and writes; totalTokens counts them all. */
 export type BedrockCounts = SplitCacheCounts;
 
+const BEDROCK_USAGE: SplitCacheNames = { input: 'inputTokens', output: 'outputTokens', total: 'totalTokens', cacheRead: 'cacheReadInputTokens', cacheWrite: 'cacheWriteInputTokens' };
+
 export function readBedrockUsage(usage: unknown, into: BedrockCounts = {}): BedrockCounts {
-  if (!isObject(usage)) return into;
-  into.input = num(usage.inputTokens) ?? into.input;
-  into.output = num(usage.outputTokens) ?? into.output;
-  into.total = num(usage.totalTokens) ?? into.total;
-  into.cacheRead = num(usage.cacheReadInputTokens) ?? into.cacheRead;
-  into.cacheWrite = num(usage.cacheWriteInputTokens) ?? into.cacheWrite;
-  return into;
+  return readSplitCacheUsage(usage, BEDROCK_USAGE, into);
 }
 
 function unreadable(why: string): SilError {
