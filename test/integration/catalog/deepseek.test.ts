@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { renderForTemplate, sendRendered } from '../../helpers/catalog/render.ts';
 import { startTemplateHub, type TemplateHub } from '../../helpers/catalog/template-hub.ts';
 import { startDeepSeekMock, type DeepSeekMock } from '../../mocks/providers/deepseek.ts';
-import { expectCost, json, listPrice, priceOf, sseData, usageAfter, usageNow } from '../../mocks/providers/h1-test-kit.ts';
+import { expectCost, json, listPrice, priceOf, sseData, usageAfter, usageNow, expectHealthCheck } from '../../mocks/providers/h1-test-kit.ts';
 
 const KEY = 'sk-0123456789abcdef0123456789contract';
 const HUB_KEY = 'sk-fedcba9876543210fedcba98765hubkey';
@@ -125,15 +125,6 @@ describe('deepseek template', () => {
   });
 
   it('health check: GET /models with the key is ok; a revoked key makes it fail', async () => {
-    expect(await hub.healthProbe()).toMatchObject({ ok: true, status: 200 });
-    const probe = mock.received.findLast((r) => r.path === '/models')!;
-    expect(probe.method).toBe('GET');
-    expect(probe.headers.authorization).toBe(`Bearer ${HUB_KEY}`);
-    mock.revoke();
-    try {
-      expect(await hub.healthProbe()).toMatchObject({ ok: false, status: 401 });
-    } finally {
-      mock.restore();
-    }
+    await expectHealthCheck(hub, mock, '/models', { authorization: `Bearer ${HUB_KEY}` });
   });
 });

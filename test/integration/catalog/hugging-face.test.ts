@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { renderForTemplate, sendRendered } from '../../helpers/catalog/render.ts';
 import { startTemplateHub, type TemplateHub } from '../../helpers/catalog/template-hub.ts';
 import { startHuggingFaceMock, type HuggingFaceMock } from '../../mocks/providers/hugging-face.ts';
-import { json, rateLimitOf, usageAfter, usageNow } from '../../mocks/providers/h1-test-kit.ts';
+import { json, rateLimitOf, usageAfter, usageNow, expectHealthCheck } from '../../mocks/providers/h1-test-kit.ts';
 
 const KEY = 'hf_ContractTokenAbCdEfGhIjKlMnOpQrSt12';
 const HUB_KEY = 'hf_HubTokenAbCdEfGhIjKlMnOpQrStUvWx3456';
@@ -108,15 +108,6 @@ describe('hugging-face template', () => {
   });
 
   it('health check: GET https://huggingface.co/api/whoami-v2 with the token is ok; a revoked token makes it fail', async () => {
-    expect(await hub.healthProbe()).toMatchObject({ ok: true, status: 200 });
-    const probe = mock.received.findLast((r) => r.path === '/api/whoami-v2')!;
-    expect(probe.method).toBe('GET');
-    expect(probe.headers.authorization).toBe(`Bearer ${HUB_KEY}`);
-    mock.revoke();
-    try {
-      expect(await hub.healthProbe()).toMatchObject({ ok: false, status: 401 });
-    } finally {
-      mock.restore();
-    }
+    await expectHealthCheck(hub, mock, '/api/whoami-v2', { authorization: `Bearer ${HUB_KEY}` });
   });
 });

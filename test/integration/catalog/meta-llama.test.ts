@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { renderForTemplate, sendRendered } from '../../helpers/catalog/render.ts';
 import { startTemplateHub, type TemplateHub } from '../../helpers/catalog/template-hub.ts';
 import { startMetaLlamaMock, type MetaLlamaMock } from '../../mocks/providers/meta-llama.ts';
-import { json, rateLimitOf, usageAfter, usageNow } from '../../mocks/providers/h1-test-kit.ts';
+import { json, rateLimitOf, usageAfter, usageNow, expectHealthCheck } from '../../mocks/providers/h1-test-kit.ts';
 
 const KEY = 'LLM|1029384756|ContractKeyAbCdEf0123456789';
 const HUB_KEY = 'LLM|5647382910|HubKeyAbCdEf0123456789xyz';
@@ -111,15 +111,6 @@ describe('meta-llama template', () => {
   });
 
   it('health check: GET /v1/models with the key is ok; a revoked key makes it fail', async () => {
-    expect(await hub.healthProbe()).toMatchObject({ ok: true, status: 200 });
-    const probe = mock.received.findLast((r) => r.path === '/v1/models')!;
-    expect(probe.method).toBe('GET');
-    expect(probe.headers.authorization).toBe(`Bearer ${HUB_KEY}`);
-    mock.revoke();
-    try {
-      expect(await hub.healthProbe()).toMatchObject({ ok: false, status: 401 });
-    } finally {
-      mock.restore();
-    }
+    await expectHealthCheck(hub, mock, '/v1/models', { authorization: `Bearer ${HUB_KEY}` });
   });
 });

@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { renderForTemplate, sendRendered } from '../../helpers/catalog/render.ts';
 import { startTemplateHub, type TemplateHub } from '../../helpers/catalog/template-hub.ts';
 import { startOpenAIMock, type OpenAIMock } from '../../mocks/providers/openai.ts';
-import { expectCost, json, listPrice, priceOf, rateLimitOf, sseData, usageAfter, usageNow } from '../../mocks/providers/h1-test-kit.ts';
+import { expectCost, json, listPrice, priceOf, rateLimitOf, sseData, usageAfter, usageNow, expectHealthCheck } from '../../mocks/providers/h1-test-kit.ts';
 
 const KEY = 'sk-proj-ContractKey0123456789abcdefXYZ';
 const HUB_KEY = 'sk-proj-HubKey0123456789abcdefghijKLMN';
@@ -136,17 +136,6 @@ describe('openai template', () => {
   });
 
   it('health check: GET /v1/models with the key and organization headers is ok; a revoked key makes it fail', async () => {
-    const ok = await hub.healthProbe();
-    expect(ok).toMatchObject({ ok: true, status: 200 });
-    const probe = mock.received.findLast((r) => r.path === '/v1/models')!;
-    expect(probe.method).toBe('GET');
-    expect(probe.headers).toMatchObject({ authorization: `Bearer ${HUB_KEY}`, 'openai-organization': ORG });
-
-    mock.revoke();
-    try {
-      expect(await hub.healthProbe()).toMatchObject({ ok: false, status: 401 });
-    } finally {
-      mock.restore();
-    }
+    await expectHealthCheck(hub, mock, '/v1/models', { authorization: `Bearer ${HUB_KEY}`, 'openai-organization': ORG });
   });
 });

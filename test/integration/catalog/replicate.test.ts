@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { renderForTemplate, sendRendered } from '../../helpers/catalog/render.ts';
 import { startTemplateHub, type TemplateHub } from '../../helpers/catalog/template-hub.ts';
 import { startReplicateMock, type ReplicateMock } from '../../mocks/providers/replicate.ts';
-import { expectCost, listPrice, priceOf, usageAfter, usageNow } from '../../mocks/providers/h1-test-kit.ts';
+import { expectCost, listPrice, priceOf, usageAfter, usageNow, expectHealthCheck } from '../../mocks/providers/h1-test-kit.ts';
 
 const KEY = 'r8_ContractToken0123456789abcdefghijklmn';
 const HUB_KEY = 'r8_HubToken0123456789abcdefghijklmnopqrs';
@@ -111,15 +111,6 @@ describe('replicate template', () => {
   });
 
   it('health check: GET /v1/account with the token is ok; a revoked token makes it fail', async () => {
-    expect(await hub.healthProbe()).toMatchObject({ ok: true, status: 200 });
-    const probe = mock.received.findLast((r) => r.path === '/v1/account')!;
-    expect(probe.method).toBe('GET');
-    expect(probe.headers.authorization).toBe(`Bearer ${HUB_KEY}`);
-    mock.revoke();
-    try {
-      expect(await hub.healthProbe()).toMatchObject({ ok: false, status: 401 });
-    } finally {
-      mock.restore();
-    }
+    await expectHealthCheck(hub, mock, '/v1/account', { authorization: `Bearer ${HUB_KEY}` });
   });
 });

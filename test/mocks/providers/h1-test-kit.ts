@@ -1,11 +1,14 @@
 // Test-side helpers for helper H1's catalog tests (openai, deepseek, meta-llama, azure-openai,
 // hugging-face, replicate): list prices read from the catalog (never copied into a test), the
-// cost those prices give a mock's reported usage, SSE frame parsing and a bounded wait.
+// cost those prices give a mock's reported usage, SSE frame parsing, a bounded wait and the
+// health-check test they share.
 import { expect } from 'vitest';
 import { projectCatalog } from '../../../server/config/catalog.ts';
 import { readRateLimit, type RateLimitReading } from '../../../server/observe/rate-limit.ts';
 import type { Pricing } from '../../../schemas/types.gen.ts';
 import type { TemplateHub, UsageSum } from '../../helpers/catalog/template-hub.ts';
+import type { ProviderMock } from '../../helpers/catalog/provider-mock.ts';
+import type { MockSwitches } from './h1-openai-wire.ts';
 
 /** The catalog's list price of a template's service and model. */
 export function listPrice(template: string, service: string, model?: string): Pricing {
@@ -64,4 +67,21 @@ export function rateLimitOf(template: string, res: Response, now = Date.now()): 
   const spec = projectCatalog().catalog.get(template)?.rateLimit;
   const reading = readRateLimit(spec, Object.fromEntries(res.headers), now);
   return reading.resetAt === undefined ? reading : { ...reading, resetInMs: reading.resetAt - now };
+}
+
+/**
+ * The template's health check run by the hub: ok, a GET to `path` carrying `headers`; then, while
+ * the mock refuses the key, failed with 401 (the key works again afterwards).
+ */
+export async function expectHealthCheck(hub: TemplateHub, mock: ProviderMock & MockSwitches, path: string, headers: Record<string, string>): Promise<void> {
+  expect(await hub.healthProbe()).toMatchObject({ ok: true, status: 200 });
+  const probe = mock.received.findLast((r) => r.path === path)!;
+  expect(probe.method).toBe('GET');
+  expect(probe.headers).toMatchObject(headers);
+  mock.revoke();
+  try {
+    expect(await hub.healthProbe()).toMatchObject({ ok: false, status: 401 });
+  } finally {
+    mock.restore();
+  }
 }
