@@ -51,11 +51,3 @@ export function nextDelay(n: NextProbe): number {
   if (n.retryAfterMs !== undefined) return Math.max(delay, Math.min(n.retryAfterMs, MAX_RETRY_AFTER_MS));
   return delay;
 }
-
-/** A retry-after header value (seconds or an HTTP date) in ms; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { intervalMs, nextDelay, rateFloorMs, retryAfterMs, withJitter, JITTER } from '../../../../server/observe/health/probe-schedule.ts';
+import { intervalMs, nextDelay, rateFloorMs, withJitter, JITTER } from '../../../../server/observe/health/probe-schedule.ts';
 
 describe('probe schedule', () => {
   it('takes the instance interval, else the template\'s, else 60 s', () => {
@@ -32,10 +32,4 @@ describe('probe schedule', () => {
     expect(nextDelay({ intervalMs: 60_000, floorMs: 0, failed: false, retryAfterMs: 99 * 3_600_000, random: 0.5 })).toBe(3_600_000);
   });
 
-  it('reads retry-after as seconds or a date', () => {
-    expect(retryAfterMs('30', 0)).toBe(30_000);
-    expect(retryAfterMs(new Date(90_000).toUTCString(), 30_000)).toBe(60_000);
-    expect(retryAfterMs('soon', 0)).toBeUndefined();
-    expect(retryAfterMs(undefined, 0)).toBeUndefined();
-  });
 });
