@@ -10,8 +10,9 @@
 import type { RateLimit } from '../../schemas/types.gen.ts';
 import { MAX_RETRY_AFTER_MS, parseHttpDate, parseRetryAfter } from '../core/failover-conditions.ts';
 import { pickPath } from './json-path.ts';
+import type { AnswerHeaders as UpstreamHeaders } from '../proxy/upstream.ts';
 
-export type AnswerHeaders = Readonly<Record<string, string | string[] | undefined>>;
+type AnswerHeaders = Readonly<UpstreamHeaders>;
 
 export interface RateLimitReading {
   limit?: number;
