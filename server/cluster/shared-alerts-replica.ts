@@ -135,6 +135,8 @@ export class SharedAlertsReplica implements AlertReplica {
     const store = this.#store;
     if (!store || !this.#mirror) return;
     try {
+      // A send begun on the last connection ends (fails) first: nothing may reach a new store before its seed.
+      await this.#draining;
       if (await store.seed(this.#mirror.state())) {
         // The book already holds every change that waited: replaying them would count them twice.
         this.#queue.splice(0).forEach((e) => 'claim' in e && e.done([]));
@@ -189,9 +191,10 @@ export class SharedAlertsReplica implements AlertReplica {
     }
   }
 
+  /** Sends the queue once the store is synced: before that, #sync seeds first and then sends it itself. */
   #kick(): void {
     const conn = this.#o.cluster.connection();
-    if (conn?.state === 'up' && this.#store) void this.#drainNow();
+    if (conn?.state === 'up' && this.#store && this.#synced) void this.#drainNow();
   }
 
   /** The one sender of the queue (started when none runs). */
@@ -243,20 +246,26 @@ export class SharedAlertsReplica implements AlertReplica {
     }
   }
 
-  /** The queued changes of one alert at the head of the queue (record operations, in order). */
+  /**
+   * The queued changes of one alert, in order, up to the first claim: changes of other alerts in
+   * between are independent of them. A change made while Redis was down and its `told` are then
+   * one compare-and-set even when the `told` of another alert came between them (an instance
+   * that tells several alerts at once queues their changes first and their `told`s after).
+   */
   #runOf(op: AlertOp, id: string | undefined): { op: AlertOp }[] {
     const run: { op: AlertOp }[] = [];
     if (id === undefined || !isRecordOp(op)) return run;
     for (const x of this.#queue) {
-      if ('claim' in x || !isRecordOp(x.op) || opAlertId(x.op) !== id) break;
-      run.push(x);
+      if ('claim' in x) break;
+      if (isRecordOp(x.op) && opAlertId(x.op) === id) run.push(x);
     }
     return run;
   }
 
   /** Takes the entry off the queue; the stored alert goes into the book when no other change of it waits. */
   #settle(e: Entry, stored: StoredAlert | undefined, id: string | undefined): void {
-    if (this.#queue[0] === e) this.#queue.shift();
+    const at = this.#queue.indexOf(e);
+    if (at >= 0) this.#queue.splice(at, 1);
     this.#count(e, -1);
     if (id !== undefined && !this.#queued.has(id)) this.#mirror?.put(id, stored);
   }

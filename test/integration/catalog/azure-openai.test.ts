@@ -162,8 +162,12 @@ describe('azure-openai template', () => {
     expect(await hub.healthProbe()).toMatchObject({ ok: true, status: 200 });
     const probe = mock.received.findLast((r) => r.path === '/openai/models' && r.headers['api-key'] === HUB_KEY)!;
     expect(probe.url).toBe(`/openai/models?api-version=${VERSION}`);
+    // Both hubs probe in the background too: the Entra ID hub's check is the one with a bearer token.
+    const seen = mock.received.length;
     expect(await entra.healthProbe()).toMatchObject({ ok: true, status: 200 });
-    expect(mock.received.findLast((r) => r.path === '/openai/models')!.headers.authorization).toMatch(/^Bearer eyJ/);
+    const entraProbe = mock.received.slice(seen).find((r) => r.path === '/openai/models' && r.headers.authorization !== undefined);
+    expect(entraProbe?.headers.authorization).toMatch(/^Bearer eyJ/);
+    expect(entraProbe?.headers['api-key']).toBeUndefined();
 
     mock.revoke();
     try {
