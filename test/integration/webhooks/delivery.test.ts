@@ -63,15 +63,17 @@ describe('outgoing webhooks through a real hub', () => {
     const three = ofId();
     expect(three.map((r) => r.status)).toEqual([500, 500, 200]);
     expect(three.every((r) => r.verified)).toBe(true);
-    const log = hub.webhooks.dispatcher.journal.list('ops');
-    const d = log.find((x) => x.webhookId === id)!;
-    expect(d.state).toBe('delivered');
+    // The receiver has the third attempt before the hub has read its answer: the journal follows.
+    const delivery = () => hub.webhooks.dispatcher.journal.list('ops').find((x) => x.webhookId === id);
+    expect(await eventually(() => delivery()?.state === 'delivered', 5000)).toBe(true);
+    const d = delivery()!;
     expect(d.attempts.map((a) => a.status)).toEqual([500, 500, 200]);
     expect(d.attempts[0]!.response).toBe('try later');
 
     const replay = await hub.webhooks.dispatcher.replay(d.id);
     expect(await eventually(() => ofId().length >= 4, 5000)).toBe(true);
     expect(ofId()[3]!.body).toBe(three[0]!.body);
+    expect(await eventually(() => hub.webhooks.dispatcher.journal.get(replay.id)?.state === 'delivered', 5000)).toBe(true);
     expect(hub.webhooks.dispatcher.journal.get(replay.id)).toMatchObject({ state: 'delivered', replayOf: d.id });
   });
 });
