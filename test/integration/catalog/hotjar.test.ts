@@ -69,6 +69,9 @@ describe('hotjar template', () => {
     // The token health probe (every 250 ms here) also refreshes the hub's token, so any live one will do.
     expect(mock.tokens.check(last(`/v1/sites/${mock.siteId}/surveys/31/responses`).headers.authorization?.replace(/^Bearer /, ''))).toBeDefined();
 
+    // Right after a background token check ends (one runs every 250 ms here): no token issued before the
+    // revocation is then still on its way into the hub's cache, where the retry after the 401 would get it.
+    await hub.healthProbe();
     mock.revokeTokens();
     const again = await hub.door('/bind/surveys?cursor=1');
     expect(again.status).toBe(200);
