@@ -11,7 +11,10 @@
 // - Bounded: at most `maxEntries` tokens, the least recently used dropped first (expired ones
 //   before any other).
 // - invalidate(key, token) drops a token the provider refused (an answer 401), unless it was
-//   already replaced by a newer one.
+//   already replaced by a newer one. A token request that was already running then (a health
+//   check's, a refresh ahead of expiry) may have been answered before the provider stopped taking
+//   tokens: its callers still get its token, but it is no longer shared and not cached, so the
+//   retry after the 401 asks for a token of its own.
 // - With a second level (`tier`: the tokens shared by the hub's instances through Redis,
 //   server/cluster/shared-token-cache.ts), a miss asks the tier, which hands out a peer's token
 //   or shares the one fetched here; this cache stays the first level, a hit never leaves memory.
@@ -33,6 +36,12 @@ export interface TimedToken {
   expiresAt: number;
 }
 type Entry = TimedToken;
+
+/** A running token request; `detached` once a 401 made its answer suspect. */
+interface Flight {
+  promise: Promise<string>;
+  detached: boolean;
+}
 
 /** A second level behind this cache, shared with other instances. */
 export interface TokenTier {
@@ -59,7 +68,7 @@ export class TokenCache {
   readonly refreshAheadMs: number;
   // Map order is recency order: a hit moves its entry to the end.
   readonly #entries = new Map<string, Entry>();
-  readonly #inFlight = new Map<string, Promise<string>>();
+  readonly #inFlight = new Map<string, Flight>();
   readonly #tier: TokenTier | null;
 
   constructor(options: TokenCacheOptions = {}) {
@@ -94,17 +103,18 @@ export class TokenCache {
       return Promise.resolve(entry.token);
     }
     const running = this.#inFlight.get(key);
-    if (running) return running;
-    const flight = this.#refresh(key, now, fetchToken, options.force === true, options.force ? undefined : entry);
+    if (running) return running.promise;
+    const flight: Flight = { promise: Promise.resolve(''), detached: false };
+    flight.promise = this.#refresh(key, now, fetchToken, options.force === true, options.force ? undefined : entry, flight);
     this.#inFlight.set(key, flight);
     const done = () => {
       if (this.#inFlight.get(key) === flight) this.#inFlight.delete(key);
     };
-    flight.then(done, done);
-    return flight;
+    flight.promise.then(done, done);
+    return flight.promise;
   }
 
-  async #refresh(key: string, now: () => number, fetchToken: () => Promise<IssuedToken>, force: boolean, previous: Entry | undefined): Promise<string> {
+  async #refresh(key: string, now: () => number, fetchToken: () => Promise<IssuedToken>, force: boolean, previous: Entry | undefined, flight: Flight): Promise<string> {
     const fetchTimed = async (): Promise<TimedToken> => {
       const sentAt = now();
       const issued = await fetchToken();
@@ -121,6 +131,7 @@ export class TokenCache {
       if (previous && current === previous && now() < current.expiresAt) return current.token;
       throw err;
     }
+    if (flight.detached) return entry.token;
     this.#entries.delete(key);
     this.#entries.set(key, entry);
     this.#evict(now());
@@ -141,7 +152,8 @@ export class TokenCache {
   /**
    * Drops the token of `key`, so that the next caller fetches a new one. With `token`, only when
    * the cached token is that one: a 401 to a request that carried an old token does not drop the
-   * new token another request already fetched. Returns whether a token was dropped.
+   * new token another request already fetched. Dropping a token also detaches a token request
+   * begun while it was cached (see the header). Returns whether a token was dropped.
    */
   invalidate(key: string, token?: string): boolean {
     const entry = this.#entries.get(key);
@@ -149,6 +161,11 @@ export class TokenCache {
     if (this.#tier && refused !== undefined) this.#tier.refused(key, refused);
     if (!entry || (token !== undefined && entry.token !== token)) return false;
     this.#entries.delete(key);
+    const running = this.#inFlight.get(key);
+    if (running) {
+      running.detached = true;
+      this.#inFlight.delete(key);
+    }
     return true;
   }
 

@@ -107,6 +107,40 @@ describe('TokenCache', () => {
     expect(cache.peek('k', c.now())).toBeUndefined();
   });
 
+  it('a 401 to the cached token detaches a token request begun before it: the retry gets a token of its own', async () => {
+    const c = clock();
+    const cache = new TokenCache();
+    const answers: Array<(token: string) => void> = [];
+    const deferred = (): Promise<IssuedToken> => new Promise((resolve) => answers.push((token) => resolve({ token, expiresInSeconds: 3600 })));
+    const first = cache.get('k', c.now, deferred);
+    answers[0]!('t1');
+    expect(await first).toBe('t1');
+    const check = cache.get('k', c.now, deferred, { force: true }); // a health check, begun before the 401
+    expect(cache.invalidate('k', 't1')).toBe(true); // the proxy's request with t1 got a 401
+    const retry = cache.get('k', c.now, deferred);
+    expect(answers).toHaveLength(3); // the retry did not join the health check's request
+    answers[2]!('t-after');
+    answers[1]!('t-before'); // answered later, issued before the provider stopped taking tokens
+    expect(await retry).toBe('t-after');
+    expect(await check).toBe('t-before');
+    expect(cache.peek('k', c.now())).toBe('t-after');
+  });
+
+  it('later 401s to the same token do not detach the retry the first one started', async () => {
+    const c = clock();
+    const cache = new TokenCache();
+    const iss = issuer();
+    await cache.get('k', c.now, iss.fn);
+    expect(cache.invalidate('k', 't1')).toBe(true);
+    const retries = [cache.get('k', c.now, iss.fn)];
+    for (let i = 0; i < 5; i++) {
+      expect(cache.invalidate('k', 't1')).toBe(false); // more callers that carried t1
+      retries.push(cache.get('k', c.now, iss.fn));
+    }
+    expect(await Promise.all(retries)).toEqual(['t2', 't2', 't2', 't2', 't2', 't2']);
+    expect(iss.count()).toBe(2);
+  });
+
   it('holds at most maxEntries tokens, dropping the least recently used', async () => {
     const c = clock();
     const cache = new TokenCache({ maxEntries: 2 });
